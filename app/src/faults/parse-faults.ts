@@ -1,0 +1,128 @@
+import { ConfigError } from '../config-error';
+import {
+  FAULT_CATALOGUE,
+  FAULT_NAMES,
+  isFaultName,
+  type ActiveFaults,
+  type FaultName,
+  type FaultValueKind,
+  type HostPort,
+} from './catalogue';
+
+const VARIABLE = 'FAULTS';
+
+const ALLOWED_BY_KIND: Record<FaultValueKind, string> = {
+  none: 'no value',
+  port: 'an integer port from 1 to 65535',
+  'host-port': 'host:port with a port from 1 to 65535',
+  probability: 'a number from 0 to 1',
+  milliseconds: 'a whole number of milliseconds, 0 or more',
+  seconds: 'a number of seconds, 0 or more',
+};
+
+const allowedNames = (): string =>
+  `one of ${FAULT_NAMES.join(', ')}, written name or name=value and separated by commas`;
+
+function parsePort(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+function parseNonNegative(text: string, integer: boolean): number | undefined {
+  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return undefined;
+  return n;
+}
+
+function parseHostPort(text: string): HostPort | undefined {
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const host = text.slice(0, colon);
+  const port = parsePort(text.slice(colon + 1));
+  if (port === undefined || !/^[A-Za-z0-9.-]+$/.test(host)) return undefined;
+  return { host, port };
+}
+
+function parseValue(kind: FaultValueKind, text: string): ActiveFaults[FaultName] | undefined {
+  switch (kind) {
+    case 'none':
+      return undefined;
+    case 'port':
+      return parsePort(text);
+    case 'host-port':
+      return parseHostPort(text);
+    case 'probability': {
+      const n = /^(0|1)(\.\d+)?$|^\.\d+$/.test(text) ? Number(text) : Number.NaN;
+      return n >= 0 && n <= 1 ? n : undefined;
+    }
+    case 'milliseconds':
+      return parseNonNegative(text, true);
+    case 'seconds':
+      return parseNonNegative(text, false);
+  }
+}
+
+/** One `name` or `name=value` entry, validated against the catalogue. */
+export function parseFaultEntry(
+  entry: string,
+  raw: string = entry,
+): { name: FaultName; value: NonNullable<ActiveFaults[FaultName]> } {
+  const eq = entry.indexOf('=');
+  const name = (eq === -1 ? entry : entry.slice(0, eq)).trim();
+  const given = eq === -1 ? undefined : entry.slice(eq + 1).trim();
+  if (!isFaultName(name)) {
+    throw new ConfigError(VARIABLE, raw, `unknown fault "${name}"; allowed: ${allowedNames()}`);
+  }
+  const spec = FAULT_CATALOGUE[name];
+  if (spec.valueKind === 'none') {
+    if (given !== undefined) {
+      throw new ConfigError(VARIABLE, raw, `fault "${name}" takes no value; write it as "${name}"`);
+    }
+    return { name, value: true };
+  }
+  const text = given ?? spec.defaultValue ?? '';
+  const value = parseValue(spec.valueKind, text);
+  if (value === undefined) {
+    throw new ConfigError(
+      VARIABLE,
+      raw,
+      `fault "${name}" needs ${ALLOWED_BY_KIND[spec.valueKind]} (default ${spec.defaultValue ?? 'none'}), got "${text}"`,
+    );
+  }
+  return { name, value };
+}
+
+/**
+ * Parses `FAULTS` (`name` or `name=value`, comma-separated). An empty or absent value means no fault.
+ * Throws {@link ConfigError} naming the variable, the bad value and what is allowed.
+ */
+export function parseFaults(raw: string | undefined): ActiveFaults {
+  const active: Partial<Record<FaultName, unknown>> = {};
+  if (raw === undefined || raw.trim() === '') return active as ActiveFaults;
+  for (const part of raw.split(',')) {
+    const entry = part.trim();
+    if (entry === '') {
+      throw new ConfigError(VARIABLE, raw, `empty entry; allowed: ${allowedNames()}`);
+    }
+    const { name, value } = parseFaultEntry(entry, raw);
+    if (name in active) {
+      throw new ConfigError(VARIABLE, raw, `fault "${name}" is given twice`);
+    }
+    active[name] = value;
+  }
+  return active as ActiveFaults;
+}
+
+/** Writes active faults back in `FAULTS` form, in catalogue order; values equal to a default are still written. */
+export function formatFaults(active: ActiveFaults): string {
+  return FAULT_NAMES.filter((name) => active[name] !== undefined)
+    .map((name) => {
+      const value = active[name];
+      if (value === true) return name;
+      if (typeof value === 'object') return `${name}=${value.host}:${value.port}`;
+      return `${name}=${String(value)}`;
+    })
+    .join(',');
+}

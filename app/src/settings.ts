@@ -1,0 +1,127 @@
+/**
+ * The one place where the numbers that the service, the CDK stack, the release files and the local
+ * rehearsal must agree on are written. Everything else imports them; tests prove that `taskdef.json`,
+ * `appspec.yml` and the synthesized templates match.
+ *
+ * Plain numbers (seconds, milliseconds) keep this module free of aws-cdk-lib, because it ships in the
+ * service image; the CDK code wraps them in `Duration`.
+ */
+export const settings = {
+  /** Name used for the ECS service, the task family prefix, log group and dashboards. */
+  serviceName: 'rollback-rehearsal',
+
+  container: {
+    /** Container name in the task definition and `LoadBalancerInfo.ContainerName` in the AppSpec. */
+    name: 'app',
+    /** Port the service listens on, the container port, and the target groups' traffic port. */
+    port: 8080,
+    /** Path the ALB target groups, the container health check and the test-traffic hook call. */
+    healthPath: '/health',
+    /** Fargate task size. */
+    cpu: 256,
+    memoryMiB: 512,
+    /**
+     * Seconds ECS waits between SIGTERM and SIGKILL. The service's own drain deadline
+     * (`shutdown.deadlineMs`) must end well before it.
+     */
+    stopTimeoutSeconds: 30,
+  },
+
+  /** Where things live inside the image (the Dockerfile's WORKDIR and the compiled entry files). */
+  image: {
+    workdir: '/app',
+    entry: 'dist/app/src/server.js',
+    healthcheckEntry: 'dist/app/src/healthcheck.js',
+    /** Numeric non-root user the image runs as. */
+    uid: 1000,
+  },
+
+  http: {
+    /** The ALB's idle timeout (its default). The service's keep-alive must outlast it. */
+    albIdleTimeoutSeconds: 60,
+    /** Node closes idle keep-alive sockets after this; above the ALB idle timeout so the ALB closes first. */
+    keepAliveTimeoutMs: 65_000,
+    /** Must exceed keepAliveTimeoutMs, or Node can close a socket the ALB is about to reuse. */
+    headersTimeoutMs: 66_000,
+    /** Largest request body the service accepts. */
+    bodyLimitBytes: 16 * 1024,
+  },
+
+  shutdown: {
+    /** After SIGTERM: drain in-flight requests, then force-close whatever is left at this deadline. */
+    deadlineMs: 10_000,
+  },
+
+  /** The ALB target groups' health check, tuned for fast detection (ALB minimums: 5 s interval, threshold 2). */
+  targetHealthCheck: {
+    intervalSeconds: 5,
+    /** Must be shorter than the interval. */
+    timeoutSeconds: 4,
+    healthyThresholdCount: 2,
+    unhealthyThresholdCount: 2,
+    healthyHttpCodes: '200',
+  },
+
+  /** Seconds the ALB keeps sending in-flight requests to a deregistering target (ALB default: 300). */
+  deregistrationDelaySeconds: 5,
+
+  /** The task definition's container health check, which runs `node <healthcheckEntry>`. */
+  containerHealthCheck: {
+    intervalSeconds: 10,
+    timeoutSeconds: 5,
+    retries: 3,
+    startPeriodSeconds: 15,
+  },
+
+  /** The health-check entry's own limit for one `/health` call. */
+  healthcheckEntryTimeoutMs: 2_000,
+
+  ecs: {
+    desiredCount: 2,
+    /** Grace before the ECS scheduler acts on failed ALB health checks of a new task. */
+    healthCheckGracePeriodSeconds: 10,
+    logRetentionDays: 14,
+  },
+
+  deployment: {
+    /** Default CodeDeploy deployment configuration; context `deploymentConfig` overrides it. */
+    defaultConfig: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
+    /** Minutes blue is kept after all traffic moved: the bake period in which alarms can still roll back. */
+    terminationWaitMinutes: 5,
+  },
+
+  /** Alarms the deployment group watches. One-minute periods; missing data is not breaching. */
+  alarms: {
+    periodSeconds: 60,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    /** UnHealthyHostCount maximum per target group at or above which the deployment rolls back. */
+    unhealthyHosts: 1,
+    /** Target 5xx as a percentage of requests per target group, once there are enough requests to judge. */
+    target5xxRatePercent: 5,
+    /** Below this many requests in a period the 5xx alarm uses the count threshold instead of the rate. */
+    target5xxMinRequests: 20,
+    /** Target 5xx count per period that rolls back when traffic is too low for a rate. */
+    target5xxCount: 5,
+    /** HTTPCode_ELB_5XX_Count (the load balancer's own 502/503/504) per period. */
+    elb5xxCount: 10,
+    /** TargetResponseTime average, in seconds, per target group. */
+    responseTimeSeconds: 1,
+    /** Tasks of the service that stop abnormally (crash, failed health checks) in one period. */
+    stoppedTasks: 1,
+  },
+
+  /** The AfterAllowTestTraffic hook's checks against the test listener. */
+  hook: {
+    /** Requests sent to `/` through the test listener; all must answer 200 with the new version. */
+    burstRequests: 20,
+    /** Limit for one request through the test listener. */
+    requestTimeoutMs: 5_000,
+    /** Limit for the whole probe; the hook reports Failed when it is reached. */
+    probeTimeoutMs: 60_000,
+    /** How long the hook keeps retrying `/health` while green settles behind the test listener. */
+    healthRetryWindowMs: 20_000,
+  },
+} as const;
+
+export type Settings = typeof settings;

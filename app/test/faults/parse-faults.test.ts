@@ -1,0 +1,93 @@
+import { ConfigError } from '../../src/config-error';
+import { FAULT_CATALOGUE, FAULT_NAMES, expectedRelease } from '../../src/faults/catalogue';
+import { formatFaults, parseFaults } from '../../src/faults/parse-faults';
+
+describe('parseFaults', () => {
+  it('returns no fault for an absent or blank FAULTS', () => {
+    expect(parseFaults(undefined)).toEqual({});
+    expect(parseFaults('  ')).toEqual({});
+  });
+
+  it('applies each catalogue default when a fault is written without a value', () => {
+    expect(parseFaults(FAULT_NAMES.join(','))).toEqual({
+      'health-fail': true,
+      'startup-crash': true,
+      'wrong-port': 9999,
+      'dependency-down': { host: 'nonexistent-db.local', port: 5432 },
+      'error-rate': 0.5,
+      latency: 2000,
+      'crash-after': 60,
+      'slow-start': 30,
+    });
+  });
+
+  it('reads explicit values and combined faults', () => {
+    expect(parseFaults(' error-rate=0.25 , latency=150,dependency-down=db.internal:6543 ')).toEqual({
+      'error-rate': 0.25,
+      latency: 150,
+      'dependency-down': { host: 'db.internal', port: 6543 },
+    });
+  });
+
+  it.each([
+    ['nope', 'unknown fault "nope"'],
+    ['error-rate=1.5', 'a number from 0 to 1'],
+    ['error-rate=-0.1', 'a number from 0 to 1'],
+    ['latency=-5', 'milliseconds, 0 or more'],
+    ['latency=abc', 'milliseconds, 0 or more'],
+    ['wrong-port=0', 'port from 1 to 65535'],
+    ['wrong-port=70000', 'port from 1 to 65535'],
+    ['wrong-port=80a', 'port from 1 to 65535'],
+    ['dependency-down=db', 'host:port'],
+    ['health-fail=yes', 'takes no value'],
+    ['latency,latency=5', 'given twice'],
+    ['latency,,health-fail', 'empty entry'],
+  ])('rejects %s with a ConfigError that names FAULTS, the value and what is allowed', (raw, allowed) => {
+    const error = (() => {
+      try {
+        parseFaults(raw);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`FAULTS=${JSON.stringify(raw)}`);
+    expect((error as ConfigError).message).toContain(allowed);
+  });
+
+  it('formats active faults back to the same FAULTS value', () => {
+    const raw = 'wrong-port=9999,dependency-down=db:1,error-rate=0.5,slow-start=2.5';
+    expect(formatFaults(parseFaults(raw))).toBe(raw);
+  });
+});
+
+describe('fault catalogue', () => {
+  it('lists exactly the faults of SCENARIOS.md, in its order', () => {
+    expect(FAULT_NAMES).toEqual([
+      'health-fail',
+      'startup-crash',
+      'wrong-port',
+      'dependency-down',
+      'error-rate',
+      'latency',
+      'crash-after',
+      'slow-start',
+    ]);
+    expect(FAULT_NAMES.filter((n) => FAULT_CATALOGUE[n].rehearsal !== 'new')).toHaveLength(5);
+  });
+
+  it('expects a rollback for every fault at its default value, and success with no fault', () => {
+    for (const name of FAULT_NAMES) {
+      expect(expectedRelease(parseFaults(name)).outcome).toBe('rolled-back');
+    }
+    expect(expectedRelease({}).outcome).toBe('succeeded');
+  });
+
+  it('expects success for values the deployment tolerates', () => {
+    expect(expectedRelease(parseFaults('slow-start=1')).outcome).toBe('succeeded');
+    expect(expectedRelease(parseFaults('crash-after=3600')).outcome).toBe('succeeded');
+    expect(expectedRelease(parseFaults('latency=100')).outcome).toBe('succeeded');
+    expect(expectedRelease(parseFaults('error-rate=0')).outcome).toBe('succeeded');
+  });
+});
