@@ -4,6 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/app', '<rootDir>/pipeline', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
+  globalSetup: '<rootDir>/jest.global-setup.js',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'commonjs' } }],
   },

@@ -7,7 +7,7 @@
  * service image; the CDK code wraps them in `Duration`.
  */
 export const settings = {
-  /** Name used for the ECS service, the task family prefix, log group and dashboards. */
+  /** Name shown by the service (`GET /`), in metrics and in dashboards. */
   serviceName: 'rollback-rehearsal',
 
   container: {
