@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTaskDefinition } from '../../src/release/render-taskdef';
+import { SAMPLE } from './sample-variables';
+
+const TEMPLATE = readFileSync(join(__dirname, '../../../taskdef.json'), 'utf8');
+
+interface EditableContainer {
+  image: string;
+  environment: { name: string; value: string }[];
+  [field: string]: unknown;
+}
+interface EditableTaskDef {
+  family: string;
+  taskRoleArn: string;
+  containerDefinitions: EditableContainer[];
+}
+
+/** The committed template, edited as JSON. */
+function template(edit: (td: EditableTaskDef) => void): string {
+  const td = JSON.parse(TEMPLATE) as EditableTaskDef;
+  edit(td);
+  return JSON.stringify(td, null, 2);
+}
+
+describe('renderTaskDefinition', () => {
+  it('fills the account-specific values of the committed template from the build variables', () => {
+    const td = renderTaskDefinition(TEMPLATE, SAMPLE);
+    expect(td).toMatchObject({
+      family: SAMPLE.taskFamily,
+      executionRoleArn: SAMPLE.executionRoleArn,
+      taskRoleArn: SAMPLE.taskRoleArn,
+    });
+    const container = td.containerDefinitions![0]!;
+    expect(container.logConfiguration?.options).toMatchObject({
+      'awslogs-group': SAMPLE.logGroupName,
+      'awslogs-region': SAMPLE.region,
+    });
+    expect(container.environment).toContainEqual({ name: 'APP_VERSION', value: SAMPLE.appVersion });
+    expect(JSON.stringify(td)).not.toContain('{{');
+  });
+
+  it("keeps CodePipeline's image placeholder for the deploy action to fill", () => {
+    expect(renderTaskDefinition(TEMPLATE, SAMPLE).containerDefinitions![0]!.image).toBe('<IMAGE1_NAME>');
+  });
+
+  it('accepts a flipped fault', () => {
+    const flipped = template((td) => {
+      td.containerDefinitions[0]!.environment[0]!.value = 'error-rate=0.5,latency';
+    });
+    expect(renderTaskDefinition(flipped, SAMPLE).containerDefinitions![0]!.environment).toContainEqual({
+      name: 'FAULTS',
+      value: 'error-rate=0.5,latency',
+    });
+  });
+
+  it('refuses a FAULTS value the service would refuse, with the parser message', () => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.environment[0]!.value = 'error-rate=2';
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(
+      /taskdef\.json containerDefinitions\[0\]\.environment FAULTS: FAULTS="error-rate=2" is not valid: fault "error-rate" needs a number from 0 to 1/,
+    );
+  });
+
+  it('refuses a template without FAULTS, since a flip could then not make a new revision', () => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.environment = td.containerDefinitions[0]!.environment.filter(
+        (e) => e.name !== 'FAULTS',
+      );
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(/needs a FAULTS entry/);
+  });
+
+  it('refuses broken JSON, naming the file', () => {
+    expect(() => renderTaskDefinition(TEMPLATE.replace('"family"', 'family'), SAMPLE)).toThrow(
+      /^taskdef\.json: is not valid JSON/,
+    );
+  });
+
+  it('refuses a field ECS does not know', () => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.healthcheck = td.containerDefinitions[0]!.healthCheck;
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(
+      /containerDefinitions\[0\]\.healthcheck is not a field of ContainerDefinition/,
+    );
+  });
+
+  it('refuses a pinned image, which would deploy something other than this build', () => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.image = 'public.ecr.aws/docker/library/node:24';
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(/image: must be "<IMAGE1_NAME>"/);
+  });
+
+  it('refuses an unknown placeholder and a placeholder inside text', () => {
+    const unknown = template((td) => {
+      td.taskRoleArn = '{{TASK_ROLE}}';
+    });
+    expect(() => renderTaskDefinition(unknown, SAMPLE)).toThrow(
+      /taskdef\.json\.taskRoleArn: unknown placeholder \{\{TASK_ROLE\}\}/,
+    );
+    const mixed = template((td) => {
+      td.family = 'prefix-{{TASK_FAMILY}}';
+    });
+    expect(() => renderTaskDefinition(mixed, SAMPLE)).toThrow(/mixes a placeholder with text/);
+  });
+
+  it("refuses a container name other than the service stack's", () => {
+    expect(() => renderTaskDefinition(TEMPLATE, { ...SAMPLE, containerName: 'web' })).toThrow(
+      /has no container named "web" \(the service stack's container\); found "app"/,
+    );
+  });
+
+  it('refuses a hard-coded family that differs from the service', () => {
+    const bad = template((td) => {
+      td.family = 'other';
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(/family: is "other" but the service uses/);
+  });
+});
