@@ -76,6 +76,13 @@ export const settings = {
   /** The health-check entry's own limit for one `/health` call. */
   healthcheckEntryTimeoutMs: 2_000,
 
+  /**
+   * The `dependency-down` fault's TCP probe gives up after this, DNS lookup included. At most 2 s, and below
+   * both the ALB health-check timeout and `healthcheckEntryTimeoutMs`, so callers see the 503 and its reason
+   * rather than their own timeout.
+   */
+  dependencyProbeTimeoutMs: 1_500,
+
   ecs: {
     desiredCount: 2,
     /** Grace before the ECS scheduler acts on failed ALB health checks of a new task. */
@@ -121,6 +128,24 @@ export const settings = {
     probeTimeoutMs: 60_000,
     /** How long the hook keeps retrying `/health` while green settles behind the test listener. */
     healthRetryWindowMs: 20_000,
+    /**
+     * The hook Lambda's name, which `appspec.yml` names under `AfterAllowTestTraffic`. A fixed physical name
+     * because the release file is static; the `CodeDeployHook_` prefix is what the managed role
+     * AWSCodeDeployRoleForECSLimited may invoke.
+     */
+    functionName: 'CodeDeployHook_rollback-rehearsal-test-traffic',
+    /** The hook Lambda's timeout: the probe's limit plus room for the version lookup, cold start and report. */
+    lambdaTimeoutSeconds: 90,
+  },
+
+  /** The ALB's listeners. The test listener reaches the replacement (green) task set during a deployment. */
+  loadBalancer: {
+    /** Production listener port over HTTP (redirects to HTTPS when a certificate is given). */
+    httpPort: 80,
+    /** Production listener port when a certificate ARN is given. */
+    httpsPort: 443,
+    /** Test listener port: reachable only by the hook and the allowed CIDR. */
+    testPort: 8080,
   },
 } as const;
 

@@ -1,0 +1,102 @@
+/**
+ * Reacts to a task of the service that stopped abnormally: when it ran the task definition of a deployment
+ * still in progress (bake period included), it stops that deployment with rollback. CloudWatch alarms
+ * reach the same decision minutes later; this closes the gap for crashes, which no ALB metric sees.
+ * After a deployment has finished there is nothing in progress and ECS simply restarts the task.
+ */
+import {
+  CodeDeployClient,
+  DeploymentAlreadyCompletedException,
+  GetDeploymentCommand,
+  ListDeploymentsCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { taskDefinitionFromAppSpec } from '../test-traffic-hook/expected-version';
+
+/** The part of an ECS Task State Change event the guard reads. */
+export interface TaskStoppedDetail {
+  readonly taskArn?: string;
+  readonly taskDefinitionArn?: string;
+  readonly stopCode?: string;
+  readonly stoppedReason?: string;
+}
+
+export interface GuardDeps {
+  readonly codedeploy: CodeDeployClient;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/** What the guard did, for the logs and the tests. */
+export type GuardOutcome =
+  | { readonly action: 'stopped'; readonly deploymentId: string }
+  | { readonly action: 'ignored'; readonly reason: string };
+
+/** Deployment states in which a rollback is still possible. */
+const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
+
+export function createGuard(deps: GuardDeps) {
+  return async function guard(
+    event: Pick<EventBridgeEvent<string, TaskStoppedDetail>, 'detail'>,
+  ): Promise<GuardOutcome> {
+    const stopped = event.detail?.taskDefinitionArn;
+    if (!stopped) return ignored(deps, 'the event names no task definition', event.detail);
+
+    const { deployments = [] } = await deps.codedeploy.send(
+      new ListDeploymentsCommand({
+        applicationName: deps.applicationName,
+        deploymentGroupName: deps.deploymentGroupName,
+        includeOnlyStatuses: [...ACTIVE_STATUSES],
+      }),
+    );
+    for (const deploymentId of deployments) {
+      const { deploymentInfo } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+      // A rollback redeploys blue; stopping it because a blue task died would strand the service.
+      if (deploymentInfo?.creator === 'codeDeployRollback') continue;
+      const content = deploymentInfo?.revision?.appSpecContent?.content;
+      if (content === undefined || taskDefinitionFromAppSpec(content) !== stopped) continue;
+
+      try {
+        await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+      } catch (error) {
+        // Another stopped task, an alarm or the hook got there first: the outcome is the same.
+        if (error instanceof DeploymentAlreadyCompletedException) {
+          return ignored(deps, `deployment ${deploymentId} had already finished`, event.detail);
+        }
+        throw error;
+      }
+      deps.log({
+        level: 'warn',
+        msg: 'stopped the deployment with rollback',
+        deploymentId,
+        task: event.detail,
+      });
+      return { action: 'stopped', deploymentId };
+    }
+    return ignored(deps, `no deployment in progress is deploying ${stopped}`, event.detail);
+  };
+}
+
+function ignored(deps: GuardDeps, reason: string, task: unknown): GuardOutcome {
+  deps.log({ level: 'info', msg: 'nothing to roll back', reason, task });
+  return { action: 'ignored', reason };
+}
+
+let configured: ReturnType<typeof createGuard> | undefined;
+
+/** The Lambda entry point; configuration comes from the environment the stack sets. */
+export async function handler(event: EventBridgeEvent<'ECS Task State Change', TaskStoppedDetail>) {
+  const { APPLICATION_NAME, DEPLOYMENT_GROUP_NAME } = process.env;
+  if (!APPLICATION_NAME || !DEPLOYMENT_GROUP_NAME) {
+    throw new Error('APPLICATION_NAME and DEPLOYMENT_GROUP_NAME must be set; the stack sets them');
+  }
+  configured ??= createGuard({
+    codedeploy: new CodeDeployClient({}),
+    applicationName: APPLICATION_NAME,
+    deploymentGroupName: DEPLOYMENT_GROUP_NAME,
+    log: (entry) => console.log(JSON.stringify(entry)),
+  });
+  return configured(event);
+}

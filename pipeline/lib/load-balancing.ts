@@ -1,0 +1,151 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { settings } from '../../app/src/settings';
+
+export interface LoadBalancingProps {
+  readonly vpc: ec2.IVpc;
+  /** Addresses that may reach the test listener besides the hook, e.g. an operator's /32. @default - only the hook */
+  readonly testListenerCidr?: string;
+  /** The hook's egress address (the NAT gateway's Elastic IP) as a /32 CIDR. */
+  readonly hookEgressCidr: string;
+  /** ACM certificate ARN for an HTTPS production listener. @default - HTTP only */
+  readonly certificateArn?: string;
+}
+
+/**
+ * The internet-facing ALB with a production listener, a test listener, and the blue and green target
+ * groups CodeDeploy swaps between. Health checks and draining come from the shared settings.
+ */
+export class LoadBalancing extends Construct {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly productionListener: elbv2.ApplicationListener;
+  readonly testListener: elbv2.ApplicationListener;
+  readonly blueTargetGroup: elbv2.ApplicationTargetGroup;
+  readonly greenTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The public URL of the production listener. */
+  readonly productionUrl: string;
+  /** The public URL of the test listener. */
+  readonly testListenerUrl: string;
+
+  constructor(scope: Construct, id: string, props: LoadBalancingProps) {
+    super(scope, id);
+    const securityGroup = this.createSecurityGroup(props);
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup,
+      idleTimeout: Duration.seconds(settings.http.albIdleTimeoutSeconds),
+      dropInvalidHeaderFields: true,
+    });
+    Validations.of(this.loadBalancer).acknowledge({
+      id: 'AwsSolutions-ELB2',
+      reason:
+        'No ALB access logs: rehearsals read the ALB CloudWatch metrics and the service logs; an access-log bucket would need its own logging, encryption and lifecycle for a short-lived environment.',
+    });
+
+    this.blueTargetGroup = this.createTargetGroup('Blue', props.vpc);
+    this.greenTargetGroup = this.createTargetGroup('Green', props.vpc);
+    this.productionListener = this.createProductionListener(props.certificateArn);
+    this.testListener = this.loadBalancer.addListener('TestListener', {
+      port: settings.loadBalancer.testPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultTargetGroups: [this.greenTargetGroup],
+    });
+
+    const scheme = props.certificateArn === undefined ? 'http' : 'https';
+    const port =
+      props.certificateArn === undefined ? settings.loadBalancer.httpPort : settings.loadBalancer.httpsPort;
+    this.productionUrl = `${scheme}://${this.loadBalancer.loadBalancerDnsName}:${port}`;
+    this.testListenerUrl = `http://${this.loadBalancer.loadBalancerDnsName}:${settings.loadBalancer.testPort}`;
+  }
+
+  private createSecurityGroup(props: LoadBalancingProps): ec2.SecurityGroup {
+    const group = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Production listener from anywhere; test listener from the hook and the allowed CIDR',
+      allowAllOutbound: false,
+    });
+    group.addIngressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(settings.loadBalancer.httpPort),
+      'production (HTTP)',
+    );
+    if (props.certificateArn !== undefined) {
+      group.addIngressRule(
+        ec2.Peer.anyIpv4(),
+        ec2.Port.tcp(settings.loadBalancer.httpsPort),
+        'production (HTTPS)',
+      );
+    }
+    group.addIngressRule(
+      ec2.Peer.ipv4(props.hookEgressCidr),
+      ec2.Port.tcp(settings.loadBalancer.testPort),
+      'test listener: the hook Lambda, through the NAT gateway',
+    );
+    if (props.testListenerCidr !== undefined) {
+      group.addIngressRule(
+        ec2.Peer.ipv4(props.testListenerCidr),
+        ec2.Port.tcp(settings.loadBalancer.testPort),
+        'test listener: allowed CIDR from context',
+      );
+    }
+    Validations.of(group).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason:
+        'The production listener is a public web endpoint by design; the test listener port is limited to the NAT address and the optional context CIDR.',
+    });
+    return group;
+  }
+
+  private createTargetGroup(color: string, vpc: ec2.IVpc): elbv2.ApplicationTargetGroup {
+    const hc = settings.targetHealthCheck;
+    return new elbv2.ApplicationTargetGroup(this, `${color}TargetGroup`, {
+      vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: settings.container.port,
+      deregistrationDelay: Duration.seconds(settings.deregistrationDelaySeconds),
+      healthCheck: {
+        path: settings.container.healthPath,
+        interval: Duration.seconds(hc.intervalSeconds),
+        timeout: Duration.seconds(hc.timeoutSeconds),
+        healthyThresholdCount: hc.healthyThresholdCount,
+        unhealthyThresholdCount: hc.unhealthyThresholdCount,
+        healthyHttpCodes: hc.healthyHttpCodes,
+      },
+    });
+  }
+
+  private createProductionListener(certificateArn: string | undefined): elbv2.ApplicationListener {
+    if (certificateArn === undefined) {
+      return this.loadBalancer.addListener('ProductionListener', {
+        port: settings.loadBalancer.httpPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultTargetGroups: [this.blueTargetGroup],
+      });
+    }
+    this.loadBalancer.addListener('HttpRedirect', {
+      port: settings.loadBalancer.httpPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: elbv2.ListenerAction.redirect({
+        protocol: 'HTTPS',
+        port: String(settings.loadBalancer.httpsPort),
+        permanent: true,
+      }),
+    });
+    return this.loadBalancer.addListener('ProductionListener', {
+      port: settings.loadBalancer.httpsPort,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [elbv2.ListenerCertificate.fromArn(certificateArn)],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      open: false,
+      defaultTargetGroups: [this.blueTargetGroup],
+    });
+  }
+}

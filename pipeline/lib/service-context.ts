@@ -1,0 +1,101 @@
+import { settings } from '../../app/src/settings';
+
+/** CodeDeploy's predefined ECS deployment configurations, the only ones `deploymentConfig` accepts. */
+export const PREDEFINED_ECS_DEPLOYMENT_CONFIGS = [
+  'CodeDeployDefault.ECSAllAtOnce',
+  'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
+  'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
+  'CodeDeployDefault.ECSCanary10Percent5Minutes',
+  'CodeDeployDefault.ECSCanary10Percent15Minutes',
+] as const;
+
+export type EcsDeploymentConfigName = (typeof PREDEFINED_ECS_DEPLOYMENT_CONFIGS)[number];
+
+/** The service stack's deploy-time choices, after validation. */
+export interface ServiceContext {
+  readonly deploymentConfig: EcsDeploymentConfigName;
+  readonly desiredCount: number;
+  readonly alarmEmail?: string;
+  readonly testListenerCidr?: string;
+  readonly certificateArn?: string;
+  readonly appVersion: string;
+}
+
+/** Context keys, their defaults and meaning; the README's table is written from the same list. */
+export const CONTEXT_KEYS = {
+  deploymentConfig: `a predefined CodeDeploy ECS configuration (default ${settings.deployment.defaultConfig}); the CodeDeployDefault. prefix is optional`,
+  desiredCount: `tasks in the service (default ${settings.ecs.desiredCount})`,
+  alarmEmail: 'e-mail address subscribed to failed and rolled-back deployments (default: none)',
+  testListenerCidr:
+    'IPv4 CIDR that may also reach the test listener, e.g. 203.0.113.7/32 (default: only the hook)',
+  certificateArn: 'ACM certificate ARN: production listener on HTTPS, HTTP redirects (default: HTTP only)',
+  appVersion: 'APP_VERSION of the initial task definition (default "initial"); releases set the commit',
+} as const;
+
+/**
+ * Validates the app's context values. Only the entry file (and the tests' stack builder) call this, with
+ * `app.node.tryGetContext`; everything below takes the typed result.
+ */
+export function parseServiceContext(get: (key: keyof typeof CONTEXT_KEYS) => unknown): ServiceContext {
+  const deploymentConfig = parseDeploymentConfig(get('deploymentConfig'));
+  const desiredCount = parseCount(get('desiredCount'));
+  const alarmEmail = optionalString(
+    get('alarmEmail'),
+    'alarmEmail',
+    /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+    'an e-mail address',
+  );
+  const testListenerCidr = optionalString(
+    get('testListenerCidr'),
+    'testListenerCidr',
+    /^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/,
+    'an IPv4 CIDR such as 203.0.113.7/32',
+  );
+  const certificateArn = optionalString(
+    get('certificateArn'),
+    'certificateArn',
+    /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/,
+    'an ACM certificate ARN',
+  );
+  const appVersion =
+    optionalString(get('appVersion'), 'appVersion', /^[\w.\-+]{1,128}$/, 'letters, digits, . - + _') ??
+    'initial';
+  return {
+    deploymentConfig,
+    desiredCount,
+    appVersion,
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    ...(testListenerCidr === undefined ? {} : { testListenerCidr }),
+    ...(certificateArn === undefined ? {} : { certificateArn }),
+  };
+}
+
+function parseDeploymentConfig(raw: unknown): EcsDeploymentConfigName {
+  if (raw === undefined || raw === null || raw === '') return settings.deployment.defaultConfig;
+  const name = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  const full = name.startsWith('CodeDeployDefault.') ? name : `CodeDeployDefault.${name}`;
+  const match = PREDEFINED_ECS_DEPLOYMENT_CONFIGS.find((c) => c === full);
+  if (match === undefined) {
+    throw new Error(
+      `context deploymentConfig=${JSON.stringify(name)} is not a predefined ECS deployment configuration; use one of ${PREDEFINED_ECS_DEPLOYMENT_CONFIGS.join(', ')}`,
+    );
+  }
+  return match;
+}
+
+function parseCount(raw: unknown): number {
+  if (raw === undefined || raw === null || raw === '') return settings.ecs.desiredCount;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 10) {
+    throw new Error(`context desiredCount=${JSON.stringify(raw)} must be a whole number from 1 to 10`);
+  }
+  return value;
+}
+
+function optionalString(raw: unknown, key: string, pattern: RegExp, allowed: string): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  if (!pattern.test(value))
+    throw new Error(`context ${key}=${JSON.stringify(value)} is not valid; expected ${allowed}`);
+  return value;
+}

@@ -1,0 +1,66 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface StoppedTaskGuardProps {
+  /** The rule that matches abnormal stops of the service's tasks. */
+  readonly rule: events.Rule;
+  readonly deploymentGroup: codedeploy.IEcsDeploymentGroup;
+}
+
+/**
+ * A function on the abnormal-stop rule that stops the deployment in progress, with rollback, when the
+ * stopped task ran that deployment's task definition: seconds instead of the minutes an alarm needs.
+ * It calls only AWS APIs, so it runs outside the VPC.
+ */
+export class StoppedTaskGuard extends Construct {
+  readonly function: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: StoppedTaskGuardProps) {
+    super(scope, id);
+    const dg = props.deploymentGroup;
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: 'Stops the CodeDeploy deployment (with rollback) whose new tasks crash',
+      entry: path.join(__dirname, '..', 'lambda', 'stopped-task-guard', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      logGroup: new logs.LogGroup(this, 'Logs', {
+        retention: logs.RetentionDays.TWO_WEEKS,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      environment: {
+        APPLICATION_NAME: dg.application.applicationName,
+        DEPLOYMENT_GROUP_NAME: dg.deploymentGroupName,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        externalModules: [],
+      },
+    });
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment'],
+        resources: [dg.deploymentGroupArn],
+      }),
+    );
+    props.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2 }));
+    Validations.of(this.function.role!).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS managed policy only lets the function write its own logs.',
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { settings } from '../../app/src/settings';
+
+export interface TestTrafficHookProps {
+  readonly vpc: ec2.IVpc;
+  /** URL of the test listener the hook probes. */
+  readonly testListenerUrl: string;
+  /** The deployment group whose hook executions this function reports on. */
+  readonly deploymentGroup: codedeploy.IEcsDeploymentGroup;
+}
+
+/**
+ * The AfterAllowTestTraffic hook Lambda (TypeScript, bundled by the locally installed esbuild, no Docker).
+ * It runs in the private subnets: its requests to the internet-facing test listener leave through the NAT
+ * gateway, whose fixed address the listener admits; a Lambda outside the VPC has no stable address to
+ * admit. It may report only on its own deployment group's hook executions.
+ */
+export class TestTrafficHook extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  /** The hook's egress security group (egress only: nothing connects to the hook). */
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: TestTrafficHookProps) {
+    super(scope, id);
+    if (settings.hook.lambdaTimeoutSeconds * 1000 < settings.hook.probeTimeoutMs + 20_000) {
+      throw new Error(
+        `settings.hook.lambdaTimeoutSeconds=${settings.hook.lambdaTimeoutSeconds} must exceed probeTimeoutMs by at least 20 s, or the hook cannot report in time`,
+      );
+    }
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Test-traffic hook: outbound to the test listener and AWS APIs',
+      allowAllOutbound: true,
+    });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.TWO_WEEKS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      // A fixed name because appspec.yml names it; the prefix lets AWSCodeDeployRoleForECSLimited invoke it.
+      functionName: settings.hook.functionName,
+      description: 'CodeDeploy AfterAllowTestTraffic hook: probes green through the test listener',
+      entry: path.join(__dirname, '..', 'lambda', 'test-traffic-hook', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(settings.hook.lambdaTimeoutSeconds),
+      // CodeDeploy invokes hooks asynchronously; a retry would report a second time on the same execution.
+      retryAttempts: 0,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      logGroup,
+      environment: {
+        TEST_LISTENER_URL: props.testListenerUrl,
+        CONTAINER_NAME: settings.container.name,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // Bundle the SDK clients too, so the function runs the versions the unit tests ran.
+        externalModules: [],
+      },
+    });
+    this.grantHookPermissions(props.deploymentGroup);
+  }
+
+  private grantHookPermissions(deploymentGroup: codedeploy.IEcsDeploymentGroup): void {
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+        resources: [deploymentGroup.deploymentGroupArn],
+      }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
+    );
+    const role = this.function.role;
+    if (role === undefined) throw new Error('TestTrafficHook: the function has no role to acknowledge');
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ecs:DescribeTaskDefinition supports no resource-level permissions; it is read-only and used to find APP_VERSION of the task definition being deployed.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS managed policy only lets the function write its own logs.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason:
+        'The AWS managed policy manages the network interfaces a VPC function needs; nothing narrower exists.',
+    });
+  }
+}

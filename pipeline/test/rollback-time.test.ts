@@ -1,0 +1,91 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FAULT_CATALOGUE } from '../../app/src/faults/catalogue';
+import { settings } from '../../app/src/settings';
+import {
+  DEFAULT_ASSUMPTIONS,
+  formatRollbackTable,
+  predictRollbackTimes,
+  ROLLBACK_GOAL_SECONDS,
+  timingInputsFromSettings,
+  timingInputsFromTemplate,
+} from '../lib/rollback-time';
+import { ServiceStack } from '../lib/service-stack';
+import { cdkJsonContext } from './build-stacks';
+
+// Template only: skip the hook's bundling, the timings live in the resource properties.
+const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+const template = Template.fromStack(new ServiceStack(app, 'RollbackTime')).toJSON();
+const inputs = timingInputsFromTemplate(template);
+const predictions = predictRollbackTimes(inputs);
+
+test('the template carries the timings the settings define', () => {
+  expect(inputs).toEqual(timingInputsFromSettings());
+});
+
+test('every fault the catalogue expects to roll back is predicted to roll back, and the others to succeed', () => {
+  for (const p of predictions) {
+    expect([p.fault, p.outcome]).toEqual([
+      p.fault,
+      FAULT_CATALOGUE[p.fault].expect(parsedDefault(p.fault) as never).outcome,
+    ]);
+  }
+});
+
+test(`each rollback is triggered within ${ROLLBACK_GOAL_SECONDS} s of green tasks starting`, () => {
+  process.stdout.write(
+    `\nRollback times (worst case, seconds from green tasks starting):\n${formatRollbackTable(predictions)}\n`,
+  );
+  const rollbacks = predictions.filter((p) => p.outcome === 'rolled-back');
+  expect(rollbacks.map((p) => p.fault).sort()).toEqual(
+    [
+      'crash-after',
+      'dependency-down',
+      'error-rate',
+      'health-fail',
+      'latency',
+      'slow-start',
+      'startup-crash',
+      'wrong-port',
+    ].sort(),
+  );
+  for (const p of rollbacks) expect([p.fault, p.seconds! <= ROLLBACK_GOAL_SECONDS]).toEqual([p.fault, true]);
+});
+
+test('without the stopped-task guard a late crash would miss the goal, which is why the guard exists', () => {
+  const noGuard = predictRollbackTimes(inputs, {
+    ...DEFAULT_ASSUMPTIONS,
+    guardReactionSeconds: Number.POSITIVE_INFINITY,
+  });
+  expect(noGuard.find((p) => p.fault === 'crash-after')!.seconds!).toBeGreaterThan(ROLLBACK_GOAL_SECONDS);
+});
+
+test('slower health checks make the health faults slower, so the model really reads its inputs', () => {
+  const slow = predictRollbackTimes({
+    ...inputs,
+    targetHealthCheck: { ...inputs.targetHealthCheck, intervalSeconds: 30, unhealthyThresholdCount: 5 },
+  });
+  const fast = predictions.find((p) => p.fault === 'health-fail')!.seconds!;
+  expect(slow.find((p) => p.fault === 'health-fail')!.seconds!).toBe(
+    fast +
+      30 * (5 - 1) -
+      settings.targetHealthCheck.intervalSeconds * (settings.targetHealthCheck.unhealthyThresholdCount - 1),
+  );
+});
+
+test('a template without the deployment group is refused with the missing type named', () => {
+  const { Resources, ...rest } = template as { Resources: Record<string, { Type: string }> };
+  const without = Object.fromEntries(
+    Object.entries(Resources).filter(([, r]) => r.Type !== 'AWS::CodeDeploy::DeploymentGroup'),
+  );
+  expect(() => timingInputsFromTemplate({ ...rest, Resources: without })).toThrow(
+    /AWS::CodeDeploy::DeploymentGroup/,
+  );
+});
+
+function parsedDefault(fault: keyof typeof FAULT_CATALOGUE): unknown {
+  const spec = FAULT_CATALOGUE[fault];
+  if (spec.valueKind === 'none') return true;
+  if (spec.valueKind === 'host-port') return { host: 'x', port: 1 };
+  return Number(spec.defaultValue);
+}

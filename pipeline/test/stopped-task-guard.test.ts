@@ -1,0 +1,100 @@
+import {
+  CodeDeployClient,
+  DeploymentAlreadyCompletedException,
+  GetDeploymentCommand,
+  ListDeploymentsCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createGuard } from '../lambda/stopped-task-guard/handler';
+
+const NEW_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:8';
+const OLD_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7';
+const appSpec = (td: string) =>
+  `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: ${td}\n`;
+
+const codedeploy = mockClient(CodeDeployClient);
+const guard = createGuard({
+  codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
+  applicationName: 'app',
+  deploymentGroupName: 'group',
+  log: () => undefined,
+});
+const stoppedTask = (taskDefinitionArn: string) => ({
+  detail: {
+    taskDefinitionArn,
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+  },
+});
+
+beforeEach(() => {
+  codedeploy.reset();
+  codedeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+});
+
+test('a crashed task of the deployment in progress stops that deployment with rollback, once', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-NEW' }).resolves({
+    deploymentInfo: { creator: 'CodeDeploy', revision: { appSpecContent: { content: appSpec(NEW_TD) } } },
+  });
+
+  await expect(guard(stoppedTask(NEW_TD))).resolves.toEqual({ action: 'stopped', deploymentId: 'd-NEW' });
+
+  expect(codedeploy.commandCalls(ListDeploymentsCommand)[0]!.args[0].input).toMatchObject({
+    applicationName: 'app',
+    deploymentGroupName: 'group',
+    includeOnlyStatuses: expect.arrayContaining(['InProgress', 'Baking']),
+  });
+  const stops = codedeploy.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input);
+  expect(stops).toEqual([{ deploymentId: 'd-NEW', autoRollbackEnabled: true }]);
+});
+
+test('a crash with no deployment in progress (after the bake period) leaves ECS to restart the task', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+  await expect(guard(stoppedTask(NEW_TD))).resolves.toMatchObject({ action: 'ignored' });
+  expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+test('a blue task dying while a rollback redeploys blue does not stop the rollback', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-RB'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-RB' }).resolves({
+    deploymentInfo: {
+      creator: 'codeDeployRollback',
+      revision: { appSpecContent: { content: appSpec(OLD_TD) } },
+    },
+  });
+  await expect(guard(stoppedTask(OLD_TD))).resolves.toMatchObject({ action: 'ignored' });
+  expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+test('a blue task dying during a deployment of a different task definition is not the release at fault', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-NEW' }).resolves({
+    deploymentInfo: { creator: 'CodeDeploy', revision: { appSpecContent: { content: appSpec(NEW_TD) } } },
+  });
+  await expect(guard(stoppedTask(OLD_TD))).resolves.toEqual({
+    action: 'ignored',
+    reason: `no deployment in progress is deploying ${OLD_TD}`,
+  });
+  expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+test('an event without a task definition is ignored without calling CodeDeploy', async () => {
+  await expect(guard({ detail: {} })).resolves.toMatchObject({ action: 'ignored' });
+  expect(codedeploy.calls()).toHaveLength(0);
+});
+
+test('a deployment that finished in the meantime is not an error', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-NEW' }).resolves({
+    deploymentInfo: { creator: 'CodeDeploy', revision: { appSpecContent: { content: appSpec(NEW_TD) } } },
+  });
+  codedeploy
+    .on(StopDeploymentCommand)
+    .rejects(new DeploymentAlreadyCompletedException({ message: 'already stopped', $metadata: {} }));
+  await expect(guard(stoppedTask(NEW_TD))).resolves.toEqual({
+    action: 'ignored',
+    reason: 'deployment d-NEW had already finished',
+  });
+});

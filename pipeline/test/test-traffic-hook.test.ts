@@ -1,0 +1,246 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CodeDeployClient,
+  GetDeploymentCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { settings } from '../../app/src/settings';
+import { createHandler, handler, type HookDeps } from '../lambda/test-traffic-hook/handler';
+import { taskDefinitionFromAppSpec } from '../lambda/test-traffic-hook/expected-version';
+import { probeRelease, type ProbeOptions } from '../lambda/test-traffic-hook/release-probe';
+
+type Behaviour = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** A stand-in for the test listener on 127.0.0.1 whose behaviour each test sets. */
+let behaviour: Behaviour;
+let server: http.Server;
+let baseUrl: string;
+beforeAll(async () => {
+  server = http.createServer((req, res) => behaviour(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const healthy =
+  (version: string): Behaviour =>
+  (_req, res) => {
+    res.setHeader('x-app-version', version);
+    res.end('{"ok":true}');
+  };
+
+const TASK_DEF = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7';
+const codedeploy = mockClient(CodeDeployClient);
+const ecs = mockClient(ECSClient);
+
+beforeEach(() => {
+  codedeploy.reset();
+  ecs.reset();
+  codedeploy.on(GetDeploymentCommand).resolves({
+    deploymentInfo: {
+      revision: {
+        revisionType: 'AppSpecContent',
+        appSpecContent: {
+          content: `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: "${TASK_DEF}"\n`,
+        },
+      },
+    },
+  });
+  ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: TASK_DEF }).resolves({
+    taskDefinition: {
+      containerDefinitions: [
+        {
+          name: settings.container.name,
+          environment: [
+            { name: 'APP_VERSION', value: 'abc123' },
+            { name: 'FAULTS', value: '' },
+          ],
+        },
+      ],
+    },
+  });
+  codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
+});
+
+/** Probe options scaled down so every test is quick: the code paths are the same. */
+function fastProbe(url: string, expectedVersion?: string): ProbeOptions {
+  return {
+    baseUrl: url,
+    expectedVersion,
+    healthPath: settings.container.healthPath,
+    burstRequests: 5,
+    requestTimeoutMs: 300,
+    probeTimeoutMs: 3_000,
+    healthRetryWindowMs: 400,
+    maxResponseMs: 200,
+  };
+}
+
+function hook(overrides: Partial<HookDeps> = {}) {
+  return createHandler({
+    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
+    ecs: new ECSClient({ region: 'eu-west-1' }),
+    testListenerUrl: baseUrl,
+    containerName: settings.container.name,
+    probe: (options) => probeRelease({ ...fastProbe(options.baseUrl, options.expectedVersion) }),
+    log: () => undefined,
+    reportReserveMs: 100,
+    versionLookupTimeoutMs: 1_000,
+    ...overrides,
+  });
+}
+
+const event = { DeploymentId: 'd-ABC', LifecycleEventHookExecutionId: 'exec-1' };
+const context = { getRemainingTimeInMillis: () => 10_000 };
+
+function reported(): string[] {
+  return codedeploy.commandCalls(PutLifecycleEventHookExecutionStatusCommand).map((c) => {
+    expect(c.args[0].input).toMatchObject({ deploymentId: 'd-ABC', lifecycleEventHookExecutionId: 'exec-1' });
+    return c.args[0].input.status!;
+  });
+}
+
+describe('the hook reports exactly once', () => {
+  test('healthy green with the expected version: Succeeded', async () => {
+    behaviour = healthy('abc123');
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Succeeded']);
+    expect(outcome).toMatchObject({ status: 'Succeeded', expectedVersion: 'abc123' });
+  });
+
+  test('GET / answering 500: Failed, naming the requests check', async () => {
+    behaviour = (req, res) => {
+      res.setHeader('x-app-version', 'abc123');
+      res.statusCode = req.url === '/' ? 500 : 200;
+      res.end();
+    };
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/^requests: 5\/5 GET \/ failed \(first: HTTP 500\)/);
+  });
+
+  test('the test listener still serving the old version: Failed on the version check', async () => {
+    behaviour = healthy('old999');
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/^version: 5\/5 answers carried x-app-version old999, expected abc123/);
+  });
+
+  test('connection refused: Failed once the health window ends', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const outcome = await hook({ testListenerUrl: `http://127.0.0.1:${port}` })(event, context);
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/^health: \/health did not answer 200 within 400 ms .*ECONNREFUSED/);
+  });
+
+  test('an answer that never comes: Failed with the request timeout', async () => {
+    behaviour = () => undefined; // hold the request open
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/no answer within 300 ms/);
+  });
+
+  test('answers slower than the response-time limit: Failed on latency', async () => {
+    behaviour = (req, res) => {
+      res.setHeader('x-app-version', 'abc123');
+      if (req.url === '/') setTimeout(() => res.end(), 250);
+      else res.end();
+    };
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/^latency: 5\/5 answers took longer than 200 ms/);
+  });
+
+  test('a probe that hangs past the budget: Failed within the Lambda time left', async () => {
+    const outcome = await hook({ probe: () => new Promise(() => undefined) })(event, {
+      getRemainingTimeInMillis: () => 300,
+    });
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toMatch(/did not decide within 200 ms/);
+  });
+
+  test('a probe that throws: Failed with the error', async () => {
+    const outcome = await hook({ probe: () => Promise.reject(new Error('boom')) })(event, context);
+    expect(reported()).toEqual(['Failed']);
+    expect(outcome.reason).toBe('the hook failed: boom');
+  });
+
+  test('version lookup failing: the version check is skipped, said so, and a healthy green passes', async () => {
+    codedeploy.on(GetDeploymentCommand).rejects(new Error('AccessDenied'));
+    behaviour = healthy('anything');
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Succeeded']);
+    expect(outcome.reason).toMatch(/version not checked: looking it up failed: AccessDenied/);
+  });
+
+  test('an event without ids reports nothing and says why', async () => {
+    const outcome = await hook()({}, context);
+    expect(reported()).toEqual([]);
+    expect(outcome).toEqual({ status: 'Failed', reason: 'malformed event' });
+  });
+});
+
+describe('the Lambda entry point', () => {
+  test('without TEST_LISTENER_URL it still reports Failed, naming the missing variable', async () => {
+    const saved = { url: process.env.TEST_LISTENER_URL, region: process.env.AWS_REGION };
+    delete process.env.TEST_LISTENER_URL;
+    process.env.AWS_REGION = 'eu-west-1';
+    const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const outcome = await handler(event, { ...context } as never);
+      expect(reported()).toEqual(['Failed']);
+      expect(outcome.reason).toMatch(/TEST_LISTENER_URL is not set/);
+    } finally {
+      quiet.mockRestore();
+      if (saved.url !== undefined) process.env.TEST_LISTENER_URL = saved.url;
+      if (saved.region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved.region;
+    }
+  });
+});
+
+describe('probe and AppSpec parsing', () => {
+  test('probeRelease refuses a bad base URL as a failed check rather than throwing', async () => {
+    const result = await probeRelease({ ...fastProbe('test-listener:8080') });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/baseUrl must be an http\(s\) URL/),
+    });
+  });
+
+  test('a health endpoint that recovers within the window passes', async () => {
+    let calls = 0;
+    behaviour = (req, res) => {
+      res.setHeader('x-app-version', 'v');
+      res.statusCode = req.url === settings.container.healthPath && (calls += 1) < 2 ? 503 : 200;
+      res.end();
+    };
+    const result = await probeRelease({
+      ...fastProbe(baseUrl, 'v'),
+      healthRetryWindowMs: 3_000,
+      sleep: () => Promise.resolve(),
+    });
+    expect(result.ok).toBe(true);
+    expect(result.checks[0]).toMatchObject({
+      name: 'health',
+      detail: expect.stringContaining('after 2 attempt(s)'),
+    });
+  });
+
+  test('the AppSpec task definition is read from YAML and JSON', () => {
+    const json = JSON.stringify({
+      Resources: [{ TargetService: { Properties: { TaskDefinition: TASK_DEF } } }],
+    });
+    expect(taskDefinitionFromAppSpec(json)).toBe(TASK_DEF);
+    expect(taskDefinitionFromAppSpec('version: 0.0\n')).toBeUndefined();
+  });
+});
