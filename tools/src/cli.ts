@@ -17,7 +17,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     deps.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     deps.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
     return 2;

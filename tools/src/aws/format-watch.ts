@@ -1,0 +1,62 @@
+import type { TaskSetView, WatchEvent, WatchResult } from './watch-deployment';
+
+/** HH:MM:SS in UTC, the clock CodeDeploy's console and CloudWatch show by default. */
+export const clockTime = (epochMs: number): string => new Date(epochMs).toISOString().slice(11, 19);
+
+const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
+
+export function formatTaskSets(taskSets: readonly TaskSetView[]): string {
+  return taskSets
+    .map(
+      (set) =>
+        `${set.label} ${set.trafficWeight}% (${set.running}/${set.desired} running${set.pending ? `, ${set.pending} pending` : ''})`,
+    )
+    .join(', ');
+}
+
+/** One line per event, prefixed with its time and the deployment it belongs to. */
+export function formatWatchEvent(event: WatchEvent): string {
+  const head = `${clockTime(event.at)}  ${event.deploymentId}  `;
+  switch (event.type) {
+    case 'status':
+      return `${head}status ${event.status}`;
+    case 'lifecycle': {
+      const took =
+        event.startTime !== undefined && event.endTime !== undefined
+          ? ` in ${seconds(event.endTime - event.startTime)}`
+          : '';
+      return `${head}${event.name} ${event.status}${took}${event.diagnostics ? `: ${event.diagnostics}` : ''}`;
+    }
+    case 'traffic':
+      return `${head}traffic ${formatTaskSets(event.taskSets)}`;
+    case 'error':
+      return `${head}stopped by ${event.code}: ${event.message}`;
+    case 'rollback':
+      return `${head}rollback${event.rollbackDeploymentId ? ` by deployment ${event.rollbackDeploymentId}` : ''}${event.message ? `: ${event.message}` : ''}`;
+  }
+}
+
+const OUTCOME_TEXT: Record<WatchResult['outcome'], string> = {
+  succeeded: 'succeeded',
+  'rolled-back': 'failed and was rolled back',
+  failed: 'failed (no rollback)',
+  stopped: 'was stopped (no rollback)',
+  'rollback-failed': 'failed and its rollback failed too',
+  interrupted: 'is still running (watch interrupted)',
+};
+
+/** The closing lines: outcome, what stopped it, how long it took. */
+export function formatWatchSummary(result: WatchResult): string {
+  const lines = [
+    `Deployment ${result.deploymentId} ${OUTCOME_TEXT[result.outcome]} (status ${result.status}).`,
+  ];
+  if (result.error) lines.push(`  stopped by ${result.error.code}: ${result.error.message}`);
+  if (result.rollbackMessage) lines.push(`  rollback: ${result.rollbackMessage}`);
+  if (result.createTime !== undefined && result.completeTime !== undefined) {
+    lines.push(`  took ${seconds(result.completeTime - result.createTime)} from creation to end`);
+  }
+  if (result.rollback) {
+    lines.push(`  rollback deployment ${result.rollback.deploymentId}: ${result.rollback.status}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,134 @@
+import path from 'node:path';
+import { ConfigError } from '../../../app/src/config-error';
+import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
+import { guardCommand } from '../args/guard-command';
+import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '../args/parse-command-args';
+import { defaultAwsClients } from '../aws/clients';
+import { runDrill } from '../drill/run-drill';
+import { runGit } from '../git/run-git';
+import { sleepUnlessAborted, type CliDeps, type Command } from './index';
+
+const DEFAULTS = {
+  branch: 'main',
+  remote: 'origin',
+  steady: '60s',
+  poll: '10s',
+  waitDeployment: '30m',
+  rate: 10,
+  concurrency: 10,
+  timeout: '5s',
+  reportDir: 'rehearsal-reports',
+};
+
+const HELP = `Usage: npm run rehearse -- drill FAULT[=VALUE] ... [options]
+
+The whole rehearsal on AWS: preflight checks, the hypothesis (expected outcome and predicted time to
+detection), a load loop against the ALB from before the push to after the deployment, flip and commit
+FAULTS in taskdef.json, push, follow the pipeline's deployment to its end, write the report, restore.
+Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed.
+
+Options:
+  --no-push                 commit the flip but let you push it (the drill waits for the deployment)
+  --restore                 clear FAULTS, commit and push when the drill ends (asked when interactive)
+  --file PATH               task definition (default: taskdef.json in the current directory)
+  --branch NAME             branch whose pushes release (default ${DEFAULTS.branch})
+  --remote NAME             remote to push to (default ${DEFAULTS.remote})
+  --stack NAME              service stack with the outputs (default ${STACK_NAMES.service})
+  --steady TIME             steady-state load before the push and after the end (default ${DEFAULTS.steady})
+  --poll TIME               CodeDeploy poll interval (default ${DEFAULTS.poll})
+  --wait-deployment TIME    how long to wait for the pipeline to start a deployment (default ${DEFAULTS.waitDeployment})
+  --rate N                  load requests per second (default ${DEFAULTS.rate})
+  --concurrency N           load requests in flight at most (default ${DEFAULTS.concurrency})
+  --timeout TIME            limit for one load request (default ${DEFAULTS.timeout})
+  --report-dir PATH         where report folders go (default ${DEFAULTS.reportDir})
+  --json                    print the report as JSON on stdout (progress goes to stderr)
+  -h, --help                show this help`;
+
+const OPTIONS = {
+  'no-push': { type: 'boolean', default: false },
+  restore: { type: 'boolean', default: false },
+  file: { type: 'string' },
+  branch: { type: 'string' },
+  remote: { type: 'string' },
+  stack: { type: 'string' },
+  steady: { type: 'string' },
+  poll: { type: 'string' },
+  'wait-deployment': { type: 'string' },
+  rate: { type: 'string' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  'report-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+  if (values.help) {
+    deps.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length === 0)
+    throw new UsageError('drill needs a fault; list them with: npm run rehearse -- faults');
+  try {
+    parseFaults(positionals.join(','));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const out = values.json ? deps.stderr : deps.stdout;
+  const interactive = deps.prompt !== undefined && deps.stdout.isTTY === true;
+  const controller = new AbortController();
+  const options = {
+    entries: positionals,
+    cwd: deps.cwd,
+    taskdefFile: path.resolve(deps.cwd, values.file ?? 'taskdef.json'),
+    branch: values.branch ?? DEFAULTS.branch,
+    remote: values.remote ?? DEFAULTS.remote,
+    push: !values['no-push'],
+    restore: values.restore ? ('yes' as const) : interactive ? ('ask' as const) : ('no' as const),
+    steadyMs: parseDurationMs(values.steady ?? DEFAULTS.steady, '--steady'),
+    pollMs: parseDurationMs(values.poll ?? DEFAULTS.poll, '--poll'),
+    waitDeploymentMs: parseDurationMs(
+      values['wait-deployment'] ?? DEFAULTS.waitDeployment,
+      '--wait-deployment',
+    ),
+    load: {
+      rate: values.rate === undefined ? DEFAULTS.rate : parsePositive(values.rate, '--rate', false),
+      concurrency:
+        values.concurrency === undefined
+          ? DEFAULTS.concurrency
+          : parsePositive(values.concurrency, '--concurrency', true),
+      timeoutMs: parseDurationMs(values.timeout ?? DEFAULTS.timeout, '--timeout'),
+    },
+    reportDir: path.resolve(deps.cwd, values['report-dir'] ?? DEFAULTS.reportDir),
+    ...(values.stack && { stackName: values.stack }),
+  };
+  if (options.pollMs <= 0) throw new UsageError('--poll must be longer than 0', '--poll');
+
+  const removeInterrupt = deps.onInterrupt?.(() => {
+    out.write('Interrupted: stopping the load loop and writing the report.\n');
+    controller.abort();
+  });
+  try {
+    const { report, exitCode } = await runDrill(options, {
+      aws: deps.aws ?? defaultAwsClients(),
+      git: deps.git ?? runGit,
+      now: deps.now ?? Date.now,
+      sleep: deps.sleep ?? sleepUnlessAborted,
+      out,
+      signal: controller.signal,
+      ...(interactive && deps.prompt && { prompt: deps.prompt }),
+    });
+    if (values.json) deps.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return exitCode;
+  } finally {
+    removeInterrupt?.();
+  }
+}
+
+export const drillCommand: Command = {
+  summary: 'the whole rehearsal on AWS: preflight, load, flip, push, watch, report, restore',
+  run: (argv, deps) => guardCommand(HELP, deps, () => run(argv, deps)),
+};

@@ -1,0 +1,63 @@
+import { guardCommand } from '../args/guard-command';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
+import { catalogueRows } from '../faults/catalogue-rows';
+import { renderTable } from '../faults/text-table';
+import type { CliDeps, Command } from './index';
+
+const HELP = `Usage: npm run rehearse -- faults [--json]
+
+Lists the fault catalogue: each fault's name, value and default, effect on the service, the source
+rehearsal it reproduces, and what a release with it should do and which signal tells CodeDeploy.
+
+Options:
+  --json       print the catalogue as JSON
+  -h, --help   show this help`;
+
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const COLUMNS = [
+  { title: 'FAULT', width: 15 },
+  { title: 'VALUE (DEFAULT)', width: 26 },
+  { title: 'REH.', width: 4 },
+  { title: 'EFFECT', width: 34 },
+  { title: 'EXPECTED RELEASE', width: 34 },
+  { title: 'SIGNAL', width: 30 },
+];
+
+function run(argv: readonly string[], deps: CliDeps): number {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+  if (values.help) {
+    deps.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`faults takes no arguments, got "${positionals.join(' ')}"`);
+  const rows = catalogueRows();
+  if (values.json) {
+    deps.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  const table = renderTable(
+    COLUMNS,
+    rows.map((row) => [
+      row.name,
+      row.defaultValue === null ? 'none' : `${row.valueKind} (${row.defaultValue})`,
+      String(row.rehearsal),
+      row.effect,
+      `${row.expectedRelease.outcome}: ${row.expectedText}`,
+      row.expectedRelease.signal,
+    ]),
+  );
+  deps.stdout.write(
+    `${table}\n\nFlip one with: npm run rehearse -- flip NAME[=VALUE]; rehearse it on AWS with: npm run rehearse -- drill NAME[=VALUE]\n`,
+  );
+  return 0;
+}
+
+export const faultsCommand: Command = {
+  summary: 'the fault catalogue: effects, expected release outcome, the signal that tells CodeDeploy',
+  run: (argv, deps) => guardCommand(HELP, deps, () => Promise.resolve(run(argv, deps))),
+};

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { ConfigError } from '../../../app/src/config-error';
+import { guardCommand } from '../args/guard-command';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
+import { expectedRelease } from '../../../app/src/faults/catalogue';
+import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { applyFlip } from '../flip/apply-flip';
+import { commitFile, flipMessage } from '../flip/commit-file';
+import { gitOrThrow, runGit } from '../git/run-git';
+import type { CliDeps, Command } from './index';
+
+const HELP = `Usage: npm run rehearse -- flip FAULT[=VALUE] ... [options]
+       npm run rehearse -- flip --clear [options]
+
+Sets FAULTS in the service container's environment of taskdef.json (validated with the service's own
+parser), so the next release runs with those faults; --clear empties it. Prints the change and the git
+commands that release it. See "npm run rehearse -- faults" for names and values.
+
+Options:
+  --clear        clear FAULTS (restore a normal release)
+  --file PATH    task definition to edit (default: taskdef.json in the current directory)
+  --commit       commit the change (that file only) with a message naming the fault
+  -h, --help     show this help`;
+
+const OPTIONS = {
+  clear: { type: 'boolean', default: false },
+  file: { type: 'string' },
+  commit: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+  if (values.help) {
+    deps.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (values.clear && positionals.length > 0)
+    throw new UsageError('give faults or --clear, not both', '--clear');
+  if (!values.clear && positionals.length === 0) throw new UsageError('flip needs a fault (or --clear)');
+
+  const file = path.resolve(deps.cwd, values.file ?? 'taskdef.json');
+  const git = deps.git ?? runGit;
+  // Checked before writing, so a flip that cannot be committed leaves the file as it was.
+  if (values.commit) await gitOrThrow(git, ['rev-parse', '--is-inside-work-tree'], path.dirname(file));
+  let change;
+  try {
+    change = await applyFlip(file, positionals);
+  } catch (error) {
+    // The service's parser says what is allowed; as a flag it is a usage error of this command.
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const relative = path.relative(deps.cwd, file) || file;
+  if (!change.changed) {
+    deps.stdout.write(`${relative}: FAULTS is already "${change.after}"; nothing to do.\n`);
+    return 0;
+  }
+  deps.stdout.write(`${relative}: FAULTS "${change.before}" -> "${change.after}"\n`);
+  if (change.after !== '') {
+    const expected = expectedRelease(parseFaults(change.after));
+    deps.stdout.write(`Expected release: ${expected.outcome} (${expected.signal})\n`);
+  }
+  const message = flipMessage(change.after);
+  if (values.commit) {
+    const sha = await commitFile(git, deps.cwd, file, message);
+    deps.stdout.write(`Committed ${sha.slice(0, 12)} "${message}". Release it with:\n  git push\n`);
+  } else {
+    deps.stdout.write(`Release it with:\n  git add ${relative}\n  git commit -m "${message}"\n  git push\n`);
+  }
+  return 0;
+}
+
+export const flipCommand: Command = {
+  summary: 'set or clear FAULTS in taskdef.json (the release input), optionally commit',
+  run: (argv, deps) => guardCommand(HELP, deps, () => run(argv, deps)),
+};

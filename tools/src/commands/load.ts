@@ -1,0 +1,129 @@
+import { guardCommand } from '../args/guard-command';
+import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '../args/parse-command-args';
+import { formatSecond, formatSummary } from '../load/format-load';
+import { runLoad, type LoadOptions } from '../load/load-loop';
+import { probe } from '../load/probe';
+import type { CliDeps, Command } from './index';
+
+/** Defaults of the load loop: a steady trickle that any alarm can see, stopped by Ctrl-C. */
+const DEFAULT_RATE = 10;
+const DEFAULT_CONCURRENCY = 10;
+const DEFAULT_TIMEOUT = '5s';
+
+const HELP = `Usage: npm run rehearse -- load URL [options]
+
+Sends GET requests to URL and prints one line per second: requests, status counts, error rate,
+p50/p99 latency and the versions seen (x-app-version). Prints a summary at the end and on Ctrl-C.
+
+Options:
+  --count N          stop after N requests
+  --duration TIME    stop after TIME (30s, 5m, 500ms; a bare number is seconds)
+  --interval TIME    one request every TIME (the seed's curl loop was --interval 0.5)
+  --rate N           N requests per second (default ${DEFAULT_RATE}); --rate max sends back to back
+  --concurrency N    requests in flight at most (default ${DEFAULT_CONCURRENCY})
+  --timeout TIME     limit for one request (default ${DEFAULT_TIMEOUT})
+  --json             print the result as JSON on stdout (progress goes to stderr)
+  -h, --help         show this help
+
+Without --count or --duration the loop runs until Ctrl-C.`;
+
+const OPTIONS = {
+  count: { type: 'string' },
+  duration: { type: 'string' },
+  interval: { type: 'string' },
+  rate: { type: 'string' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function parseUrl(text: string | undefined): URL {
+  if (text === undefined) throw new UsageError('load needs a URL, e.g. http://127.0.0.1:8080/');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`"${text}" is not a URL; write it in full, e.g. http://127.0.0.1:8080/`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`URL must start with http:// or https://, got "${text}"`);
+  }
+  return url;
+}
+
+/** Turns the flags into load options; exported so the drill builds the same loop from the same flags. */
+export function loadOptionsFromFlags(
+  url: string,
+  flags: {
+    count?: string;
+    duration?: string;
+    interval?: string;
+    rate?: string;
+    concurrency?: string;
+    timeout?: string;
+  },
+): LoadOptions {
+  if (flags.interval !== undefined && flags.rate !== undefined) {
+    throw new UsageError('give --interval or --rate, not both', '--interval');
+  }
+  const unpaced = flags.rate === 'max';
+  return {
+    url,
+    ...(flags.count !== undefined && { count: parsePositive(flags.count, '--count', true) }),
+    ...(flags.duration !== undefined && { durationMs: parseDurationMs(flags.duration, '--duration') }),
+    ...(flags.interval !== undefined
+      ? { intervalMs: parseDurationMs(flags.interval, '--interval') }
+      : unpaced
+        ? {}
+        : { rate: flags.rate === undefined ? DEFAULT_RATE : parsePositive(flags.rate, '--rate', false) }),
+    concurrency:
+      flags.concurrency === undefined
+        ? DEFAULT_CONCURRENCY
+        : parsePositive(flags.concurrency, '--concurrency', true),
+    timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
+  };
+}
+
+async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+  if (values.help) {
+    deps.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`load takes one URL, got ${positionals.length}`);
+  const url = parseUrl(positionals[0]);
+  const options = loadOptionsFromFlags(url.href, values);
+
+  const first = await probe(url, options.timeoutMs);
+  if (!first.ok) {
+    deps.stderr.write(`Cannot reach ${url.href}: ${first.reason}. Is the service running?\n`);
+    return 1;
+  }
+
+  const progress = values.json ? deps.stderr : deps.stdout;
+  const live = progress.isTTY === true;
+  const controller = new AbortController();
+  const removeInterrupt = deps.onInterrupt?.(() => controller.abort());
+  let result;
+  try {
+    result = await runLoad({
+      ...options,
+      signal: controller.signal,
+      ...(deps.now && { now: deps.now }),
+      onSecond: (second) =>
+        progress.write(live ? `\r\x1b[2K${formatSecond(second)}` : `${formatSecond(second)}\n`),
+    });
+  } finally {
+    removeInterrupt?.();
+  }
+  if (live) progress.write('\n');
+  if (controller.signal.aborted) deps.stderr.write('Interrupted; summary of what completed:\n');
+  deps.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
+  return 0;
+}
+
+export const loadCommand: Command = {
+  summary: 'load loop against a URL: per-second status, errors, latency and versions',
+  run: (argv, deps) => guardCommand(HELP, deps, () => run(argv, deps)),
+};

@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { ConfigError } from '../../../app/src/config-error';
+import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { settings } from '../../../app/src/settings';
+import { guardCommand } from '../args/guard-command';
+import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
+import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
+import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../app/src/deployment-configs';
+import { ProgressWriter } from '../local/progress';
+import { runRehearsal } from '../local/rehearsal';
+import { formatSummary } from '../local/report-text';
+import { toJson } from '../local/report-json';
+import { serviceLauncher, type LaunchTask } from '../local/task-process';
+import { writeReport } from '../local/write-report';
+import type { CliDeps, Command } from './index';
+
+/** Compresses the default canary (5 min) and bake (5 min) into about half a minute. */
+const DEFAULT_TIME_SCALE = 20;
+/** A container takes longer than a process to start listening (the engine creates it first). */
+const CONTAINER_STARTUP_ALLOWANCE_MS = 15_000;
+/** A steady trickle: enough requests per alarm period for the 5xx rate, light enough for two cores. */
+const DEFAULT_RATE = 20;
+
+const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]
+
+Runs the service as blue (no fault) and green (with the given faults) behind a local stand-in for the
+ALB and CodeDeploy, driven by app/src/settings.ts, with a load loop on the production listener; reports
+whether the release succeeded or rolled back, when and why, and whether that is what the fault catalogue
+expects. Faults: see "npm run rehearse -- faults". No fault rehearses a healthy release.
+
+Options:
+  --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
+                     (default ${settings.deployment.defaultConfig.replace('CodeDeployDefault.ECS', '')}, from settings)
+  --time-scale N     compress AWS waits (alarm periods, canary steps, bake, health checks) N times (default ${DEFAULT_TIME_SCALE})
+  --rate N           load loop requests per second through the production listener (default ${DEFAULT_RATE})
+  --container        run blue and green as containers of the project's image (docker or podman);
+                     the image is built from the Dockerfile when missing (BASE_IMAGE, BUILD_CA_BUNDLE apply)
+  --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
+  --json             print the result as JSON on stdout (progress goes to stderr)
+  --report DIR       also write DIR/report.md, DIR/report.json and DIR/report.html
+  -h, --help         show this help
+
+Exit code: 0 when the outcome matches the catalogue, 1 when it does not, 2 on a usage error.`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  'time-scale': { type: 'string' },
+  rate: { type: 'string' },
+  container: { type: 'boolean', default: false },
+  image: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  report: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** What tests may replace: how a task starts. */
+export interface LocalDeps {
+  readonly launch?: LaunchTask;
+}
+
+function parseFaultArgs(positionals: readonly string[]) {
+  try {
+    return parseFaults(positionals.join(','));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message, 'FAULT');
+    throw error;
+  }
+}
+
+/** `local`: parses the flags, runs one rehearsal, prints progress and the verdict, writes reports. */
+export async function runLocal(
+  argv: readonly string[],
+  deps: CliDeps,
+  local: LocalDeps = {},
+): Promise<number> {
+  return guardCommand(HELP, deps, async () => {
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+    if (values.help) {
+      deps.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const faults = parseFaultArgs(positionals);
+    const configName = values.config ?? settings.deployment.defaultConfig;
+    const config = deploymentConfig(configName);
+    if (!config) {
+      throw new UsageError(
+        `--config must be one of ${DEPLOYMENT_CONFIG_NAMES.join(', ')}, got "${configName}"`,
+        '--config',
+      );
+    }
+    const timeScale =
+      values['time-scale'] === undefined
+        ? DEFAULT_TIME_SCALE
+        : parsePositive(values['time-scale'], '--time-scale', false);
+    if (timeScale < 1)
+      throw new UsageError(`--time-scale must be 1 or more, got "${values['time-scale']}"`, '--time-scale');
+    const rate = values.rate === undefined ? DEFAULT_RATE : parsePositive(values.rate, '--rate', false);
+
+    if (values.image !== undefined && !values.container) {
+      throw new UsageError('--image only applies with --container', '--image');
+    }
+    const launch = values.container
+      ? (
+          await containerLauncher({
+            image: values.image ?? DEFAULT_REHEARSAL_IMAGE,
+            env: deps.env,
+            cwd: deps.cwd,
+            log: (line) => deps.stderr.write(`${line}\n`),
+          })
+        ).launch
+      : (local.launch ?? serviceLauncher(deps.cwd));
+
+    const progressOut = values.json ? deps.stderr : deps.stdout;
+    const progress = new ProgressWriter(progressOut);
+    const result = await runRehearsal({
+      faults,
+      config,
+      timeScale,
+      rate,
+      launch,
+      ...(values.container && { startupAllowanceMs: CONTAINER_STARTUP_ALLOWANCE_MS }),
+      onEvent: (event) => progress.event(event),
+      onProgress: (snapshot) => progress.snapshot(snapshot),
+    });
+    progress.done();
+    if (values.json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
+    else deps.stdout.write(formatSummary(result));
+    if (values.report !== undefined) {
+      const files = await writeReport(path.resolve(deps.cwd, values.report), result);
+      deps.stderr.write(`report written: ${files.join(', ')}\n`);
+    }
+    return result.matched ? 0 : 1;
+  });
+}
+
+export const localCommand: Command = {
+  summary: 'rehearse a release locally: blue, green with faults, a local ALB and CodeDeploy',
+  run: (argv, deps) => runLocal(argv, deps),
+};

@@ -1,0 +1,285 @@
+import http from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { LatencyHistogram } from './latency-histogram';
+
+/** One request of the load loop. */
+export interface LoadRequestResult {
+  /** Clock time (the `now` option) when the request was sent. */
+  startedAt: number;
+  /** Time from sending the request to the end of the response body (or the error). */
+  durationMs: number;
+  status?: number;
+  /** The `x-app-version` response header. */
+  version?: string;
+  error?: 'connection' | 'timeout';
+}
+
+/** What completed in one second of the run (second 0 is the first second after the start). */
+export interface LoadSecond {
+  second: number;
+  requests: number;
+  failed: number;
+  byStatus: Record<string, number>;
+  byVersion: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  /** Stop after this many requests. */
+  count?: number;
+  /** Stop sending after this long; requests in flight still finish (bounded by `timeoutMs`). */
+  durationMs?: number;
+  /** Pace: one request every `intervalMs` (across all workers). */
+  intervalMs?: number;
+  /** Pace: this many requests per second; ignored when `intervalMs` is given. */
+  rate?: number;
+  /** Requests in flight at most. Without a pace, this many workers send back to back. */
+  concurrency: number;
+  /** Limit for one request, response body included. */
+  timeoutMs: number;
+  /** Aborting stops the run at once and resolves with what completed so far. */
+  signal?: AbortSignal;
+  /** Clock for `startedAt` and the per-second series; defaults to `Date.now`. */
+  now?: () => number;
+  onResult?: (r: LoadRequestResult) => void;
+  onSecond?: (s: LoadSecond) => void;
+}
+
+export interface LoadResult {
+  requests: number;
+  failed: number;
+  byStatus: Record<string, number>;
+  byVersion: Record<string, number>;
+  errors: { connection: number; timeout: number };
+  latency: { p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number };
+  series: LoadSecond[];
+  durationMs: number;
+}
+
+/** A request fails on a connection error, a timeout, or a status outside 2xx/3xx. */
+export function isFailed(r: LoadRequestResult): boolean {
+  return r.error !== undefined || r.status === undefined || r.status < 200 || r.status >= 400;
+}
+
+/** The key a result is counted under in `byStatus`: the status code, or the error kind. */
+export function statusKey(r: LoadRequestResult): string {
+  return r.error ?? String(r.status);
+}
+
+const increment = (counts: Record<string, number>, key: string): void => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+class SecondBucket {
+  requests = 0;
+  failed = 0;
+  readonly byStatus: Record<string, number> = {};
+  readonly byVersion: Record<string, number> = {};
+  readonly durations: number[] = [];
+
+  add(r: LoadRequestResult): void {
+    this.requests += 1;
+    if (isFailed(r)) this.failed += 1;
+    increment(this.byStatus, statusKey(r));
+    if (r.version !== undefined) increment(this.byVersion, r.version);
+    this.durations.push(r.durationMs);
+  }
+
+  toSecond(second: number): LoadSecond {
+    const sorted = this.durations.sort((a, b) => a - b);
+    const at = (p: number): number =>
+      sorted.length === 0
+        ? 0
+        : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+    return {
+      second,
+      requests: this.requests,
+      failed: this.failed,
+      byStatus: { ...this.byStatus },
+      byVersion: { ...this.byVersion },
+      p50Ms: round(at(50)),
+      p99Ms: round(at(99)),
+    };
+  }
+}
+
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+
+/** Sleeps until `ms` passed or the signal aborts, whichever comes first. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs a load loop against one URL and resolves with totals, percentiles and a per-second series.
+ * Per-request failures are counted, never thrown; only bad options throw.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = new URL(options.url);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`load: URL must be http or https, got "${options.url}"`);
+  }
+  if (!(options.concurrency >= 1)) throw new Error('load: concurrency must be at least 1');
+  if (!(options.timeoutMs > 0)) throw new Error('load: timeout must be positive');
+  const intervalMs =
+    options.intervalMs ?? (options.rate !== undefined && options.rate > 0 ? 1000 / options.rate : undefined);
+
+  const now = options.now ?? Date.now;
+  const client = url.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  // Built once: turning a URL into request options on every request costs more than the request's own bookkeeping.
+  const requestOptions: http.RequestOptions = {
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? undefined : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+    headers: url.username
+      ? {
+          authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
+        }
+      : {},
+    agent,
+  };
+  // One controller stops everything: the caller's abort, or the end of the run for paced waits.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stop.abort();
+
+  const histogram = new LatencyHistogram();
+  const totals = { requests: 0, failed: 0, connection: 0, timeout: 0 };
+  const byStatus: Record<string, number> = {};
+  const byVersion: Record<string, number> = {};
+  const series: LoadSecond[] = [];
+  const buckets = new Map<number, SecondBucket>();
+  const inFlight = new Set<http.ClientRequest>();
+
+  const startedAt = now();
+  const startedPerf = performance.now();
+  let nextFlush = 0;
+  const secondOf = (t: number): number => Math.max(0, Math.floor((t - startedAt) / 1000));
+
+  const flushUntil = (second: number): void => {
+    for (; nextFlush < second; nextFlush++) {
+      const bucket = buckets.get(nextFlush) ?? new SecondBucket();
+      buckets.delete(nextFlush);
+      const s = bucket.toSecond(nextFlush);
+      series.push(s);
+      options.onSecond?.(s);
+    }
+  };
+  const ticker = setInterval(() => flushUntil(secondOf(now())), 250);
+
+  // Requests cut short by the caller's abort are not results; those that end after the duration still count.
+  const cancelled = (): boolean => options.signal?.aborted === true;
+  const record = (r: LoadRequestResult): void => {
+    if (cancelled()) return;
+    totals.requests += 1;
+    if (isFailed(r)) totals.failed += 1;
+    if (r.error) totals[r.error] += 1;
+    increment(byStatus, statusKey(r));
+    if (r.version !== undefined) increment(byVersion, r.version);
+    histogram.record(r.durationMs);
+    const second = Math.max(nextFlush, secondOf(r.startedAt + r.durationMs));
+    let bucket = buckets.get(second);
+    if (!bucket) buckets.set(second, (bucket = new SecondBucket()));
+    bucket.add(r);
+    options.onResult?.(r);
+  };
+
+  const send = (): Promise<LoadRequestResult | undefined> =>
+    new Promise((resolve) => {
+      const sentAt = now();
+      const t0 = performance.now();
+      let settled = false;
+      const finish = (fields: Omit<LoadRequestResult, 'startedAt' | 'durationMs'> | undefined): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        inFlight.delete(req);
+        resolve(fields && { startedAt: sentAt, durationMs: performance.now() - t0, ...fields });
+      };
+      const req = client.get(requestOptions, (res) => {
+        const header = res.headers['x-app-version'];
+        const version = Array.isArray(header) ? header[0] : header;
+        res.on('end', () => finish({ status: res.statusCode, ...(version !== undefined && { version }) }));
+        res.on('error', () => finish({ error: timedOut ? 'timeout' : 'connection' }));
+        res.resume();
+      });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        req.destroy();
+        finish({ error: 'timeout' });
+      }, options.timeoutMs);
+      req.on('error', () => finish(cancelled() ? undefined : { error: timedOut ? 'timeout' : 'connection' }));
+      req.on('close', () => {
+        if (cancelled()) finish(undefined);
+      });
+      inFlight.add(req);
+    });
+
+  let slot = 0;
+  const deadline = options.durationMs === undefined ? Infinity : startedPerf + options.durationMs;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (stop.signal.aborted) return;
+      if (options.count !== undefined && slot >= options.count) return;
+      const mine = slot++;
+      if (intervalMs !== undefined) {
+        await pause(Math.min(startedPerf + mine * intervalMs, deadline) - performance.now(), stop.signal);
+        if (stop.signal.aborted) return;
+      }
+      if (performance.now() >= deadline) {
+        stop.abort();
+        return;
+      }
+      const result = await send();
+      if (result) record(result);
+    }
+  };
+
+  const onCancel = (): void => {
+    for (const req of inFlight) req.destroy();
+  };
+  options.signal?.addEventListener('abort', onCancel, { once: true });
+
+  try {
+    await Promise.all(Array.from({ length: options.concurrency }, worker));
+  } finally {
+    clearInterval(ticker);
+    options.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', onCancel);
+    agent.destroy();
+  }
+  const endedAt = now();
+  flushUntil(secondOf(endedAt) + 1);
+
+  return {
+    requests: totals.requests,
+    failed: totals.failed,
+    byStatus,
+    byVersion,
+    errors: { connection: totals.connection, timeout: totals.timeout },
+    latency: {
+      p50Ms: round(histogram.percentile(50)),
+      p90Ms: round(histogram.percentile(90)),
+      p99Ms: round(histogram.percentile(99)),
+      maxMs: round(histogram.maxMs),
+    },
+    series,
+    durationMs: Math.round(performance.now() - startedPerf),
+  };
+}

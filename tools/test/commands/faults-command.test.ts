@@ -1,0 +1,36 @@
+import { FAULT_NAMES } from '../../../app/src/faults/catalogue';
+import { main } from '../../src/cli';
+import { testDeps } from '../helpers/test-deps';
+
+describe('rehearse faults', () => {
+  it('lists every fault of the catalogue with its default and expected outcome', async () => {
+    const deps = testDeps();
+    expect(await main(['faults'], deps)).toBe(0);
+    for (const name of FAULT_NAMES) expect(deps.stdout.text).toMatch(new RegExp(`^${name} `, 'm'));
+    expect(deps.stdout.text).toMatch(/^wrong-port +port \(9999\) +3 /m);
+    expect(deps.stdout.text).toContain('rolled-back');
+  });
+
+  it('prints the catalogue as JSON, with the expected release at the default value', async () => {
+    const deps = testDeps();
+    expect(await main(['faults', '--json'], deps)).toBe(0);
+    const rows = JSON.parse(deps.stdout.text) as { name: string }[];
+    expect(rows.map((r: { name: string }) => r.name)).toEqual(FAULT_NAMES);
+    expect(rows.find((r: { name: string }) => r.name === 'slow-start')).toMatchObject({
+      valueKind: 'seconds',
+      defaultValue: '30',
+      rehearsal: 'new',
+      expectedRelease: { outcome: 'rolled-back' },
+    });
+    expect(rows.find((r: { name: string }) => r.name === 'health-fail')).toMatchObject({
+      defaultValue: null,
+      rehearsal: 1,
+    });
+  });
+
+  it('exits 2 on an unknown flag', async () => {
+    const deps = testDeps();
+    expect(await main(['faults', '--yaml'], deps)).toBe(2);
+    expect(deps.stderr.text).toContain("Unknown option '--yaml'");
+  });
+});

@@ -1,0 +1,91 @@
+import { main } from '../../src/cli';
+import { freePort, startServer, type LocalServer } from '../helpers/local-server';
+import { testDeps } from '../helpers/test-deps';
+
+describe('rehearse load', () => {
+  let server: LocalServer;
+  beforeEach(async () => {
+    server = await startServer((_req, res, n) => {
+      res.setHeader('x-app-version', n % 2 === 0 ? 'blue' : 'green');
+      res.statusCode = n % 5 === 0 ? 500 : 200;
+      res.end();
+    });
+  });
+  afterEach(() => server.close());
+
+  it('prints plain per-second lines and a summary when stdout is not a terminal', async () => {
+    const deps = testDeps();
+    const code = await main(
+      ['load', server.url, '--count', '20', '--rate', 'max', '--concurrency', '2'],
+      deps,
+    );
+    expect(code).toBe(0);
+    expect(deps.stdout.text).not.toContain('\r');
+    expect(deps.stdout.text).toMatch(/^ {3}1s +\d+ req {2}status 200:\d+ 500:\d+ {2}err \d+\.\d%/m);
+    expect(deps.stdout.text).toMatch(/^20 requests in .*, \d+ failed/m);
+    expect(deps.stdout.text).toMatch(/versions {2}blue:\d+ green:\d+/);
+  });
+
+  it('updates one line in place on a terminal', async () => {
+    const deps = testDeps({ tty: true });
+    await main(['load', server.url, '--count', '5'], deps);
+    expect(deps.stdout.text).toContain('\r\x1b[2K   1s');
+  });
+
+  it('prints the result as JSON with --json and keeps progress off stdout', async () => {
+    const deps = testDeps();
+    const code = await main(['load', server.url, '--count', '10', '--rate', 'max', '--json'], deps);
+    expect(code).toBe(0);
+    const result = JSON.parse(deps.stdout.text);
+    expect(result).toMatchObject({ requests: 10, failed: 2, byStatus: { '200': 8, '500': 2 } });
+    expect(result.byVersion).toEqual({ blue: 5, green: 5 });
+    expect(result.latency).toEqual(
+      expect.objectContaining({ p50Ms: expect.any(Number), p99Ms: expect.any(Number) }),
+    );
+    expect(result.series.length).toBeGreaterThanOrEqual(1);
+    expect(deps.stderr.text).toMatch(/req {2}status/);
+  });
+
+  it('stops on Ctrl-C and still prints the summary', async () => {
+    let interrupt: (() => void) | undefined;
+    let removed = false;
+    const deps = testDeps({
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => {
+          removed = true;
+        };
+      },
+    });
+    const running = main(['load', server.url, '--rate', '100'], deps);
+    while (server.seen() < 5) await new Promise((resolve) => setTimeout(resolve, 10));
+    interrupt!();
+    expect(await running).toBe(0);
+    expect(removed).toBe(true);
+    expect(deps.stderr.text).toContain('Interrupted');
+    expect(deps.stdout.text).toMatch(/^\d+ requests in/m);
+  });
+
+  it('exits 1 with a clear message when nothing answers at the URL', async () => {
+    const deps = testDeps();
+    const port = await freePort();
+    expect(await main(['load', `http://127.0.0.1:${port}/`, '--count', '3'], deps)).toBe(1);
+    expect(deps.stderr.text).toContain(`Cannot reach http://127.0.0.1:${port}/: ECONNREFUSED`);
+  });
+
+  it.each([
+    [['load', 'not-a-url'], /is not a URL/, /^Usage: npm run rehearse -- load URL/m],
+    [['load'], /needs a URL/, /^Usage/m],
+    [['load', 'http://x/', '--rate', '0'], /--rate needs a positive number/, /^ {2}--rate N/m],
+    [['load', 'http://x/', '--count', '1.5'], /--count needs a positive whole number/, /^ {2}--count N/m],
+    [['load', 'http://x/', '--duration', 'soon'], /--duration needs a duration/, /^ {2}--duration TIME/m],
+    [['load', 'http://x/', '--interval', '1', '--rate', '2'], /not both/, /--interval TIME/],
+    [['load', 'http://x/', '--verbose'], /Unknown option '--verbose'/, /^Usage/m],
+  ])('exits 2 on %j with the relevant help line', async (argv, message, helpLine) => {
+    const deps = testDeps();
+    expect(await main(argv, deps)).toBe(2);
+    expect(deps.stderr.text).toMatch(message);
+    expect(deps.stderr.text).toMatch(helpLine);
+    expect(deps.stdout.text).toBe('');
+  });
+});

@@ -1,0 +1,141 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  BatchGetDeploymentsCommand,
+  CodeDeployClient,
+  DeploymentGroupDoesNotExistException,
+  GetDeploymentCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
+import { mockClient } from 'aws-sdk-client-mock';
+import { main } from '../../src/cli';
+import { testAwsClients } from '../helpers/aws-deps';
+import {
+  ALARM_MESSAGE,
+  APPLICATION,
+  DEPLOYMENT_GROUP,
+  at,
+  deployment,
+  lifecycle,
+  ROLLBACK_MESSAGE,
+  target,
+  T0,
+} from '../helpers/codedeploy-fixtures';
+import { noCredentials, serviceStack, stackMissing } from '../helpers/stack-fixtures';
+import { testDeps } from '../helpers/test-deps';
+
+const codeDeploy = mockClient(CodeDeployClient);
+const cloudFormation = mockClient(CloudFormationClient);
+
+function deps() {
+  let clock = T0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    deps: testDeps({
+      aws: testAwsClients(),
+      now: () => clock,
+      sleep: (ms: number) => {
+        sleeps.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+    }),
+  };
+}
+
+describe('rehearse watch', () => {
+  beforeEach(() => {
+    codeDeploy.reset();
+    cloudFormation.reset();
+    codeDeploy
+      .on(ListDeploymentTargetsCommand)
+      .resolves({ targetIds: ['rehearsal-cluster:rollback-rehearsal'] });
+  });
+
+  it('follows the given deployment, prints each event and exits 0 when it succeeds', async () => {
+    codeDeploy
+      .on(GetDeploymentCommand)
+      .resolvesOnce(deployment('d-ABC', { status: 'InProgress' }))
+      .resolves(deployment('d-ABC', { status: 'Succeeded', completeTime: at(300) }));
+    codeDeploy
+      .on(GetDeploymentTargetCommand)
+      .resolvesOnce(target('d-ABC', lifecycle(3, 'InProgress'), 100))
+      .resolves(target('d-ABC', lifecycle(8), 0));
+    const { deps: d, sleeps } = deps();
+    expect(await main(['watch', '--deployment-id', 'd-ABC', '--poll', '2s'], d)).toBe(0);
+    expect(sleeps).toEqual([2000]);
+    expect(d.stdout.text).toContain('12:00:25  d-ABC  BeforeInstall Succeeded in 15s');
+    expect(d.stdout.text).toMatch(/traffic Blue 0% \(2\/2 running\), Green 100% \(2\/2 running\)/);
+    expect(d.stdout.text).toContain('Deployment d-ABC succeeded (status Succeeded).');
+    expect(d.stdout.text).toContain('took 300s from creation to end');
+  });
+
+  it('finds the latest deployment of the group from the stack outputs and exits 1 on a rollback', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves(serviceStack());
+    codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-OLD', 'd-NEW'] });
+    codeDeploy.on(BatchGetDeploymentsCommand).resolves({
+      deploymentsInfo: [
+        deployment('d-OLD', { createTime: at(-3600) }).deploymentInfo!,
+        deployment('d-NEW', { createTime: at(0) }).deploymentInfo!,
+      ],
+    });
+    codeDeploy.on(GetDeploymentCommand, { deploymentId: 'd-NEW' }).resolves(
+      deployment('d-NEW', {
+        status: 'Stopped',
+        errorInformation: { code: 'ALARM_ACTIVE', message: ALARM_MESSAGE },
+        rollbackInfo: { rollbackMessage: ROLLBACK_MESSAGE },
+      }),
+    );
+    codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-NEW', lifecycle(2, 'Failed'), 100, 0));
+    const { deps: d } = deps();
+    expect(await main(['watch', '--json'], d)).toBe(1);
+    expect(codeDeploy.commandCalls(ListDeploymentsCommand)[0]!.args[0].input).toMatchObject({
+      applicationName: APPLICATION,
+      deploymentGroupName: DEPLOYMENT_GROUP,
+    });
+    const result = JSON.parse(d.stdout.text);
+    expect(result).toMatchObject({
+      deploymentId: 'd-NEW',
+      outcome: 'rolled-back',
+      error: { code: 'ALARM_ACTIVE' },
+    });
+    expect(d.stderr.text).toContain('stopped by ALARM_ACTIVE');
+  });
+
+  it('uses --application and --deployment-group without reading the stack', async () => {
+    codeDeploy.on(ListDeploymentsCommand).rejects(
+      new DeploymentGroupDoesNotExistException({
+        message: 'No Deployment Group found for name: nope',
+        $metadata: {},
+      }),
+    );
+    const { deps: d } = deps();
+    expect(await main(['watch', '--application', 'app', '--deployment-group', 'nope'], d)).toBe(1);
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0);
+    expect(d.stderr.text).toContain('DeploymentGroupDoesNotExist: No Deployment Group found for name: nope');
+  });
+
+  it('explains a stack that is not deployed', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(stackMissing());
+    const { deps: d } = deps();
+    expect(await main(['watch'], d)).toBe(1);
+    expect(d.stderr.text).toMatch(
+      /Stack with id RollbackRehearsalService does not exist\. Deploy the stacks first/,
+    );
+  });
+
+  it('explains missing credentials', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(noCredentials());
+    const { deps: d } = deps();
+    expect(await main(['watch'], d)).toBe(1);
+    expect(d.stderr.text).toMatch(/^No AWS credentials: .*Set AWS_PROFILE/);
+  });
+
+  it('exits 2 on a bad poll interval', async () => {
+    const { deps: d } = deps();
+    expect(await main(['watch', '--poll', 'often'], d)).toBe(2);
+    expect(d.stderr.text).toMatch(/--poll TIME/);
+  });
+});

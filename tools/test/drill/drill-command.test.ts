@@ -1,0 +1,317 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  BatchGetDeploymentsCommand,
+  CodeDeployClient,
+  GetDeploymentCommand,
+  GetDeploymentGroupCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  type ListDeploymentsInput,
+} from '@aws-sdk/client-codedeploy';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { main } from '../../src/cli';
+import type { DrillReport } from '../../src/drill/report';
+import { runGit } from '../../src/git/run-git';
+import { testAwsClients } from '../helpers/aws-deps';
+import {
+  at,
+  deployment,
+  HOOK_MESSAGE,
+  lifecycle,
+  ROLLBACK_MESSAGE,
+  target,
+  T0,
+} from '../helpers/codedeploy-fixtures';
+import { startServer, type LocalServer } from '../helpers/local-server';
+import { ALARM_NAMES, serviceStack } from '../helpers/stack-fixtures';
+import { faultsOf, git, tempRepo, type TempRepo } from '../helpers/temp-repo';
+import { testDeps } from '../helpers/test-deps';
+
+const sts = mockClient(STSClient);
+const cloudFormation = mockClient(CloudFormationClient);
+const codeDeploy = mockClient(CodeDeployClient);
+const cloudWatch = mockClient(CloudWatchClient);
+
+const FAST = ['--steady', '30s', '--poll', '60s', '--rate', '50'];
+
+describe('rehearse drill', () => {
+  let repo: TempRepo;
+  let alb: LocalServer;
+  let clock: number;
+  let pushed: boolean;
+
+  function deps(overrides: Parameters<typeof testDeps>[0] = {}) {
+    return testDeps({
+      cwd: repo.dir,
+      aws: testAwsClients(),
+      git: async (args, cwd) => {
+        const result = await runGit(args, cwd);
+        if (args[0] === 'push' && result.code === 0) pushed = true;
+        return result;
+      },
+      now: () => clock,
+      // Fake time moves at once; a few real milliseconds let the load loop reach the local "ALB".
+      sleep: async (ms) => {
+        clock += ms;
+        await delay(15);
+      },
+      ...overrides,
+    });
+  }
+
+  beforeEach(async () => {
+    repo = tempRepo();
+    clock = T0 - 40_000;
+    pushed = false;
+    alb = await startServer((_req, res, n) => {
+      res.setHeader('x-app-version', pushed && n % 4 === 0 ? '0.2.0' : '0.1.0');
+      res.end('{}');
+    });
+    for (const mock of [sts, cloudFormation, codeDeploy, cloudWatch]) mock.reset();
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: '123456789012',
+      Arn: 'arn:aws:iam::123456789012:user/rehearser',
+      UserId: 'AIDAEXAMPLE',
+    });
+    cloudFormation.on(DescribeStacksCommand).resolves(serviceStack(alb.url));
+    codeDeploy.on(GetDeploymentGroupCommand).resolves({
+      deploymentGroupInfo: {
+        applicationName: 'RollbackRehearsal-App',
+        deploymentGroupName: 'RollbackRehearsal-DG',
+        computePlatform: 'ECS',
+        alarmConfiguration: {
+          enabled: true,
+          ignorePollAlarmFailure: false,
+          alarms: ALARM_NAMES.map((name) => ({ name })),
+        },
+        autoRollbackConfiguration: {
+          enabled: true,
+          events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'],
+        },
+      },
+    });
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: ALARM_NAMES.map((AlarmName) => ({
+        AlarmName,
+        StateValue: 'OK',
+        StateReason: 'Threshold Crossed: no datapoints were received',
+      })),
+    });
+    // No deployment in progress; the last one is old; the pipeline's appears on the second look after the push.
+    let looksAfterPush = 0;
+    codeDeploy.on(ListDeploymentsCommand).callsFake((input: ListDeploymentsInput) => {
+      if (input.includeOnlyStatuses) return { deployments: [] };
+      if (!input.createTimeRange) return { deployments: ['d-OLD'] };
+      looksAfterPush += 1;
+      return { deployments: looksAfterPush >= 2 ? ['d-NEW'] : [] };
+    });
+    codeDeploy.on(BatchGetDeploymentsCommand).callsFake((input: { deploymentIds: string[] }) => ({
+      deploymentsInfo: input.deploymentIds.map(
+        (id) =>
+          deployment(id, {
+            createTime: id === 'd-OLD' ? at(-86_400) : at(0),
+            status: id === 'd-OLD' ? 'Succeeded' : 'InProgress',
+          }).deploymentInfo!,
+      ),
+    }));
+    codeDeploy
+      .on(ListDeploymentTargetsCommand)
+      .resolves({ targetIds: ['rehearsal-cluster:rollback-rehearsal'] });
+    codeDeploy
+      .on(GetDeploymentCommand, { deploymentId: 'd-NEW' })
+      .resolvesOnce(deployment('d-NEW', { status: 'InProgress' }))
+      .resolvesOnce(deployment('d-NEW', { status: 'InProgress' }))
+      .resolves(
+        deployment('d-NEW', {
+          status: 'Stopped',
+          createTime: new Date(T0),
+          completeTime: new Date(T0 + 150_000),
+          errorInformation: { code: 'HOOK_EXECUTION_FAILURE', message: HOOK_MESSAGE },
+          rollbackInfo: { rollbackMessage: ROLLBACK_MESSAGE },
+        }),
+      );
+    codeDeploy
+      .on(GetDeploymentTargetCommand)
+      .resolvesOnce(target('d-NEW', lifecycle(1, 'InProgress'), 100, 0))
+      .resolvesOnce(target('d-NEW', lifecycle(3, 'InProgress'), 100, 2))
+      .resolves(
+        target(
+          'd-NEW',
+          lifecycle(4, 'Failed', { errorCode: 'ScriptFailed', message: '9 of 20 answered 500' }),
+          100,
+          2,
+        ),
+      );
+  });
+
+  afterEach(async () => {
+    await alb.close();
+    repo.remove();
+  });
+
+  const remoteFaults = (): string | undefined =>
+    faultsOf(git(repo.dir, '--git-dir', repo.remote, 'show', 'main:taskdef.json'));
+
+  it('runs the whole rehearsal: flips, pushes, follows the rollback, writes the report and restores', async () => {
+    const d = deps();
+    const code = await main(['drill', 'error-rate', ...FAST, '--restore'], d);
+
+    expect(d.stderr.text).toBe('');
+    expect(code).toBe(0);
+    // The flip reached the remote, then the restore did.
+    const subjects = git(repo.dir, '--git-dir', repo.remote, 'log', '--format=%s', 'main').split('\n');
+    expect(subjects.slice(0, 2)).toEqual([
+      'rehearsal: clear FAULTS (restore normal releases)',
+      'rehearsal: flip FAULTS=error-rate=0.5',
+    ]);
+    expect(remoteFaults()).toBe('');
+    // The deployment was searched for only after the push.
+    const sinceCalls = codeDeploy
+      .commandCalls(ListDeploymentsCommand)
+      .filter((c) => c.args[0].input.createTimeRange);
+    expect(sinceCalls.length).toBe(2);
+
+    expect(d.stdout.text).toContain('expected rolled-back');
+    expect(d.stdout.text).toContain('predicted: rollback triggered at most');
+    expect(d.stdout.text).toContain('stopped by HOOK_EXECUTION_FAILURE');
+    expect(d.stdout.text).toContain('the hypothesis held');
+
+    const reports = readdirSync(path.join(repo.dir, 'rehearsal-reports'));
+    expect(reports).toEqual([expect.stringMatching(/^2026-11-23-1159-error-rate-0.5$/)]);
+    const folder = path.join(repo.dir, 'rehearsal-reports', reports[0]!);
+    const report = JSON.parse(readFileSync(path.join(folder, 'report.json'), 'utf8')) as DrillReport;
+    expect(report).toMatchObject({
+      faults: 'error-rate=0.5',
+      status: 'completed',
+      hypothesis: {
+        expected: { outcome: 'rolled-back' },
+        prediction: { fault: 'error-rate', outcome: 'rolled-back' },
+      },
+      method: { albUrl: alb.url, pushed: true, deploymentId: 'd-NEW' },
+      verdict: { expectedOutcome: 'rolled-back', observedOutcome: 'rolled-back', matched: true },
+      restore: { done: true, pushed: true },
+    });
+    const labels = report.observations.timeline.map((e) => e.label);
+    for (const label of [
+      'steady state measured',
+      'flip committed',
+      'push',
+      'deployment created',
+      'green tasks running',
+      'test traffic',
+      'hook result',
+      'deployment stopped',
+      'rollback started',
+      'rollback done',
+      'restore pushed',
+    ]) {
+      expect(labels).toContain(label);
+    }
+    expect(labels.indexOf('push')).toBeLessThan(labels.indexOf('deployment created'));
+    expect(report.steadyBefore.requests).toBeGreaterThan(0);
+    expect(report.steadyBefore.failed).toBe(0);
+    expect(report.observations.detection!.fromPushSeconds).toBeGreaterThan(0);
+    expect(report.observations.load!.requests).toBe(
+      report.steadyBefore.requests + report.observations.during.requests + report.steadyAfter.requests,
+    );
+    const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8');
+    for (const heading of [
+      '## Hypothesis',
+      '## Steady state before',
+      '## Method',
+      '## Observations',
+      '## Steady state after',
+      '## Expected vs observed',
+      '## Restore',
+    ]) {
+      expect(markdown).toContain(heading);
+    }
+  });
+
+  it('stops before changing anything when an alarm is not OK', async () => {
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: ALARM_NAMES.map((AlarmName, i) => ({ AlarmName, StateValue: i === 1 ? 'ALARM' : 'OK' })),
+    });
+    const head = git(repo.dir, 'rev-parse', 'HEAD');
+    const d = deps();
+    expect(await main(['drill', 'health-fail', ...FAST], d)).toBe(1);
+    expect(d.stdout.text).toContain(`FAIL  alarms OK: ${ALARM_NAMES[1]} is ALARM`);
+    expect(d.stdout.text).toContain('nothing was changed');
+    expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(pushed).toBe(false);
+    expect(alb.seen()).toBe(0);
+  });
+
+  it('refuses a dirty tree, a flipped fault and a deployment in progress, all in one preflight', async () => {
+    const taskdef = readFileSync(repo.taskdef, 'utf8');
+    writeFileSync(repo.taskdef, taskdef.replace('"value": ""', '"value": "latency=2000"'));
+    codeDeploy
+      .on(ListDeploymentsCommand, {
+        includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'],
+      })
+      .resolves({ deployments: ['d-BUSY'] });
+    const d = deps();
+    expect(await main(['drill', 'health-fail', ...FAST], d)).toBe(1);
+    expect(d.stdout.text).toMatch(/FAIL {2}git tree: uncommitted changes/);
+    expect(d.stdout.text).toMatch(/FAIL {2}no fault flipped: FAULTS is already "latency=2000"/);
+    expect(d.stdout.text).toMatch(/FAIL {2}no deployment in progress: d-BUSY still running/);
+    expect(existsSync(path.join(repo.dir, 'rehearsal-reports'))).toBe(false);
+  });
+
+  it('reports missing credentials as a failed preflight', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    const d = deps();
+    expect(await main(['drill', 'health-fail', ...FAST], d)).toBe(1);
+    expect(d.stdout.text).toMatch(/FAIL {2}AWS credentials: No AWS credentials/);
+  });
+
+  it('with --no-push commits the flip, leaves the push to the person, and gives up when no deployment appears', async () => {
+    codeDeploy.on(ListDeploymentsCommand).callsFake((input: ListDeploymentsInput) => ({
+      deployments: input.createTimeRange || input.includeOnlyStatuses ? [] : ['d-OLD'],
+    }));
+    const d = deps();
+    expect(await main(['drill', 'health-fail', ...FAST, '--no-push', '--wait-deployment', '1m'], d)).toBe(1);
+    expect(pushed).toBe(false);
+    expect(git(repo.dir, 'log', '-1', '--format=%s')).toBe('rehearsal: flip FAULTS=health-fail');
+    expect(d.stdout.text).toContain('waiting for your push: run: git push origin HEAD:main');
+    expect(d.stdout.text).toMatch(/no deployment: none appeared within 60 s/);
+    expect(d.stdout.text).toContain('Report:');
+  });
+
+  it('on Ctrl-C stops the load and the watch, writes the report as interrupted and exits 130', async () => {
+    let interrupt: (() => void) | undefined;
+    codeDeploy.on(GetDeploymentCommand, { deploymentId: 'd-NEW' }).callsFake(() => {
+      interrupt?.();
+      return deployment('d-NEW', { status: 'InProgress' });
+    });
+    const d = deps({
+      onInterrupt: (handler) => {
+        interrupt = handler;
+        return () => undefined;
+      },
+    });
+    expect(await main(['drill', 'latency', ...FAST, '--json'], d)).toBe(130);
+    const report = JSON.parse(d.stdout.text) as DrillReport;
+    expect(report).toMatchObject({ status: 'interrupted', method: { deploymentId: 'd-NEW', pushed: true } });
+    expect(report.observations.deployment?.outcome).toBe('interrupted');
+    expect(d.stderr.text).toContain('Interrupted: stopping the load loop');
+    expect(existsSync(path.join(repo.dir, 'rehearsal-reports', report.name, 'report.md'))).toBe(true);
+  });
+
+  it('exits 2 on an unknown fault without touching anything', async () => {
+    const d = deps();
+    expect(await main(['drill', 'meteor-strike'], d)).toBe(2);
+    expect(d.stderr.text).toContain('unknown fault "meteor-strike"');
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { readFaults, TaskDefError, writeFaults } from '../../src/flip/taskdef-faults';
+import { REPO_TASKDEF } from '../helpers/temp-repo';
+
+const original = readFileSync(REPO_TASKDEF, 'utf8');
+
+describe('taskdef FAULTS editing', () => {
+  it('changes only the FAULTS line of the real taskdef.json', () => {
+    const next = writeFaults(original, 'error-rate=0.5');
+    const before = original.split('\n');
+    const after = next.split('\n');
+    expect(after).toHaveLength(before.length);
+    const changed = after.filter((line, i) => line !== before[i]);
+    expect(changed).toEqual([expect.stringMatching(/^\s+"value": "error-rate=0.5",?$/)]);
+    expect(readFaults(next)).toBe('error-rate=0.5');
+    expect(next.endsWith('}\n')).toBe(true);
+  });
+
+  it('edits a differently formatted file in place without reformatting it', () => {
+    const compact =
+      '{"containerDefinitions":[{"name":"app","environment":[{"name":"FAULTS","value":""},{"name":"APP_VERSION","value":"1"}]}]}';
+    expect(writeFaults(compact, 'latency=2000')).toBe(
+      compact.replace('"value":""', '"value":"latency=2000"'),
+    );
+  });
+
+  it.each([
+    ['{ not json', /not valid JSON/],
+    ['{"containerDefinitions":[{"name":"other","environment":[]}]}', /no container named "app"/],
+    [
+      '{"containerDefinitions":[{"name":"app","environment":[{"name":"APP_VERSION","value":"1"}]}]}',
+      /no FAULTS entry/,
+    ],
+  ])('refuses %s', (text, message) => {
+    expect(() => writeFaults(text, 'health-fail', 'x.json')).toThrow(TaskDefError);
+    expect(() => writeFaults(text, 'health-fail', 'x.json')).toThrow(message);
+  });
+});

@@ -1,0 +1,15 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../../src/aws/clients';
+
+/** Real SDK clients with a fixed region and fake credentials; tests mock their `send` with aws-sdk-client-mock. */
+export function testAwsClients(): AwsClients {
+  const config = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } };
+  const cfn = new CloudFormationClient(config);
+  const cd = new CodeDeployClient(config);
+  const cw = new CloudWatchClient(config);
+  const sts = new STSClient(config);
+  return { cloudFormation: () => cfn, codeDeploy: () => cd, cloudWatch: () => cw, sts: () => sts };
+}
