@@ -1,0 +1,40 @@
+import { formatCounts, formatDuration } from './format-duration';
+import type { RehearsalResult } from './rehearsal';
+import { verdictOf } from './verdict';
+
+const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
+
+/** The end-of-run summary for a terminal or a log. */
+export function formatSummary(result: RehearsalResult): string {
+  const v = verdictOf(result);
+  const lines = [
+    '',
+    `Release of green (FAULTS=${result.faults || 'none'}) with ${result.config}, time scale ${result.timeScale}`,
+    `  outcome:     ${result.outcome}`,
+    `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
+    `  matched:     ${result.matched ? 'yes' : 'NO'}`,
+    `  reason:      ${result.outcome === 'rolled-back' ? v.trigger : result.reason}`,
+  ];
+  if (result.outcome === 'rolled-back') {
+    lines.push(
+      `  detection:   ${maybe(v.detectionMs)} after the deployment started (measured, compressed)`,
+      `  rolled back: ${maybe(v.rollbackMs)} after the deployment started (measured, compressed)`,
+      `  stopped in:  ${result.deployment.stoppedIn ?? 'n/a'}; production traffic reached green: ${result.deployment.productionShifted ? 'yes' : 'no'}`,
+    );
+    if (v.waitNote) lines.push(`  note:        ${v.waitNote}`);
+  } else {
+    lines.push(`  deployment:  ${formatDuration(v.deploymentMs)} (measured, compressed)`);
+  }
+  lines.push(`  AWS model:   ${v.modelledAws}`);
+  lines.push(
+    `  users saw:   ${result.load.requests} requests, ${result.load.failed} failed; answered by ${formatCounts(result.load.byVersion)}; failed by ${formatCounts(result.load.failedByVersion)}`,
+  );
+  if (result.hook)
+    lines.push(`  hook:        ${result.hook.ok ? 'Succeeded' : 'Failed'}: ${result.hook.reason}`);
+  const stops = result.taskStops.filter((s) => s.abnormal);
+  if (stops.length > 0) {
+    lines.push(`  task stops:  ${stops.length}; first: ${stops[0]?.taskId} ${stops[0]?.reason}`);
+  }
+  for (const note of result.notes) lines.push(`  note:        ${note}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { settings } from '../../../app/src/settings';
+
+/** What a task needs to start: the environment the task definition would give the container. */
+export interface TaskLaunch {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly version: string;
+  readonly faults: string;
+}
+
+/** A running task's process, as the supervisor sees it. */
+export interface TaskProcess {
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+  /** The last lines the process wrote, for stop reasons. */
+  lastOutput(): string;
+}
+
+export type LaunchTask = (launch: TaskLaunch) => TaskProcess;
+
+const KEEP_LINES = 2;
+
+/** A JSON log line reduced to its message (and error message); other lines cut to a readable length. */
+export function summariseLogLine(line: string): string {
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; err?: { message?: unknown } };
+    if (typeof parsed.msg === 'string') {
+      const err = typeof parsed.err?.message === 'string' ? `: ${parsed.err.message}` : '';
+      return `${parsed.msg}${err}`.slice(0, 200);
+    }
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return line.slice(0, 200);
+}
+
+/** Starts the compiled service (`dist/app/src/server.js`) as one task with the container's environment. */
+export function serviceLauncher(cwd: string, logLevel = 'warn'): LaunchTask {
+  const entry = path.join(cwd, settings.image.entry);
+  return (launch) => {
+    const child = spawn(process.execPath, [entry], {
+      cwd,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: String(launch.port),
+        HOST: launch.host,
+        APP_VERSION: launch.version,
+        FAULTS: launch.faults,
+        LOG_LEVEL: logLevel,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    const keep = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() !== '') lines.push(summariseLogLine(line.trim()));
+      }
+      lines.splice(0, Math.max(0, lines.length - KEEP_LINES));
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', () => resolve({ code: 127, signal: null }));
+    });
+    return {
+      exited,
+      kill: (signal) => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      },
+      lastOutput: () => lines.join(' | '),
+    };
+  };
+}

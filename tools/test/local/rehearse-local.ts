@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { runLocal } from '../../src/commands/local';
+import { CaptureStream } from './capture-stream';
+
+/** The repository root: the e2e tests spawn the compiled service from `dist/` there. */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+export interface LocalRun {
+  code: number;
+  json: {
+    outcome: string;
+    expected: { outcome: string; signal: string };
+    matched: boolean;
+    reason: string;
+    trigger: string | null;
+    productionShifted: boolean;
+    load: {
+      requests: number;
+      failed: number;
+      byVersion: Record<string, number>;
+      failedByVersion: Record<string, number>;
+    };
+    times: { measuredMs: { detection: number | null; rollback: number | null; deployment: number } };
+    timeline: { atMs: number; kind: string; message: string }[];
+    taskStops: { reason: string; exitCode: number | null; abnormal: boolean }[];
+  };
+  wallMs: number;
+  stderr: string;
+}
+
+/** Runs `rehearse local ARGS --json` in process against the real, compiled service. */
+export async function rehearseLocal(args: readonly string[]): Promise<LocalRun> {
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
+  const started = Date.now();
+  const code = await runLocal([...args, '--json'], { stdout, stderr, env: {}, cwd: ROOT });
+  const wallMs = Date.now() - started;
+  if (code === 2) throw new Error(`usage error: ${stderr.text}`);
+  return { code, json: JSON.parse(stdout.text) as LocalRun['json'], wallMs, stderr: stderr.text };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
+export async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

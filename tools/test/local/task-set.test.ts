@@ -1,0 +1,128 @@
+import type { TaskLaunch, TaskProcess } from '../../src/local/task-process';
+import { TargetGroup } from '../../src/local/target-group';
+import { TaskSet, type TaskStop } from '../../src/local/task-set';
+import { ManualClock } from './manual-clock';
+
+interface FakeTask extends TaskProcess {
+  launch: TaskLaunch;
+  exit(code: number | null, signal?: NodeJS.Signals | null): void;
+  signals: NodeJS.Signals[];
+}
+
+function setup(healthy: (id: string) => boolean = () => true) {
+  const clock = new ManualClock();
+  const launched: FakeTask[] = [];
+  const stops: TaskStop[] = [];
+  let port = 5000;
+  const tg = new TargetGroup({
+    name: 'green',
+    healthCheck: { intervalMs: 1000, timeoutMs: 800, healthyThreshold: 2, unhealthyThreshold: 2 },
+    deregistrationDelayMs: 100,
+    clock,
+    check: (t) => Promise.resolve(healthy(t.id)),
+    onChange: (_g, t, _from, to) => set.onTargetHealth(t.id, to),
+  });
+  const set = new TaskSet({
+    group: 'green',
+    version: 'green',
+    desiredCount: 2,
+    host: '127.0.0.1',
+    clock,
+    launch: (launch) => {
+      let resolve!: (exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+        (r) => (resolve = r),
+      );
+      const task: FakeTask = {
+        launch,
+        exited,
+        signals: [],
+        kill: (signal) => {
+          task.signals.push(signal);
+          resolve({ code: signal === 'SIGTERM' ? 0 : null, signal: signal === 'SIGTERM' ? null : signal });
+        },
+        exit: (code, signal = null) => resolve({ code, signal }),
+        lastOutput: () => 'last words',
+      };
+      launched.push(task);
+      return task;
+    },
+    allocatePort: () => Promise.resolve(port++),
+    faultsFor: (_port, spare) => `wrong-port=${spare}`,
+    accepts: () => Promise.resolve(true),
+    targetGroup: tg,
+    startupAllowanceMs: 3000,
+    startupPollMs: 50,
+    healthCheckGraceMs: 2000,
+    restartBackoffMs: 500,
+    restartBackoffMaxMs: 1500,
+    stopTimeoutMs: 1000,
+    onStop: (s) => stops.push(s),
+  });
+  return { clock, set, tg, launched, stops };
+}
+
+describe('local ECS task set', () => {
+  test('starts the desired count with their own ports and registers each task once it is up', async () => {
+    const { clock, set, tg, launched } = setup();
+    await set.start();
+    await clock.advance(0);
+    expect(launched.map((t) => t.launch.port)).toEqual([5000, 5002]);
+    expect(launched[0]?.launch.faults).toBe('wrong-port=5001');
+    expect(tg.size).toBe(2);
+    tg.close();
+    await set.kill();
+  });
+
+  test('a crashed task is reported as an abnormal stop and restarted with doubling back-off', async () => {
+    const { clock, set, tg, launched, stops } = setup();
+    await set.start();
+    await clock.advance(0);
+    launched[0]!.exit(70);
+    await clock.advance(0);
+    expect(stops).toEqual([expect.objectContaining({ abnormal: true, exitCode: 70, output: 'last words' })]);
+    expect(stops[0]?.reason).toMatch(/Essential container in task exited \(exit code 70\)/);
+    await clock.advance(499);
+    expect(launched).toHaveLength(2);
+    await clock.advance(1);
+    expect(launched).toHaveLength(3);
+    launched[2]!.exit(70);
+    await clock.advance(999);
+    expect(launched).toHaveLength(3);
+    await clock.advance(1);
+    expect(launched).toHaveLength(4);
+    tg.close();
+    await set.kill();
+  });
+
+  test('a task that stays unhealthy after the grace period is stopped and replaced', async () => {
+    const { clock, set, tg, launched, stops } = setup((id) => id !== 'green-1');
+    await set.start();
+    await clock.advance(1000);
+    expect(tg.healthOf('green-1')).toBe('unhealthy');
+    expect(stops).toEqual([]);
+    await clock.advance(1000);
+    await clock.advance(200);
+    expect(stops[0]).toMatchObject({ taskId: 'green-1', abnormal: true });
+    expect(stops[0]?.reason).toMatch(/failed ELB health checks/);
+    expect(launched[0]?.signals).toEqual(['SIGTERM']);
+    expect(launched).toHaveLength(3);
+    tg.close();
+    await set.kill();
+  });
+
+  test('stop() deregisters, waits for the drain, then sends SIGTERM; those stops are not abnormal', async () => {
+    const { clock, set, tg, launched, stops } = setup();
+    await set.start();
+    await clock.advance(1000);
+    const stopping = set.stop();
+    await clock.advance(50);
+    expect(launched[0]?.signals).toEqual([]);
+    await clock.advance(100);
+    await stopping;
+    expect(launched.map((t) => t.signals)).toEqual([['SIGTERM'], ['SIGTERM']]);
+    expect(stops.every((s) => !s.abnormal)).toBe(true);
+    expect(tg.size).toBe(0);
+    tg.close();
+  });
+});
