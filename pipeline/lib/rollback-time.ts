@@ -17,6 +17,7 @@
  *   deployment within `guardReactionSeconds` more.
  * A hook's verdict is pushed to CodeDeploy and acts at once; alarms are polled.
  */
+import { deploymentConfig, trafficShiftSeconds } from '../../app/src/deployment-configs';
 import { FAULT_CATALOGUE, FAULT_NAMES, type FaultName } from '../../app/src/faults/catalogue';
 import { parseFaultEntry } from '../../app/src/faults/parse-faults';
 import { settings, type Settings } from '../../app/src/settings';
@@ -48,6 +49,8 @@ export interface TimingInputs {
   readonly hookTimeoutSeconds: number;
   readonly hookBurstRequests: number;
   readonly terminationWaitMinutes: number;
+  /** Seconds the deployment configuration takes to move all production traffic to green (0: all at once). */
+  readonly trafficShiftSeconds: number;
   /** The fault values to model, as written in FAULTS (`name` or `name=value`); catalogue defaults otherwise. */
   readonly faultValues?: Readonly<Partial<Record<FaultName, string>>>;
 }
@@ -174,13 +177,16 @@ function predictFault(fault: FaultName, t: TimingInputs, a: ObservationAssumptio
         ? succeeded(`healthy before ${hc.unhealthyThresholdCount} failed checks`, n)
         : rolledBack(alarmAfter(unhealthyAt), 'unhealthy-hosts alarm');
     case 'crash-after':
-      return n < t.terminationWaitMinutes * 60
+      return n < t.trafficShiftSeconds + t.terminationWaitMinutes * 60
         ? rolledBack(
             guardAfter(n),
             'stopped-task guard (the crash lands inside the deployment, bake period included); the stopped-tasks alarm backs it up',
             n,
           )
-        : succeeded('the crash comes after the bake period: ECS restarts the task, nothing rolls back', n);
+        : succeeded(
+            'the crash comes after the traffic shift and the bake period: ECS restarts the task, nothing rolls back',
+            n,
+          );
   }
 }
 
@@ -206,7 +212,14 @@ export function timingInputsFromSettings(config: Settings = settings): TimingInp
     hookTimeoutSeconds: config.hook.lambdaTimeoutSeconds,
     hookBurstRequests: config.hook.burstRequests,
     terminationWaitMinutes: config.deployment.terminationWaitMinutes,
+    trafficShiftSeconds: shiftSecondsOf(config.deployment.defaultConfig),
   };
+}
+
+function shiftSecondsOf(name: string): number {
+  const config = deploymentConfig(name);
+  if (config === undefined) throw new Error(`${name} is not a predefined ECS deployment configuration`);
+  return trafficShiftSeconds(config);
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
@@ -288,6 +301,7 @@ export function timingInputsFromTemplate(template: { Resources?: Resources }): T
     hookTimeoutSeconds: num(hook.Timeout, 'hook Timeout'),
     hookBurstRequests: settings.hook.burstRequests,
     terminationWaitMinutes: num(wait, 'TerminationWaitTimeInMinutes'),
+    trafficShiftSeconds: shiftSecondsOf(String(group.DeploymentConfigName)),
   };
 }
 

@@ -1,15 +1,8 @@
+import { DEPLOYMENT_CONFIG_FULL_NAMES } from '../../app/src/deployment-configs';
 import { settings } from '../../app/src/settings';
 
-/** CodeDeploy's predefined ECS deployment configurations, the only ones `deploymentConfig` accepts. */
-export const PREDEFINED_ECS_DEPLOYMENT_CONFIGS = [
-  'CodeDeployDefault.ECSAllAtOnce',
-  'CodeDeployDefault.ECSLinear10PercentEvery1Minutes',
-  'CodeDeployDefault.ECSLinear10PercentEvery3Minutes',
-  'CodeDeployDefault.ECSCanary10Percent5Minutes',
-  'CodeDeployDefault.ECSCanary10Percent15Minutes',
-] as const;
-
-export type EcsDeploymentConfigName = (typeof PREDEFINED_ECS_DEPLOYMENT_CONFIGS)[number];
+/** The full name of one of CodeDeploy's predefined ECS configurations (see app/src/deployment-configs.ts). */
+export type EcsDeploymentConfigName = string;
 
 /** The service stack's deploy-time choices, after validation. */
 export interface ServiceContext {
@@ -74,13 +67,12 @@ function parseDeploymentConfig(raw: unknown): EcsDeploymentConfigName {
   if (raw === undefined || raw === null || raw === '') return settings.deployment.defaultConfig;
   const name = typeof raw === 'string' ? raw : JSON.stringify(raw);
   const full = name.startsWith('CodeDeployDefault.') ? name : `CodeDeployDefault.${name}`;
-  const match = PREDEFINED_ECS_DEPLOYMENT_CONFIGS.find((c) => c === full);
-  if (match === undefined) {
+  if (!DEPLOYMENT_CONFIG_FULL_NAMES.includes(full)) {
     throw new Error(
-      `context deploymentConfig=${JSON.stringify(name)} is not a predefined ECS deployment configuration; use one of ${PREDEFINED_ECS_DEPLOYMENT_CONFIGS.join(', ')}`,
+      `context deploymentConfig=${JSON.stringify(name)} is not a predefined ECS deployment configuration; use one of ${DEPLOYMENT_CONFIG_FULL_NAMES.join(', ')}`,
     );
   }
-  return match;
+  return full;
 }
 
 function parseCount(raw: unknown): number {

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FAULT_CATALOGUE } from '../../app/src/faults/catalogue';
+import { defaultReleaseContext, FAULT_CATALOGUE } from '../../app/src/faults/catalogue';
 import { settings } from '../../app/src/settings';
 import {
   DEFAULT_ASSUMPTIONS,
@@ -27,7 +27,7 @@ test('every fault the catalogue expects to roll back is predicted to roll back, 
   for (const p of predictions) {
     expect([p.fault, p.outcome]).toEqual([
       p.fault,
-      FAULT_CATALOGUE[p.fault].expect(parsedDefault(p.fault) as never).outcome,
+      FAULT_CATALOGUE[p.fault].expect(parsedDefault(p.fault) as never, defaultReleaseContext()).outcome,
     ]);
   }
 });

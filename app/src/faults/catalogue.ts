@@ -1,3 +1,4 @@
+import { deploymentConfig, trafficShiftSeconds, type DeploymentConfig } from '../deployment-configs';
 import { settings, type Settings } from '../settings';
 
 /** How a fault's value is written in `FAULTS` (`name=value`). */
@@ -46,7 +47,30 @@ export interface FaultSpec<K extends FaultName = FaultName> {
   /** The expected release outcome as the catalogue states it, in words. */
   readonly expectedText: string;
   /** The expected release outcome for a given value, with this project's settings. */
-  readonly expect: (value: FaultValues[K], config?: Settings) => ExpectedRelease;
+  readonly expect: (value: FaultValues[K], context: ReleaseContext) => ExpectedRelease;
+}
+
+/** What a release's outcome depends on besides the fault: the settings and the deployment configuration. */
+export interface ReleaseContext {
+  readonly settings: Settings;
+  readonly deploymentConfig: DeploymentConfig;
+}
+
+/** The context the stack deploys by default. */
+export function defaultReleaseContext(config: Settings = settings): ReleaseContext {
+  const deployment = deploymentConfig(config.deployment.defaultConfig);
+  if (!deployment) throw new Error(`settings.deployment.defaultConfig is not a predefined ECS configuration`);
+  return { settings: config, deploymentConfig: deployment };
+}
+
+/**
+ * Seconds from the first production shift until CodeDeploy ends the deployment: the traffic shift of the
+ * deployment configuration, then the bake (termination wait). Alarms can roll back only inside it.
+ */
+export function secondsUntilDeploymentEnds(context: ReleaseContext): number {
+  return (
+    trafficShiftSeconds(context.deploymentConfig) + context.settings.deployment.terminationWaitMinutes * 60
+  );
 }
 
 type Catalogue = { readonly [K in FaultName]: FaultSpec<K> };
@@ -78,7 +102,10 @@ export const FAULT_CATALOGUE: Catalogue = {
     effect: 'the process fails during start-up, logs why, exits non-zero before listening',
     rehearsal: 2,
     expectedText: 'green tasks crash and are restarted, rollback',
-    expect: () => rollback('stopped-tasks alarm (tasks stopping during the deployment)'),
+    expect: () =>
+      rollback(
+        'stopped-tasks signal: the stopped-task guard and alarm (tasks stopping during the deployment)',
+      ),
   },
   'wrong-port': {
     name: 'wrong-port',
@@ -87,7 +114,7 @@ export const FAULT_CATALOGUE: Catalogue = {
     effect: 'the server listens on that port instead of PORT',
     rehearsal: 3,
     expectedText: 'the ALB cannot connect, targets unhealthy, rollback',
-    expect: (port, config = settings) =>
+    expect: (port, { settings: config }) =>
       port === config.container.port
         ? { outcome: 'succeeded', signal: 'the fault port equals the container port, so nothing is wrong' }
         : rollback('unhealthy-hosts alarm; the test-traffic hook (connection refused)'),
@@ -122,9 +149,11 @@ export const FAULT_CATALOGUE: Catalogue = {
     effect: 'GET / answers after that delay',
     rehearsal: 'new',
     expectedText: 'response-time alarm during the bake period, rollback',
-    expect: (ms, config = settings) =>
+    expect: (ms, { settings: config }) =>
       ms > config.alarms.responseTimeSeconds * 1000
-        ? rollback('target response time alarm')
+        ? rollback(
+            'the test-traffic hook (answers slower than the response-time limit); the target response time alarm if it slips through',
+          )
         : {
             outcome: 'succeeded',
             signal: `a delay of ${ms} ms stays under the ${config.alarms.responseTimeSeconds} s response-time alarm`,
@@ -138,13 +167,15 @@ export const FAULT_CATALOGUE: Catalogue = {
     rehearsal: 'new',
     expectedText:
       'during a deployment: rollback; after a deployment completed: ECS restarts the tasks and nothing rolls back',
-    expect: (seconds, config = settings) =>
-      seconds < config.deployment.terminationWaitMinutes * 60
-        ? rollback('stopped-tasks alarm, while the deployment (bake period included) is still in progress')
+    expect: (seconds, context) =>
+      seconds < secondsUntilDeploymentEnds(context)
+        ? rollback(
+            'stopped-tasks signal, while the deployment (traffic shift and bake period included) is still in progress',
+          )
         : {
             outcome: 'succeeded',
             signal:
-              'the crash comes after the bake period; ECS restarts the task and nothing rolls back (rollback only happens while a deployment is in progress)',
+              'the crash comes after the deployment ended; ECS restarts the task and nothing rolls back (rollback only happens while a deployment is in progress)',
           },
   },
   'slow-start': {
@@ -154,7 +185,7 @@ export const FAULT_CATALOGUE: Catalogue = {
     effect: '/health answers 503 for that long after start',
     rehearsal: 'new',
     expectedText: 'succeeds when the health-check grace and thresholds allow for it, rolls back otherwise',
-    expect: (seconds, config = settings) =>
+    expect: (seconds, { settings: config }) =>
       seconds < secondsToUnhealthy(config)
         ? {
             outcome: 'succeeded',
@@ -172,11 +203,14 @@ export function isFaultName(name: string): name is FaultName {
 }
 
 /** The expected release outcome for a set of active faults; no fault means a release that succeeds. */
-export function expectedRelease(active: ActiveFaults, config: Settings = settings): ExpectedRelease {
+export function expectedRelease(
+  active: ActiveFaults,
+  context: ReleaseContext = defaultReleaseContext(),
+): ExpectedRelease {
   for (const name of FAULT_NAMES) {
     const value = active[name];
     if (value === undefined) continue;
-    const expected = (FAULT_CATALOGUE[name] as FaultSpec).expect(value as never, config);
+    const expected = (FAULT_CATALOGUE[name] as FaultSpec).expect(value as never, context);
     if (expected.outcome === 'rolled-back') return expected;
   }
   return { outcome: 'succeeded', signal: 'no fault that fails a release is active' };

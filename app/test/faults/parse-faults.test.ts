@@ -1,5 +1,7 @@
 import { ConfigError } from '../../src/config-error';
+import { deploymentConfig } from '../../src/deployment-configs';
 import { FAULT_CATALOGUE, FAULT_NAMES, expectedRelease } from '../../src/faults/catalogue';
+import { settings } from '../../src/settings';
 import { formatFaults, parseFaults } from '../../src/faults/parse-faults';
 
 describe('parseFaults', () => {
@@ -89,5 +91,13 @@ describe('fault catalogue', () => {
     expect(expectedRelease(parseFaults('crash-after=3600')).outcome).toBe('succeeded');
     expect(expectedRelease(parseFaults('latency=100')).outcome).toBe('succeeded');
     expect(expectedRelease(parseFaults('error-rate=0')).outcome).toBe('succeeded');
+  });
+
+  it('counts the traffic shift as part of the deployment a crash can still roll back', () => {
+    const crash = parseFaults('crash-after=400');
+    const canary = deploymentConfig('Canary10Percent5Minutes')!;
+    const allAtOnce = deploymentConfig('AllAtOnce')!;
+    expect(expectedRelease(crash, { settings, deploymentConfig: canary }).outcome).toBe('rolled-back');
+    expect(expectedRelease(crash, { settings, deploymentConfig: allAtOnce }).outcome).toBe('succeeded');
   });
 });
