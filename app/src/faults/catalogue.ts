@@ -210,7 +210,7 @@ export function expectedRelease(
   for (const name of FAULT_NAMES) {
     const value = active[name];
     if (value === undefined) continue;
-    const expected = (FAULT_CATALOGUE[name] as FaultSpec).expect(value as never, context);
+    const expected = (FAULT_CATALOGUE[name] as FaultSpec).expect(value, context);
     if (expected.outcome === 'rolled-back') return expected;
   }
   return { outcome: 'succeeded', signal: 'no fault that fails a release is active' };

@@ -1,0 +1,26 @@
+import type { RequestHandler } from 'express';
+import { UNMATCHED_ROUTE, type Metrics } from '../metrics';
+
+/**
+ * Times every request into `http_request_duration_seconds`, labelled by the route template that handled
+ * it (never the raw URL, which would give every probe of a random path its own series).
+ */
+export function routeMetrics(metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const end = metrics.httpRequestDuration.startTimer();
+    let recorded = false;
+    const record = (): void => {
+      if (recorded) return;
+      recorded = true;
+      const route = req.route as { path?: unknown } | undefined;
+      end({
+        method: req.method,
+        route: typeof route?.path === 'string' ? req.baseUrl + route.path : UNMATCHED_ROUTE,
+        status_code: String(res.statusCode),
+      });
+    };
+    res.once('finish', record);
+    res.once('close', record);
+    next();
+  };
+}

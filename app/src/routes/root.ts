@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import type { Clock, RandomSource } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { InjectedFaultError } from '../http/errors';
+import { settings } from '../settings';
+
+export interface RootRouteDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+}
+
+/** `GET /`: who is answering, which version, and which faults are on; `latency` and `error-rate` act here. */
+export function rootRoute({ config, logger, clock, random }: RootRouteDeps): Router {
+  const router = Router();
+  const { latency, 'error-rate': errorRate } = config.faults;
+  const body = { service: settings.serviceName, version: config.version, faults: config.faults };
+
+  router.get('/', async (req, res) => {
+    if (latency !== undefined && latency > 0) {
+      // The process tests wait for this line to know a request is in flight.
+      logger.debug({ reqId: req.id, latencyMs: latency }, 'latency fault: delaying response');
+      await clock.sleep(latency);
+    }
+    if (errorRate !== undefined && random() < errorRate) {
+      throw new InjectedFaultError(`error-rate fault (${errorRate}) failed this request`);
+    }
+    res.json(body);
+  });
+  return router;
+}

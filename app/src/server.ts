@@ -1,0 +1,117 @@
+import http from 'node:http';
+import { createApp } from './app';
+import { loadConfig, listenPort, type Config } from './config';
+import { ConfigError } from './config-error';
+import { EXIT_CODES } from './exit-codes';
+import { formatFaults } from './faults/parse-faults';
+import { clientErrorHandler } from './http/client-error';
+import { createLifecycle } from './lifecycle';
+import { listen } from './listen';
+import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
+import { readPackageVersion } from './package-version';
+import { settings } from './settings';
+import { installShutdown } from './shutdown';
+
+// The entry: environment in, listening server out. Everything it wires is built and tested elsewhere.
+
+/** Logs a fatal line (the logger writes synchronously) and exits, so the reason is out before the process ends. */
+function die(logger: Logger, code: number, fields: object, message: string): never {
+  logger.fatal(fields, message);
+  process.exit(code);
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env, readPackageVersion(__dirname) ?? '0.0.0');
+  } catch (error) {
+    // The configured level may be the bad value itself: report with a logger that always prints fatal.
+    const logger = createLogger({ level: 'info' });
+    if (error instanceof ConfigError) {
+      die(logger, EXIT_CODES.config, { variable: error.variable, value: error.value }, error.message);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const config = readConfig();
+  const logger = createLogger({ level: config.logLevel, version: config.version });
+  process.on('uncaughtException', (error) =>
+    die(logger, EXIT_CODES.failure, { err: error }, 'uncaught exception'),
+  );
+  process.on('unhandledRejection', (error) =>
+    die(logger, EXIT_CODES.failure, { err: error }, 'unhandled rejection'),
+  );
+
+  const faults = formatFaults(config.faults);
+  logger.info(
+    { faults, pid: process.pid, node: process.version },
+    `starting with FAULTS=${JSON.stringify(faults)}`,
+  );
+  if (config.faults['startup-crash']) {
+    die(
+      logger,
+      EXIT_CODES.injectedCrash,
+      { fault: 'startup-crash' },
+      'startup-crash fault: failing start-up on purpose',
+    );
+  }
+
+  const lifecycle = createLifecycle(startedAt);
+  const metrics = createMetrics({ version: config.version, faults: config.faults });
+  const server = http.createServer(createApp({ config, logger, metrics, lifecycle }));
+  server.keepAliveTimeout = settings.http.keepAliveTimeoutMs;
+  server.headersTimeout = settings.http.headersTimeoutMs;
+  server.on('clientError', clientErrorHandler(config.version, logger));
+
+  let crashTimer: NodeJS.Timeout | undefined;
+  const shutdown = installShutdown({
+    server,
+    lifecycle,
+    logger,
+    deadlineMs: settings.shutdown.deadlineMs,
+    exit: (code) => process.exit(code),
+    onDrainStart: () => clearTimeout(crashTimer),
+  });
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  const port = listenPort(config);
+  const wrongPort = config.faults['wrong-port'];
+  try {
+    await listen(server, port, config.host, {
+      variable: wrongPort === undefined ? 'PORT' : 'FAULTS',
+      value: wrongPort === undefined ? String(config.port) : (process.env.FAULTS ?? ''),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      die(logger, EXIT_CODES.config, { variable: error.variable, value: error.value }, error.message);
+    }
+    throw error;
+  }
+  logger.info(
+    { host: config.host, port, configuredPort: config.port, faults, startupMs: Date.now() - startedAt },
+    `listening on ${config.host}:${port}`,
+  );
+
+  const crashAfter = config.faults['crash-after'];
+  if (crashAfter !== undefined) {
+    crashTimer = setTimeout(
+      () =>
+        die(
+          logger,
+          EXIT_CODES.injectedCrash,
+          { fault: 'crash-after' },
+          `crash-after fault: exiting after ${crashAfter} s`,
+        ),
+      crashAfter * 1000,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  createLogger({ level: 'info' }).fatal({ err: error }, 'start-up failed');
+  process.exit(EXIT_CODES.failure);
+});

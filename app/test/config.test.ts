@@ -1,0 +1,86 @@
+import { loadConfig, listenPort } from '../src/config';
+import { ConfigError } from '../src/config-error';
+import { settings } from '../src/settings';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, '1.0.0');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies a default to every key', () => {
+    expect(loadConfig({}, '1.0.0')).toEqual({
+      port: settings.container.port,
+      host: '0.0.0.0',
+      version: '1.0.0',
+      logLevel: 'info',
+      faults: {},
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig(
+        { PORT: '9000', HOST: '127.0.0.1', APP_VERSION: 'abc123', LOG_LEVEL: 'DEBUG', FAULTS: 'latency=5' },
+        '1',
+      ),
+    ).toEqual({
+      port: 9000,
+      host: '127.0.0.1',
+      version: 'abc123',
+      logLevel: 'debug',
+      faults: { latency: 5 },
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(
+      loadConfig({ PORT: '', HOST: ' ', APP_VERSION: '', LOG_LEVEL: '', FAULTS: '' }, '2.0.0'),
+    ).toMatchObject({
+      port: settings.container.port,
+      version: '2.0.0',
+    });
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({ FAULTS: 'latency' }, '1');
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.faults)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'an integer port from 1 to 65535'],
+    ['PORT', '0', 'an integer port from 1 to 65535'],
+    ['PORT', '65536', 'an integer port from 1 to 65535'],
+    ['PORT', '-1', 'an integer port from 1 to 65535'],
+    ['PORT', '80.5', 'an integer port from 1 to 65535'],
+    ['HOST', 'not a host', 'an IPv4 or IPv6 address or a host name'],
+    ['HOST', 'bad_name!', 'an IPv4 or IPv6 address or a host name'],
+    ['APP_VERSION', 'has space', 'visible ASCII characters without spaces'],
+    ['APP_VERSION', 'x'.repeat(129), 'visible ASCII characters without spaces'],
+    ['LOG_LEVEL', 'loud', 'one of fatal, error, warn, info, debug, trace, silent'],
+    ['FAULTS', 'nope', 'unknown fault "nope"'],
+  ])('rejects %s=%s, naming the variable, the value and what is allowed', (variable, value, allowed) => {
+    const error = configError({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`${variable}=${JSON.stringify(value)}`);
+    expect(error.message).toContain(allowed);
+  });
+
+  it('accepts IPv6 and host names for HOST', () => {
+    expect(loadConfig({ HOST: '::' }, '1').host).toBe('::');
+    expect(loadConfig({ HOST: 'localhost' }, '1').host).toBe('localhost');
+  });
+});
+
+describe('listenPort', () => {
+  it('is PORT without faults and the wrong-port value with it', () => {
+    expect(listenPort(loadConfig({ PORT: '8081' }, '1'))).toBe(8081);
+    expect(listenPort(loadConfig({ PORT: '8081', FAULTS: 'wrong-port' }, '1'))).toBe(9999);
+  });
+});

@@ -1,0 +1,44 @@
+import { FAULT_CATALOGUE, FAULT_NAMES } from '../../src/faults/catalogue';
+
+/** The header of the README's "Faults" table. */
+export const FAULT_TABLE_HEADER = [
+  'fault',
+  'value (default)',
+  'effect on the service',
+  'rehearsal',
+  'expected in a release',
+];
+
+/** The README's "Faults" rows, cell by cell, written from the catalogue so the two cannot disagree. */
+export function faultTableRows(): string[][] {
+  return FAULT_NAMES.map((name) => {
+    const spec = FAULT_CATALOGUE[name];
+    const value = spec.valueKind === 'none' ? 'none' : `${spec.valueKind} (\`${spec.defaultValue}\`)`;
+    return [`\`${name}\``, value, spec.effect, String(spec.rehearsal), spec.expectedText];
+  });
+}
+
+/** The table as Markdown, for pasting into the README when the catalogue changes. */
+export function faultTableMarkdown(): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    line(FAULT_TABLE_HEADER),
+    line(FAULT_TABLE_HEADER.map(() => '---')),
+    ...faultTableRows().map(line),
+  ].join('\n');
+}
+
+/** The cells of every row of the first Markdown table in `text`, separator rows left out. */
+export function parseMarkdownTable(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim().startsWith('|'))
+    .map((l) =>
+      l
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split('|')
+        .map((c) => c.trim()),
+    )
+    .filter((cells) => !cells.every((c) => /^:?-+:?$/.test(c)));
+}
