@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -154,6 +155,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   // One controller stops everything: the caller's abort, or the end of the run for paced waits.
   const stop = new AbortController();
+  // Every paced worker waits on this signal at once; Node warns past 10 listeners.
+  setMaxListeners(options.concurrency + 10, stop.signal);
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();

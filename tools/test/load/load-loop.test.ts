@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { runLoad } from '../../src/load/load-loop';
 import { freePort, startServer, type LocalServer } from '../helpers/local-server';
 
@@ -6,6 +9,9 @@ const versioned = (version: string) => (_req: unknown, res: ServerResponse) => {
   res.setHeader('x-app-version', version);
   res.end('{}');
 };
+
+const execFileAsync = promisify(execFile);
+const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
 describe('runLoad', () => {
   let server: LocalServer | undefined;
@@ -58,6 +64,22 @@ describe('runLoad', () => {
     expect(result.requests).toBe(6);
     // Slot i starts at i * 50 ms, so the last of 6 cannot start before 250 ms.
     expect(result.durationMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it('paces many concurrent workers without a listener-leak warning', async () => {
+    // Node emits the warning on the real process, which Jest's sandbox does not see: run the built loop.
+    const script = `
+      const http = require('node:http');
+      const { runLoad } = require('./dist/tools/src/load/load-loop.js');
+      const server = http.createServer((req, res) => res.end('ok')).listen(0, '127.0.0.1', async () => {
+        const url = 'http://127.0.0.1:' + server.address().port + '/';
+        const result = await runLoad({ url, count: 40, rate: 200, concurrency: 30, timeoutMs: 2000 });
+        process.stdout.write(String(result.requests));
+        server.close();
+      });`;
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['-e', script], { cwd: REPO_ROOT });
+    expect(stdout).toBe('40');
+    expect(stderr).not.toContain('MaxListenersExceededWarning');
   });
 
   it('stops sending when the duration is over', async () => {
