@@ -6,7 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ROOT, rehearseLocal } from './rehearse-local';
 
-const CHROMIUM = '/usr/bin/chromium';
+// Debian's package, Ubuntu's and GitHub runners' links, Google Chrome; CHROMIUM_PATH names any other.
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].filter((candidate): candidate is string => candidate !== undefined && candidate !== '');
+const CHROMIUM = CANDIDATES.find((candidate) => existsSync(candidate)) ?? '/usr/bin/chromium';
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -19,12 +26,12 @@ const FLAGS = [
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) {
   throw new Error(
-    `${CHROMIUM} is missing in CI: .ci/run installs it (apt-get install -y chromium) before npm test`,
+    `No Chromium in CI (looked for ${CANDIDATES.join(', ')}): .ci/run installs it (apt-get install -y chromium) before npm test; elsewhere set CHROMIUM_PATH`,
   );
 }
 if (!available) {
   console.warn(
-    `Skipping the HTML report browser test: ${CHROMIUM} is not installed (apt-get install -y chromium).`,
+    `Skipping the HTML report browser test: no Chromium at ${CANDIDATES.join(', ')} (apt-get install -y chromium, or set CHROMIUM_PATH).`,
   );
 }
 
