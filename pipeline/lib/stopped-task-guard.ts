@@ -1,13 +1,11 @@
-import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledFunctionProps } from './bundled-function-props';
 
 export interface StoppedTaskGuardProps {
   /** The rule that matches abnormal stops of the service's tasks. */
@@ -28,28 +26,14 @@ export class StoppedTaskGuard extends Construct {
     const dg = props.deploymentGroup;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: 'Stops the CodeDeploy deployment (with rollback) whose new tasks crash',
-      entry: path.join(__dirname, '..', 'lambda', 'stopped-task-guard', 'handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      logGroup: new logs.LogGroup(this, 'Logs', {
-        retention: logs.RetentionDays.TWO_WEEKS,
-        removalPolicy: RemovalPolicy.DESTROY,
+      ...bundledFunctionProps(this, {
+        folder: 'stopped-task-guard',
+        environment: {
+          APPLICATION_NAME: dg.application.applicationName,
+          DEPLOYMENT_GROUP_NAME: dg.deploymentGroupName,
+        },
       }),
-      environment: {
-        APPLICATION_NAME: dg.application.applicationName,
-        DEPLOYMENT_GROUP_NAME: dg.deploymentGroupName,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        externalModules: [],
-      },
+      timeout: Duration.seconds(30),
     });
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

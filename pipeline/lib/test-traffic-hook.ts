@@ -1,13 +1,11 @@
-import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { settings } from '../../app/src/settings';
+import { bundledFunctionProps } from './bundled-function-props';
 
 export interface TestTrafficHookProps {
   readonly vpc: ec2.IVpc;
@@ -40,39 +38,23 @@ export class TestTrafficHook extends Construct {
       description: 'Test-traffic hook: outbound to the test listener and AWS APIs',
       allowAllOutbound: true,
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.TWO_WEEKS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       // A fixed name because appspec.yml names it; the prefix lets AWSCodeDeployRoleForECSLimited invoke it.
       functionName: settings.hook.functionName,
       description: 'CodeDeploy AfterAllowTestTraffic hook: probes green through the test listener',
-      entry: path.join(__dirname, '..', 'lambda', 'test-traffic-hook', 'handler.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      ...bundledFunctionProps(this, {
+        folder: 'test-traffic-hook',
+        environment: {
+          TEST_LISTENER_URL: props.testListenerUrl,
+          CONTAINER_NAME: settings.container.name,
+        },
+      }),
       timeout: Duration.seconds(settings.hook.lambdaTimeoutSeconds),
       // CodeDeploy invokes hooks asynchronously; a retry would report a second time on the same execution.
       retryAttempts: 0,
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
-      logGroup,
-      environment: {
-        TEST_LISTENER_URL: props.testListenerUrl,
-        CONTAINER_NAME: settings.container.name,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        // Bundle the SDK clients too, so the function runs the versions the unit tests ran.
-        externalModules: [],
-      },
     });
     this.grantHookPermissions(props.deploymentGroup);
   }

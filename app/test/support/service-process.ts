@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../../tools/src/local/free-port';
 import type { LogLine } from './test-app';
+
+export { freePort };
 
 /** The compiled entry, exactly what `npm start` and the image run (jest's global setup builds it). */
 export const SERVER_ENTRY = path.resolve(__dirname, '../../../dist/app/src/server.js');
@@ -10,15 +12,6 @@ export const HEALTHCHECK_ENTRY = path.resolve(__dirname, '../../../dist/app/src/
 
 /** Safety net for waits that should end on an event; it turns a hang into a readable failure. */
 const WAIT_LIMIT_MS = 15_000;
-
-/** A port that was free a moment ago: bound on 127.0.0.1:0 and released. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface Exit {
   code: number | null;

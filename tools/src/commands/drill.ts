@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { ConfigError } from '../../../app/src/config-error';
 import { parseFaults } from '../../../app/src/faults/parse-faults';
 import { STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '../args/parse-command-args';
+import { usageOnConfigError } from '../args/usage-on-config-error';
 import { defaultAwsClients } from '../aws/clients';
 import { runDrill } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
@@ -71,12 +71,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length === 0)
     throw new UsageError('drill needs a fault; list them with: npm run rehearse -- faults');
-  try {
-    parseFaults(positionals.join(','));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  await usageOnConfigError(() => parseFaults(positionals.join(',')));
   const out = values.json ? deps.stderr : deps.stdout;
   const interactive = deps.prompt !== undefined && deps.stdout.isTTY === true;
   const controller = new AbortController();

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { ConfigError } from '../../../app/src/config-error';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
+import { usageOnConfigError } from '../args/usage-on-config-error';
 import { expectedRelease } from '../../../app/src/faults/catalogue';
 import { parseFaults } from '../../../app/src/faults/parse-faults';
 import { applyFlip } from '../flip/apply-flip';
@@ -43,14 +43,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const git = deps.git ?? runGit;
   // Checked before writing, so a flip that cannot be committed leaves the file as it was.
   if (values.commit) await gitOrThrow(git, ['rev-parse', '--is-inside-work-tree'], path.dirname(file));
-  let change;
-  try {
-    change = await applyFlip(file, positionals);
-  } catch (error) {
-    // The service's parser says what is allowed; as a flag it is a usage error of this command.
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const change = await usageOnConfigError(() => applyFlip(file, positionals));
   const relative = path.relative(deps.cwd, file) || file;
   if (!change.changed) {
     deps.stdout.write(`${relative}: FAULTS is already "${change.after}"; nothing to do.\n`);

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { ConfigError } from '../../../app/src/config-error';
 import { parseFaults } from '../../../app/src/faults/parse-faults';
 import { settings } from '../../../app/src/settings';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
+import { usageOnConfigError } from '../args/usage-on-config-error';
 import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../app/src/deployment-configs';
 import { ProgressWriter } from '../local/progress';
@@ -58,15 +58,6 @@ export interface LocalDeps {
   readonly launch?: LaunchTask;
 }
 
-function parseFaultArgs(positionals: readonly string[]) {
-  try {
-    return parseFaults(positionals.join(','));
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message, 'FAULT');
-    throw error;
-  }
-}
-
 /** `local`: parses the flags, runs one rehearsal, prints progress and the verdict, writes reports. */
 export async function runLocal(
   argv: readonly string[],
@@ -79,7 +70,7 @@ export async function runLocal(
       deps.stdout.write(`${HELP}\n`);
       return 0;
     }
-    const faults = parseFaultArgs(positionals);
+    const faults = await usageOnConfigError(() => parseFaults(positionals.join(',')), 'FAULT');
     const configName = values.config ?? settings.deployment.defaultConfig;
     const config = deploymentConfig(configName);
     if (!config) {

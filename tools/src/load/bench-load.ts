@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { freePort } from '../local/free-port';
 import { runLoad } from './load-loop';
 import { probe } from './probe';
 
@@ -34,14 +34,6 @@ async function measured(run: () => Promise<Omit<Row, 'cpuUs'> & { requests: numb
   const { requests, ...row } = await run();
   const used = process.cpuUsage(before);
   return { ...row, cpuUs: requests > 0 ? (used.user + used.system) / requests : 0 };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startTarget(): Promise<{ url: string; child: ChildProcess; name: string }> {

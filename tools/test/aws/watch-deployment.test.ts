@@ -10,30 +10,27 @@ import {
   ALARM_MESSAGE,
   at,
   deployment,
+  ECS_EVENTS,
   HOOK_MESSAGE,
   lifecycle,
   ROLLBACK_MESSAGE,
   target,
   T0,
 } from '../helpers/codedeploy-fixtures';
+import { sleepClock } from '../helpers/sleep-clock';
 
 const codeDeploy = mockClient(CodeDeployClient);
 const TARGET = 'rehearsal-cluster:rollback-rehearsal';
 
 function watch(deploymentId = 'd-RELEASE01') {
   const events: WatchEvent[] = [];
-  const sleeps: number[] = [];
-  let clock = T0;
+  const { now, sleep, sleeps } = sleepClock(T0);
   const promise = watchDeployment({
     client: new CodeDeployClient({ region: 'eu-west-1' }),
     deploymentId,
     pollMs: 5000,
-    now: () => clock,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      clock += ms;
-      return Promise.resolve();
-    },
+    now,
+    sleep,
     onEvent: (event) => events.push(event),
   });
   return { promise, events, sleeps };
@@ -67,16 +64,7 @@ describe('watchDeployment', () => {
     const succeeded = events
       .filter((e) => e.type === 'lifecycle' && e.status === 'Succeeded')
       .map((e) => (e as { name: string }).name);
-    expect(succeeded).toEqual([
-      'BeforeInstall',
-      'Install',
-      'AfterInstall',
-      'AllowTestTraffic',
-      'AfterAllowTestTraffic',
-      'BeforeAllowTraffic',
-      'AllowTraffic',
-      'AfterAllowTraffic',
-    ]);
+    expect(succeeded).toEqual(ECS_EVENTS);
     const weights = events
       .filter((e) => e.type === 'traffic')
       .map((e) =>

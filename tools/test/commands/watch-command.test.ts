@@ -22,6 +22,7 @@ import {
   target,
   T0,
 } from '../helpers/codedeploy-fixtures';
+import { sleepClock } from '../helpers/sleep-clock';
 import { noCredentials, serviceStack, stackMissing } from '../helpers/stack-fixtures';
 import { testDeps } from '../helpers/test-deps';
 
@@ -29,20 +30,8 @@ const codeDeploy = mockClient(CodeDeployClient);
 const cloudFormation = mockClient(CloudFormationClient);
 
 function deps() {
-  let clock = T0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    deps: testDeps({
-      aws: testAwsClients(),
-      now: () => clock,
-      sleep: (ms: number) => {
-        sleeps.push(ms);
-        clock += ms;
-        return Promise.resolve();
-      },
-    }),
-  };
+  const { now, sleep, sleeps } = sleepClock(T0);
+  return { sleeps, deps: testDeps({ aws: testAwsClients(), now, sleep }) };
 }
 
 describe('rehearse watch', () => {

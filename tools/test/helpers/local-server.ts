@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export { freePort } from '../../src/local/free-port';
+
 export interface LocalServer {
   readonly url: string;
   readonly server: http.Server;
@@ -27,13 +29,4 @@ export async function startServer(
         server.closeAllConnections();
       }),
   };
-}
-
-/** A port nothing listens on: bound once, then released. */
-export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
