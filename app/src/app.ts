@@ -54,6 +54,9 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is small and computed per request; hashing each body for an ETag nobody revalidates
+  // against (load balancers, health checks, load loops) costs CPU on the hot path.
+  app.set('etag', false);
 
   app.use((_req, res, next) => {
     res.setHeader('x-app-version', config.version);

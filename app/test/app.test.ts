@@ -30,6 +30,12 @@ describe('GET /', () => {
     const res = await request(app).get('/').expect(200);
     expect(res.body.faults).toEqual({ latency: 5, 'dependency-down': { host: 'db', port: 5432 } });
   });
+
+  it('sends no ETag, so no request pays for hashing a body nobody revalidates', async () => {
+    const { app } = buildTestApp();
+    const res = await request(app).get('/').expect(200);
+    expect(res.headers.etag).toBeUndefined();
+  });
 });
 
 describe('headers on every response', () => {

@@ -16,7 +16,12 @@ export interface RootRouteDeps {
 export function rootRoute({ config, logger, clock, random }: RootRouteDeps): Router {
   const router = Router();
   const { latency, 'error-rate': errorRate } = config.faults;
-  const body = { service: settings.serviceName, version: config.version, faults: config.faults };
+  // The answer never changes while the process runs: serialize it once.
+  const body = JSON.stringify({
+    service: settings.serviceName,
+    version: config.version,
+    faults: config.faults,
+  });
 
   router.get('/', async (req, res) => {
     if (latency !== undefined && latency > 0) {
@@ -27,7 +32,7 @@ export function rootRoute({ config, logger, clock, random }: RootRouteDeps): Rou
     if (errorRate !== undefined && random() < errorRate) {
       throw new InjectedFaultError(`error-rate fault (${errorRate}) failed this request`);
     }
-    res.json(body);
+    res.type('json').send(body);
   });
   return router;
 }
