@@ -148,7 +148,8 @@ export const FAULT_CATALOGUE: Catalogue = {
     defaultValue: '2000',
     effect: 'GET / answers after that delay',
     rehearsal: 'new',
-    expectedText: 'response-time alarm during the bake period, rollback',
+    expectedText:
+      "green is healthy; the hook's requests through the test listener are slower than the response-time limit and fail the deployment before production shifts; if they slip through, the response-time alarm fires during the bake period; rollback",
     expect: (ms, { settings: config }) =>
       ms > config.alarms.responseTimeSeconds * 1000
         ? rollback(
