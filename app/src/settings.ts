@@ -7,7 +7,10 @@
  * service image; the CDK code wraps them in `Duration`.
  */
 export const settings = {
-  /** Name shown by the service (`GET /`), in metrics and in dashboards. */
+  /**
+   * Name shown by the service (`GET /`, log lines) and the task definition family: a fixed family, because
+   * the ECS service under CODE_DEPLOY keeps only the family and each release registers a revision of it.
+   */
   serviceName: 'rollback-rehearsal',
 
   container: {
