@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { settings } from '../../../app/src/settings';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
+import { runGit } from '../git/run-git';
 import { freePort } from '../local/free-port';
 import { copyBuildContext } from './build-context';
 import { parseDockerfile } from './dockerfile';
@@ -100,16 +100,9 @@ class Checks {
   }
 }
 
-function commitOf(repo: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      cwd: repo,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return `container-test-${Date.now().toString(36)}`;
-  }
+async function commitOf(repo: string): Promise<string> {
+  const result = await runGit(['rev-parse', 'HEAD'], repo);
+  return result.code === 0 ? result.stdout.trim() : `container-test-${Date.now().toString(36)}`;
 }
 
 function checkImageConfig(checks: Checks, info: ImageInfo, version: string): void {
@@ -335,7 +328,7 @@ async function run(deps: Deps, options: { context: string; keepImage: boolean })
   stdout.write(`base image: ${base}${baseImage ? ' (BASE_IMAGE)' : ' (Dockerfile default)'}\n`);
   if (caBundle) stdout.write(`npm CA bundle: ${caBundle} (build secret npm_ca)\n`);
 
-  const version = commitOf(repo);
+  const version = await commitOf(repo);
   const nextVersion = `${version.slice(0, 12)}-next`;
   const imagesBefore = await listImageIds(engine);
   const context = copyBuildContext(repo);
