@@ -30,9 +30,10 @@ RUN npm prune --omit=dev --no-audit --no-fund --loglevel=warn \
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY tools/container/tsconfig.image.json tools/container/
+COPY contract contract
 COPY app/src app/src
-# Compiles the service alone (app/src into dist/app/src), not the CLI or the CDK app, so their changes do
-# not rebuild the image.
+# Compiles the service alone (app/src and the contract files it imports), not the CLI or the CDK app, so
+# their changes do not rebuild the image.
 RUN npx tsc -p tools/container/tsconfig.image.json
 
 FROM ${BASE_IMAGE} AS runtime
@@ -42,6 +43,7 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/package.json ./package.json
 # Last of the layers, so a source-only change replaces just this one.
+COPY --from=build /app/dist/contract ./dist/contract
 COPY --from=build /app/dist/app/src ./dist/app/src
 # The version comes after every layer: a new commit changes only metadata on top of cached layers.
 ARG APP_VERSION=dev

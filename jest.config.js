@@ -2,7 +2,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/app', '<rootDir>/pipeline', '<rootDir>/tools'],
+  roots: ['<rootDir>/contract', '<rootDir>/app', '<rootDir>/pipeline', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/jest.global-setup.js',
   transform: {

@@ -1,5 +1,5 @@
 import express from 'express';
-import { settings } from '../src/settings';
+import { settings } from '../../contract/settings';
 
 // The baseline: Express 5 with the service's two routes and their bodies, and nothing else.
 const app = express();

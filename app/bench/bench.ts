@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '../../tools/src/local/free-port';
-import { settings } from '../src/settings';
+import { freePort } from '../test/support/free-port';
+import { settings } from '../../contract/settings';
 
 // `npm run bench`: the built service against a bare Express 5 app with the same routes, side by side in
 // one run on loopback (machines are noisy: the ratio is the figure to read, not the absolute numbers).

@@ -11,7 +11,7 @@ import type { Metrics } from './metrics';
 import { healthRoute } from './routes/health';
 import { metricsRoute } from './routes/metrics';
 import { rootRoute } from './routes/root';
-import { settings } from './settings';
+import { settings } from '../../contract/settings';
 
 /** Everything the app needs; tests pass their own clock, random source and dependency probe. */
 export interface AppDeps {

@@ -1,8 +1,8 @@
 import net from 'node:net';
-import { ConfigError } from './config-error';
-import type { ActiveFaults } from './faults/catalogue';
-import { parseFaults } from './faults/parse-faults';
-import { settings } from './settings';
+import { ConfigError } from '../../contract/config-error';
+import type { ActiveFaults } from '../../contract/faults/catalogue';
+import { parseFaults } from '../../contract/faults/parse-faults';
+import { settings } from '../../contract/settings';
 
 /** pino's level names, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { parsePort } from './config';
-import { settings } from './settings';
+import { settings } from '../../contract/settings';
 
 // The container health check's entry (`node dist/app/src/healthcheck.js`): slim images have no curl.
 // Exit 0 when /health answers 200 within the limit, 1 otherwise; one line on stderr says why.

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../../contract/config-error';
 
 /** Where the port came from, so a listen error names the variable an operator has to change. */
 export interface PortSource {

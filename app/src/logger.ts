@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config';
-import { settings } from './settings';
+import { settings } from '../../contract/settings';
 
 export type { Logger };
 

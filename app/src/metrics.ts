@@ -1,6 +1,6 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ActiveFaults, FaultName } from './faults/catalogue';
-import { formatFaults } from './faults/parse-faults';
+import type { ActiveFaults, FaultName } from '../../contract/faults/catalogue';
+import { formatFaults } from '../../contract/faults/parse-faults';
 
 /** The route label of every request that matched no route, so unknown paths cannot grow the label set. */
 export const UNMATCHED_ROUTE = 'unmatched';

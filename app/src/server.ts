@@ -1,16 +1,16 @@
 import http from 'node:http';
 import { createApp } from './app';
 import { loadConfig, listenPort, type Config } from './config';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../../contract/config-error';
 import { EXIT_CODES } from './exit-codes';
-import { formatFaults } from './faults/parse-faults';
+import { formatFaults } from '../../contract/faults/parse-faults';
 import { clientErrorHandler } from './http/client-error';
 import { createLifecycle } from './lifecycle';
 import { listen } from './listen';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { readPackageVersion } from './package-version';
-import { settings } from './settings';
+import { settings } from '../../contract/settings';
 import { installShutdown } from './shutdown';
 
 // The entry: environment in, listening server out. Everything it wires is built and tested elsewhere.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createMetrics } from '../src/metrics';
-import { settings } from '../src/settings';
+import { settings } from '../../contract/settings';
 import { buildTestApp } from './support/test-app';
 
 describe('GET /', () => {

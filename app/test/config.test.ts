@@ -1,6 +1,6 @@
 import { loadConfig, listenPort } from '../src/config';
-import { ConfigError } from '../src/config-error';
-import { settings } from '../src/settings';
+import { ConfigError } from '../../contract/config-error';
+import { settings } from '../../contract/settings';
 
 function configError(env: Record<string, string>): ConfigError {
   try {

@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { addReleasePipeline } from '../lib/release-pipeline-context';
 import { parseServiceContext } from '../lib/service-context';
 import { ServiceStack } from '../lib/service-stack';
-import { STACK_NAMES } from '../lib/stack-outputs';
+import { STACK_NAMES } from '../../contract/stack-outputs';
 
 const app = new App();
 const context = parseServiceContext((key) => app.node.tryGetContext(key));

@@ -7,7 +7,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 
 /** Untagged images (failed or superseded pushes) are expired after this many days. */
 const UNTAGGED_IMAGE_DAYS = 7;

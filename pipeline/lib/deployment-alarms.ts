@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 
 export interface DeploymentAlarmsProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;

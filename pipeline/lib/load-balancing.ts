@@ -2,7 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 
 export interface LoadBalancingProps {
   readonly vpc: ec2.IVpc;

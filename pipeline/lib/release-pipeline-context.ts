@@ -1,7 +1,7 @@
 import { Annotations, Token, type App, type Stack } from 'aws-cdk-lib';
 import type { GitHubSource, ReleaseTarget } from './release-pipeline';
 import { ReleasePipelineStack } from './release-pipeline-stack';
-import { STACK_NAMES } from './stack-outputs';
+import { STACK_NAMES } from '../../contract/stack-outputs';
 
 /** Context keys of the release pipeline and what they hold; the README's table is written from this list. */
 export const PIPELINE_CONTEXT_KEYS = {

@@ -6,7 +6,7 @@ import {
   type ReleasePipelineProps,
   type ReleaseTarget,
 } from './release-pipeline';
-import { OUTPUT_KEYS } from './stack-outputs';
+import { OUTPUT_KEYS } from '../../contract/stack-outputs';
 
 export interface ReleasePipelineStackProps extends StackProps {
   readonly source: GitHubSource;

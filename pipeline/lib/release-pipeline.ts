@@ -17,8 +17,8 @@ import {
   BUILD_VARIABLES,
   PROJECT_VARIABLE_KEYS,
   type ProjectVariableKey,
-} from '../../tools/src/release/build-variables';
-import { APPSPEC_FILE, IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../tools/src/release/release-file-names';
+} from '../../contract/build-variables';
+import { APPSPEC_FILE, IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../contract/release-file-names';
 
 /** The GitHub repository a release is built from, through an authorised CodeConnections connection. */
 export interface GitHubSource {

@@ -1,7 +1,7 @@
-import { DEPLOYMENT_CONFIG_FULL_NAMES } from '../../app/src/deployment-configs';
-import { settings } from '../../app/src/settings';
+import { DEPLOYMENT_CONFIG_FULL_NAMES } from '../../contract/deployment-configs';
+import { settings } from '../../contract/settings';
 
-/** The full name of one of CodeDeploy's predefined ECS configurations (see app/src/deployment-configs.ts). */
+/** The full name of one of CodeDeploy's predefined ECS configurations (see contract/deployment-configs.ts). */
 export type EcsDeploymentConfigName = string;
 
 /** The service stack's deploy-time choices, after validation. */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 
 export interface ServiceDashboardProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;

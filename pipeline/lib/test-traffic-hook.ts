@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 import { bundledFunctionProps } from './bundled-function-props';
 
 export interface TestTrafficHookProps {

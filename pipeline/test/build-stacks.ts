@@ -10,7 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseServiceContext } from '../lib/service-context';
 import { ServiceStack } from '../lib/service-stack';
-import { STACK_NAMES } from '../lib/stack-outputs';
+import { STACK_NAMES } from '../../contract/stack-outputs';
 
 /** The feature flags and defaults the CLI would pass from cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {

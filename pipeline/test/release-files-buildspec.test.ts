@@ -3,13 +3,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { BUILD_VARIABLES, PROJECT_VARIABLE_KEYS } from '../../tools/src/release/build-variables';
+import { BUILD_VARIABLES, PROJECT_VARIABLE_KEYS } from '../../contract/build-variables';
 import {
   APPSPEC_FILE,
   IMAGE_DETAIL_FILE,
   RELEASE_OUTPUT_DIR,
   TASKDEF_FILE,
-} from '../../tools/src/release/release-file-names';
+} from '../../contract/release-file-names';
 
 const ROOT = join(__dirname, '..', '..');
 const buildspec = parse(readFileSync(join(ROOT, 'buildspec.yml'), 'utf8'));
@@ -172,7 +172,7 @@ describe('buildspec.yml', () => {
   it('renders the release files into the directory it publishes, after compiling the render step', () => {
     expect(indexOf(/^npm run build$/)).toBeLessThan(indexOf(/render-release-files/));
     expect(all().at(-1)).toBe(
-      `node dist/tools/src/release/render-release-files.js --out ${RELEASE_OUTPUT_DIR}`,
+      `node dist/pipeline/release/render-release-files.js --out ${RELEASE_OUTPUT_DIR}`,
     );
     expect(buildspec.artifacts).toEqual({
       'base-directory': RELEASE_OUTPUT_DIR,

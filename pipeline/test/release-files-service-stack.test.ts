@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parse } from 'yaml';
-import { renderReleaseFiles } from '../../tools/src/release/render-release-files';
-import { SAMPLE } from '../../tools/test/release/sample-variables';
+import { renderReleaseFiles } from '../release/render-release-files';
+import { SAMPLE } from './release/sample-variables';
 import { addReleasePipeline } from '../lib/release-pipeline-context';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { CfnProject } from 'aws-cdk-lib/aws-codebuild';
-import type { EcsAppSpec } from '../../tools/src/release/render-appspec';
+import type { EcsAppSpec } from '../release/render-appspec';
 import type { ReleasePipelineStack } from '../lib/release-pipeline-stack';
 import { buildStacks, type BuiltStacks } from './build-stacks';
 

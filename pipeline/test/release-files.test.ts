@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
-import { parseFaults } from '../../app/src/faults/parse-faults';
-import { settings } from '../../app/src/settings';
+import { parseFaults } from '../../contract/faults/parse-faults';
+import { settings } from '../../contract/settings';
 
 const ROOT = join(__dirname, '..', '..');
 const taskdefText = readFileSync(join(ROOT, 'taskdef.json'), 'utf8');

@@ -5,7 +5,7 @@ import {
   parsePipelineContext,
   PIPELINE_SKIPPED_WARNING,
 } from '../lib/release-pipeline-context';
-import { STACK_NAMES } from '../lib/stack-outputs';
+import { STACK_NAMES } from '../../contract/stack-outputs';
 import { SAMPLE_SOURCE, StandInServiceStack } from './release-pipeline-stand-in';
 
 const FULL: Record<string, string> = {

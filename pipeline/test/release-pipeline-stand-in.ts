@@ -5,10 +5,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 import type { GitHubSource, ReleaseTarget } from '../lib/release-pipeline';
 import { ReleasePipelineStack, type ReleasePipelineStackProps } from '../lib/release-pipeline-stack';
-import { STACK_NAMES } from '../lib/stack-outputs';
+import { STACK_NAMES } from '../../contract/stack-outputs';
 
 export const ENV = { account: '123456789012', region: 'eu-west-1' };
 

@@ -2,11 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { settings } from '../../app/src/settings';
-import { BUILD_VARIABLES, PROJECT_VARIABLE_KEYS } from '../../tools/src/release/build-variables';
+import { settings } from '../../contract/settings';
+import { BUILD_VARIABLES, PROJECT_VARIABLE_KEYS } from '../../contract/build-variables';
 import { DOCS_ONLY_PATHS, RELEASE_STAGES, type ReleaseTarget } from '../lib/release-pipeline';
 import { ReleasePipelineStack } from '../lib/release-pipeline-stack';
-import { OUTPUT_KEYS } from '../lib/stack-outputs';
+import { OUTPUT_KEYS } from '../../contract/stack-outputs';
 import { buildReleasePipeline, ENV, SAMPLE_SOURCE, StandInServiceStack } from './release-pipeline-stand-in';
 
 /** CodePipeline's trigger globs: `**` crosses directories, `*` and `?` stay inside one path segment. */

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { defaultReleaseContext, FAULT_CATALOGUE } from '../../app/src/faults/catalogue';
-import { settings } from '../../app/src/settings';
+import { defaultReleaseContext, FAULT_CATALOGUE } from '../../contract/faults/catalogue';
+import { settings } from '../../contract/settings';
 import {
   DEFAULT_ASSUMPTIONS,
   formatRollbackTable,
@@ -9,7 +9,7 @@ import {
   ROLLBACK_GOAL_SECONDS,
   timingInputsFromSettings,
   timingInputsFromTemplate,
-} from '../lib/rollback-time';
+} from '../../tools/src/model/rollback-time';
 import { ServiceStack } from '../lib/service-stack';
 import { cdkJsonContext } from './build-stacks';
 

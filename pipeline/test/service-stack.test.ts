@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { settings } from '../../app/src/settings';
-import { OUTPUT_KEYS, STACK_NAMES } from '../lib/stack-outputs';
+import { settings } from '../../contract/settings';
+import { OUTPUT_KEYS, STACK_NAMES } from '../../contract/stack-outputs';
 import { buildStacks, type BuiltStacks } from './build-stacks';
 
 let built: BuiltStacks;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { STACK_NAMES } from '../lib/stack-outputs';
+import { STACK_NAMES } from '../../contract/stack-outputs';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..');

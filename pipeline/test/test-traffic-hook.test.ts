@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { settings } from '../../app/src/settings';
+import { settings } from '../../contract/settings';
 import { createHandler, handler, type HookDeps } from '../lambda/test-traffic-hook/handler';
 import { taskDefinitionFromAppSpec } from '../lambda/test-traffic-hook/expected-version';
 import { probeRelease, type ProbeOptions } from '../lambda/test-traffic-hook/release-probe';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { COMMANDS, type CliDeps, defaultDeps } from './commands';
+import { type CliDeps, defaultDeps } from './cli-deps';
+import { COMMANDS } from './commands';
 
 const USAGE = `Usage: npm run rehearse -- <command> [options]
 

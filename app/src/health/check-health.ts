@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { ActiveFaults } from '../faults/catalogue';
+import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import type { Lifecycle } from '../lifecycle';
 import type { ProbeResult } from './tcp-probe';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
-import { settings } from '../settings';
+import { settings } from '../../../contract/settings';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 declare global {

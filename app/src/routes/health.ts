@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { checkHealth, type HealthDeps } from '../health/check-health';
-import { settings } from '../settings';
+import { settings } from '../../../contract/settings';
 
 /** `GET /health`: what the ALB target groups, the container health check and the test-traffic hook call. */
 export function healthRoute(deps: HealthDeps): Router {

@@ -3,7 +3,7 @@ import type { Clock, RandomSource } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { InjectedFaultError } from '../http/errors';
-import { settings } from '../settings';
+import { settings } from '../../../contract/settings';
 
 export interface RootRouteDeps {
   readonly config: Config;

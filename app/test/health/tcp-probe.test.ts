@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { createSharedProbe, probeTcp } from '../../src/health/tcp-probe';
-import { settings } from '../../src/settings';
+import { settings } from '../../../contract/settings';
 
 const neverAnswers: net.LookupFunction = () => undefined;
 

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { settings } from '../../src/settings';
+import { settings } from '../../../contract/settings';
 import { get, spawnService, stopAll, type ServiceProcess } from '../support/service-process';
 
 let service: ServiceProcess;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { EXIT_CODES } from '../../src/exit-codes';
-import { settings } from '../../src/settings';
+import { settings } from '../../../contract/settings';
 import { HEALTHCHECK_ENTRY, freePort, get, spawnService, stopAll } from '../support/service-process';
 
 afterEach(stopAll);

@@ -1,4 +1,4 @@
-import { FAULT_CATALOGUE, FAULT_NAMES } from '../../src/faults/catalogue';
+import { FAULT_CATALOGUE, FAULT_NAMES } from '../../../contract/faults/catalogue';
 
 /** The header of the README's "Faults" table. */
 export const FAULT_TABLE_HEADER = [

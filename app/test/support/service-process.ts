@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { freePort } from '../../../tools/src/local/free-port';
+import { freePort } from './free-port';
 import type { LogLine } from './test-app';
 
 export { freePort };

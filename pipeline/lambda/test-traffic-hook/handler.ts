@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import { findExpectedVersion, type ExpectedVersion } from './expected-version';
 import { probeOptionsFromSettings, probeRelease, type ProbeResult } from './release-probe';
 

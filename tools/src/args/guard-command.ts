@@ -1,5 +1,5 @@
 import { describeError } from '../aws/describe-error';
-import type { CliDeps } from '../commands';
+import type { CliDeps } from '../cli-deps';
 import { relevantHelp, UsageError } from './parse-command-args';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../app/src/config-error';
+import { ConfigError } from '../../../contract/config-error';
 import { UsageError } from './parse-command-args';
 
 /**

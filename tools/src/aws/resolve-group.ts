@@ -1,4 +1,4 @@
-import { OUTPUT_KEYS, STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
+import { OUTPUT_KEYS, STACK_NAMES } from '../../../contract/stack-outputs';
 import type { AwsClients } from './clients';
 import type { DeploymentGroupRef } from './find-deployment';
 import { readStackOutputs, requireOutput } from './stack-outputs';

@@ -1,5 +1,5 @@
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import type { OutputKey } from '../../../pipeline/lib/stack-outputs';
+import type { OutputKey } from '../../../contract/stack-outputs';
 
 /** The outputs of one deployed stack, by output key. */
 export interface StackOutputs {

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { parseFaults } from '../../../app/src/faults/parse-faults';
-import { STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
+import { parseFaults } from '../../../contract/faults/parse-faults';
+import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { defaultAwsClients } from '../aws/clients';
 import { runDrill } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
-import { sleepUnlessAborted, type CliDeps, type Command } from './index';
+import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 
 const DEFAULTS = {
   branch: 'main',

@@ -2,7 +2,7 @@ import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { catalogueRows } from '../faults/catalogue-rows';
 import { renderTable } from '../faults/text-table';
-import type { CliDeps, Command } from './index';
+import type { CliDeps, Command } from '../cli-deps';
 
 const HELP = `Usage: npm run rehearse -- faults [--json]
 

@@ -2,12 +2,12 @@ import path from 'node:path';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { expectedRelease } from '../../../app/src/faults/catalogue';
-import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { expectedRelease } from '../../../contract/faults/catalogue';
+import { parseFaults } from '../../../contract/faults/parse-faults';
 import { applyFlip } from '../flip/apply-flip';
 import { commitFile, flipMessage } from '../flip/commit-file';
 import { gitOrThrow, runGit } from '../git/run-git';
-import type { CliDeps, Command } from './index';
+import type { CliDeps, Command } from '../cli-deps';
 
 const HELP = `Usage: npm run rehearse -- flip FAULT[=VALUE] ... [options]
        npm run rehearse -- flip --clear [options]

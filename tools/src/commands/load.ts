@@ -3,7 +3,7 @@ import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '..
 import { formatSecond, formatSummary } from '../load/format-load';
 import { runLoad, type LoadOptions } from '../load/load-loop';
 import { probe } from '../load/probe';
-import type { CliDeps, Command } from './index';
+import type { CliDeps, Command } from '../cli-deps';
 
 /** Defaults of the load loop: a steady trickle that any alarm can see, stopped by Ctrl-C. */
 const DEFAULT_RATE = 10;

@@ -1,18 +1,18 @@
 import path from 'node:path';
-import { parseFaults } from '../../../app/src/faults/parse-faults';
-import { settings } from '../../../app/src/settings';
+import { parseFaults } from '../../../contract/faults/parse-faults';
+import { settings } from '../../../contract/settings';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
-import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../app/src/deployment-configs';
+import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { ProgressWriter } from '../local/progress';
 import { runRehearsal } from '../local/rehearsal';
 import { formatSummary } from '../local/report-text';
 import { toJson } from '../local/report-json';
 import { serviceLauncher, type LaunchTask } from '../local/task-process';
 import { writeReport } from '../local/write-report';
-import type { CliDeps, Command } from './index';
+import type { CliDeps, Command } from '../cli-deps';
 
 /** Compresses the default canary (5 min) and bake (5 min) into about half a minute. */
 const DEFAULT_TIME_SCALE = 20;
@@ -24,7 +24,7 @@ const DEFAULT_RATE = 20;
 const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]
 
 Runs the service as blue (no fault) and green (with the given faults) behind a local stand-in for the
-ALB and CodeDeploy, driven by app/src/settings.ts, with a load loop on the production listener; reports
+ALB and CodeDeploy, driven by contract/settings.ts, with a load loop on the production listener; reports
 whether the release succeeded or rolled back, when and why, and whether that is what the fault catalogue
 expects. Faults: see "npm run rehearse -- faults". No fault rehearses a healthy release.
 

@@ -1,4 +1,4 @@
-import { STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
+import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, parseDurationMs, UsageError } from '../args/parse-command-args';
 import { defaultAwsClients } from '../aws/clients';
@@ -6,7 +6,7 @@ import { latestDeployment } from '../aws/find-deployment';
 import { formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
 import { resolveDeploymentGroup } from '../aws/resolve-group';
 import { watchDeployment, type WatchOutcome } from '../aws/watch-deployment';
-import { sleepUnlessAborted, type CliDeps, type Command } from './index';
+import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 
 const DEFAULT_POLL = '5s';
 

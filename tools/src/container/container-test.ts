@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { runGit } from '../git/run-git';
 import { freePort } from '../local/free-port';

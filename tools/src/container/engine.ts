@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import { runCommand, type CommandResult, type RunCommand } from './run-command';
 
 /**

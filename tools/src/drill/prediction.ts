@@ -1,15 +1,15 @@
-import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { parseFaults } from '../../../contract/faults/parse-faults';
 import {
   expectedRelease,
   FAULT_NAMES,
   type ExpectedRelease,
   type FaultName,
-} from '../../../app/src/faults/catalogue';
+} from '../../../contract/faults/catalogue';
 import {
   predictRollbackTimes,
   timingInputsFromSettings,
   type RollbackPrediction,
-} from '../../../pipeline/lib/rollback-time';
+} from '../model/rollback-time';
 
 /** The drill's hypothesis: what the release should do, and how fast the pipeline should notice. */
 export interface Hypothesis {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { OUTPUT_KEYS, STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
+import { OUTPUT_KEYS, STACK_NAMES } from '../../../contract/stack-outputs';
 import type { AwsClients } from '../aws/clients';
 import { describeError } from '../aws/describe-error';
 import { ACTIVE_STATUSES, listDeploymentIds, type DeploymentGroupRef } from '../aws/find-deployment';

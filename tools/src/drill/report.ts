@@ -76,7 +76,7 @@ export function renderReport(r: DrillReport): string {
   const p = r.hypothesis.prediction;
   if (p?.seconds !== undefined) {
     push(
-      `The timing model (pipeline/lib/rollback-time.ts) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
+      `The timing model (tools/src/model/rollback-time.ts) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
     );
   } else if (p) {
     push(`The timing model predicts no rollback: ${p.signal}.`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { formatFaults, parseFaults } from '../../../app/src/faults/parse-faults';
+import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults';
 import type { AwsClients } from '../aws/clients';
 import { latestDeployment } from '../aws/find-deployment';
 import { clockTime, formatWatchEvent, formatWatchSummary } from '../aws/format-watch';

@@ -4,8 +4,8 @@ import {
   FAULT_NAMES,
   type ExpectedRelease,
   type FaultSpec,
-} from '../../../app/src/faults/catalogue';
-import { parseFaults } from '../../../app/src/faults/parse-faults';
+} from '../../../contract/faults/catalogue';
+import { parseFaults } from '../../../contract/faults/parse-faults';
 
 /** One fault of the catalogue as the command line shows it. */
 export interface CatalogueRow {

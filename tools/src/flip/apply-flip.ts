@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { formatFaults, parseFaults } from '../../../app/src/faults/parse-faults';
+import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults';
 import { readFaults, writeFaults } from './taskdef-faults';
 
 export interface FlipChange {

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 
 const VARIABLE = 'FAULTS';
 

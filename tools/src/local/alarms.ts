@@ -1,4 +1,4 @@
-import { settings, type Settings } from '../../../app/src/settings';
+import { settings, type Settings } from '../../../contract/settings';
 import type { Clock } from './clock';
 import { GROUP_NAMES, type GroupName, type RequestRecord } from './lb-metrics';
 

@@ -1,14 +1,14 @@
-import { FAULT_NAMES, type ActiveFaults, type FaultName } from '../../../app/src/faults/catalogue';
-import { formatFaults } from '../../../app/src/faults/parse-faults';
+import { FAULT_NAMES, type ActiveFaults, type FaultName } from '../../../contract/faults/catalogue';
+import { formatFaults } from '../../../contract/faults/parse-faults';
 import {
   predictRollbackTimes,
   timingInputsFromSettings,
   type RollbackPrediction,
-} from '../../../pipeline/lib/rollback-time';
+} from '../model/rollback-time';
 
 /**
  * The modelled AWS time for the faults of a release: the worst-case prediction of
- * `pipeline/lib/rollback-time.ts` (from green tasks starting to CodeDeploy being told to roll back) for
+ * `tools/src/model/rollback-time.ts` (from green tasks starting to CodeDeploy being told to roll back) for
  * the first fault that rolls back, or for the first fault when none does. Undefined without faults.
  */
 export function modelledAwsTime(active: ActiveFaults): RollbackPrediction | undefined {

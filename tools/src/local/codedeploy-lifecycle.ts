@@ -1,6 +1,6 @@
 import type { ProbeResult } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
 import { Aborted, type Clock, sleep, waitUntil } from './clock';
-import type { ShiftStep } from '../../../app/src/deployment-configs';
+import type { ShiftStep } from '../../../contract/deployment-configs';
 import type { Weights } from './load-balancer';
 import type { GroupName } from './lb-metrics';
 import type { Timeline } from './timeline';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import type { Clock } from './clock';
 import type { GroupName, LbMetrics, ListenerName } from './lb-metrics';
 import { proxyRequest, sendElbError } from './proxy';

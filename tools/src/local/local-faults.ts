@@ -1,6 +1,6 @@
-import type { ActiveFaults } from '../../../app/src/faults/catalogue';
-import { formatFaults } from '../../../app/src/faults/parse-faults';
-import { settings } from '../../../app/src/settings';
+import type { ActiveFaults } from '../../../contract/faults/catalogue';
+import { formatFaults } from '../../../contract/faults/parse-faults';
+import { settings } from '../../../contract/settings';
 
 /** How the time scale applies to fault values that are durations. */
 export interface FaultScaling {

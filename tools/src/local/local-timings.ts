@@ -1,5 +1,5 @@
-import { settings, type Settings } from '../../../app/src/settings';
-import type { ShiftStep } from '../../../app/src/deployment-configs';
+import { settings, type Settings } from '../../../contract/settings';
+import type { ShiftStep } from '../../../contract/deployment-configs';
 import type { HealthCheckSettings } from './target-group';
 
 /** Health checks never run faster than this, so a busy machine's scheduling jitter cannot fail a check. */

@@ -3,21 +3,21 @@ import {
   type ActiveFaults,
   type ExpectedRelease,
   type ReleaseOutcome,
-} from '../../../app/src/faults/catalogue';
-import { formatFaults } from '../../../app/src/faults/parse-faults';
-import { settings } from '../../../app/src/settings';
+} from '../../../contract/faults/catalogue';
+import { formatFaults } from '../../../contract/faults/parse-faults';
+import { settings } from '../../../contract/settings';
 import {
   probeOptionsFromSettings,
   probeRelease,
   type ProbeResult,
 } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
-import type { RollbackPrediction } from '../../../pipeline/lib/rollback-time';
+import type { RollbackPrediction } from '../model/rollback-time';
 import { modelledAwsTime } from './aws-model';
 import { alarmDefinitions, AlarmMonitor, type AlarmState } from './alarms';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
 import { runLifecycle, type DeploymentOutcome, type StopReason } from './codedeploy-lifecycle';
-import type { DeploymentConfig } from '../../../app/src/deployment-configs';
+import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { accepts, freePort } from './free-port';
 import { httpHealthCheck } from './health-check-request';
 import { LbMetrics, type GroupName, type GroupSecond } from './lb-metrics';

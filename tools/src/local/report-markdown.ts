@@ -19,7 +19,7 @@ export function toMarkdown(result: RehearsalResult): string {
     ['time to detection', `${maybe(v.detectionMs)} measured (compressed)`],
     ['time to rollback', `${maybe(v.rollbackMs)} measured (compressed)`],
     ['stopped in', result.deployment.stoppedIn ?? 'n/a'],
-    ['modelled AWS time (pipeline/lib/rollback-time.ts)', v.modelledAws],
+    ['modelled AWS time (tools/src/model/rollback-time.ts)', v.modelledAws],
     ...(v.waitNote ? ([['note', v.waitNote]] as [string, string][]) : []),
     ['production traffic reached green', result.deployment.productionShifted ? 'yes' : 'no'],
     ['requests (failed)', `${result.load.requests} (${result.load.failed})`],

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 
 /** What a task needs to start: the environment the task definition would give the container. */
 export interface TaskLaunch {

@@ -1,4 +1,4 @@
-import { FAULT_NAMES } from '../../../app/src/faults/catalogue';
+import { FAULT_NAMES } from '../../../contract/faults/catalogue';
 import { main } from '../../src/cli';
 import { testDeps } from '../helpers/test-deps';
 

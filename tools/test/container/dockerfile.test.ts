@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import {
   execForm,
   finalStage,
@@ -108,11 +108,12 @@ describe('Dockerfile stages', () => {
     ).toMatch(/npm prune --omit=dev/);
   });
 
-  it('copies only production node_modules, package.json and the compiled service into the runtime stage', () => {
+  it('copies only production node_modules, package.json, the compiled contract and service into the runtime stage', () => {
     const copies = only(runtime, 'COPY').map((copy) => copy.args.split(/\s+/));
     expect(copies).toEqual([
       ['--from=prod-deps', '/app/node_modules', './node_modules'],
       ['--from=prod-deps', '/app/package.json', './package.json'],
+      ['--from=build', '/app/dist/contract', './dist/contract'],
       [
         '--from=build',
         `/app/${path.posix.dirname(settings.image.entry)}`,

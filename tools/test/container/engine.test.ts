@@ -1,4 +1,4 @@
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import {
   buildArgs,
   ContainerEngineError,

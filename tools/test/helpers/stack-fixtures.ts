@@ -1,5 +1,5 @@
 import type { DescribeStacksOutput } from '@aws-sdk/client-cloudformation';
-import { OUTPUT_KEYS, STACK_NAMES } from '../../../pipeline/lib/stack-outputs';
+import { OUTPUT_KEYS, STACK_NAMES } from '../../../contract/stack-outputs';
 import { APPLICATION, DEPLOYMENT_GROUP, at } from './codedeploy-fixtures';
 
 export const ALARM_NAMES = [

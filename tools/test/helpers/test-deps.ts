@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { CliDeps } from '../../src/commands';
+import type { CliDeps } from '../../src/cli-deps';
 
 /** A writable that keeps what was written, optionally pretending to be a terminal. */
 export class MemoryStream extends Writable {

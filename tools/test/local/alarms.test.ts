@@ -1,4 +1,4 @@
-import { settings } from '../../../app/src/settings';
+import { settings } from '../../../contract/settings';
 import { alarmDefinitions, AlarmMonitor, type AlarmChange } from '../../src/local/alarms';
 import type { RequestRecord } from '../../src/local/lb-metrics';
 import { ManualClock } from './manual-clock';

@@ -1,6 +1,6 @@
-import { parseFaults } from '../../../app/src/faults/parse-faults';
-import { settings } from '../../../app/src/settings';
-import { deploymentConfig } from '../../../app/src/deployment-configs';
+import { parseFaults } from '../../../contract/faults/parse-faults';
+import { settings } from '../../../contract/settings';
+import { deploymentConfig } from '../../../contract/deployment-configs';
 import { localFaults } from '../../src/local/local-faults';
 import { localTimings, MIN_HEALTH_INTERVAL_MS, scaleSteps } from '../../src/local/local-timings';
 

@@ -1,5 +1,5 @@
-import { expectedRelease, FAULT_NAMES } from '../../../app/src/faults/catalogue';
-import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { expectedRelease, FAULT_NAMES } from '../../../contract/faults/catalogue';
+import { parseFaults } from '../../../contract/faults/parse-faults';
 import { inBatches, rehearseLocal, type LocalRun } from './rehearse-local';
 
 // Real processes: the compiled service as blue and green, the local load balancer, a load loop. A time

@@ -17,10 +17,10 @@
  *   deployment within `guardReactionSeconds` more.
  * A hook's verdict is pushed to CodeDeploy and acts at once; alarms are polled.
  */
-import { deploymentConfig, trafficShiftSeconds } from '../../app/src/deployment-configs';
-import { FAULT_CATALOGUE, FAULT_NAMES, type FaultName } from '../../app/src/faults/catalogue';
-import { parseFaultEntry } from '../../app/src/faults/parse-faults';
-import { settings, type Settings } from '../../app/src/settings';
+import { deploymentConfig, trafficShiftSeconds } from '../../../contract/deployment-configs';
+import { FAULT_CATALOGUE, FAULT_NAMES, type FaultName } from '../../../contract/faults/catalogue';
+import { parseFaultEntry } from '../../../contract/faults/parse-faults';
+import { settings, type Settings } from '../../../contract/settings';
 
 /** The deployed timings the model needs; all in seconds. */
 export interface TimingInputs {

@@ -1,5 +1,5 @@
 import { RegisterTaskDefinitionRequest$ } from '@aws-sdk/client-ecs';
-import { checkSdkShape } from '../../src/release/check-sdk-shape';
+import { checkSdkShape } from '../../release/check-sdk-shape';
 
 const check = (value: unknown): string[] => checkSdkShape(RegisterTaskDefinitionRequest$, value, 'td');
 const minimal = { family: 'f', containerDefinitions: [{ name: 'app', image: 'i' }] };

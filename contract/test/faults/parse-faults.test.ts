@@ -1,8 +1,8 @@
-import { ConfigError } from '../../src/config-error';
-import { deploymentConfig } from '../../src/deployment-configs';
-import { FAULT_CATALOGUE, FAULT_NAMES, expectedRelease } from '../../src/faults/catalogue';
-import { settings } from '../../src/settings';
-import { formatFaults, parseFaults } from '../../src/faults/parse-faults';
+import { ConfigError } from '../../config-error';
+import { deploymentConfig } from '../../deployment-configs';
+import { FAULT_CATALOGUE, FAULT_NAMES, expectedRelease } from '../../faults/catalogue';
+import { settings } from '../../settings';
+import { formatFaults, parseFaults } from '../../faults/parse-faults';
 
 describe('parseFaults', () => {
   it('returns no fault for an absent or blank FAULTS', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTaskDefinition } from '../../src/release/render-taskdef';
+import { renderTaskDefinition } from '../../release/render-taskdef';
 import { SAMPLE } from './sample-variables';
 
 const TEMPLATE = readFileSync(join(__dirname, '../../../taskdef.json'), 'utf8');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderAppSpec } from '../../src/release/render-appspec';
+import { renderAppSpec } from '../../release/render-appspec';
 import { SAMPLE } from './sample-variables';
 
 const TEMPLATE = readFileSync(join(__dirname, '../../../appspec.yml'), 'utf8');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
-import { main, type RenderDeps } from '../../src/release/render-release-files';
+import { main, type RenderDeps } from '../../release/render-release-files';
 import { SAMPLE, sampleEnv } from './sample-variables';
 
 const ROOT = join(__dirname, '../../..');

@@ -3,15 +3,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderAppSpec } from './render-appspec';
-import { APPSPEC_FILE, IMAGE_DETAIL_FILE, TASKDEF_FILE } from './release-file-names';
+import { APPSPEC_FILE, IMAGE_DETAIL_FILE, TASKDEF_FILE } from '../../contract/release-file-names';
 import { ReleaseInputError } from './release-input-error';
 import { readReleaseVariables, type ReleaseVariables } from './release-variables';
 import { renderTaskDefinition } from './render-taskdef';
 
-const USAGE = `Usage: node dist/tools/src/release/render-release-files.js --out <dir> [--templates <dir>]
+const USAGE = `Usage: node dist/pipeline/release/render-release-files.js --out <dir> [--templates <dir>]
 
 Renders ${TASKDEF_FILE}, ${APPSPEC_FILE} and ${IMAGE_DETAIL_FILE} for CodePipeline's deploy action from the
-templates at the repository root and the build variables (see tools/src/release/build-variables.ts).
+templates at the repository root and the build variables (see contract/build-variables.ts).
 
   --out <dir>        directory to write the three files to (created if missing)
   --templates <dir>  directory holding ${TASKDEF_FILE} and ${APPSPEC_FILE} (default: the current directory)`;

@@ -1,4 +1,4 @@
-import { BUILD_VARIABLES, type BuildVariableKey } from '../../src/release/build-variables';
+import { BUILD_VARIABLES, type BuildVariableKey } from '../../../contract/build-variables';
 
 /** Build variables as CodeBuild would see them in account 123456789012, region eu-west-1. */
 export const SAMPLE: { readonly [K in BuildVariableKey]: string } = {

@@ -1,4 +1,4 @@
-import { readReleaseVariables } from '../../src/release/release-variables';
+import { readReleaseVariables } from '../../release/release-variables';
 import { SAMPLE, sampleEnv } from './sample-variables';
 
 describe('readReleaseVariables', () => {

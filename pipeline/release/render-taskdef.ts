@@ -1,8 +1,8 @@
 import { RegisterTaskDefinitionRequest$, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { parseFaults } from '../../../app/src/faults/parse-faults';
+import { parseFaults } from '../../contract/faults/parse-faults';
 import { checkSdkShape } from './check-sdk-shape';
 import { fillPlaceholders } from './fill-placeholders';
-import { IMAGE_PLACEHOLDER, TASKDEF_FILE } from './release-file-names';
+import { IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../contract/release-file-names';
 import { ReleaseInputError } from './release-input-error';
 import type { ReleaseVariables } from './release-variables';
 

@@ -1,4 +1,4 @@
-import { BUILD_VARIABLES, type BuildVariableKey } from './build-variables';
+import { BUILD_VARIABLES, type BuildVariableKey } from '../../contract/build-variables';
 import { ReleaseInputError } from './release-input-error';
 
 /** The validated build variables, keyed like {@link BUILD_VARIABLES}. */

@@ -1,4 +1,4 @@
-import { BUILD_VARIABLES } from './build-variables';
+import { BUILD_VARIABLES } from '../../contract/build-variables';
 import type { ReleaseVariables } from './release-variables';
 import { ReleaseInputError } from './release-input-error';
 

@@ -1,6 +1,6 @@
 import { parseDocument, visit } from 'yaml';
 import { fillPlaceholders } from './fill-placeholders';
-import { APPSPEC_FILE, TASK_DEFINITION_PLACEHOLDER } from './release-file-names';
+import { APPSPEC_FILE, TASK_DEFINITION_PLACEHOLDER } from '../../contract/release-file-names';
 import { ReleaseInputError } from './release-input-error';
 import type { ReleaseVariables } from './release-variables';
 

@@ -1,0 +1,111 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+
+/*
+ * The repository's layers: the contract at the bottom, the service above it, then what runs in AWS
+ * (pipeline/) and what a person runs (tools/) side by side. Imports go downward only.
+ */
+const ROOT = join(__dirname, '../../..');
+const PARTS = ['contract', 'app', 'pipeline', 'tools'] as const;
+
+interface Source {
+  readonly file: string;
+  readonly imports: readonly string[];
+}
+
+function listTs(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return listTs(path);
+    return /\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+const SPECIFIER = /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*'([^']+)'|(?:^|\n)\s*import\s*'([^']+)'/g;
+
+function resolveImport(from: string, specifier: string): string {
+  if (!specifier.startsWith('.')) return specifier;
+  return relative(ROOT, normalize(join(ROOT, dirname(from), specifier)))
+    .split(sep)
+    .join('/');
+}
+
+const sources: readonly Source[] = PARTS.flatMap(listTs).map((file) => ({
+  file,
+  imports: [...readFileSync(join(ROOT, file), 'utf8').matchAll(SPECIFIER)].map((m) =>
+    resolveImport(file, (m[1] ?? m[2])!),
+  ),
+}));
+
+const isTest = (file: string): boolean => /(^|\/)test\//.test(file) || file.endsWith('.test.ts');
+const isBench = (file: string): boolean => file.startsWith('app/bench/');
+const production = sources.filter((s) => !isTest(s.file) && !isBench(s.file));
+const ours = (target: string): boolean => PARTS.some((part) => target.startsWith(`${part}/`));
+
+/** `file imports target` for every import of ours that `allowed` rejects. */
+function violations(files: readonly Source[], allowed: (file: string, target: string) => boolean): string[] {
+  return files.flatMap((s) =>
+    s.imports.filter((t) => ours(t) && !allowed(s.file, t)).map((t) => `${s.file} imports ${t}`),
+  );
+}
+
+const under = (target: string, ...folders: string[]): boolean =>
+  folders.some((f) => target.startsWith(`${f}/`));
+
+describe('repository layers', () => {
+  it('finds the sources it checks', () => {
+    for (const part of PARTS) expect(production.some((s) => s.file.startsWith(`${part}/`))).toBe(true);
+  });
+
+  it('keeps the contract free of our other parts, of I/O and of aws-cdk-lib', () => {
+    const contract = production.filter((s) => s.file.startsWith('contract/'));
+    expect(violations(contract, (_, t) => under(t, 'contract'))).toEqual([]);
+    const external = contract.flatMap((s) =>
+      s.imports.filter((t) => !ours(t)).map((t) => `${s.file} imports ${t}`),
+    );
+    expect(external).toEqual([]);
+  });
+
+  it('lets the service import only itself and the contract', () => {
+    const app = sources.filter((s) => s.file.startsWith('app/'));
+    expect(violations(app, (_, t) => under(t, 'app', 'contract'))).toEqual([]);
+  });
+
+  it('keeps pipeline/ and tools/ apart, but for the hook probe the tools reuse and the model in pipeline tests', () => {
+    const pipeline = sources.filter((s) => s.file.startsWith('pipeline/'));
+    expect(
+      violations(
+        pipeline,
+        (file, t) => under(t, 'pipeline', 'contract') || (isTest(file) && under(t, 'tools/src/model')),
+      ),
+    ).toEqual([]);
+    const tools = sources.filter((s) => s.file.startsWith('tools/'));
+    expect(violations(tools, (_, t) => under(t, 'tools', 'contract', 'pipeline/lambda'))).toEqual([]);
+  });
+
+  it('has no production import of test code', () => {
+    expect(violations(production, (_, t) => !isTest(t))).toEqual([]);
+  });
+
+  it('has no import cycle among production files', () => {
+    const byFile = new Map(production.map((s) => [s.file.replace(/\.ts$/, ''), s]));
+    const targetsOf = (key: string): string[] =>
+      (byFile.get(key)?.imports ?? [])
+        .map((t) => (byFile.has(t) ? t : `${t}/index`))
+        .filter((t) => byFile.has(t));
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (key: string, path: string[]): void => {
+      if (state.get(key) === 'done') return;
+      if (state.get(key) === 'open') {
+        cycles.push([...path.slice(path.indexOf(key)), key].join(' -> '));
+        return;
+      }
+      state.set(key, 'open');
+      for (const next of targetsOf(key)) visit(next, [...path, key]);
+      state.set(key, 'done');
+    };
+    for (const key of byFile.keys()) visit(key, []);
+    expect(cycles).toEqual([]);
+  });
+});
