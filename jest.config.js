@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/contract', '<rootDir>/app', '<rootDir>/pipeline', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
+  // The container suite needs a container engine: `npm run test:container` runs it.
+  testPathIgnorePatterns: ['/node_modules/', '\\.container\\.test\\.ts$'],
   globalSetup: '<rootDir>/jest.global-setup.js',
   transform: {
     '^.+\\.ts$': [

@@ -67,7 +67,7 @@ export interface ReleasePipelineProps {
   readonly ignoredPaths?: readonly string[];
   /**
    * CodeBuild image for the test-and-build step; it must offer the `nodejs` runtime `buildspec.yml` asks for.
-   * @default codebuild.LinuxBuildImage.STANDARD_7_0
+   * @default codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5
    */
   readonly buildImage?: codebuild.IBuildImage;
   /**
@@ -208,7 +208,7 @@ export class ReleasePipeline extends Construct {
       description: 'Tests the commit, builds and pushes its image, and renders the release files',
       // The buildspec is the commit's own buildspec.yml, so that build steps change with the code they build.
       environment: {
-        buildImage: props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0,
+        buildImage: props.buildImage ?? codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5,
         computeType: codebuild.ComputeType.MEDIUM,
         privileged: true,
       },

@@ -152,7 +152,7 @@ describe('release pipeline', () => {
   it('builds in a privileged standard image with local Docker-layer and custom caches', () => {
     template.hasResourceProperties('AWS::CodeBuild::Project', {
       Environment: Match.objectLike({
-        Image: 'aws/codebuild/standard:7.0',
+        Image: 'aws/codebuild/amazonlinux-x86_64-standard:5.0',
         PrivilegedMode: true,
         Type: 'LINUX_CONTAINER',
       }),

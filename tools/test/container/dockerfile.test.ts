@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { settings } from '../../../contract/settings';
-import {
-  execForm,
-  finalStage,
-  parseDockerfile,
-  substitute,
-  type Instruction,
-} from '../../src/container/dockerfile';
+import { execForm, finalStage, parseDockerfile, substitute, type Instruction } from './support/dockerfile';
 
 const root = path.join(__dirname, '..', '..', '..');
 const dockerfile = parseDockerfile(readFileSync(path.join(root, 'Dockerfile'), 'utf8'));
