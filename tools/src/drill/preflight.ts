@@ -41,17 +41,11 @@ export interface PreflightInput {
   readonly stackName?: string;
 }
 
-/**
- * Every condition a rehearsal needs before it flips anything: who we are in AWS, the deployed stack, a
- * clean tree on the release branch with no fault already flipped, no deployment in progress, and every
- * alarm of the deployment group in OK. Checks after a failed prerequisite are skipped, not thrown.
- */
-export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
-  const checks: Check[] = [];
-  const check = async <T>(
-    name: string,
-    body: () => Promise<{ ok: boolean; detail: string; value?: T }>,
-  ): Promise<T | undefined> => {
+type Found<T> = { ok: boolean; detail: string; value?: T };
+
+/** Runs one check and records it; a thrown error fails the check, it never ends the preflight. */
+function checker(checks: Check[]) {
+  return async <T>(name: string, body: () => Promise<Found<T>>): Promise<T | undefined> => {
     try {
       const { ok, detail, value } = await body();
       checks.push({ name, ok, detail });
@@ -61,99 +55,108 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       return undefined;
     }
   };
+}
 
-  const account = await check('AWS credentials', async () => {
-    const id = await input.aws.sts().send(new GetCallerIdentityCommand({}));
-    return { ok: true, detail: `${id.Arn ?? '?'} (account ${id.Account ?? '?'})`, value: id.Account ?? '?' };
-  });
+interface ServiceOutputs {
+  readonly albUrl: string;
+  readonly group: DeploymentGroupRef;
+}
 
+async function callerAccount(aws: AwsClients): Promise<Found<string>> {
+  const id = await aws.sts().send(new GetCallerIdentityCommand({}));
+  return { ok: true, detail: `${id.Arn ?? '?'} (account ${id.Account ?? '?'})`, value: id.Account ?? '?' };
+}
+
+async function serviceOutputs(aws: AwsClients, stackName: string): Promise<Found<ServiceOutputs>> {
+  const read = await readStackOutputs(aws.cloudFormation(), stackName);
+  const value = {
+    albUrl: requireOutput(read, OUTPUT_KEYS.albUrl),
+    group: {
+      application: requireOutput(read, OUTPUT_KEYS.codeDeployApplication),
+      deploymentGroup: requireOutput(read, OUTPUT_KEYS.deploymentGroup),
+    },
+  };
+  return {
+    ok: true,
+    detail: `${stackName}: ${value.albUrl}, ${value.group.application}/${value.group.deploymentGroup}`,
+    value,
+  };
+}
+
+async function cleanReleaseBranch(input: PreflightInput): Promise<Found<string>> {
+  const status = await input.git(['status', '--porcelain', '--untracked-files=no'], input.cwd);
+  if (status.code !== 0) return { ok: false, detail: `git status failed: ${status.stderr.trim()}` };
+  const current = (await input.git(['rev-parse', '--abbrev-ref', 'HEAD'], input.cwd)).stdout.trim();
+  if (current !== input.branch) {
+    return { ok: false, detail: `on branch "${current}"; releases start from pushes to "${input.branch}"` };
+  }
+  const dirty = status.stdout.trim();
+  return dirty
+    ? { ok: false, detail: `uncommitted changes would ride along with the flip:\n${dirty}` }
+    : { ok: true, detail: `clean, on ${current}`, value: current };
+}
+
+async function noFaultFlipped(taskdefFile: string): Promise<Found<true>> {
+  const faults = readFaults(await readFile(taskdefFile, 'utf8'), taskdefFile);
+  return faults === ''
+    ? { ok: true, detail: 'FAULTS is empty in taskdef.json', value: true }
+    : {
+        ok: false,
+        detail: `FAULTS is already "${faults}"; restore first: npm run rehearse -- flip --clear --commit`,
+      };
+}
+
+async function noDeploymentInProgress(aws: AwsClients, group: DeploymentGroupRef): Promise<Found<true>> {
+  const active = await listDeploymentIds(aws.codeDeploy(), group, { statuses: ACTIVE_STATUSES });
+  return active.length === 0
+    ? { ok: true, detail: 'none', value: true }
+    : { ok: false, detail: `${active.join(', ')} still running; wait for it (npm run rehearse -- watch)` };
+}
+
+async function alarmsOk(aws: AwsClients, group: DeploymentGroupRef): Promise<Found<string[]>> {
+  const { deploymentGroupInfo } = await aws.codeDeploy().send(
+    new GetDeploymentGroupCommand({
+      applicationName: group.application,
+      deploymentGroupName: group.deploymentGroup,
+    }),
+  );
+  const config = deploymentGroupInfo?.alarmConfiguration;
+  const names = (config?.alarms ?? []).map((alarm) => alarm.name).filter((n): n is string => n !== undefined);
+  if (!config?.enabled || names.length === 0) {
+    return { ok: false, detail: 'the deployment group watches no alarms, so nothing can stop a bad release' };
+  }
+  const { MetricAlarms = [], CompositeAlarms = [] } = await aws
+    .cloudWatch()
+    .send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  const states = new Map<string, string>();
+  for (const alarm of [...MetricAlarms, ...CompositeAlarms])
+    states.set(alarm.AlarmName ?? '?', alarm.StateValue ?? '?');
+  const notOk = names
+    .filter((name) => states.get(name) !== 'OK')
+    .map((name) => `${name} is ${states.get(name) ?? 'missing'}`);
+  return notOk.length === 0
+    ? { ok: true, detail: `${names.length} alarms OK`, value: names }
+    : { ok: false, detail: notOk.join('; ') };
+}
+
+/**
+ * Every condition a rehearsal needs before it flips anything: who we are in AWS, the deployed stack, a
+ * clean tree on the release branch with no fault already flipped, no deployment in progress, and every
+ * alarm of the deployment group in OK. Checks after a failed prerequisite are skipped, not thrown.
+ */
+export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
+  const checks: Check[] = [];
+  const check = checker(checks);
+  const account = await check('AWS credentials', () => callerAccount(input.aws));
   const stackName = input.stackName ?? STACK_NAMES.service;
-  const outputs =
-    account === undefined
-      ? undefined
-      : await check('stack outputs', async () => {
-          const read = await readStackOutputs(input.aws.cloudFormation(), stackName);
-          const value = {
-            albUrl: requireOutput(read, OUTPUT_KEYS.albUrl),
-            group: {
-              application: requireOutput(read, OUTPUT_KEYS.codeDeployApplication),
-              deploymentGroup: requireOutput(read, OUTPUT_KEYS.deploymentGroup),
-            },
-          };
-          return {
-            ok: true,
-            detail: `${stackName}: ${value.albUrl}, ${value.group.application}/${value.group.deploymentGroup}`,
-            value,
-          };
-        });
-
-  const branch = await check('git tree', async () => {
-    const status = await input.git(['status', '--porcelain', '--untracked-files=no'], input.cwd);
-    if (status.code !== 0) return { ok: false, detail: `git status failed: ${status.stderr.trim()}` };
-    const current = (await input.git(['rev-parse', '--abbrev-ref', 'HEAD'], input.cwd)).stdout.trim();
-    if (current !== input.branch) {
-      return { ok: false, detail: `on branch "${current}"; releases start from pushes to "${input.branch}"` };
-    }
-    const dirty = status.stdout.trim();
-    return dirty
-      ? { ok: false, detail: `uncommitted changes would ride along with the flip:\n${dirty}` }
-      : { ok: true, detail: `clean, on ${current}`, value: current };
-  });
-
-  await check('no fault flipped', async () => {
-    const faults = readFaults(await readFile(input.taskdefFile, 'utf8'), input.taskdefFile);
-    return faults === ''
-      ? { ok: true, detail: 'FAULTS is empty in taskdef.json', value: true }
-      : {
-          ok: false,
-          detail: `FAULTS is already "${faults}"; restore first: npm run rehearse -- flip --clear --commit`,
-        };
-  });
-
+  const outputs = account && (await check('stack outputs', () => serviceOutputs(input.aws, stackName)));
+  const branch = await check('git tree', () => cleanReleaseBranch(input));
+  await check('no fault flipped', () => noFaultFlipped(input.taskdefFile));
   let alarmNames: string[] | undefined;
   if (outputs) {
-    const codeDeploy = input.aws.codeDeploy();
-    await check('no deployment in progress', async () => {
-      const active = await listDeploymentIds(codeDeploy, outputs.group, { statuses: ACTIVE_STATUSES });
-      return active.length === 0
-        ? { ok: true, detail: 'none', value: true }
-        : {
-            ok: false,
-            detail: `${active.join(', ')} still running; wait for it (npm run rehearse -- watch)`,
-          };
-    });
-    alarmNames = await check('alarms OK', async () => {
-      const { deploymentGroupInfo } = await codeDeploy.send(
-        new GetDeploymentGroupCommand({
-          applicationName: outputs.group.application,
-          deploymentGroupName: outputs.group.deploymentGroup,
-        }),
-      );
-      const config = deploymentGroupInfo?.alarmConfiguration;
-      const names = (config?.alarms ?? [])
-        .map((alarm) => alarm.name)
-        .filter((n): n is string => n !== undefined);
-      if (!config?.enabled || names.length === 0) {
-        return {
-          ok: false,
-          detail: 'the deployment group watches no alarms, so nothing can stop a bad release',
-        };
-      }
-      const { MetricAlarms = [], CompositeAlarms = [] } = await input.aws
-        .cloudWatch()
-        .send(new DescribeAlarmsCommand({ AlarmNames: names }));
-      const states = new Map<string, string>();
-      for (const alarm of [...MetricAlarms, ...CompositeAlarms])
-        states.set(alarm.AlarmName ?? '?', alarm.StateValue ?? '?');
-      const notOk = names
-        .filter((name) => states.get(name) !== 'OK')
-        .map((name) => `${name} is ${states.get(name) ?? 'missing'}`);
-      return notOk.length === 0
-        ? { ok: true, detail: `${names.length} alarms OK`, value: names }
-        : { ok: false, detail: notOk.join('; ') };
-    });
+    await check('no deployment in progress', () => noDeploymentInProgress(input.aws, outputs.group));
+    alarmNames = await check('alarms OK', () => alarmsOk(input.aws, outputs.group));
   }
-
   if (!checks.every((c) => c.ok) || !account || !outputs || !branch || !alarmNames) return { checks };
   return { checks, target: { account, albUrl: outputs.albUrl, group: outputs.group, alarmNames, branch } };
 }
