@@ -109,120 +109,150 @@ function outcomeOf(info: DeploymentInfo, rollback?: WatchResult): WatchOutcome {
   return info.status === 'Stopped' ? 'stopped' : 'failed';
 }
 
+function resultOf(info: DeploymentInfo, events: WatchEvent[], rollback?: WatchResult): WatchResult {
+  return {
+    deploymentId: info.deploymentId ?? '?',
+    status: info.status ?? 'Unknown',
+    outcome: outcomeOf(info, rollback),
+    ...(info.createTime && { createTime: info.createTime.getTime() }),
+    ...(info.completeTime && { completeTime: info.completeTime.getTime() }),
+    ...(info.errorInformation && {
+      error: {
+        code: info.errorInformation.code ?? 'UNKNOWN',
+        message: info.errorInformation.message ?? '',
+      },
+    }),
+    ...(info.rollbackInfo?.rollbackMessage && { rollbackMessage: info.rollbackInfo.rollbackMessage }),
+    events,
+    ...(rollback && { rollback }),
+  };
+}
+
+/** `Omit` applied to each member of a union, so a discriminated union stays one. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Remembers what one deployment has shown so far and turns each poll into the events that are new. */
+class DeploymentNews {
+  readonly events: WatchEvent[] = [];
+  status: string | undefined;
+  private readonly lifecycle = new Map<string, string>();
+  private traffic = '';
+  private errorSeen = false;
+  private rollbackSeen = false;
+
+  constructor(
+    private readonly deploymentId: string,
+    private readonly onEvent?: (event: WatchEvent) => void,
+  ) {}
+
+  private emit(event: WatchEvent): void {
+    this.events.push(event);
+    this.onEvent?.(event);
+  }
+
+  /** Everything new in one poll, in the order a reader expects: status, lifecycle, traffic, stop. */
+  read(info: DeploymentInfo, target: ECSTarget | undefined, at: number): void {
+    // A new status opens the poll's news, except the final one, which closes it.
+    const newStatus = info.status && info.status !== this.status ? info.status : undefined;
+    if (newStatus) this.status = newStatus;
+    if (newStatus && !TERMINAL.has(newStatus))
+      this.emit(this.event(at, { type: 'status', status: newStatus }));
+    this.readLifecycle(target, at);
+    this.readTraffic(target, at);
+    this.readStop(info, at);
+    if (newStatus && TERMINAL.has(newStatus)) {
+      this.emit(this.event(time(info.completeTime) ?? at, { type: 'status', status: newStatus }));
+    }
+  }
+
+  get ended(): boolean {
+    return this.status !== undefined && TERMINAL.has(this.status);
+  }
+
+  private event<E extends DistributiveOmit<WatchEvent, 'at' | 'deploymentId'>>(
+    at: number,
+    rest: E,
+  ): WatchEvent {
+    return { at, deploymentId: this.deploymentId, ...rest };
+  }
+
+  private readLifecycle(target: ECSTarget | undefined, at: number): void {
+    for (const event of target?.lifecycleEvents ?? []) {
+      const name = event.lifecycleEventName ?? '?';
+      const status = event.status ?? 'Unknown';
+      if (this.lifecycle.get(name) === status || (status === 'Pending' && !this.lifecycle.has(name)))
+        continue;
+      this.lifecycle.set(name, status);
+      const diagnostics = [event.diagnostics?.errorCode, event.diagnostics?.message]
+        .filter(Boolean)
+        .join(': ');
+      this.emit(
+        this.event(time(event.endTime) ?? time(event.startTime) ?? at, {
+          type: 'lifecycle',
+          name,
+          status,
+          ...(event.startTime && { startTime: event.startTime.getTime() }),
+          ...(event.endTime && { endTime: event.endTime.getTime() }),
+          ...(diagnostics && { diagnostics }),
+        }),
+      );
+    }
+  }
+
+  private readTraffic(target: ECSTarget | undefined, at: number): void {
+    const taskSets = taskSetsOf(target);
+    const key = JSON.stringify(taskSets);
+    if (taskSets.length === 0 || key === this.traffic) return;
+    this.traffic = key;
+    this.emit(this.event(at, { type: 'traffic', taskSets }));
+  }
+
+  private readStop(info: DeploymentInfo, at: number): void {
+    // The stop is known by the time the deployment completes; the poll may come later.
+    const stopAt = Math.min(at, time(info.completeTime) ?? at);
+    const error = info.errorInformation;
+    if (error && !this.errorSeen) {
+      this.errorSeen = true;
+      this.emit(
+        this.event(stopAt, { type: 'error', code: error.code ?? 'UNKNOWN', message: error.message ?? '' }),
+      );
+    }
+    const rollback = info.rollbackInfo;
+    if (rollback && (rollback.rollbackDeploymentId || rollback.rollbackMessage) && !this.rollbackSeen) {
+      this.rollbackSeen = true;
+      this.emit(
+        this.event(stopAt, {
+          type: 'rollback',
+          message: rollback.rollbackMessage ?? '',
+          ...(rollback.rollbackDeploymentId && { rollbackDeploymentId: rollback.rollbackDeploymentId }),
+        }),
+      );
+    }
+  }
+}
+
 /**
  * Polls a CodeDeploy deployment until it ends, reporting every change of status, lifecycle event, traffic
  * weights, error and rollback as it happens, then follows the rollback deployment, if any. Aborting
  * returns what was seen with outcome `interrupted`.
  */
 export async function watchDeployment(options: WatchOptions): Promise<WatchResult> {
-  const { client, deploymentId, now } = options;
-  const events: WatchEvent[] = [];
-  const emit = (event: WatchEvent): void => {
-    events.push(event);
-    options.onEvent?.(event);
-  };
-  const lifecycle = new Map<string, string>();
+  const { client, deploymentId } = options;
+  const news = new DeploymentNews(deploymentId, options.onEvent);
   const targetIds: string[] = [];
-  let status: string | undefined;
-  let traffic = '';
-  let errorSeen = false;
-  let rollbackSeen = false;
-
   for (;;) {
-    const { deploymentInfo: info = {} } = await client.send(new GetDeploymentCommand({ deploymentId }));
-    const target = await readTarget(client, deploymentId, targetIds);
-    const at = now();
-
-    // A new status opens the poll's news, except the final one, which closes it.
-    const newStatus = info.status && info.status !== status ? info.status : undefined;
-    if (newStatus) status = newStatus;
-    if (newStatus && !TERMINAL.has(newStatus)) emit({ at, deploymentId, type: 'status', status: newStatus });
-    for (const event of target?.lifecycleEvents ?? []) {
-      const name = event.lifecycleEventName ?? '?';
-      const eventStatus = event.status ?? 'Unknown';
-      if (lifecycle.get(name) === eventStatus || (eventStatus === 'Pending' && !lifecycle.has(name)))
-        continue;
-      lifecycle.set(name, eventStatus);
-      const diagnostics = [event.diagnostics?.errorCode, event.diagnostics?.message]
-        .filter(Boolean)
-        .join(': ');
-      emit({
-        at: time(event.endTime) ?? time(event.startTime) ?? at,
-        deploymentId,
-        type: 'lifecycle',
-        name,
-        status: eventStatus,
-        ...(event.startTime && { startTime: event.startTime.getTime() }),
-        ...(event.endTime && { endTime: event.endTime.getTime() }),
-        ...(diagnostics && { diagnostics }),
-      });
-    }
-    const taskSets = taskSetsOf(target);
-    const trafficKey = JSON.stringify(taskSets);
-    if (taskSets.length > 0 && trafficKey !== traffic) {
-      traffic = trafficKey;
-      emit({ at, deploymentId, type: 'traffic', taskSets });
-    }
-    // The stop is known by the time the deployment completes; the poll may come later.
-    const stopAt = Math.min(at, time(info.completeTime) ?? at);
-    if (info.errorInformation && !errorSeen) {
-      errorSeen = true;
-      emit({
-        at: stopAt,
-        deploymentId,
-        type: 'error',
-        code: info.errorInformation.code ?? 'UNKNOWN',
-        message: info.errorInformation.message ?? '',
-      });
-    }
-    const rollbackInfo = info.rollbackInfo;
-    if (
-      rollbackInfo &&
-      (rollbackInfo.rollbackDeploymentId || rollbackInfo.rollbackMessage) &&
-      !rollbackSeen
-    ) {
-      rollbackSeen = true;
-      emit({
-        at: stopAt,
-        deploymentId,
-        type: 'rollback',
-        message: rollbackInfo.rollbackMessage ?? '',
-        ...(rollbackInfo.rollbackDeploymentId && { rollbackDeploymentId: rollbackInfo.rollbackDeploymentId }),
-      });
-    }
-
-    if (newStatus && TERMINAL.has(newStatus)) {
-      emit({ at: time(info.completeTime) ?? at, deploymentId, type: 'status', status: newStatus });
-    }
-    if (status !== undefined && TERMINAL.has(status)) {
-      const rollbackId = rollbackInfo?.rollbackDeploymentId;
+    const { deploymentInfo = {} } = await client.send(new GetDeploymentCommand({ deploymentId }));
+    const info = { ...deploymentInfo, deploymentId };
+    news.read(info, await readTarget(client, deploymentId, targetIds), options.now());
+    if (news.ended) {
+      const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
       const rollback =
         rollbackId && options.followRollback !== false && !options.signal?.aborted
           ? await watchDeployment({ ...options, deploymentId: rollbackId, followRollback: false })
           : undefined;
-      return result(info, rollback);
+      return resultOf(info, news.events, rollback);
     }
-    if (options.signal?.aborted) return { ...result(info), outcome: 'interrupted' };
-    await options.sleep(options.pollMs, options.signal);
-    if (options.signal?.aborted) return { ...result(info), outcome: 'interrupted' };
-  }
-
-  function result(info: DeploymentInfo, rollback?: WatchResult): WatchResult {
-    return {
-      deploymentId,
-      status: info.status ?? 'Unknown',
-      outcome: outcomeOf(info, rollback),
-      ...(info.createTime && { createTime: info.createTime.getTime() }),
-      ...(info.completeTime && { completeTime: info.completeTime.getTime() }),
-      ...(info.errorInformation && {
-        error: {
-          code: info.errorInformation.code ?? 'UNKNOWN',
-          message: info.errorInformation.message ?? '',
-        },
-      }),
-      ...(info.rollbackInfo?.rollbackMessage && { rollbackMessage: info.rollbackInfo.rollbackMessage }),
-      events,
-      ...(rollback && { rollback }),
-    };
+    if (!options.signal?.aborted) await options.sleep(options.pollMs, options.signal);
+    if (options.signal?.aborted) return { ...resultOf(info, news.events), outcome: 'interrupted' };
   }
 }
