@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults';
 import type { AwsClients } from '../aws/clients';
-import { latestDeployment } from '../aws/find-deployment';
+import { latestDeployment, type DeploymentGroupRef } from '../aws/find-deployment';
 import { clockTime, formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
 import { watchDeployment, type WatchResult } from '../aws/watch-deployment';
 import { applyFlip } from '../flip/apply-flip';
@@ -12,7 +12,7 @@ import { formatSecond } from '../load/format-load';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import { LoadPhases } from './load-phases';
 import { hypothesisFor } from './prediction';
-import { runPreflight } from './preflight';
+import { runPreflight, type DrillTarget } from './preflight';
 import { reportName, writeReport, type DrillReport } from './report';
 import {
   deploymentTimeline,
@@ -56,27 +56,26 @@ export interface DrillRun {
 }
 
 const seconds = (ms: number): number => Math.round(ms / 1000);
+const INTERRUPTED = 130;
 
-/**
- * The whole rehearsal on AWS: preflight, hypothesis, load through the release, flip and push, follow the
- * pipeline's deployment to its end, steady state after, report, and restore.
- */
-export async function runDrill(options: DrillOptions, deps: DrillDeps): Promise<DrillRun> {
-  const { out, now } = deps;
-  const say = (...lines: string[]): void => {
-    for (const line of lines) out.write(`${line}\n`);
-  };
-  const faults = formatFaults(parseFaults(options.entries.join(',')));
-  const startedAt = now();
+/** A drill cut short: the status the report records and the exit code. */
+class DrillEnd extends Error {
+  constructor(
+    readonly status: DrillReport['status'],
+    readonly exitCode: number,
+  ) {
+    super(status);
+  }
+}
+
+function emptyReport(
+  faults: string,
+  startedAt: number,
+  options: DrillOptions,
+  phases: LoadPhases,
+): DrillReport {
   const hypothesis = hypothesisFor(faults);
-  const phases = new LoadPhases();
-  const marks: TimelineEntry[] = [];
-  const mark = (label: string, detail?: string): void => {
-    const entry = { at: now(), label, ...(detail !== undefined && { detail }) };
-    marks.push(entry);
-    say(`${clockTime(entry.at)}  ${label}${detail ? `: ${detail}` : ''}`);
-  };
-  const report: DrillReport = {
+  return {
     name: reportName(startedAt, faults),
     faults,
     startedAt,
@@ -86,7 +85,7 @@ export async function runDrill(options: DrillOptions, deps: DrillDeps): Promise<
     hypothesis,
     method: { load: options.load, pushed: false },
     steadyBefore: phases.stats.before,
-    observations: { timeline: marks, during: phases.stats.during, versions: phases.versions },
+    observations: { timeline: [], during: phases.stats.during, versions: phases.versions },
     steadyAfter: phases.stats.after,
     verdict: { expectedOutcome: hypothesis.expected.outcome, matched: false },
     restore: {
@@ -94,219 +93,298 @@ export async function runDrill(options: DrillOptions, deps: DrillDeps): Promise<
       note: 'FAULTS is still flipped on the branch; restore: npm run rehearse -- flip --clear --commit && git push',
     },
   };
-  let result: WatchResult | undefined;
-  const finish = async (status: DrillReport['status'], exitCode: number): Promise<DrillRun> => {
-    report.status = status;
-    report.finishedAt = now();
-    report.observations.timeline = [...marks, ...(result ? deploymentTimeline(result) : [])].sort(
-      (a, b) => a.at - b.at,
-    );
-    if (status === 'preflight-failed') return { report, exitCode };
-    const reportPath = await writeReport(path.join(options.reportDir, report.name), report);
-    say(`Report: ${reportPath}`);
-    return { report, reportPath, exitCode };
-  };
-  const interrupted = (): boolean => deps.signal?.aborted === true;
+}
 
-  say('== Preflight');
-  const preflight = await runPreflight({
-    aws: deps.aws,
-    git: deps.git,
-    cwd: options.cwd,
-    taskdefFile: options.taskdefFile,
-    branch: options.branch,
-    ...(options.stackName && { stackName: options.stackName }),
-  });
-  report.preflight = preflight.checks;
-  for (const c of preflight.checks) say(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
-  const target = preflight.target;
-  if (!target) {
-    say('Preflight failed; nothing was changed.');
-    return finish('preflight-failed', 1);
+/** One drill: each step of the experiment is a method, in the order `run` calls them. */
+class Drill {
+  private readonly faults: string;
+  private readonly phases = new LoadPhases();
+  private readonly marks: TimelineEntry[] = [];
+  private readonly report: DrillReport;
+  private result: WatchResult | undefined;
+  private pushAt = 0;
+
+  constructor(
+    private readonly options: DrillOptions,
+    private readonly deps: DrillDeps,
+  ) {
+    this.faults = formatFaults(parseFaults(options.entries.join(',')));
+    this.report = emptyReport(this.faults, deps.now(), options, this.phases);
   }
 
-  say('', '== Hypothesis');
-  say(`  FAULTS=${faults}: expected ${hypothesis.expected.outcome} (${hypothesis.expected.signal})`);
-  const predicted = hypothesis.prediction?.seconds;
-  if (predicted !== undefined)
-    say(
-      `  predicted: rollback triggered at most ${predicted} s after green tasks start (${hypothesis.prediction!.signal})`,
+  async run(): Promise<DrillRun> {
+    const target = await this.preflight();
+    if (!target) return this.finish('preflight-failed', 1);
+    this.sayHypothesis();
+    const load = this.startLoad(target.albUrl);
+    let end: DrillEnd | undefined;
+    try {
+      await this.steady('before');
+      this.result = await this.release(target.group);
+      await this.steady('after');
+    } catch (error) {
+      if (!(error instanceof DrillEnd)) throw error;
+      end = error;
+    } finally {
+      await load.stop();
+    }
+    if (end || !this.result) return this.finish(end?.status ?? 'interrupted', end?.exitCode ?? INTERRUPTED);
+    this.judge(this.result);
+    await this.maybeRestore();
+    return this.finish('completed', this.report.verdict.matched ? 0 : 1);
+  }
+
+  private say(...lines: string[]): void {
+    for (const line of lines) this.deps.out.write(`${line}\n`);
+  }
+
+  private mark(label: string, detail?: string): void {
+    const entry = { at: this.deps.now(), label, ...(detail !== undefined && { detail }) };
+    this.marks.push(entry);
+    this.say(`${clockTime(entry.at)}  ${label}${detail ? `: ${detail}` : ''}`);
+  }
+
+  private stopIfInterrupted(): void {
+    if (this.deps.signal?.aborted) throw new DrillEnd('interrupted', INTERRUPTED);
+  }
+
+  private async preflight(): Promise<DrillTarget | undefined> {
+    this.say('== Preflight');
+    const { options, deps } = this;
+    const preflight = await runPreflight({
+      aws: deps.aws,
+      git: deps.git,
+      cwd: options.cwd,
+      taskdefFile: options.taskdefFile,
+      branch: options.branch,
+      ...(options.stackName && { stackName: options.stackName }),
+    });
+    this.report.preflight = preflight.checks;
+    for (const c of preflight.checks) this.say(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
+    if (!preflight.target) this.say('Preflight failed; nothing was changed.');
+    return preflight.target;
+  }
+
+  private sayHypothesis(): void {
+    const { expected, prediction } = this.report.hypothesis;
+    this.say(
+      '',
+      '== Hypothesis',
+      `  FAULTS=${this.faults}: expected ${expected.outcome} (${expected.signal})`,
     );
-  else if (hypothesis.prediction) say(`  predicted: no rollback (${hypothesis.prediction.signal})`);
+    if (prediction?.seconds !== undefined)
+      this.say(
+        `  predicted: rollback triggered at most ${prediction.seconds} s after green tasks start (${prediction.signal})`,
+      );
+    else if (prediction) this.say(`  predicted: no rollback (${prediction.signal})`);
+  }
 
-  say('', `== Load loop against ${target.albUrl} (${options.load.rate} req/s)`);
-  report.method.albUrl = target.albUrl;
-  const stopLoad = new AbortController();
-  const onInterrupt = (): void => stopLoad.abort();
-  deps.signal?.addEventListener('abort', onInterrupt, { once: true });
-  let lastVersions = '';
-  const loadRun = runLoad({
-    url: target.albUrl,
-    rate: options.load.rate,
-    concurrency: options.load.concurrency,
-    timeoutMs: options.load.timeoutMs,
-    signal: stopLoad.signal,
-    now,
-    onResult: phases.record,
-    onSecond: (second) => {
-      // Every tenth second, and any second with failures or a new mix of versions.
-      const versions = Object.keys(second.byVersion).sort().join(',');
-      const newMix = versions !== '' && versions !== lastVersions;
-      if (second.second % 10 === 0 || second.failed > 0 || newMix) say(`  load ${formatSecond(second)}`);
-      if (versions !== '') lastVersions = versions;
-    },
-  }).catch((error: unknown) => {
-    say(`  load loop failed: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  });
+  /** Load through the whole release; `stop` ends it and records the totals in the report. */
+  private startLoad(albUrl: string): { stop: () => Promise<void> } {
+    const { options, deps } = this;
+    this.say('', `== Load loop against ${albUrl} (${options.load.rate} req/s)`);
+    this.report.method.albUrl = albUrl;
+    const stopLoad = new AbortController();
+    const onInterrupt = (): void => stopLoad.abort();
+    deps.signal?.addEventListener('abort', onInterrupt, { once: true });
+    let lastVersions = '';
+    const run = runLoad({
+      url: albUrl,
+      rate: options.load.rate,
+      concurrency: options.load.concurrency,
+      timeoutMs: options.load.timeoutMs,
+      signal: stopLoad.signal,
+      now: deps.now,
+      onResult: this.phases.record,
+      onSecond: (second) => {
+        // Every tenth second, and any second with failures or a new mix of versions.
+        const versions = Object.keys(second.byVersion).sort().join(',');
+        const newMix = versions !== '' && versions !== lastVersions;
+        if (second.second % 10 === 0 || second.failed > 0 || newMix)
+          this.say(`  load ${formatSecond(second)}`);
+        if (versions !== '') lastVersions = versions;
+      },
+    }).catch((error: unknown) => {
+      this.say(`  load loop failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    return {
+      stop: async () => {
+        stopLoad.abort();
+        deps.signal?.removeEventListener('abort', onInterrupt);
+        const load: LoadResult | undefined = await run;
+        if (load) {
+          const { series, ...totals } = load;
+          this.report.observations.load = { ...totals, seconds: series.length };
+        }
+      },
+    };
+  }
 
-  let pushAt: number | undefined;
-  try {
-    await deps.sleep(options.steadyMs, deps.signal);
-    mark(
-      'steady state measured',
-      `${phases.stats.before.requests} requests, ${phases.stats.before.failed} failed`,
-    );
-    if (interrupted()) return await finish('interrupted', 130);
+  private async steady(phase: 'before' | 'after'): Promise<void> {
+    if (phase === 'after') {
+      this.phases.phase = 'after';
+      this.say('', '== Steady state after');
+    }
+    await this.deps.sleep(this.options.steadyMs, this.deps.signal);
+    const stats = this.phases.stats[phase];
+    this.mark('steady state measured', `${stats.requests} requests, ${stats.failed} failed`);
+    // Cut short after the release, the steady state is shorter but the verdict still stands.
+    if (phase === 'before') this.stopIfInterrupted();
+  }
 
-    const codeDeploy = deps.aws.codeDeploy();
-    const before = await latestDeployment(codeDeploy, target.group);
+  /** Flip, push, find the deployment the push started and follow it to its end. */
+  private async release(group: DeploymentGroupRef): Promise<WatchResult> {
+    const codeDeploy = this.deps.aws.codeDeploy();
+    const before = await latestDeployment(codeDeploy, group);
+    await this.flipAndPush();
+    const deploymentId = await this.waitForDeployment(group, before?.deploymentId);
+    this.say('', `== Watching ${deploymentId}`);
+    const result = await watchDeployment({
+      client: codeDeploy,
+      deploymentId,
+      pollMs: this.options.pollMs,
+      now: this.deps.now,
+      sleep: this.deps.sleep,
+      ...(this.deps.signal && { signal: this.deps.signal }),
+      onEvent: (event) => this.say(`  ${formatWatchEvent(event)}`),
+    });
+    this.result = result;
+    this.report.observations.deployment = result;
+    this.say(formatWatchSummary(result));
+    if (result.outcome === 'interrupted') throw new DrillEnd('interrupted', INTERRUPTED);
+    return result;
+  }
 
-    say('', '== Flip');
+  private async flipAndPush(): Promise<void> {
+    const { options, deps, report } = this;
+    this.say('', '== Flip');
     const change = await applyFlip(options.taskdefFile, options.entries);
     const commit = await commitFile(deps.git, options.cwd, options.taskdefFile, flipMessage(change.after));
     report.method.commit = commit;
-    mark('flip committed', `${commit.slice(0, 12)} FAULTS "${change.before}" -> "${change.after}"`);
-    phases.phase = 'during';
+    this.mark('flip committed', `${commit.slice(0, 12)} FAULTS "${change.before}" -> "${change.after}"`);
+    this.phases.phase = 'during';
     if (options.push) {
       await gitOrThrow(deps.git, ['push', options.remote, `HEAD:${options.branch}`], options.cwd);
       report.method.pushed = true;
-      pushAt = now();
-      mark('push', `${options.remote} ${options.branch}`);
+      this.pushAt = deps.now();
+      this.mark('push', `${options.remote} ${options.branch}`);
     } else {
-      pushAt = now();
-      mark('waiting for your push', `run: git push ${options.remote} HEAD:${options.branch}`);
-    }
-
-    say('', '== Waiting for the pipeline to start a deployment');
-    const deadline = now() + options.waitDeploymentMs;
-    let deploymentId: string | undefined;
-    while (!deploymentId && now() < deadline && !interrupted()) {
-      const latest = await latestDeployment(codeDeploy, target.group, new Date(pushAt - 60_000));
-      if (latest?.deploymentId && latest.deploymentId !== before?.deploymentId)
-        deploymentId = latest.deploymentId;
-      else await deps.sleep(options.pollMs, deps.signal);
-    }
-    if (interrupted()) return await finish('interrupted', 130);
-    if (!deploymentId) {
-      mark(
-        'no deployment',
-        `none appeared within ${seconds(options.waitDeploymentMs)} s; check the pipeline (build or source stage)`,
-      );
-      return await finish('no-deployment', 1);
-    }
-    report.method.deploymentId = deploymentId;
-    mark('deployment found', deploymentId);
-
-    say('', `== Watching ${deploymentId}`);
-    result = await watchDeployment({
-      client: codeDeploy,
-      deploymentId,
-      pollMs: options.pollMs,
-      now,
-      sleep: deps.sleep,
-      ...(deps.signal && { signal: deps.signal }),
-      onEvent: (event) => say(`  ${formatWatchEvent(event)}`),
-    });
-    report.observations.deployment = result;
-    say(formatWatchSummary(result));
-    if (result.outcome === 'interrupted') return await finish('interrupted', 130);
-
-    phases.phase = 'after';
-    say('', '== Steady state after');
-    await deps.sleep(options.steadyMs, deps.signal);
-    mark(
-      'steady state measured',
-      `${phases.stats.after.requests} requests, ${phases.stats.after.failed} failed`,
-    );
-  } finally {
-    stopLoad.abort();
-    deps.signal?.removeEventListener('abort', onInterrupt);
-    const load: LoadResult | undefined = await loadRun;
-    if (load) {
-      const { series, ...totals } = load;
-      report.observations.load = { ...totals, seconds: series.length };
+      this.pushAt = deps.now();
+      this.mark('waiting for your push', `run: git push ${options.remote} HEAD:${options.branch}`);
     }
   }
 
-  const detectedAt = detectionTime(result);
-  const greenAt = greenRunningTime(result);
-  if (detectedAt !== undefined) {
-    report.observations.detection = {
-      fromPushSeconds: seconds(detectedAt - pushAt),
-      ...(greenAt !== undefined && { fromGreenSeconds: seconds(detectedAt - greenAt) }),
+  private async waitForDeployment(
+    group: DeploymentGroupRef,
+    previousId: string | undefined,
+  ): Promise<string> {
+    const { options, deps } = this;
+    this.say('', '== Waiting for the pipeline to start a deployment');
+    const codeDeploy = deps.aws.codeDeploy();
+    const deadline = deps.now() + options.waitDeploymentMs;
+    for (;;) {
+      this.stopIfInterrupted();
+      const latest = await latestDeployment(codeDeploy, group, new Date(this.pushAt - 60_000));
+      if (latest?.deploymentId && latest.deploymentId !== previousId) {
+        this.report.method.deploymentId = latest.deploymentId;
+        this.mark('deployment found', latest.deploymentId);
+        return latest.deploymentId;
+      }
+      if (deps.now() >= deadline) break;
+      await deps.sleep(options.pollMs, deps.signal);
+    }
+    this.mark(
+      'no deployment',
+      `none appeared within ${seconds(options.waitDeploymentMs)} s; check the pipeline (build or source stage)`,
+    );
+    throw new DrillEnd('no-deployment', 1);
+  }
+
+  /** Detection and rollback times, and whether the release did what the hypothesis said. */
+  private judge(result: WatchResult): void {
+    const { report } = this;
+    const detectedAt = detectionTime(result);
+    const greenAt = greenRunningTime(result);
+    if (detectedAt !== undefined) {
+      report.observations.detection = {
+        fromPushSeconds: seconds(detectedAt - this.pushAt),
+        ...(greenAt !== undefined && { fromGreenSeconds: seconds(detectedAt - greenAt) }),
+      };
+    }
+    const rolledBackAt = rollbackDoneTime(result);
+    if (rolledBackAt !== undefined)
+      report.observations.rollbackDoneFromPushSeconds = seconds(rolledBackAt - this.pushAt);
+    const expected = report.hypothesis.expected.outcome;
+    const predicted = report.hypothesis.prediction?.seconds;
+    const observedOutcome = result.outcome;
+    const detection = report.observations.detection;
+    report.verdict = {
+      expectedOutcome: expected,
+      observedOutcome,
+      matched: observedOutcome === expected,
+      ...(predicted !== undefined && { predictedSeconds: predicted }),
+      ...(detection?.fromGreenSeconds !== undefined && { observedSeconds: detection.fromGreenSeconds }),
     };
-  }
-  const rolledBackAt = rollbackDoneTime(result);
-  if (rolledBackAt !== undefined)
-    report.observations.rollbackDoneFromPushSeconds = seconds(rolledBackAt - pushAt);
-  const observedOutcome =
-    result.outcome === 'rolled-back'
-      ? 'rolled-back'
-      : result.outcome === 'succeeded'
-        ? 'succeeded'
-        : result.outcome;
-  report.verdict = {
-    expectedOutcome: hypothesis.expected.outcome,
-    observedOutcome,
-    matched: observedOutcome === hypothesis.expected.outcome,
-    ...(predicted !== undefined && { predictedSeconds: predicted }),
-    ...(report.observations.detection?.fromGreenSeconds !== undefined && {
-      observedSeconds: report.observations.detection.fromGreenSeconds,
-    }),
-  };
-  say(
-    '',
-    `== Expected ${hypothesis.expected.outcome}, observed ${observedOutcome}: ${report.verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
-  );
-  if (report.observations.detection) {
-    say(
-      `   detected ${report.observations.detection.fromPushSeconds} s after the push, ${report.observations.detection.fromGreenSeconds ?? '-'} s after green was running (model: ${predicted ?? '-'} s)`,
+    this.say(
+      '',
+      `== Expected ${expected}, observed ${observedOutcome}: ${report.verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
     );
+    if (detection) {
+      this.say(
+        `   detected ${detection.fromPushSeconds} s after the push, ${detection.fromGreenSeconds ?? '-'} s after green was running (model: ${predicted ?? '-'} s)`,
+      );
+    }
   }
 
-  let restore = options.restore === 'yes';
-  if (options.restore === 'ask' && deps.prompt) {
-    restore = /^y(es)?$/i.test(
-      (await deps.prompt('Restore now (clear FAULTS, commit and push)? [y/N] ')).trim(),
-    );
-  }
-  if (restore) {
-    say('', '== Restore');
+  private async maybeRestore(): Promise<void> {
+    const { options, deps } = this;
+    let restore = options.restore === 'yes';
+    if (options.restore === 'ask' && deps.prompt) {
+      const answer = await deps.prompt('Restore now (clear FAULTS, commit and push)? [y/N] ');
+      restore = /^y(es)?$/i.test(answer.trim());
+    }
+    if (!restore) {
+      this.say(
+        `FAULTS=${this.faults} is still on ${options.branch}: the next push releases it again. Restore with: npm run rehearse -- flip --clear --commit && git push`,
+      );
+      return;
+    }
+    this.say('', '== Restore');
     const cleared = await applyFlip(options.taskdefFile, []);
-    const restoreCommit = await commitFile(
-      deps.git,
-      options.cwd,
-      options.taskdefFile,
-      flipMessage(cleared.after),
-    );
-    mark('restore committed', restoreCommit.slice(0, 12));
+    const commit = await commitFile(deps.git, options.cwd, options.taskdefFile, flipMessage(cleared.after));
+    this.mark('restore committed', commit.slice(0, 12));
     if (options.push) {
       await gitOrThrow(deps.git, ['push', options.remote, `HEAD:${options.branch}`], options.cwd);
-      mark('restore pushed');
+      this.mark('restore pushed');
     }
-    report.restore = {
+    this.report.restore = {
       done: true,
-      commit: restoreCommit,
+      commit,
       pushed: options.push,
       note: options.push
         ? 'The push starts a clean release; follow it with: npm run rehearse -- watch'
         : `Push it to release: git push ${options.remote} HEAD:${options.branch}`,
     };
-  } else {
-    say(
-      `FAULTS=${faults} is still on ${options.branch}: the next push releases it again. Restore with: npm run rehearse -- flip --clear --commit && git push`,
-    );
   }
-  return finish('completed', report.verdict.matched ? 0 : 1);
+
+  private async finish(status: DrillReport['status'], exitCode: number): Promise<DrillRun> {
+    const { report } = this;
+    report.status = status;
+    report.finishedAt = this.deps.now();
+    const watched = this.result ? deploymentTimeline(this.result) : [];
+    report.observations.timeline = [...this.marks, ...watched].sort((a, b) => a.at - b.at);
+    if (status === 'preflight-failed') return { report, exitCode };
+    const reportPath = await writeReport(path.join(this.options.reportDir, report.name), report);
+    this.say(`Report: ${reportPath}`);
+    return { report, reportPath, exitCode };
+  }
+}
+
+/**
+ * The whole rehearsal on AWS: preflight, hypothesis, load through the release, flip and push, follow the
+ * pipeline's deployment to its end, steady state after, report, and restore.
+ */
+export function runDrill(options: DrillOptions, deps: DrillDeps): Promise<DrillRun> {
+  return new Drill(options, deps).run();
 }
