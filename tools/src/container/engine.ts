@@ -383,107 +383,132 @@ async function healthStatus(url: string): Promise<number | undefined> {
   }
 }
 
+/** The last lines a process printed, without podman's systemd complaints. */
+class OutputTail {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  readonly keep = (chunk: Buffer): void => {
+    const parts = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = parts.pop() ?? '';
+    this.lines.push(...parts.filter((line) => line.trim() !== '' && !PODMAN_NO_SYSTEMD.test(line)));
+    this.lines.splice(0, Math.max(0, this.lines.length - KEEP_LINES));
+  };
+
+  add(line: string): void {
+    this.lines.push(line);
+  }
+
+  last(count = 20): string {
+    return [...this.lines, this.partial]
+      .filter((line) => line !== '')
+      .slice(-count)
+      .join('\n');
+  }
+}
+
+/** A container running in the foreground of an engine client process; see {@link ContainerHandle}. */
+class RunningContainer implements ContainerHandle {
+  readonly name: string;
+  readonly image: string;
+  readonly hostPort: number;
+  readonly url: string;
+  readonly exited: Promise<ContainerExit>;
+  private readonly engine: Engine;
+  private readonly output = new OutputTail();
+  private ended = false;
+
+  constructor(options: RunContainerOptions, args: readonly string[]) {
+    this.engine = options.engine;
+    this.name = options.name;
+    this.image = options.image;
+    this.hostPort = options.hostPort;
+    this.url = `http://127.0.0.1:${options.hostPort}`;
+    const child = spawn(this.engine.command, [...globalArgs(this.engine), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', this.output.keep);
+    child.stderr.on('data', this.output.keep);
+    this.exited = new Promise<ContainerExit>((resolve) => {
+      child.once('error', (error) => {
+        this.output.add(`${this.engine.command}: ${error.message}`);
+        resolve({ code: 127, signal: null });
+      });
+      child.once('close', (code, signal) => resolve({ code, signal }));
+    });
+    void this.exited.then(() => {
+      this.ended = true;
+    });
+  }
+
+  kill(sig: NodeJS.Signals): void {
+    void this.signal(sig);
+  }
+
+  lastOutput(count = 20): string {
+    return this.output.last(count);
+  }
+
+  async waitForExit(timeoutMs: number): Promise<ContainerExit | undefined> {
+    const cancel = new AbortController();
+    const deadline = sleep(timeoutMs, undefined, { signal: cancel.signal }).catch(() => undefined);
+    const exit = await Promise.race([this.exited, deadline]);
+    cancel.abort();
+    return exit;
+  }
+
+  async waitUntilHealthy(timeoutMs = 30_000): Promise<number> {
+    const { healthPath } = settings.container;
+    const started = performance.now();
+    while (performance.now() - started < timeoutMs) {
+      if (this.ended) {
+        const exit = await this.exited;
+        throw new ContainerEngineError(
+          `Container ${this.name} exited (code ${exit.code}) before ${healthPath} answered 200:\n${this.lastOutput()}`,
+        );
+      }
+      if ((await healthStatus(`${this.url}${healthPath}`)) === 200) return performance.now() - started;
+      await sleep(200);
+    }
+    throw new ContainerEngineError(
+      `Container ${this.name}: ${healthPath} did not answer 200 within ${timeoutMs} ms:\n${this.lastOutput()}`,
+    );
+  }
+
+  exec(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CommandResult> {
+    const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
+    return engineCommand(this.engine, ['exec', ...envArgs, this.name, ...args]);
+  }
+
+  async stop(timeoutMs = settings.container.stopTimeoutSeconds * 1_000): Promise<StopResult> {
+    const started = performance.now();
+    if (!this.ended) await this.signal('SIGTERM');
+    let exit = await this.waitForExit(timeoutMs);
+    const forced = exit === undefined;
+    if (exit === undefined) {
+      await this.signal('SIGKILL');
+      exit = await this.exited;
+    }
+    const elapsedMs = performance.now() - started;
+    await this.remove();
+    return { ...exit, elapsedMs, forced };
+  }
+
+  async remove(): Promise<void> {
+    await engineCommand(this.engine, ['rm', '--force', this.name]);
+  }
+
+  private signal(sig: NodeJS.Signals): Promise<CommandResult> {
+    return engineCommand(this.engine, ['kill', '--signal', sig, this.name]);
+  }
+}
+
 /**
  * Starts a container in the foreground of a child process (so its output streams here and its exit code is
  * the container's) and returns at once; use {@link ContainerHandle.waitUntilHealthy} to wait for the service.
  */
 export async function runContainer(options: RunContainerOptions): Promise<ContainerHandle> {
-  const { engine, name } = options;
   const args = runArgs(options);
-  await engineCommand(engine, ['rm', '--force', name]);
-
-  const child = spawn(engine.command, [...globalArgs(engine), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let partial = '';
-  const keep = (chunk: Buffer): void => {
-    const parts = (partial + chunk.toString('utf8')).split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts.filter((line) => line.trim() !== '' && !PODMAN_NO_SYSTEMD.test(line)));
-    lines.splice(0, Math.max(0, lines.length - KEEP_LINES));
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<ContainerExit>((resolve) => {
-    child.once('error', (error) => {
-      lines.push(`${engine.command}: ${error.message}`);
-      resolve({ code: 127, signal: null });
-    });
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
-  let ended = false;
-  void exited.then(() => {
-    ended = true;
-  });
-
-  const url = `http://127.0.0.1:${options.hostPort}`;
-  const signal = (sig: NodeJS.Signals): Promise<CommandResult> =>
-    engineCommand(engine, ['kill', '--signal', sig, name]);
-  const remove = async (): Promise<void> => {
-    await engineCommand(engine, ['rm', '--force', name]);
-  };
-  const waitForExit = async (timeoutMs: number): Promise<ContainerExit | undefined> => {
-    const cancel = new AbortController();
-    const deadline = sleep(timeoutMs, undefined, { signal: cancel.signal }).catch(() => undefined);
-    const exit = await Promise.race([exited, deadline]);
-    cancel.abort();
-    return exit;
-  };
-  const lastOutput = (count = 20): string =>
-    [...lines, partial]
-      .filter((line) => line !== '')
-      .slice(-count)
-      .join('\n');
-
-  return {
-    name,
-    image: options.image,
-    hostPort: options.hostPort,
-    url,
-    exited,
-    kill: (sig) => {
-      void signal(sig);
-    },
-    lastOutput,
-    waitForExit,
-    waitUntilHealthy: async (timeoutMs = 30_000) => {
-      const started = performance.now();
-      while (performance.now() - started < timeoutMs) {
-        if (ended) {
-          const exit = await exited;
-          throw new ContainerEngineError(
-            `Container ${name} exited (code ${exit.code}) before ${settings.container.healthPath} answered 200:\n${lastOutput()}`,
-          );
-        }
-        if ((await healthStatus(`${url}${settings.container.healthPath}`)) === 200)
-          return performance.now() - started;
-        await sleep(200);
-      }
-      throw new ContainerEngineError(
-        `Container ${name}: ${settings.container.healthPath} did not answer 200 within ${timeoutMs} ms:\n${lastOutput()}`,
-      );
-    },
-    exec: (execArgs, env = {}) =>
-      engineCommand(engine, [
-        'exec',
-        ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
-        name,
-        ...execArgs,
-      ]),
-    stop: async (timeoutMs = settings.container.stopTimeoutSeconds * 1_000) => {
-      const started = performance.now();
-      if (!ended) await signal('SIGTERM');
-      let exit = await waitForExit(timeoutMs);
-      const forced = exit === undefined;
-      if (exit === undefined) {
-        await signal('SIGKILL');
-        exit = await exited;
-      }
-      const elapsedMs = performance.now() - started;
-      await remove();
-      return { ...exit, elapsedMs, forced };
-    },
-    remove,
-  };
+  await engineCommand(options.engine, ['rm', '--force', options.name]);
+  return new RunningContainer(options, args);
 }
