@@ -17,14 +17,14 @@ import {
   target,
   T0,
 } from '../helpers/codedeploy-fixtures';
-import { sleepClock } from '../helpers/sleep-clock';
+import { FakeClock } from '../helpers/fake-clock';
 
 const codeDeploy = mockClient(CodeDeployClient);
 const TARGET = 'rehearsal-cluster:rollback-rehearsal';
 
 function watch(deploymentId = 'd-RELEASE01') {
   const events: WatchEvent[] = [];
-  const { now, sleep, sleeps } = sleepClock(T0);
+  const { now, sleep, sleeps } = new FakeClock(T0);
   const promise = watchDeployment({
     client: new CodeDeployClient({ region: 'eu-west-1' }),
     deploymentId,

@@ -22,7 +22,7 @@ import {
   target,
   T0,
 } from '../helpers/codedeploy-fixtures';
-import { sleepClock } from '../helpers/sleep-clock';
+import { FakeClock } from '../helpers/fake-clock';
 import { noCredentials, serviceStack, stackMissing } from '../helpers/stack-fixtures';
 import { testDeps } from '../helpers/test-deps';
 
@@ -30,7 +30,7 @@ const codeDeploy = mockClient(CodeDeployClient);
 const cloudFormation = mockClient(CloudFormationClient);
 
 function deps() {
-  const { now, sleep, sleeps } = sleepClock(T0);
+  const { now, sleep, sleeps } = new FakeClock(T0);
   return { sleeps, deps: testDeps({ aws: testAwsClients(), now, sleep }) };
 }
 

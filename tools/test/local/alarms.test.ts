@@ -1,12 +1,12 @@
 import { settings } from '../../../contract/settings';
 import { alarmDefinitions, AlarmMonitor, type AlarmChange } from '../../src/local/alarms';
 import type { RequestRecord } from '../../src/local/lb-metrics';
-import { ManualClock } from './manual-clock';
+import { FakeClock } from '../helpers/fake-clock';
 
 const PERIOD = 1000;
 
 function monitor(unhealthy = { blue: 0, green: 0 }) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const changes: AlarmChange[] = [];
   const m = new AlarmMonitor({
     clock,

@@ -1,13 +1,13 @@
 import type { ProbeResult } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
 import { runLifecycle, type LifecycleDeps, type StopReason } from '../../src/local/codedeploy-lifecycle';
 import { Timeline } from '../../src/local/timeline';
-import { ManualClock } from './manual-clock';
+import { FakeClock } from '../helpers/fake-clock';
 
 const PASS: ProbeResult = { ok: true, reason: 'all checks passed', checks: [] };
 const FAIL: ProbeResult = { ok: false, reason: 'requests: 10/20 GET / failed', checks: [] };
 
 function setup(overrides: Partial<LifecycleDeps> = {}) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const calls: string[] = [];
   const stop = new AbortController();
   const deps: LifecycleDeps = {

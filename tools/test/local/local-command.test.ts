@@ -1,9 +1,9 @@
 import { runLocal } from '../../src/commands/local';
-import { CaptureStream } from './capture-stream';
+import { MemoryStream } from '../helpers/test-deps';
 
 async function run(args: string[]) {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
+  const stdout = new MemoryStream();
+  const stderr = new MemoryStream();
   const launch = jest.fn();
   const code = await runLocal(args, { stdout, stderr, env: {}, cwd: '/nonexistent' }, { launch });
   return { code, stdout: stdout.text, stderr: stderr.text, launch };

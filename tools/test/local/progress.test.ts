@@ -1,6 +1,6 @@
 import { ProgressWriter } from '../../src/local/progress';
 import type { ProgressSnapshot } from '../../src/local/rehearsal';
-import { CaptureStream } from './capture-stream';
+import { MemoryStream } from '../helpers/test-deps';
 
 const snapshot: ProgressSnapshot = {
   elapsedMs: 12_300,
@@ -18,7 +18,7 @@ const event = { atMs: 12_000, kind: 'alarm' as const, message: 'unhealthy-hosts-
 
 describe('live progress', () => {
   test('on a terminal: one status line redrawn in place, events printed above it', () => {
-    const out = Object.assign(new CaptureStream(), { isTTY: true, columns: 200 });
+    const out = Object.assign(new MemoryStream(), { isTTY: true, columns: 200 });
     const progress = new ProgressWriter(out);
     progress.snapshot(snapshot);
     progress.event(event);
@@ -33,7 +33,7 @@ describe('live progress', () => {
   });
 
   test('elsewhere: plain lines for events and no status line', () => {
-    const out = new CaptureStream();
+    const out = new MemoryStream();
     const progress = new ProgressWriter(out);
     progress.snapshot(snapshot);
     progress.event(event);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { runLocal } from '../../src/commands/local';
-import { CaptureStream } from './capture-stream';
+import { MemoryStream } from '../helpers/test-deps';
 
 /** The repository root: the e2e tests spawn the compiled service from `dist/` there. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -30,8 +30,8 @@ export interface LocalRun {
 
 /** Runs `rehearse local ARGS --json` in process against the real, compiled service. */
 export async function rehearseLocal(args: readonly string[]): Promise<LocalRun> {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
+  const stdout = new MemoryStream();
+  const stderr = new MemoryStream();
   const started = Date.now();
   const code = await runLocal([...args, '--json'], { stdout, stderr, env: {}, cwd: ROOT });
   const wallMs = Date.now() - started;

@@ -1,9 +1,9 @@
 import { TargetGroup, type Target } from '../../src/local/target-group';
-import { ManualClock } from './manual-clock';
+import { FakeClock } from '../helpers/fake-clock';
 
 const target = (id: string): Target => ({ id, host: '127.0.0.1', port: 1 });
 
-function group(passing: Set<string>, clock = new ManualClock()) {
+function group(passing: Set<string>, clock = new FakeClock()) {
   const changes: string[] = [];
   const tg = new TargetGroup({
     name: 'green',

@@ -1,7 +1,7 @@
 import type { TaskLaunch, TaskProcess } from '../../src/local/task-process';
 import { TargetGroup } from '../../src/local/target-group';
 import { TaskSet, type TaskStop } from '../../src/local/task-set';
-import { ManualClock } from './manual-clock';
+import { FakeClock } from '../helpers/fake-clock';
 
 interface FakeTask extends TaskProcess {
   launch: TaskLaunch;
@@ -10,7 +10,7 @@ interface FakeTask extends TaskProcess {
 }
 
 function setup(healthy: (id: string) => boolean = () => true) {
-  const clock = new ManualClock();
+  const clock = new FakeClock();
   const launched: FakeTask[] = [];
   const stops: TaskStop[] = [];
   let port = 5000;

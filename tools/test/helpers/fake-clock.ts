@@ -6,15 +6,29 @@ interface Timer {
   id: number;
 }
 
-/** A clock that only moves when a test calls {@link ManualClock.advance}. */
-export class ManualClock implements Clock {
-  private time = 0;
+/**
+ * A clock that moves only when a test moves it: {@link FakeClock.advance} fires due timers in order, and
+ * `sleep` (for code that polls through an injected sleep) records each wait and moves time by it at once.
+ * `now` and `sleep` are bound, so they can be handed out on their own.
+ */
+export class FakeClock implements Clock {
+  /** Every wait asked of `sleep`, in order. */
+  readonly sleeps: number[] = [];
+  private time: number;
   private serial = 0;
   private timers: Timer[] = [];
 
-  now(): number {
-    return this.time;
+  constructor(start = 0) {
+    this.time = start;
   }
+
+  readonly now = (): number => this.time;
+
+  readonly sleep = (ms: number): Promise<void> => {
+    this.sleeps.push(ms);
+    this.time += ms;
+    return Promise.resolve();
+  };
 
   setTimeout(fn: () => void, ms: number): unknown {
     const timer = { at: this.time + Math.max(0, ms), fn, id: ++this.serial };
