@@ -294,13 +294,17 @@ describe('test-traffic hook', () => {
     template().hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
   });
 
-  test('may report only on its own deployment group', () => {
+  test('reads its own deployment group, and reports on "*" because the report action has no resource type', () => {
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['codedeploy:GetDeployment', 'codedeploy:PutLifecycleEventHookExecutionStatus'],
+            Action: 'codedeploy:GetDeployment',
             Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+          }),
+          Match.objectLike({
+            Action: ['codedeploy:PutLifecycleEventHookExecutionStatus', 'ecs:DescribeTaskDefinition'],
+            Resource: '*',
           }),
         ]),
       },
@@ -309,14 +313,15 @@ describe('test-traffic hook', () => {
 });
 
 describe('stopped-task guard', () => {
-  test('may list, read and stop deployments of its own deployment group only', () => {
+  test('lists and reads its own deployment group, and stops on "*" because StopDeployment has no resource type', () => {
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['codedeploy:GetDeployment', 'codedeploy:ListDeployments', 'codedeploy:StopDeployment'],
+            Action: ['codedeploy:GetDeployment', 'codedeploy:ListDeployments'],
             Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
           }),
+          Match.objectLike({ Action: 'codedeploy:StopDeployment', Resource: '*' }),
         ]),
       },
     });
