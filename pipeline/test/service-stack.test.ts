@@ -43,6 +43,29 @@ describe('target groups and listeners', () => {
     });
   });
 
+  test('both internet-facing listeners answer 404 for the metrics path before forwarding', () => {
+    const rules = template().findResources('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Properties: {
+        Conditions: [
+          { Field: 'path-pattern', PathPatternConfig: { Values: [settings.container.metricsPath] } },
+        ],
+        Actions: [
+          Match.objectLike({
+            Type: 'fixed-response',
+            FixedResponseConfig: Match.objectLike({ StatusCode: '404' }),
+          }),
+        ],
+      },
+    });
+    const listeners = Object.values(rules).map(
+      (r) => (r.Properties as { ListenerArn: { Ref: string } }).ListenerArn.Ref,
+    );
+    expect(listeners.sort()).toEqual([
+      expect.stringMatching(/ProductionListener/),
+      expect.stringMatching(/TestListener/),
+    ]);
+  });
+
   test('the test listener port admits only the NAT address (the hook) by default', () => {
     const ingress = template().findResources('AWS::EC2::SecurityGroup', {
       Properties: { GroupDescription: Match.stringLikeRegexp('^Production listener') },
