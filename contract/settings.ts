@@ -20,6 +20,8 @@ export const settings = {
     port: 8080,
     /** Path the ALB target groups, the container health check and the test-traffic hook call. */
     healthPath: '/health',
+    /** Path of the Prometheus metrics; the load balancer's listeners answer 404 for it (kept inside). */
+    metricsPath: '/metrics',
     /** Fargate task size. */
     cpu: 256,
     memoryMiB: 512,

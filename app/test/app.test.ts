@@ -163,6 +163,15 @@ describe('GET /metrics', () => {
     expect(res.text).not.toContain('app_fault_active{fault="error-rate"');
   });
 
+  it.each(['/METRICS', '/Metrics', '/metrics/'])(
+    'answers %s with 404: only the exact path the load balancer blocks serves metrics',
+    async (path) => {
+      const { app } = buildTestApp();
+      const res = await request(app).get(path).expect(404);
+      expect(res.text).not.toContain('http_request_duration_seconds');
+    },
+  );
+
   it('includes prom-client default metrics in the real configuration', async () => {
     const metrics = createMetrics({ version: 'v', faults: {} });
     expect(await metrics.registry.metrics()).toContain('process_cpu_user_seconds_total');

@@ -3,6 +3,7 @@
  * needs no credentials and no look-ups; `cdk deploy` uses the account and region of the caller.
  */
 import { App } from 'aws-cdk-lib';
+import { checkOnSynth } from '../lib/nag-on-synth';
 import { addReleasePipeline } from '../lib/release-pipeline-context';
 import { parseServiceContext } from '../lib/service-context';
 import { ServiceStack } from '../lib/service-stack';
@@ -17,5 +18,6 @@ const service = new ServiceStack(app, STACK_NAMES.service, {
 });
 // The pipeline stack only when a GitHub connection is given; otherwise a warning says how to add it.
 addReleasePipeline(app, service, (key) => app.node.tryGetContext(key));
+checkOnSynth(app);
 
 app.synth();

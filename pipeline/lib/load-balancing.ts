@@ -56,11 +56,31 @@ export class LoadBalancing extends Construct {
       defaultTargetGroups: [this.greenTargetGroup],
     });
 
+    this.keepMetricsInside(this.productionListener);
+    this.keepMetricsInside(this.testListener);
+
     const scheme = props.certificateArn === undefined ? 'http' : 'https';
     const port =
       props.certificateArn === undefined ? settings.loadBalancer.httpPort : settings.loadBalancer.httpsPort;
     this.productionUrl = `${scheme}://${this.loadBalancer.loadBalancerDnsName}:${port}`;
     this.testListenerUrl = `http://${this.loadBalancer.loadBalancerDnsName}:${settings.loadBalancer.testPort}`;
+  }
+
+  /**
+   * The service's metrics are for operators, not the internet: the internet-facing listeners answer 404 for
+   * the metrics path before the default action forwards. A fixed-response rule names no target group, so
+   * CodeDeploy's blue/green swap, which rewrites the forwarding actions, leaves it alone. The service
+   * matches that path exactly (case and trailing slash), so no variant slips past the case-sensitive rule.
+   */
+  private keepMetricsInside(listener: elbv2.ApplicationListener): void {
+    listener.addAction('MetricsStayInside', {
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns([settings.container.metricsPath])],
+      action: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: 'text/plain',
+        messageBody: 'Not Found',
+      }),
+    });
   }
 
   private createSecurityGroup(props: LoadBalancingProps): ec2.SecurityGroup {

@@ -21,7 +21,7 @@ export class Network extends Construct {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       // One NAT gateway, not one per AZ: a rehearsal environment trades AZ-independent egress for half
-      // the NAT cost (see the README's cost section).
+      // the NAT cost (see the cost paragraph in docs/deploy.md).
       natGateways: 1,
       natGatewayProvider: ec2.NatProvider.gateway({ eipAllocationIds: [natEip.attrAllocationId] }),
       subnetConfiguration: [

@@ -3,7 +3,7 @@ import type { GitHubSource, ReleaseTarget } from './release-pipeline';
 import { ReleasePipelineStack } from './release-pipeline-stack';
 import { STACK_NAMES } from '../../contract/stack-outputs';
 
-/** Context keys of the release pipeline and what they hold; the README's table is written from this list. */
+/** Context keys of the release pipeline and what they hold; docs/deploy.md's table is written from this list. */
 export const PIPELINE_CONTEXT_KEYS = {
   githubConnectionArn: 'ARN of an AVAILABLE (authorised) CodeConnections connection to GitHub',
   githubOwner: 'GitHub user or organisation that owns the repository',
@@ -65,7 +65,7 @@ export function parsePipelineContext(get: (key: PipelineContextKey) => unknown):
 }
 
 /** The warning shown when the pipeline is left out, with the command that adds it. */
-export const PIPELINE_SKIPPED_WARNING = `${STACK_NAMES.pipeline} is not synthesized: no GitHub connection given. Add it with -c githubConnectionArn=<arn> -c githubOwner=<owner> -c githubRepo=<repo> (see README, "Release path").`;
+export const PIPELINE_SKIPPED_WARNING = `${STACK_NAMES.pipeline} is not synthesized: no GitHub connection given. Add it with -c githubConnectionArn=<arn> -c githubOwner=<owner> -c githubRepo=<repo> (see docs/deploy.md, "Release path").`;
 
 /**
  * Adds the release pipeline stack for `service` when the context names a GitHub repository, and otherwise

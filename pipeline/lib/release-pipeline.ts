@@ -12,6 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ConnectionSourceAction } from './connection-source-action';
 import { acknowledgeWildcards } from './release-pipeline-nag';
 import {
   BUILD_VARIABLES,
@@ -255,7 +256,7 @@ export class ReleasePipeline extends Construct {
     const { source, target } = props;
     const sourceOutput = new codepipeline.Artifact('Source');
     const buildOutput = new codepipeline.Artifact('Release');
-    const sourceAction = new actions.CodeStarConnectionsSourceAction({
+    const sourceAction = new ConnectionSourceAction({
       actionName: RELEASE_STAGES.source.action,
       connectionArn: source.connectionArn,
       owner: source.owner,

@@ -14,7 +14,7 @@ export interface ServiceContext {
   readonly appVersion: string;
 }
 
-/** Context keys, their defaults and meaning; the README's table is written from the same list. */
+/** Context keys, their defaults and meaning; docs/deploy.md's table is written from the same list. */
 export const CONTEXT_KEYS = {
   deploymentConfig: `a predefined CodeDeploy ECS configuration (default ${settings.deployment.defaultConfig}); the CodeDeployDefault. prefix is optional`,
   desiredCount: `tasks in the service (default ${settings.ecs.desiredCount})`,

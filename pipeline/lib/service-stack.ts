@@ -110,7 +110,7 @@ export class ServiceStack extends Stack {
         // aws-cdk-lib's default is 0: blue would vanish the moment traffic moves and no alarm could roll back.
         terminationWaitTime: Duration.minutes(settings.deployment.terminationWaitMinutes),
       },
-      role: this.createCodeDeployRole(),
+      role: this.createCodeDeployRole(app.taskDefinition),
       alarms: alarms.alarms,
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
@@ -146,13 +146,24 @@ export class ServiceStack extends Stack {
 
   /**
    * CodeDeploy's ECS role, limited variant: it may invoke only Lambda functions named CodeDeployHook_*
-   * (hence the hook's name) instead of any function in the account.
+   * (hence the hook's name) instead of any function in the account. Its iam:PassRole covers only roles
+   * named ecsTaskExecutionRole or ECSTaskExecution*, and creating the green task set passes the task
+   * definition's execution and task roles, whose names CloudFormation generates: the role gets PassRole on
+   * exactly those two, to ECS tasks only (ECS Developer Guide, "Amazon ECS CodeDeploy IAM Role").
    */
-  private createCodeDeployRole(): iam.IRole {
+  private createCodeDeployRole(taskDefinition: ecs.FargateTaskDefinition): iam.IRole {
     const role = new iam.Role(this, 'CodeDeployRole', {
       assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSCodeDeployRoleForECSLimited')],
     });
+    const passed = [taskDefinition.taskRole, taskDefinition.executionRole].filter((r) => r !== undefined);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: passed.map((r) => r.roleArn),
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECSLimited]',
       reason:

@@ -37,11 +37,21 @@ export class StoppedTaskGuard extends Construct {
     });
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment', 'codedeploy:StopDeployment'],
+        actions: ['codedeploy:ListDeployments', 'codedeploy:GetDeployment'],
         resources: [dg.deploymentGroupArn],
       }),
     );
+    // The Service Authorization Reference lists no resource type for StopDeployment: IAM evaluates it on
+    // "*", and a statement naming the deployment group would never match.
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['codedeploy:StopDeployment'], resources: ['*'] }),
+    );
     props.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2 }));
+    Validations.of(this.function.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'codedeploy:StopDeployment has no resource type (Service Authorization Reference, "Actions, resources, and condition keys for AWS CodeDeploy"), so it can only be granted on *; the function stops only deployments of its own deployment group, which it reads from its environment.',
+    });
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'The AWS managed policy only lets the function write its own logs.',

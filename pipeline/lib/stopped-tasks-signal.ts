@@ -88,11 +88,20 @@ export class StoppedTasksSignal extends Construct {
       resourceName: this.logGroup.logGroupName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // EventBridge's own example policy has no condition, and CreateLogStream conditioned on aws:SourceArn
+    // can block delivery (EventBridge User Guide, "Using resource-based policies for Amazon EventBridge"):
+    // creating a stream in this group is allowed as such, writing events only from this rule.
+    const events = new iam.ServicePrincipal('events.amazonaws.com');
     new logs.ResourcePolicy(this, 'EventsMayWrite', {
       policyStatements: [
         new iam.PolicyStatement({
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          principals: [events],
+          actions: ['logs:CreateLogStream'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
+          principals: [events],
+          actions: ['logs:PutLogEvents'],
           resources: [this.logGroup.logGroupArn],
           conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
         }),

@@ -159,6 +159,20 @@ describe('buildspec.yml', () => {
       ]);
     });
 
+    it.each([
+      ['docker build', 'if [ "$1" = build ]; then exit 1; fi', ['docker build']],
+      ['docker push', 'if [ "$1" = push ]; then exit 1; fi', ['docker build', 'docker push']],
+    ])('stops with a failure, and sets no IMAGE_URI, when %s fails', (_step, body, called) => {
+      stub('aws', 'echo None');
+      stub('docker', body);
+      const { status, imageUri, calls } = runImageStep();
+      expect(status).not.toBe(0);
+      expect(imageUri).toBe('');
+      expect(
+        calls.filter((c) => c.startsWith('docker')).map((c) => c.split(' ').slice(0, 2).join(' ')),
+      ).toEqual(called);
+    });
+
     it('releases the image already pushed for this commit without building again', () => {
       stub('aws', `echo ${DIGEST}`);
       stub('docker', 'exit 1');

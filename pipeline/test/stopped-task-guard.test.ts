@@ -98,3 +98,30 @@ test('a deployment that finished in the meantime is not an error', async () => {
     reason: 'deployment d-NEW had already finished',
   });
 });
+
+test('a deployment whose revision is the deprecated String type is matched like inline AppSpec content', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-STR'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-STR' }).resolves({
+    deploymentInfo: {
+      creator: 'user',
+      revision: { revisionType: 'String', string: { content: appSpec(NEW_TD) } },
+    },
+  });
+  await expect(guard(stoppedTask(NEW_TD))).resolves.toEqual({ action: 'stopped', deploymentId: 'd-STR' });
+});
+
+test('a deployment whose AppSpec is in S3 is not stopped, and the reason says it could not be checked', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-S3'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-S3' }).resolves({
+    deploymentInfo: {
+      creator: 'user',
+      revision: { revisionType: 'S3', s3Location: { bucket: 'releases', key: 'appspec.yml' } },
+    },
+  });
+  const outcome = await guard(stoppedTask(NEW_TD));
+  expect(outcome).toEqual({
+    action: 'ignored',
+    reason: expect.stringContaining('not checked: d-S3: its AppSpec is in S3 (s3://releases/appspec.yml)'),
+  });
+  expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});

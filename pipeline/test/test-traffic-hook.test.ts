@@ -182,6 +182,36 @@ describe('the hook reports exactly once', () => {
     expect(outcome.reason).toMatch(/version not checked: looking it up failed: AccessDenied/);
   });
 
+  test('a revision of the deprecated String type: the version is read from it and checked', async () => {
+    codedeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: {
+        revision: {
+          revisionType: 'String',
+          string: {
+            content: JSON.stringify({ Resources: [{ T: { Properties: { TaskDefinition: TASK_DEF } } }] }),
+          },
+        },
+      },
+    });
+    behaviour = healthy('abc123');
+    const outcome = await hook()(event, context);
+    expect(outcome).toMatchObject({ status: 'Succeeded', expectedVersion: 'abc123' });
+  });
+
+  test('an AppSpec in S3: the verdict says the version could not be checked, and why', async () => {
+    codedeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: {
+        revision: { revisionType: 'S3', s3Location: { bucket: 'releases', key: 'appspec.yml' } },
+      },
+    });
+    behaviour = healthy('anything');
+    const outcome = await hook()(event, context);
+    expect(reported()).toEqual(['Succeeded']);
+    expect(outcome.reason).toMatch(
+      /version not checked: deployment d-ABC: its AppSpec is in S3 \(s3:\/\/releases\/appspec.yml\)/,
+    );
+  });
+
   test('an event without ids reports nothing and says why', async () => {
     const outcome = await hook()({}, context);
     expect(reported()).toEqual([]);

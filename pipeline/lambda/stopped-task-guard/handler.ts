@@ -12,6 +12,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { appSpecFromRevision } from '../test-traffic-hook/appspec-from-revision';
 import { taskDefinitionFromAppSpec } from '../test-traffic-hook/expected-version';
 
 /** The part of an ECS Task State Change event the guard reads. */
@@ -51,12 +52,17 @@ export function createGuard(deps: GuardDeps) {
         includeOnlyStatuses: [...ACTIVE_STATUSES],
       }),
     );
+    const unreadable: string[] = [];
     for (const deploymentId of deployments) {
       const { deploymentInfo } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
       // A rollback redeploys blue; stopping it because a blue task died would strand the service.
       if (deploymentInfo?.creator === 'codeDeployRollback') continue;
-      const content = deploymentInfo?.revision?.appSpecContent?.content;
-      if (content === undefined || taskDefinitionFromAppSpec(content) !== stopped) continue;
+      const appSpec = appSpecFromRevision(deploymentInfo?.revision);
+      if (appSpec.content === undefined) {
+        unreadable.push(`${deploymentId}: ${appSpec.unreadableBecause}`);
+        continue;
+      }
+      if (taskDefinitionFromAppSpec(appSpec.content) !== stopped) continue;
 
       try {
         await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
@@ -75,7 +81,9 @@ export function createGuard(deps: GuardDeps) {
       });
       return { action: 'stopped', deploymentId };
     }
-    return ignored(deps, `no deployment in progress is deploying ${stopped}`, event.detail);
+    // The alarms still see a crash loop; say which deployments could not be matched to the task.
+    const unchecked = unreadable.length === 0 ? '' : ` (not checked: ${unreadable.join('; ')})`;
+    return ignored(deps, `no deployment in progress is deploying ${stopped}${unchecked}`, event.detail);
   };
 }
 

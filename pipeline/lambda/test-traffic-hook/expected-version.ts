@@ -1,6 +1,7 @@
 import { GetDeploymentCommand, type CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { parse } from 'yaml';
+import { appSpecFromRevision } from './appspec-from-revision';
 
 /** The version a deployment should be serving, or why it is unknown. */
 export type ExpectedVersion =
@@ -8,8 +9,9 @@ export type ExpectedVersion =
 
 /**
  * Reads `APP_VERSION` from the container environment of the task definition that a deployment's AppSpec
- * names: CodeDeploy GetDeployment, then ECS DescribeTaskDefinition. Never throws; a revision that is not
- * inline AppSpec content, a missing variable or an API error all come back as an unknown version.
+ * names: CodeDeploy GetDeployment, then ECS DescribeTaskDefinition. Never throws; an AppSpec that cannot
+ * be read (see {@link appSpecFromRevision}), a missing variable or an API error all come back as an unknown
+ * version, which the hook's verdict then names.
  */
 export async function findExpectedVersion(
   clients: { codedeploy: CodeDeployClient; ecs: ECSClient },
@@ -18,11 +20,11 @@ export async function findExpectedVersion(
 ): Promise<ExpectedVersion> {
   try {
     const { deploymentInfo } = await clients.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
-    const content = deploymentInfo?.revision?.appSpecContent?.content;
-    if (content === undefined) {
-      return { unknownBecause: `deployment ${deploymentId} has no inline AppSpec content` };
+    const appSpec = appSpecFromRevision(deploymentInfo?.revision);
+    if (appSpec.content === undefined) {
+      return { unknownBecause: `deployment ${deploymentId}: ${appSpec.unreadableBecause}` };
     }
-    const taskDefinition = taskDefinitionFromAppSpec(content);
+    const taskDefinition = taskDefinitionFromAppSpec(appSpec.content);
     if (taskDefinition === undefined) return { unknownBecause: 'the AppSpec names no TaskDefinition' };
 
     const described = await clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
