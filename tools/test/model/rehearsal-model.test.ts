@@ -106,6 +106,13 @@ describe('green tasks that fail their ELB health checks', () => {
       seconds: 159,
     });
   });
+
+  it('are judged no later because of the grace period: it ends before the ALB can mark a target unhealthy', () => {
+    expect(settings.ecs.healthCheckGracePeriodSeconds).toBeLessThanOrEqual(window);
+    const longGrace = predictRollbackTimes({ ...inputs, healthCheckGracePeriodSeconds: 60 });
+    const now = predictRollbackTimes(inputs);
+    expect(longGrace[0]!.seconds!).toBeGreaterThan(now[0]!.seconds!);
+  });
 });
 
 describe('slow-start', () => {
