@@ -90,8 +90,14 @@ export const settings = {
 
   ecs: {
     desiredCount: 2,
-    /** Grace before the ECS scheduler acts on failed ALB health checks of a new task. */
-    healthCheckGracePeriodSeconds: 10,
+    /**
+     * Seconds after a task starts in which the ECS scheduler ignores failed ALB and container health checks.
+     * No longer than the ALB's unhealthy window (interval x (unhealthy threshold - 1)): ECS acts only on
+     * targets the ALB already marked unhealthy, which the unhealthy-hosts alarm rolls back anyway, so a
+     * longer grace spares no healthy release and only delays the replacement the stopped-task guard sees.
+     * Slow starts are covered by the ALB window and the container check's start period, not by this.
+     */
+    healthCheckGracePeriodSeconds: 5,
     logRetentionDays: 14,
   },
 

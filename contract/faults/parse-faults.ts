@@ -115,14 +115,22 @@ export function parseFaults(raw: string | undefined): ActiveFaults {
   return active as ActiveFaults;
 }
 
+/**
+ * A fault's value as `FAULTS` writes it after `name=` (`9999`, `db:5432`, `0.5`), or `''` for a fault that
+ * takes no value: the one way the tools turn a parsed value back into text.
+ */
+export function formatFaultValue<K extends FaultName>(value: NonNullable<ActiveFaults[K]>): string {
+  if (value === true) return '';
+  if (typeof value === 'object') return `${value.host}:${value.port}`;
+  return String(value);
+}
+
 /** Writes active faults back in `FAULTS` form, in catalogue order; values equal to a default are still written. */
 export function formatFaults(active: ActiveFaults): string {
-  return FAULT_NAMES.filter((name) => active[name] !== undefined)
-    .map((name) => {
-      const value = active[name];
-      if (value === true) return name;
-      if (typeof value === 'object') return `${name}=${value.host}:${value.port}`;
-      return `${name}=${String(value)}`;
-    })
-    .join(',');
+  return FAULT_NAMES.flatMap((name) => {
+    const value = active[name];
+    if (value === undefined) return [];
+    const text = formatFaultValue(value);
+    return [text === '' ? name : `${name}=${text}`];
+  }).join(',');
 }

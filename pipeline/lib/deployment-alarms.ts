@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { settings } from '../../contract/settings';
+import { deploymentAlarmDefinitions, type DeploymentAlarmDefinition } from '../../contract/deployment-alarms';
 
 export interface DeploymentAlarmsProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -13,36 +13,28 @@ export interface DeploymentAlarmsProps {
 }
 
 /**
- * The alarms CodeDeploy watches during a deployment (bake period included). One-minute periods, one
- * datapoint, missing data not breaching: an idle target group must never block or fail a release.
+ * The alarms CodeDeploy watches during a deployment (bake period included), built from the shared
+ * definitions in `contract/deployment-alarms.ts`. Missing data is not breaching: an idle target group must
+ * never block or fail a release.
  */
 export class DeploymentAlarms extends Construct {
   /** Every alarm, in a stable order; the deployment group takes all of them (CodeDeploy allows 10). */
   readonly alarms: cloudwatch.Alarm[] = [];
-  readonly period = Duration.seconds(settings.alarms.periodSeconds);
 
   constructor(scope: Construct, id: string, props: DeploymentAlarmsProps) {
     super(scope, id);
+    const definitions = deploymentAlarmDefinitions();
     for (const [color, targetGroup] of Object.entries(props.targetGroups)) {
-      this.addTargetGroupAlarms(color, targetGroup);
+      for (const d of definitions.filter((def) => def.perTargetGroup))
+        this.add(
+          `${color}${d.id}`,
+          `${color} target group: ${d.description}`,
+          d,
+          groupMetric(d, targetGroup),
+        );
     }
-    this.add(
-      'Elb5xx',
-      'The load balancer itself answered 502/503/504 (targets unreachable, refused or reset connections)',
-      props.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
-        period: this.period,
-        statistic: 'Sum',
-      }),
-      settings.alarms.elb5xxCount,
-      cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    );
-    this.add(
-      'StoppedTasks',
-      'Tasks of the service stopped abnormally (crash, failed start, failed health checks)',
-      props.stoppedTasks.with({ period: this.period, statistic: 'Sum' }),
-      settings.alarms.stoppedTasks,
-      cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    );
+    for (const d of definitions.filter((def) => !def.perTargetGroup))
+      this.add(d.id, capitalised(d.description), d, serviceMetric(d, props));
     if (this.alarms.length > 10) {
       throw new Error(
         `CodeDeploy takes at most 10 alarms per deployment group; DeploymentAlarms made ${this.alarms.length}`,
@@ -50,71 +42,52 @@ export class DeploymentAlarms extends Construct {
     }
   }
 
-  private addTargetGroupAlarms(color: string, targetGroup: elbv2.IApplicationTargetGroup): void {
-    const a = settings.alarms;
-    this.add(
-      `${color}UnhealthyHosts`,
-      `${color} target group: at least ${a.unhealthyHosts} target(s) failing health checks`,
-      targetGroup.metrics.unhealthyHostCount({ period: this.period, statistic: 'Maximum' }),
-      a.unhealthyHosts,
-      cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    );
-    this.add(
-      `${color}Target5xx`,
-      `${color} target group: 5xx from the application at or above ${a.target5xxRatePercent}% of requests (or ${a.target5xxCount} when under ${a.target5xxMinRequests} requests)`,
-      target5xxPercent(targetGroup, this.period),
-      a.target5xxRatePercent,
-      cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    );
-    this.add(
-      `${color}ResponseTime`,
-      `${color} target group: average response time above ${a.responseTimeSeconds} s`,
-      targetGroup.metrics.targetResponseTime({ period: this.period, statistic: 'Average' }),
-      a.responseTimeSeconds,
-      cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    );
-  }
-
   private add(
     id: string,
     description: string,
+    d: DeploymentAlarmDefinition,
     metric: cloudwatch.IMetric,
-    threshold: number,
-    comparisonOperator: cloudwatch.ComparisonOperator,
   ): void {
     this.alarms.push(
       new cloudwatch.Alarm(this, id, {
         alarmDescription: `${description}. Rolls back the CodeDeploy deployment in progress.`,
         metric,
-        threshold,
-        comparisonOperator,
-        evaluationPeriods: settings.alarms.evaluationPeriods,
-        datapointsToAlarm: settings.alarms.datapointsToAlarm,
+        threshold: d.threshold,
+        comparisonOperator: d.comparison as cloudwatch.ComparisonOperator,
+        evaluationPeriods: d.evaluationPeriods,
+        datapointsToAlarm: d.datapointsToAlarm,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
   }
 }
 
-/**
- * Target 5xx as a percentage of requests; below the minimum request count a rate is noise, so the count
- * threshold decides instead (reported as 100 % when crossed, 0 % otherwise).
- */
-function target5xxPercent(
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A per-target-group metric: the definition's metric with the group's and its load balancer's dimensions. */
+function groupMetric(
+  d: DeploymentAlarmDefinition,
   targetGroup: elbv2.IApplicationTargetGroup,
-  period: Duration,
-): cloudwatch.MathExpression {
-  const a = settings.alarms;
+): cloudwatch.IMetric {
+  const period = Duration.seconds(d.periodSeconds);
+  // The helpers add the LoadBalancer and TargetGroup dimensions; any metric name of the namespace works.
+  const metric = (metricName: string) =>
+    targetGroup.metrics.custom(metricName, { period, statistic: d.statistic });
+  if (d.rate === undefined) return metric(d.metricName);
+  const r = d.rate;
+  // Below the minimum request count a rate is noise, so the count decides (100 % when crossed, 0 % else).
   return new cloudwatch.MathExpression({
-    label: 'Target 5xx (%)',
+    label: `${d.metricName} (% of ${r.per})`,
     period,
-    expression: `IF(requests >= ${a.target5xxMinRequests}, 100 * errors / requests, IF(errors >= ${a.target5xxCount}, 100, 0))`,
-    usingMetrics: {
-      errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
-        period,
-        statistic: 'Sum',
-      }),
-      requests: targetGroup.metrics.requestCount({ period, statistic: 'Sum' }),
-    },
+    expression: `IF(requests >= ${r.minRequests}, 100 * errors / requests, IF(errors >= ${r.countThreshold}, 100, 0))`,
+    usingMetrics: { errors: metric(d.metricName), requests: metric(r.per) },
   });
+}
+
+/** A service-wide metric: the load balancer's own, or the stopped-task count. */
+function serviceMetric(d: DeploymentAlarmDefinition, props: DeploymentAlarmsProps): cloudwatch.IMetric {
+  const options = { period: Duration.seconds(d.periodSeconds), statistic: d.statistic };
+  if (d.namespace === props.stoppedTasks.namespace && d.metricName === props.stoppedTasks.metricName)
+    return props.stoppedTasks.with(options);
+  return props.loadBalancer.metrics.custom(d.metricName, options);
 }

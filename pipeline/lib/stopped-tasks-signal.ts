@@ -5,12 +5,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { STOPPED_TASKS_METRIC } from '../../contract/deployment-alarms';
 
-/** Namespace and name of the metric the stopped-task events are counted in. */
-export const STOPPED_TASKS_METRIC = {
-  namespace: 'EcsRollbackRehearsal',
-  metricName: 'AbnormallyStoppedTasks',
-} as const;
+export { STOPPED_TASKS_METRIC };
 
 /**
  * Stop codes and reasons that mean a task died rather than was retired. Blue tasks removed after a

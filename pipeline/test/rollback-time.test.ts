@@ -1,9 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { defaultReleaseContext, FAULT_CATALOGUE } from '../../contract/faults/catalogue';
+import { parseFaults } from '../../contract/faults/parse-faults';
 import { settings } from '../../contract/settings';
 import {
   DEFAULT_ASSUMPTIONS,
+  expectedRelease,
   formatRollbackTable,
   predictRollbackTimes,
   ROLLBACK_GOAL_SECONDS,
@@ -25,10 +26,7 @@ test('the template carries the timings the settings define', () => {
 
 test('every fault the catalogue expects to roll back is predicted to roll back, and the others to succeed', () => {
   for (const p of predictions) {
-    expect([p.fault, p.outcome]).toEqual([
-      p.fault,
-      FAULT_CATALOGUE[p.fault].expect(parsedDefault(p.fault) as never, defaultReleaseContext()).outcome,
-    ]);
+    expect([p.fault, p.outcome]).toEqual([p.fault, expectedRelease(parseFaults(p.fault)).outcome]);
   }
 });
 
@@ -61,15 +59,33 @@ test('without the stopped-task guard a late crash would miss the goal, which is 
 });
 
 test('slower health checks make the health faults slower, so the model really reads its inputs', () => {
-  const slow = predictRollbackTimes({
+  // The alarm path alone (ECS too slow to matter) moves by the unhealthy window's growth.
+  const alarmOnly = { ...DEFAULT_ASSUMPTIONS, ecsHealthReactionSeconds: 3600 };
+  const slowInputs = {
     ...inputs,
     targetHealthCheck: { ...inputs.targetHealthCheck, intervalSeconds: 30, unhealthyThresholdCount: 5 },
-  });
-  const fast = predictions.find((p) => p.fault === 'health-fail')!.seconds!;
+  };
+  const slow = predictRollbackTimes(slowInputs, alarmOnly);
+  const fast = predictRollbackTimes(inputs, alarmOnly).find((p) => p.fault === 'health-fail')!.seconds!;
   expect(slow.find((p) => p.fault === 'health-fail')!.seconds!).toBe(
     fast +
       30 * (5 - 1) -
       settings.targetHealthCheck.intervalSeconds * (settings.targetHealthCheck.unhealthyThresholdCount - 1),
+  );
+  // Through ECS, the original task and its replacement each wait out the window: twice the growth.
+  const viaEcs = (i: typeof inputs) =>
+    predictRollbackTimes(i, { ...DEFAULT_ASSUMPTIONS, metricPublishDelaySeconds: 3600 }).find(
+      (p) => p.fault === 'health-fail',
+    )!;
+  expect(viaEcs(slowInputs).decidedBy).toBe('stopped-task guard');
+  const judgedAfter = (i: typeof inputs) =>
+    Math.max(
+      i.targetHealthCheck.intervalSeconds * (i.targetHealthCheck.unhealthyThresholdCount - 1) +
+        i.targetHealthCheck.timeoutSeconds,
+      i.healthCheckGracePeriodSeconds,
+    );
+  expect(viaEcs(slowInputs).seconds! - viaEcs(inputs).seconds!).toBe(
+    2 * (judgedAfter(slowInputs) - judgedAfter(inputs)),
   );
 });
 
@@ -82,10 +98,3 @@ test('a template without the deployment group is refused with the missing type n
     /AWS::CodeDeploy::DeploymentGroup/,
   );
 });
-
-function parsedDefault(fault: keyof typeof FAULT_CATALOGUE): unknown {
-  const spec = FAULT_CATALOGUE[fault];
-  if (spec.valueKind === 'none') return true;
-  if (spec.valueKind === 'host-port') return { host: 'x', port: 1 };
-  return Number(spec.defaultValue);
-}

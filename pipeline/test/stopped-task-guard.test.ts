@@ -50,6 +50,22 @@ test('a crashed task of the deployment in progress stops that deployment with ro
   expect(stops).toEqual([{ deploymentId: 'd-NEW', autoRollbackEnabled: true }]);
 });
 
+test('a green task ECS stopped for failing its ELB health checks stops the deployment too', async () => {
+  codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+  codedeploy.on(GetDeploymentCommand, { deploymentId: 'd-NEW' }).resolves({
+    deploymentInfo: { creator: 'CodeDeploy', revision: { appSpecContent: { content: appSpec(NEW_TD) } } },
+  });
+  const elbStop = {
+    detail: {
+      taskDefinitionArn: NEW_TD,
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason:
+        'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/green/0123456789abcdef)',
+    },
+  };
+  await expect(guard(elbStop)).resolves.toEqual({ action: 'stopped', deploymentId: 'd-NEW' });
+});
+
 test('a crash with no deployment in progress (after the bake period) leaves ECS to restart the task', async () => {
   codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
   await expect(guard(stoppedTask(NEW_TD))).resolves.toMatchObject({ action: 'ignored' });

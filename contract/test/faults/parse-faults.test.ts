@@ -1,8 +1,6 @@
 import { ConfigError } from '../../config-error';
-import { deploymentConfig } from '../../deployment-configs';
-import { FAULT_CATALOGUE, FAULT_NAMES, expectedRelease } from '../../faults/catalogue';
-import { settings } from '../../settings';
-import { formatFaults, parseFaults } from '../../faults/parse-faults';
+import { FAULT_CATALOGUE, FAULT_NAMES } from '../../faults/catalogue';
+import { formatFaultValue, formatFaults, parseFaults } from '../../faults/parse-faults';
 
 describe('parseFaults', () => {
   it('returns no fault for an absent or blank FAULTS', () => {
@@ -58,6 +56,14 @@ describe('parseFaults', () => {
     expect((error as ConfigError).message).toContain(allowed);
   });
 
+  it('writes each value the way FAULTS takes it, and nothing for a fault without one', () => {
+    const active = parseFaults('health-fail,wrong-port=81,dependency-down=db:1,error-rate=0.25');
+    expect(formatFaultValue(active['health-fail']!)).toBe('');
+    expect(formatFaultValue(active['wrong-port']!)).toBe('81');
+    expect(formatFaultValue(active['dependency-down']!)).toBe('db:1');
+    expect(formatFaultValue(active['error-rate']!)).toBe('0.25');
+  });
+
   it('formats active faults back to the same FAULTS value', () => {
     const raw = 'wrong-port=9999,dependency-down=db:1,error-rate=0.5,slow-start=2.5';
     expect(formatFaults(parseFaults(raw))).toBe(raw);
@@ -65,7 +71,7 @@ describe('parseFaults', () => {
 });
 
 describe('fault catalogue', () => {
-  it('lists exactly the faults of SCENARIOS.md, in its order', () => {
+  it('lists exactly the eight rehearsal faults, in catalogue order', () => {
     expect(FAULT_NAMES).toEqual([
       'health-fail',
       'startup-crash',
@@ -77,27 +83,5 @@ describe('fault catalogue', () => {
       'slow-start',
     ]);
     expect(FAULT_NAMES.filter((n) => FAULT_CATALOGUE[n].rehearsal !== 'new')).toHaveLength(5);
-  });
-
-  it('expects a rollback for every fault at its default value, and success with no fault', () => {
-    for (const name of FAULT_NAMES) {
-      expect(expectedRelease(parseFaults(name)).outcome).toBe('rolled-back');
-    }
-    expect(expectedRelease({}).outcome).toBe('succeeded');
-  });
-
-  it('expects success for values the deployment tolerates', () => {
-    expect(expectedRelease(parseFaults('slow-start=1')).outcome).toBe('succeeded');
-    expect(expectedRelease(parseFaults('crash-after=3600')).outcome).toBe('succeeded');
-    expect(expectedRelease(parseFaults('latency=100')).outcome).toBe('succeeded');
-    expect(expectedRelease(parseFaults('error-rate=0')).outcome).toBe('succeeded');
-  });
-
-  it('counts the traffic shift as part of the deployment a crash can still roll back', () => {
-    const crash = parseFaults('crash-after=400');
-    const canary = deploymentConfig('Canary10Percent5Minutes')!;
-    const allAtOnce = deploymentConfig('AllAtOnce')!;
-    expect(expectedRelease(crash, { settings, deploymentConfig: canary }).outcome).toBe('rolled-back');
-    expect(expectedRelease(crash, { settings, deploymentConfig: allAtOnce }).outcome).toBe('succeeded');
   });
 });

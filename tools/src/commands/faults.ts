@@ -6,8 +6,9 @@ import type { CliDeps, Command } from '../cli-deps';
 
 const HELP = `Usage: npm run rehearse -- faults [--json]
 
-Lists the fault catalogue: each fault's name, value and default, effect on the service, the source
-rehearsal it reproduces, and what a release with it should do and which signal tells CodeDeploy.
+Lists the fault catalogue: each fault's name, value and default, effect on the service, the rollback
+rehearsal it reproduces, what a release with it should do, which signal tells CodeDeploy first and the
+modelled worst-case seconds from green tasks starting until it does (at the default value).
 
 Options:
   --json       print the catalogue as JSON
@@ -24,7 +25,8 @@ const COLUMNS = [
   { title: 'REH.', width: 4 },
   { title: 'EFFECT', width: 34 },
   { title: 'EXPECTED RELEASE', width: 34 },
-  { title: 'SIGNAL', width: 30 },
+  { title: 'DECIDED BY', width: 21 },
+  { title: 'WORST S', width: 7 },
 ];
 
 function run(argv: readonly string[], deps: CliDeps): number {
@@ -48,7 +50,8 @@ function run(argv: readonly string[], deps: CliDeps): number {
       String(row.rehearsal),
       row.effect,
       `${row.expectedRelease.outcome}: ${row.expectedText}`,
-      row.expectedRelease.signal,
+      row.decidedBy ?? '-',
+      row.modelledSeconds === null ? '-' : String(row.modelledSeconds),
     ]),
   );
   deps.stdout.write(
@@ -58,6 +61,6 @@ function run(argv: readonly string[], deps: CliDeps): number {
 }
 
 export const faultsCommand: Command = {
-  summary: 'the fault catalogue: effects, expected release outcome, the signal that tells CodeDeploy',
+  summary: 'the fault catalogue: effects, expected outcome, deciding signal and modelled worst-case seconds',
   run: (argv, deps) => guardCommand(HELP, deps, () => Promise.resolve(run(argv, deps))),
 };

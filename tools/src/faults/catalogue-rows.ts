@@ -1,11 +1,12 @@
-import {
-  expectedRelease,
-  FAULT_CATALOGUE,
-  FAULT_NAMES,
-  type ExpectedRelease,
-  type FaultSpec,
-} from '../../../contract/faults/catalogue';
+import { FAULT_CATALOGUE, FAULT_NAMES, type FaultSpec } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
+import {
+  decidingPrediction,
+  expectedRelease,
+  expectedText,
+  type DecidingSignal,
+  type ExpectedRelease,
+} from '../model/rollback-time';
 
 /** One fault of the catalogue as the command line shows it. */
 export interface CatalogueRow {
@@ -17,6 +18,10 @@ export interface CatalogueRow {
   readonly expectedText: string;
   /** What a release with the fault at its default value should do, with this project's settings. */
   readonly expectedRelease: ExpectedRelease;
+  /** The rehearsal model's worst-case seconds from green tasks starting to the rollback; null on success. */
+  readonly modelledSeconds: number | null;
+  /** The earliest signal, the one that decides the rollback; null on success. */
+  readonly decidedBy: DecidingSignal | null;
 }
 
 /** The expected release for `name` or `name=value`, as the service would parse it. */
@@ -24,18 +29,21 @@ export function expectedReleaseFor(entry: string): ExpectedRelease {
   return expectedRelease(parseFaults(entry));
 }
 
-/** The catalogue in its own order. */
+/** The catalogue in its own order, each fault at its default value. */
 export function catalogueRows(): CatalogueRow[] {
   return FAULT_NAMES.map((name) => {
     const spec = FAULT_CATALOGUE[name] as FaultSpec;
+    const prediction = decidingPrediction(parseFaults(name));
     return {
       name,
       valueKind: spec.valueKind,
       defaultValue: spec.defaultValue ?? null,
       effect: spec.effect,
       rehearsal: spec.rehearsal,
-      expectedText: spec.expectedText,
+      expectedText: expectedText(name),
       expectedRelease: expectedReleaseFor(name),
+      modelledSeconds: prediction?.seconds ?? null,
+      decidedBy: prediction?.decidedBy ?? null,
     };
   });
 }

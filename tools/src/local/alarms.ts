@@ -1,3 +1,8 @@
+import {
+  deploymentAlarmDefinitions,
+  type AlarmComparison,
+  type DeploymentAlarmDefinition,
+} from '../../../contract/deployment-alarms';
 import { settings, type Settings } from '../../../contract/settings';
 import type { Clock } from './clock';
 import { GROUP_NAMES, type GroupName, type RequestRecord } from './lb-metrics';
@@ -35,59 +40,60 @@ export interface AlarmDefinition {
 
 export type AlarmState = 'OK' | 'ALARM';
 
-const atLeast = (value: number | undefined, threshold: number): Datapoint =>
-  value === undefined ? { breaching: false } : { value, breaching: value >= threshold };
+const OPERATORS: Record<
+  AlarmComparison,
+  { text: string; breaches: (value: number, threshold: number) => boolean }
+> = {
+  GreaterThanOrEqualToThreshold: { text: '>=', breaches: (v, t) => v >= t },
+  GreaterThanThreshold: { text: '>', breaches: (v, t) => v > t },
+};
+
+type GroupData = PeriodData['groups'][GroupName];
+
+/** The value each alarm compares, from one period's data; undefined is missing data (never breaching). */
+const VALUES: Record<
+  DeploymentAlarmDefinition['id'],
+  (p: PeriodData, g: GroupData, d: DeploymentAlarmDefinition) => number | undefined
+> = {
+  UnhealthyHosts: (_, g) => g.unhealthyMax,
+  // Below the minimum request count the count decides, as in the stack's math expression.
+  Target5xx: (_, g, d) => {
+    if (g.requests === 0) return undefined;
+    if (g.requests < d.rate!.minRequests) return g.target5xx >= d.rate!.countThreshold ? 100 : 0;
+    return (100 * g.target5xx) / g.requests;
+  },
+  ResponseTime: (_, g) => (g.responses === 0 ? undefined : g.responseTimeSumMs / g.responses / 1000),
+  // The metric has no target-group dimension: both groups' load-balancer 5xx count.
+  Elb5xx: (p) => p.groups.blue.elb5xx + p.groups.green.elb5xx || undefined,
+  StoppedTasks: (p) => p.stoppedTasks,
+};
+
+function definitionFor(d: DeploymentAlarmDefinition, group?: GroupName): AlarmDefinition {
+  const op = OPERATORS[d.comparison];
+  return {
+    name: group ? `${d.name}-${group}` : d.name,
+    description: `${d.metricName}${group ? ` (${group})` : ''} ${d.statistic.toLowerCase()} ${op.text} ${d.threshold}${d.rate ? ` (% of ${d.rate.per}, or a count >= ${d.rate.countThreshold} under ${d.rate.minRequests} requests)` : ''}`,
+    datapoint: (p) => {
+      const value = VALUES[d.id](p, p.groups[group ?? 'green'], d);
+      return value === undefined
+        ? { breaching: false }
+        : { value, breaching: op.breaches(value, d.threshold) };
+    },
+  };
+}
 
 /**
- * The deployment group's alarms, with the same metrics, thresholds and statistics as `settings.alarms`:
- * unhealthy hosts, target 5xx (rate, or count when traffic is low) and response time per target group
- * (both groups, since they swap roles), the load balancer's own 5xx, and tasks that stop.
+ * The deployment group's alarms, built from the same definitions as the stack's CloudWatch alarms
+ * (`contract/deployment-alarms.ts`): per-target-group alarms on both groups (they swap roles), then the
+ * service-wide ones.
  */
 export function alarmDefinitions(config: Settings = settings): AlarmDefinition[] {
-  const a = config.alarms;
-  const perGroup = (group: GroupName): AlarmDefinition[] => [
-    {
-      name: `unhealthy-hosts-${group}`,
-      description: `UnHealthyHostCount (${group}) maximum >= ${a.unhealthyHosts}`,
-      datapoint: (p) => atLeast(p.groups[group].unhealthyMax, a.unhealthyHosts),
-    },
-    {
-      name: `target-5xx-${group}`,
-      description: `HTTPCode_Target_5XX_Count (${group}) >= ${a.target5xxRatePercent} % of requests, or >= ${a.target5xxCount} when under ${a.target5xxMinRequests} requests`,
-      datapoint: (p) => {
-        const g = p.groups[group];
-        if (g.requests === 0) return { breaching: false };
-        if (g.requests < a.target5xxMinRequests) return atLeast(g.target5xx, a.target5xxCount);
-        const rate = (100 * g.target5xx) / g.requests;
-        return { value: rate, breaching: rate >= a.target5xxRatePercent };
-      },
-    },
-    {
-      name: `response-time-${group}`,
-      description: `TargetResponseTime (${group}) average > ${a.responseTimeSeconds} s`,
-      datapoint: (p) => {
-        const g = p.groups[group];
-        if (g.responses === 0) return { breaching: false };
-        const seconds = g.responseTimeSumMs / g.responses / 1000;
-        return { value: seconds, breaching: seconds > a.responseTimeSeconds };
-      },
-    },
-  ];
+  const definitions = deploymentAlarmDefinitions(config);
   return [
-    ...GROUP_NAMES.flatMap(perGroup),
-    {
-      name: 'elb-5xx',
-      description: `HTTPCode_ELB_5XX_Count sum >= ${a.elb5xxCount}`,
-      datapoint: (p) => {
-        const total = p.groups.blue.elb5xx + p.groups.green.elb5xx;
-        return total === 0 ? { breaching: false } : atLeast(total, a.elb5xxCount);
-      },
-    },
-    {
-      name: 'stopped-tasks',
-      description: `tasks stopped abnormally >= ${a.stoppedTasks}`,
-      datapoint: (p) => atLeast(p.stoppedTasks, a.stoppedTasks),
-    },
+    ...GROUP_NAMES.flatMap((group) =>
+      definitions.filter((d) => d.perTargetGroup).map((d) => definitionFor(d, group)),
+    ),
+    ...definitions.filter((d) => !d.perTargetGroup).map((d) => definitionFor(d)),
   ];
 }
 

@@ -1,9 +1,4 @@
-import {
-  expectedRelease,
-  type ActiveFaults,
-  type ExpectedRelease,
-  type ReleaseOutcome,
-} from '../../../contract/faults/catalogue';
+import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import {
@@ -12,7 +7,12 @@ import {
   type ProbeResult,
 } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
-import type { RollbackPrediction } from '../model/rollback-time';
+import {
+  expectedRelease,
+  type ExpectedRelease,
+  type ReleaseOutcome,
+  type RollbackPrediction,
+} from '../model/rollback-time';
 import { modelledAwsTime } from './aws-model';
 import { alarmDefinitions, AlarmMonitor, type AlarmState } from './alarms';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
@@ -331,7 +331,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       })),
       notes,
       hook: deployment.hook,
-      modelledAws: modelledAwsTime(options.faults),
+      modelledAws: modelledAwsTime(options.faults, options.config),
     };
   } finally {
     clearInterval(progress);

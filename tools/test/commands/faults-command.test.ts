@@ -25,6 +25,11 @@ describe('rehearse faults', () => {
     expect(rows.find((r: { name: string }) => r.name === 'health-fail')).toMatchObject({
       defaultValue: null,
       rehearsal: 1,
+      decidedBy: 'stopped-task guard',
+      modelledSeconds: expect.any(Number),
+    });
+    expect(rows.find((r: { name: string }) => r.name === 'error-rate')).toMatchObject({
+      decidedBy: 'test-traffic hook',
     });
   });
 

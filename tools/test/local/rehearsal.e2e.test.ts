@@ -1,5 +1,6 @@
-import { expectedRelease, FAULT_NAMES } from '../../../contract/faults/catalogue';
+import { FAULT_NAMES } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
+import { expectedRelease } from '../../src/model/rollback-time';
 import { inBatches, rehearseLocal, type LocalRun } from './rehearse-local';
 
 // Real processes: the compiled service as blue and green, the local load balancer, a load loop. A time
@@ -86,7 +87,7 @@ describe('rehearse local, end to end against the real service', () => {
     ['latency', /response-time-green|hook/],
     ['crash-after', /stopped-tasks/],
     ['slow-start', /unhealthy-hosts-green/],
-  ])('%s is rolled back by the signal SCENARIOS.md names', (name, signal) => {
+  ])('%s is rolled back by the signal the rehearsal model names', (name, signal) => {
     expect(runs.get(name)!.json.reason).toMatch(signal);
   });
 });

@@ -1,4 +1,5 @@
 import { FAULT_CATALOGUE, FAULT_NAMES } from '../../../contract/faults/catalogue';
+import { catalogueRows } from '../../src/faults/catalogue-rows';
 
 /** The header of the README's "Faults" table. */
 export const FAULT_TABLE_HEADER = [
@@ -7,18 +8,33 @@ export const FAULT_TABLE_HEADER = [
   'effect on the service',
   'rehearsal',
   'expected in a release',
+  'decided by (modelled)',
+  'worst case s (modelled)',
 ];
 
-/** The README's "Faults" rows, cell by cell, written from the catalogue so the two cannot disagree. */
+/**
+ * The README's "Faults" rows, cell by cell: the catalogue's columns, then the rehearsal model's expected
+ * outcome, deciding signal and worst-case seconds at the default value, so the docs cannot disagree.
+ */
 export function faultTableRows(): string[][] {
-  return FAULT_NAMES.map((name) => {
+  const rows = catalogueRows();
+  return FAULT_NAMES.map((name, i) => {
     const spec = FAULT_CATALOGUE[name];
+    const row = rows[i]!;
     const value = spec.valueKind === 'none' ? 'none' : `${spec.valueKind} (\`${spec.defaultValue}\`)`;
-    return [`\`${name}\``, value, spec.effect, String(spec.rehearsal), spec.expectedText];
+    return [
+      `\`${name}\``,
+      value,
+      spec.effect,
+      String(spec.rehearsal),
+      row.expectedText,
+      row.decidedBy ?? '-',
+      row.modelledSeconds === null ? '-' : String(row.modelledSeconds),
+    ];
   });
 }
 
-/** The table as Markdown, for pasting into the README when the catalogue changes. */
+/** The table as Markdown, for pasting into the README when the catalogue or the model changes. */
 export function faultTableMarkdown(): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   return [
