@@ -49,9 +49,11 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** What tests may replace: how a task starts. */
+/** What tests may replace: how a task starts, and the rehearsal itself. */
 export interface LocalDeps {
   readonly launch?: LaunchTask;
+  /** @default runRehearsal */
+  readonly rehearse?: typeof runRehearsal;
 }
 
 /** `local`: parses the flags, runs one rehearsal, prints progress and the verdict, writes reports. */
@@ -72,7 +74,7 @@ export async function runLocal(
 
     const progressOut = values.json ? deps.stderr : deps.stdout;
     const progress = new ProgressWriter(progressOut);
-    const result = await runRehearsal({
+    const result = await (local.rehearse ?? runRehearsal)({
       faults,
       config: flags.config,
       timeScale: flags.timeScale,

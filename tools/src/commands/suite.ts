@@ -15,6 +15,7 @@ import {
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { toJson } from '../local/report-json';
+import type { runRehearsal } from '../local/rehearsal';
 import type { LaunchTask } from '../local/task-process';
 import { LiveLines } from '../suite/live-lines';
 import { runSuite } from '../suite/run-suite';
@@ -70,9 +71,12 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** What tests may replace: how a task starts, and how many cores the machine has. */
+/** What tests may replace: how a task starts, the rehearsal itself, and how many cores the machine has. */
 export interface SuiteDeps {
   readonly launch?: LaunchTask;
+  /** @default runRehearsal */
+  readonly rehearse?: typeof runRehearsal;
+  /** @default os.availableParallelism() */
   readonly cores?: number;
 }
 
@@ -142,6 +146,7 @@ export async function runSuiteCommand(
         signal: controller.signal,
         now,
         startGapMs: START_GAP_MS,
+        ...(suite.rehearse && { rehearse: suite.rehearse }),
         ...(deps.sleep && { sleep: deps.sleep }),
         onStart: (i) => lines.running(i),
         onProgress: (i, snapshot) => lines.running(i, snapshot),

@@ -26,6 +26,8 @@ export interface SuiteOptions {
    * @default 0
    */
   readonly startGapMs?: number;
+  /** Runs one rehearsal. @default runRehearsal */
+  readonly rehearse?: typeof runRehearsal;
   /** Waits `ms`; resolves early when the signal aborts. @default a timer */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly onStart?: (index: number) => void;
@@ -51,7 +53,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun[]> {
     options.onStart?.(index);
     const started = now();
     try {
-      const result = await runRehearsal({
+      const result = await (options.rehearse ?? runRehearsal)({
         faults: entry.faults,
         config: options.config,
         timeScale: options.timeScale,
