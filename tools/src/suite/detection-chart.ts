@@ -69,7 +69,8 @@ function panel(
  */
 export function detectionChart(runs: readonly SuiteRun[], timeScale: number): string {
   const rows = bars(runs);
-  const width = LABEL_W + 2 * PANEL_W + 2 * GAP + 40;
+  // Room on the right for the longest bar's value label.
+  const width = LABEL_W + 2 * PANEL_W + 2 * GAP + 70;
   const height = TOP + rows.length * ROW_H + BOTTOM;
   const labels = rows
     .map(

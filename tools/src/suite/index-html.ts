@@ -37,6 +37,7 @@ export function toIndexHtml(runs: readonly SuiteRun[], meta: SuiteMeta): string 
 body { font-family: sans-serif; margin: 2rem; color: #222; }
 table { border-collapse: collapse; margin-bottom: 1.5rem; }
 td, th { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; font-size: 0.9rem; }
+td:first-child, td:nth-child(2), td:nth-child(3) { white-space: nowrap; }
 td.num { text-align: right; }
 .matched { color: #1a7f37; } .mismatch { color: #c62828; font-weight: bold; }
 </style>
