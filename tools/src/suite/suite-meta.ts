@@ -10,8 +10,10 @@ export interface SuiteMeta {
   readonly wallMs: number;
 }
 
-/** The suite's headline: every rehearsal matched, or how many did not. */
+/** The suite's headline: every rehearsal matched, how many did not, or how many finished before an interrupt. */
 export function suiteHeadline(runs: readonly SuiteRun[]): string {
+  const stopped = runs.filter((run) => run.state === 'interrupted').length;
+  if (stopped > 0) return `interrupted: ${runs.length - stopped} of ${runs.length} rehearsals finished`;
   const missed = mismatches(runs).length;
   return missed === 0
     ? `all ${runs.length} rehearsals matched the catalogue`

@@ -31,6 +31,7 @@ describe('rehearse suite, interrupted', () => {
 
     expect(run.code).toBe(130);
     expect(run.stderr).toContain('Interrupted: stopping every rehearsal');
+    expect(run.stderr).toContain('interrupted: 0 of 2 rehearsals finished');
     // Both healthy releases take about 35 s at the default time scale: they were cut short.
     expect(run.wallMs).toBeLessThan(25_000);
     expect(run.runs).toEqual([
