@@ -21,7 +21,7 @@ import { LiveLines } from '../suite/live-lines';
 import { runSuite } from '../suite/run-suite';
 import { formatScorecard } from '../suite/scorecard';
 import { suiteHeadline, type SuiteMeta } from '../suite/suite-meta';
-import { suitePlan, type SuiteEntry } from '../suite/suite-plan';
+import { HEALTHY, suitePlan, type SuiteEntry } from '../suite/suite-plan';
 import { mismatches, type SuiteRun } from '../suite/suite-run';
 import { writeSuiteReport } from '../suite/write-suite-report';
 import type { CliDeps, Command } from '../cli-deps';
@@ -170,7 +170,7 @@ export async function runSuiteCommand(
 /** One `--json` element: what `local --json` prints, or why there is no result. */
 export function runJson(run: SuiteRun): object {
   if (run.state === 'done') return toJson(run.result);
-  const base = { faults: run.entry.label === 'none' ? '' : run.entry.label, matched: false };
+  const base = { faults: run.entry.label === HEALTHY ? '' : run.entry.label, matched: false };
   return run.state === 'failed' ? { ...base, error: run.error } : { ...base, interrupted: true };
 }
 
