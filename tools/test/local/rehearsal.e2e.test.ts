@@ -96,7 +96,7 @@ describe('rehearse suite, end to end against the real service', () => {
     ['latency', /response-time-green|hook/],
     ['crash-after', /stopped-tasks/],
     ['slow-start', /unhealthy-hosts-green/],
-  ])('%s is rolled back by the signal SCENARIOS.md names', (name, signal) => {
+  ])('%s is rolled back by the signal the fault catalogue names', (name, signal) => {
     expect(runs.get(name)!.reason).toMatch(signal);
   });
 });
