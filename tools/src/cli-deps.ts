@@ -18,7 +18,7 @@ export interface CliDeps {
   readonly aws?: AwsClients;
   /** Runs git. @default the `git` executable */
   readonly git?: GitRunner;
-  /** Registers a Ctrl-C handler and returns its removal. @default process SIGINT */
+  /** Registers a Ctrl-C handler and returns its removal. @default process SIGINT and SIGTERM */
   readonly onInterrupt?: (handler: () => void) => () => void;
   /** Asks one question on the terminal; absent when nobody can answer. @default stdin when it is a TTY */
   readonly prompt?: (question: string) => Promise<string>;
@@ -51,8 +51,13 @@ export function defaultDeps(): CliDeps {
         if (presses > 1) process.exit(130);
         handler();
       };
+      // SIGTERM too: a CI runner cancelling the job, or `kill`, should wind down like Ctrl-C.
       process.on('SIGINT', listener);
-      return () => process.off('SIGINT', listener);
+      process.on('SIGTERM', listener);
+      return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+      };
     },
     ...(process.stdin.isTTY && {
       prompt: async (question: string) => {

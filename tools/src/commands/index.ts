@@ -4,6 +4,7 @@ import { faultsCommand } from './faults';
 import { flipCommand } from './flip';
 import { loadCommand } from './load';
 import { localCommand } from './local';
+import { suiteCommand } from './suite';
 import { watchCommand } from './watch';
 
 /** The rehearsal commands, in the order the help text lists them. Each lives in its own file. */
@@ -12,6 +13,7 @@ export const COMMANDS: Record<string, Command> = {
   flip: flipCommand,
   load: loadCommand,
   local: localCommand,
+  suite: suiteCommand,
   watch: watchCommand,
   drill: drillCommand,
 };

@@ -1,25 +1,25 @@
 import path from 'node:path';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
+import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
+import { parseCommandArgs } from '../args/parse-command-args';
+import {
+  DEFAULT_RATE,
+  DEFAULT_TIME_SCALE,
+  parseRehearsalFlags,
+  REHEARSAL_FLAGS,
+  rehearsalLauncher,
+} from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
-import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
+import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { ProgressWriter } from '../local/progress';
 import { runRehearsal } from '../local/rehearsal';
 import { formatSummary } from '../local/report-text';
 import { toJson } from '../local/report-json';
-import { serviceLauncher, type LaunchTask } from '../local/task-process';
+import type { LaunchTask } from '../local/task-process';
 import { writeReport } from '../local/write-report';
 import type { CliDeps, Command } from '../cli-deps';
-
-/** Compresses the default canary (5 min) and bake (5 min) into about half a minute. */
-const DEFAULT_TIME_SCALE = 20;
-/** A container takes longer than a process to start listening (the engine creates it first). */
-const CONTAINER_STARTUP_ALLOWANCE_MS = 15_000;
-/** A steady trickle: enough requests per alarm period for the 5xx rate, light enough for two cores. */
-const DEFAULT_RATE = 20;
 
 const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]
 
@@ -43,19 +43,17 @@ Options:
 Exit code: 0 when the outcome matches the catalogue, 1 when it does not, 2 on a usage error.`;
 
 const OPTIONS = {
-  config: { type: 'string' },
-  'time-scale': { type: 'string' },
-  rate: { type: 'string' },
-  container: { type: 'boolean', default: false },
-  image: { type: 'string' },
+  ...REHEARSAL_FLAGS,
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** What tests may replace: how a task starts. */
+/** What tests may replace: how a task starts, and the rehearsal itself. */
 export interface LocalDeps {
   readonly launch?: LaunchTask;
+  /** @default runRehearsal */
+  readonly rehearse?: typeof runRehearsal;
 }
 
 /** `local`: parses the flags, runs one rehearsal, prints progress and the verdict, writes reports. */
@@ -71,45 +69,18 @@ export async function runLocal(
       return 0;
     }
     const faults = await usageOnConfigError(() => parseFaults(positionals.join(',')), 'FAULT');
-    const configName = values.config ?? settings.deployment.defaultConfig;
-    const config = deploymentConfig(configName);
-    if (!config) {
-      throw new UsageError(
-        `--config must be one of ${DEPLOYMENT_CONFIG_NAMES.join(', ')}, got "${configName}"`,
-        '--config',
-      );
-    }
-    const timeScale =
-      values['time-scale'] === undefined
-        ? DEFAULT_TIME_SCALE
-        : parsePositive(values['time-scale'], '--time-scale', false);
-    if (timeScale < 1)
-      throw new UsageError(`--time-scale must be 1 or more, got "${values['time-scale']}"`, '--time-scale');
-    const rate = values.rate === undefined ? DEFAULT_RATE : parsePositive(values.rate, '--rate', false);
-
-    if (values.image !== undefined && !values.container) {
-      throw new UsageError('--image only applies with --container', '--image');
-    }
-    const launch = values.container
-      ? (
-          await containerLauncher({
-            image: values.image ?? DEFAULT_REHEARSAL_IMAGE,
-            env: deps.env,
-            cwd: deps.cwd,
-            log: (line) => deps.stderr.write(`${line}\n`),
-          })
-        ).launch
-      : (local.launch ?? serviceLauncher(deps.cwd));
+    const flags = parseRehearsalFlags(values);
+    const { launch, startupAllowanceMs } = await rehearsalLauncher(flags, deps, local.launch);
 
     const progressOut = values.json ? deps.stderr : deps.stdout;
     const progress = new ProgressWriter(progressOut);
-    const result = await runRehearsal({
+    const result = await (local.rehearse ?? runRehearsal)({
       faults,
-      config,
-      timeScale,
-      rate,
+      config: flags.config,
+      timeScale: flags.timeScale,
+      rate: flags.rate,
       launch,
-      ...(values.container && { startupAllowanceMs: CONTAINER_STARTUP_ALLOWANCE_MS }),
+      ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
       onEvent: (event) => progress.event(event),
       onProgress: (snapshot) => progress.snapshot(snapshot),
     });

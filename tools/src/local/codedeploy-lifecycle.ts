@@ -5,8 +5,11 @@ import type { Weights } from './load-balancer';
 import type { GroupName } from './lb-metrics';
 import type { Timeline } from './timeline';
 
-/** Why a deployment stopped: an alarm, the hook, or green never getting ready within the (capped) wait. */
-export type StopTrigger = 'alarm' | 'hook' | 'ready-timeout';
+/**
+ * Why a deployment stopped: an alarm, the hook, green never getting ready within the (capped) wait, or the
+ * person running the rehearsal interrupting it.
+ */
+export type StopTrigger = 'alarm' | 'hook' | 'ready-timeout' | 'interrupt';
 
 /** Passed as the abort reason when an alarm stops the deployment. */
 export interface StopReason {

@@ -47,6 +47,10 @@ export interface RehearsalOptions {
   readonly onEvent?: (event: TimelineEvent) => void;
   /** Called about four times a second with the live state. */
   readonly onProgress?: (snapshot: ProgressSnapshot) => void;
+  /** Ends the rehearsal early: what it started is stopped, then it rejects with the abort reason. */
+  readonly signal?: AbortSignal;
+  /** Hands out task ports; rehearsals side by side share one so no two tasks are given the same port. @default freePort */
+  readonly allocatePort?: () => Promise<number>;
 }
 
 /** The live state shown on one terminal line. */
@@ -162,6 +166,13 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
   });
   metrics.subscribe((r) => monitor.recordRequest(r));
   const stopDeployment = new AbortController();
+  // An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order.
+  const interrupt = (): void =>
+    stopDeployment.abort({
+      trigger: 'interrupt',
+      detail: 'the rehearsal was interrupted',
+    } satisfies StopReason);
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   const lb = new LocalLoadBalancer({ groups, metrics, clock });
   const routing = {
     setProduction: (weights: { blue: number; green: number }) => {
@@ -180,7 +191,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       host: '127.0.0.1',
       clock,
       launch: options.launch,
-      allocatePort: () => freePort(),
+      allocatePort: options.allocatePort ?? (() => freePort()),
       faultsFor: (port, spare) => {
         const local = localFaults(faults, timings, port, spare);
         for (const note of local.notes) if (!notes.includes(note)) notes.push(note);
@@ -236,6 +247,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       {
         everyMs: POLL_MS,
         limitMs: BLUE_READY_LIMIT_MS,
+        ...(options.signal && { signal: options.signal }),
       },
     );
     if (!blueReady) {
@@ -258,7 +270,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       onResult: (r) => loadSeries.add(r),
     });
     phase = 'steady (blue)';
-    await sleep(clock, STEADY_MS);
+    await sleep(clock, STEADY_MS, options.signal);
 
     monitor.start();
     sets.green = taskSet('green', options.faults);
@@ -290,8 +302,9 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       signal: stopDeployment.signal,
     });
     monitor.stop();
+    options.signal?.throwIfAborted();
     phase = deployment.outcome;
-    await sleep(clock, TAIL_MS);
+    await sleep(clock, TAIL_MS, options.signal);
     loadAbort.abort();
     const loadResult = await load;
     probeAbort.abort();
@@ -334,6 +347,7 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       modelledAws: modelledAwsTime(options.faults, options.config),
     };
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     clearInterval(progress);
     monitor.stop();
     loadAbort.abort();

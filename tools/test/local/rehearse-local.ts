@@ -8,6 +8,7 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export interface LocalRun {
   code: number;
   json: {
+    faults: string;
     outcome: string;
     expected: { outcome: string; signal: string };
     matched: boolean;
@@ -37,22 +38,4 @@ export async function rehearseLocal(args: readonly string[]): Promise<LocalRun> 
   const wallMs = Date.now() - started;
   if (code === 2) throw new Error(`usage error: ${stderr.text}`);
   return { code, json: JSON.parse(stdout.text) as LocalRun['json'], wallMs, stderr: stderr.text };
-}
-
-/** Runs `fn` over `items`, at most `limit` at a time, keeping the order of results. */
-export async function inBatches<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

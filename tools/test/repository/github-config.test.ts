@@ -5,10 +5,20 @@ import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '../../..');
 const workflowText = readFileSync(join(ROOT, '.github/workflows/ci.yml'), 'utf8');
+interface Step {
+  readonly name?: string;
+  readonly if?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly with?: Record<string, string>;
+  readonly 'continue-on-error'?: unknown;
+}
 interface Job {
   readonly permissions?: unknown;
   readonly 'timeout-minutes'?: number;
-  readonly steps: { readonly uses?: string; readonly run?: string }[];
+  readonly 'continue-on-error'?: unknown;
+  readonly if?: string;
+  readonly steps: Step[];
 }
 interface Workflow {
   readonly on: { readonly push: { readonly branches: string[] } } & Record<string, unknown>;
@@ -75,6 +85,42 @@ describe('.github/workflows/ci.yml', () => {
     for (const job of Object.values(workflow.jobs)) {
       expect(job['timeout-minutes']).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('.github/workflows/ci.yml: the rollback rehearsal suite', () => {
+  const SUITE = /^npm run rehearse -- suite --report (\S+)$/;
+  const job = Object.values(workflow.jobs).find((j) => j.steps.some((s) => SUITE.test(s.run ?? '')));
+  const suiteStep = job?.steps.find((s) => SUITE.test(s.run ?? ''));
+  const reportDir = SUITE.exec(suiteStep?.run ?? '')?.[1] ?? '';
+  const afterFailure = (step: Step | undefined): boolean => /always\(\)|!cancelled\(\)/.test(step?.if ?? '');
+
+  it('runs the whole suite with a report folder on every pull request and push to main', () => {
+    expect(job).toBeDefined();
+    expect(reportDir).not.toBe('');
+    expect(job!.if).toBeUndefined();
+    expect(job!.steps.map((s) => s.run)).toContain('npm ci --no-audit --no-fund');
+  });
+
+  it("lets the suite's exit code fail the job: nothing swallows it", () => {
+    expect(suiteStep?.['continue-on-error']).toBeUndefined();
+    expect(job?.['continue-on-error']).toBeUndefined();
+    expect(suiteStep?.if).toBeUndefined();
+  });
+
+  it('uploads the report folder even when the suite failed', () => {
+    const upload = job?.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with?.path?.replace(/\/$/, '')).toBe(reportDir.replace(/\/$/, ''));
+    expect(afterFailure(upload)).toBe(true);
+    expect(job!.steps.indexOf(upload!)).toBeGreaterThan(job!.steps.indexOf(suiteStep!));
+  });
+
+  it('appends summary.md to the job summary even when the suite failed, so the scorecard is in view', () => {
+    const summary = job?.steps.find((s) => s.run?.includes('$GITHUB_STEP_SUMMARY'));
+    expect(summary?.run).toMatch(
+      new RegExp(`cat ${reportDir.replace(/\/$/, '')}/summary\\.md >> "\\$GITHUB_STEP_SUMMARY"`),
+    );
+    expect(afterFailure(summary)).toBe(true);
   });
 });
 

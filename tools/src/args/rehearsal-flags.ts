@@ -1,0 +1,89 @@
+import { settings } from '../../../contract/settings';
+import {
+  deploymentConfig,
+  DEPLOYMENT_CONFIG_NAMES,
+  type DeploymentConfig,
+} from '../../../contract/deployment-configs';
+import type { CliDeps } from '../cli-deps';
+import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
+import { serviceLauncher, type LaunchTask } from '../local/task-process';
+import { parsePositive, UsageError } from './parse-command-args';
+
+/** Compresses the default canary (5 min) and bake (5 min) into about half a minute. */
+export const DEFAULT_TIME_SCALE = 20;
+/** A steady trickle: enough requests per alarm period for the 5xx rate, light enough for two cores. */
+export const DEFAULT_RATE = 20;
+/** A container takes longer than a process to start listening (the engine creates it first). */
+const CONTAINER_STARTUP_ALLOWANCE_MS = 15_000;
+
+/** The `parseArgs` options every local rehearsal command shares (`local`, `suite`). */
+export const REHEARSAL_FLAGS = {
+  config: { type: 'string' },
+  'time-scale': { type: 'string' },
+  rate: { type: 'string' },
+  container: { type: 'boolean', default: false },
+  image: { type: 'string' },
+} as const;
+
+/** The shared flags as `parseArgs` returns them. */
+export interface RehearsalFlagValues {
+  readonly config?: string | undefined;
+  readonly 'time-scale'?: string | undefined;
+  readonly rate?: string | undefined;
+  readonly container?: boolean | undefined;
+  readonly image?: string | undefined;
+}
+
+/** The shared flags, checked. */
+export interface RehearsalFlags {
+  readonly config: DeploymentConfig;
+  readonly timeScale: number;
+  readonly rate: number;
+  readonly container: boolean;
+  readonly image?: string;
+}
+
+/** Checks the shared flags; a bad one throws a {@link UsageError} that names it. */
+export function parseRehearsalFlags(values: RehearsalFlagValues): RehearsalFlags {
+  const configName = values.config ?? settings.deployment.defaultConfig;
+  const config = deploymentConfig(configName);
+  if (!config) {
+    throw new UsageError(
+      `--config must be one of ${DEPLOYMENT_CONFIG_NAMES.join(', ')}, got "${configName}"`,
+      '--config',
+    );
+  }
+  const timeScale =
+    values['time-scale'] === undefined
+      ? DEFAULT_TIME_SCALE
+      : parsePositive(values['time-scale'], '--time-scale', false);
+  if (timeScale < 1)
+    throw new UsageError(`--time-scale must be 1 or more, got "${values['time-scale']}"`, '--time-scale');
+  const rate = values.rate === undefined ? DEFAULT_RATE : parsePositive(values.rate, '--rate', false);
+  if (values.image !== undefined && !values.container) {
+    throw new UsageError('--image only applies with --container', '--image');
+  }
+  return {
+    config,
+    timeScale,
+    rate,
+    container: values.container === true,
+    ...(values.image !== undefined && { image: values.image }),
+  };
+}
+
+/** How tasks start: the compiled service as processes, or containers of the image (built when missing). */
+export async function rehearsalLauncher(
+  flags: RehearsalFlags,
+  deps: CliDeps,
+  override?: LaunchTask,
+): Promise<{ launch: LaunchTask; startupAllowanceMs?: number }> {
+  if (!flags.container) return { launch: override ?? serviceLauncher(deps.cwd) };
+  const { launch } = await containerLauncher({
+    image: flags.image ?? DEFAULT_REHEARSAL_IMAGE,
+    env: deps.env,
+    cwd: deps.cwd,
+    log: (line) => deps.stderr.write(`${line}\n`),
+  });
+  return { launch, startupAllowanceMs: CONTAINER_STARTUP_ALLOWANCE_MS };
+}

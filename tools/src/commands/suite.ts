@@ -1,0 +1,199 @@
+import os from 'node:os';
+import path from 'node:path';
+import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
+import { settings } from '../../../contract/settings';
+import { guardCommand } from '../args/guard-command';
+import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
+import {
+  DEFAULT_RATE,
+  DEFAULT_TIME_SCALE,
+  parseRehearsalFlags,
+  REHEARSAL_FLAGS,
+  rehearsalLauncher,
+  type RehearsalFlags,
+} from '../args/rehearsal-flags';
+import { usageOnConfigError } from '../args/usage-on-config-error';
+import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
+import { toJson } from '../local/report-json';
+import type { runRehearsal } from '../local/rehearsal';
+import type { LaunchTask } from '../local/task-process';
+import { LiveLines } from '../suite/live-lines';
+import { runSuite } from '../suite/run-suite';
+import { formatScorecard } from '../suite/scorecard';
+import { suiteHeadline, type SuiteMeta } from '../suite/suite-meta';
+import { HEALTHY, suitePlan, type SuiteEntry } from '../suite/suite-plan';
+import { mismatches, type SuiteRun } from '../suite/suite-run';
+import { writeSuiteReport } from '../suite/write-suite-report';
+import type { CliDeps, Command } from '../cli-deps';
+
+/**
+ * Rehearsals at a time for a machine with `cores` cores. Most of a rehearsal is waiting (compressed
+ * canary and bake), but each runs about five service processes, a load loop and a load balancer; on two
+ * shared cores, four at a time still kept every health check inside its timeout, five did not always.
+ */
+export function defaultParallel(cores: number): number {
+  return Math.max(1, cores * 2);
+}
+
+/** Start-up of one rehearsal's blue tasks takes about a second on an idle machine, a few on a busy one. */
+const START_GAP_MS = 1_500;
+
+const help = (cores: number): string => `Usage: npm run rehearse -- suite [options]
+
+Rehearses a healthy release and every catalogue fault at its default value, several at a time on
+loopback, each exactly as "npm run rehearse -- local FAULT" does; shows one live line per rehearsal, then
+a scorecard of expected and actual outcomes, what decided each, time to detection and the modelled AWS
+worst case. Faults: see "npm run rehearse -- faults".
+
+Options:
+  --faults LIST      the rehearsals, comma-separated: none (the healthy release), FAULT or FAULT=VALUE
+                     (default: none and every fault at its default value)
+  --parallel N       rehearsals at a time (default ${defaultParallel(cores)}, fitted to this machine's ${cores} cores)
+  --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
+                     (default ${settings.deployment.defaultConfig.replace('CodeDeployDefault.ECS', '')}, from settings)
+  --time-scale N     compress AWS waits N times (default ${DEFAULT_TIME_SCALE})
+  --rate N           load loop requests per second per rehearsal (default ${DEFAULT_RATE})
+  --container        run blue and green as containers of the project's image (docker or podman)
+  --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
+  --json             print a JSON array, one "local --json" result per rehearsal (live lines go to stderr)
+  --report DIR       write DIR/index.html, DIR/summary.md and DIR/<rehearsal>/report.{md,json,html}
+  -h, --help         show this help
+
+Exit code: 0 when every rehearsal matches the catalogue, 1 when any does not (the scorecard names them),
+2 on a usage error, 130 when interrupted.`;
+
+const OPTIONS = {
+  faults: { type: 'string' },
+  parallel: { type: 'string' },
+  ...REHEARSAL_FLAGS,
+  json: { type: 'boolean', default: false },
+  report: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** What tests may replace: how a task starts, the rehearsal itself, and how many cores the machine has. */
+export interface SuiteDeps {
+  readonly launch?: LaunchTask;
+  /** @default runRehearsal */
+  readonly rehearse?: typeof runRehearsal;
+  /** @default os.availableParallelism() */
+  readonly cores?: number;
+}
+
+interface SuiteArgs {
+  readonly entries: SuiteEntry[];
+  readonly parallel: number;
+  readonly flags: RehearsalFlags;
+  readonly json: boolean;
+  readonly report?: string;
+}
+
+async function parseSuiteArgs(argv: readonly string[], cores: number): Promise<SuiteArgs | 'help'> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
+  if (values.help) return 'help';
+  if (positionals.length > 0) {
+    throw new UsageError(`suite takes its faults as --faults ${positionals.join(',')}`, '--faults');
+  }
+  const entries = await usageOnConfigError(() => suitePlan(values.faults), '--faults');
+  const parallel =
+    values.parallel === undefined
+      ? defaultParallel(cores)
+      : parsePositive(values.parallel, '--parallel', true);
+  return {
+    entries,
+    parallel,
+    flags: parseRehearsalFlags(values),
+    json: values.json,
+    ...(values.report !== undefined && { report: values.report }),
+  };
+}
+
+/** `suite`: parses the flags (usage errors exit 2 before anything starts), runs the suite, reports. */
+export async function runSuiteCommand(
+  argv: readonly string[],
+  deps: CliDeps,
+  suite: SuiteDeps = {},
+): Promise<number> {
+  const cores = suite.cores ?? os.availableParallelism();
+  return guardCommand(help(cores), deps, async () => {
+    const args = await parseSuiteArgs(argv, cores);
+    if (args === 'help') {
+      deps.stdout.write(`${help(cores)}\n`);
+      return 0;
+    }
+    const { launch, startupAllowanceMs } = await rehearsalLauncher(args.flags, deps, suite.launch);
+    const controller = new AbortController();
+    const removeInterrupt = deps.onInterrupt?.(() => {
+      deps.stderr.write('Interrupted: stopping every rehearsal and its processes.\n');
+      controller.abort();
+    });
+    const liveOut = args.json ? deps.stderr : deps.stdout;
+    const colour = liveOut.isTTY === true && deps.env.NO_COLOR === undefined && deps.env.TERM !== 'dumb';
+    const lines = new LiveLines(liveOut, args.entries, { colour });
+    const now = deps.now ?? Date.now;
+    const started = now();
+    let runs: SuiteRun[];
+    try {
+      lines.start();
+      runs = await runSuite({
+        entries: args.entries,
+        parallel: args.parallel,
+        config: args.flags.config,
+        timeScale: args.flags.timeScale,
+        rate: args.flags.rate,
+        launch,
+        ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
+        signal: controller.signal,
+        now,
+        startGapMs: START_GAP_MS,
+        ...(suite.rehearse && { rehearse: suite.rehearse }),
+        ...(deps.sleep && { sleep: deps.sleep }),
+        onStart: (i) => lines.running(i),
+        onProgress: (i, snapshot) => lines.running(i, snapshot),
+        onDone: (i, run) => lines.done(i, run),
+      });
+    } finally {
+      removeInterrupt?.();
+    }
+    const meta: SuiteMeta = {
+      config: args.flags.config.name,
+      timeScale: args.flags.timeScale,
+      parallel: args.parallel,
+      wallMs: now() - started,
+    };
+    await report(args, runs, meta, deps);
+    if (controller.signal.aborted) return 130;
+    return mismatches(runs).length === 0 ? 0 : 1;
+  });
+}
+
+/** One `--json` element: what `local --json` prints, or why there is no result. */
+export function runJson(run: SuiteRun): object {
+  if (run.state === 'done') return toJson(run.result);
+  const base = { faults: run.entry.label === HEALTHY ? '' : run.entry.label, matched: false };
+  return run.state === 'failed' ? { ...base, error: run.error } : { ...base, interrupted: true };
+}
+
+async function report(args: SuiteArgs, runs: SuiteRun[], meta: SuiteMeta, deps: CliDeps): Promise<void> {
+  const missed = mismatches(runs);
+  const summary = [
+    suiteHeadline(runs),
+    ...missed.map((m) => `  mismatch: ${m}`),
+    `wall time: ${(meta.wallMs / 1000).toFixed(1)} s (${runs.length} rehearsals, ${meta.parallel} at a time, time scale ${meta.timeScale})`,
+  ].join('\n');
+  if (args.json) {
+    deps.stdout.write(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
+    deps.stderr.write(`${summary}\n`);
+  } else {
+    deps.stdout.write(`\n${formatScorecard(runs)}\n\n${summary}\n`);
+  }
+  if (args.report !== undefined) {
+    const files = await writeSuiteReport(path.resolve(deps.cwd, args.report), runs, meta);
+    deps.stderr.write(`report written: ${files.join(', ')} and one folder per rehearsal\n`);
+  }
+}
+
+export const suiteCommand: Command = {
+  summary: 'rehearse a healthy release and every fault locally, several at a time; a scorecard',
+  run: (argv, deps) => runSuiteCommand(argv, deps),
+};

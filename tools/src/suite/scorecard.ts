@@ -1,0 +1,71 @@
+import { formatDuration } from '../local/format-duration';
+import { verdictOf } from '../local/verdict';
+import type { SuiteRun } from './suite-run';
+
+/** The scorecard's columns, in order. */
+export const SCORECARD_COLUMNS = [
+  'fault',
+  'expected',
+  'outcome',
+  'matched',
+  'decided by',
+  'detection (measured)',
+  'AWS worst case (modelled)',
+  'requests',
+  'failed',
+] as const;
+
+/** What decided a rehearsal, in a few words: the alarms that fired, the hook, or every step passing. */
+export function decidedBy(run: SuiteRun): string {
+  if (run.state === 'interrupted') return 'interrupted';
+  if (run.state === 'failed') return 'the rehearsal failed';
+  const d = run.result.deployment;
+  if (d.trigger === 'hook') return 'test-traffic hook';
+  if (d.trigger === 'alarm') return `alarm ${/^alarms? (.*) in ALARM$/.exec(d.reason)?.[1] ?? d.reason}`;
+  if (d.trigger === 'ready-timeout') return 'green never ready (local cap)';
+  return 'every step passed';
+}
+
+/** The modelled AWS worst case for a run's faults: seconds to the rollback trigger, or `-` when none. */
+export function modelledCell(run: SuiteRun): string {
+  const m = run.state === 'done' ? run.result.modelledAws : undefined;
+  if (m === undefined) return '-';
+  return m.seconds === undefined ? `${m.outcome}` : `${m.seconds} s`;
+}
+
+/** One scorecard row per run, cells as text, in {@link SCORECARD_COLUMNS} order. */
+export function scorecardRows(runs: readonly SuiteRun[]): string[][] {
+  return runs.map((run) => {
+    if (run.state !== 'done') {
+      const why = run.state === 'failed' ? `error: ${run.error}` : 'interrupted';
+      return [run.entry.label, '', why, 'NO', decidedBy(run), '-', '-', '-', '-'];
+    }
+    const r = run.result;
+    const detection = verdictOf(r).detectionMs;
+    return [
+      run.entry.label,
+      r.expected.outcome,
+      r.outcome,
+      r.matched ? 'yes' : 'NO',
+      decidedBy(run),
+      detection === undefined ? '-' : formatDuration(detection),
+      modelledCell(run),
+      String(r.load.requests),
+      String(r.load.failed),
+    ];
+  });
+}
+
+/** The scorecard as an aligned text table; numbers are right-aligned. */
+export function formatScorecard(runs: readonly SuiteRun[]): string {
+  const rows = [[...SCORECARD_COLUMNS], ...scorecardRows(runs)];
+  const widths = SCORECARD_COLUMNS.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const numeric = new Set([5, 6, 7, 8]);
+  const render = (row: readonly string[]): string =>
+    row
+      .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [render(rows[0]!), rule, ...rows.slice(1).map(render)].join('\n');
+}
