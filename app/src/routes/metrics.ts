@@ -1,12 +1,10 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Metrics } from '../metrics';
 
 /** `GET /metrics`: Prometheus text exposition of the app's own registry. */
-export function metricsRoute(metrics: Metrics): Router {
-  const router = Router();
-  router.get('/metrics', async (_req, res) => {
+export function metricsRoute(metrics: Metrics): RequestHandler {
+  return async (_req, res) => {
     const text = await metrics.registry.metrics();
     res.set('content-type', metrics.registry.contentType).send(text);
-  });
-  return router;
+  };
 }

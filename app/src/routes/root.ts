@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Clock, RandomSource } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -13,8 +13,7 @@ export interface RootRouteDeps {
 }
 
 /** `GET /`: who is answering, which version, and which faults are on; `latency` and `error-rate` act here. */
-export function rootRoute({ config, logger, clock, random }: RootRouteDeps): Router {
-  const router = Router();
+export function rootRoute({ config, logger, clock, random }: RootRouteDeps): RequestHandler {
   const { latency, 'error-rate': errorRate } = config.faults;
   // The answer never changes while the process runs: serialize it once.
   const body = JSON.stringify({
@@ -23,7 +22,7 @@ export function rootRoute({ config, logger, clock, random }: RootRouteDeps): Rou
     faults: config.faults,
   });
 
-  router.get('/', async (req, res) => {
+  return async (req, res) => {
     if (latency !== undefined && latency > 0) {
       // The process tests wait for this line to know a request is in flight.
       logger.debug({ reqId: req.id, latencyMs: latency }, 'latency fault: delaying response');
@@ -33,6 +32,5 @@ export function rootRoute({ config, logger, clock, random }: RootRouteDeps): Rou
       throw new InjectedFaultError(`error-rate fault (${errorRate}) failed this request`);
     }
     res.type('json').send(body);
-  });
-  return router;
+  };
 }
