@@ -41,7 +41,7 @@ export function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?:
  * Written on pino directly rather than with pino-http: pino-http builds a child logger and serializes
  * the request for every request, including the health checks that are then dropped at debug level; here
  * nothing is serialized unless the line is written (measured: about a fifth of the service's CPU per
- * request, see the README's Benchmark section).
+ * request, see docs/benchmarks.md).
  */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
