@@ -1,29 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/free-port';
 import { settings } from '../../contract/settings';
+import { BENCH_HELP, parseBenchOptions, relevantHelp, UsageError, type BenchOptions } from './bench-options';
 
 // `npm run bench`: the built service against a bare Express 5 app with the same routes, side by side in
-// one run on loopback (machines are noisy: the ratio is the figure to read, not the absolute numbers).
+// one run on loopback (machines are noisy: the ratios are the figures to read, not the absolute numbers).
 
-const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const WARMUP_SECONDS = 1;
-const CONNECTIONS = 10;
-const ROUNDS = 2;
 const READY_SPAWNS = 7;
 /** Gap between readiness polls: fine enough to time, sparse enough not to steal the starting process's CPU. */
 const POLL_MS = 5;
-const TARGET_RATIO = 0.75;
-const TARGET_READY_MS = 300;
+/** Issue 14's targets: throughput on `/` at least this share of bare Express, ready within this multiple. */
+const TARGET_THROUGHPUT_RATIO = 0.8;
+const TARGET_READY_RATIO = 1.25;
 
 const SERVICE_ENTRY = path.resolve(__dirname, '../src/server.js');
 const BARE_ENTRY = path.resolve(__dirname, 'bare-server.js');
 const ROUTES = ['/', settings.container.healthPath] as const;
+const TARGETS = ['service', 'bare'] as const;
 
-type Target = 'service' | 'bare';
+type Target = (typeof TARGETS)[number];
 
 interface Sample {
   rps: number;
@@ -31,6 +32,12 @@ interface Sample {
   p99: number;
   /** Server CPU time per request in microseconds; steadier than req/s on a shared machine. */
   cpuUs: number | undefined;
+}
+
+/** Where the output goes; stderr gets progress, stdout the result. */
+export interface BenchIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 /** User plus system CPU time of a process in microseconds, from /proc (Linux); undefined elsewhere. */
@@ -92,16 +99,22 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(child: ChildProcess, port: number, route: string): Promise<Sample> {
+async function load(
+  child: ChildProcess,
+  port: number,
+  route: string,
+  options: BenchOptions,
+): Promise<Sample> {
   const url = `http://127.0.0.1:${port}${route}`;
-  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS });
+  const { connections, durationSeconds } = options;
+  await autocannon({ url, connections, duration: WARMUP_SECONDS });
   const cpuBefore = cpuTimeUs(child.pid!);
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS });
+  const result = await autocannon({ url, connections, duration: durationSeconds });
   const cpuAfter = cpuTimeUs(child.pid!);
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  const requests = result.requests.average * DURATION_SECONDS;
+  const requests = result.requests.average * durationSeconds;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -110,96 +123,187 @@ async function load(child: ChildProcess, port: number, route: string): Promise<S
   };
 }
 
-const cpuColumn = (runs: Sample[]): string => {
-  const values = runs.map((r) => r.cpuUs);
-  return values.every((v) => v !== undefined) ? mean(values).toFixed(0).padStart(10) : '       n/a';
-};
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs: number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
-async function measureReadiness(target: Target): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < READY_SPAWNS; i++) {
-    const { ms, child } = await timeToReady(target, await freePort());
-    times.push(ms);
-    await stop(child);
-  }
-  return times;
+/** Progress on stderr: one line rewritten in place on a terminal, plain lines otherwise. */
+function progress(io: BenchIo): (line: string) => void {
+  return io.stderr.isTTY
+    ? (line) => io.stderr.write(`\r\x1b[K${line}`)
+    : (line) => io.stderr.write(`${line}\n`);
 }
 
-async function main(): Promise<void> {
-  console.log(
-    `node ${process.version}; ${CONNECTIONS} connections; ${WARMUP_SECONDS} s warm-up + ${DURATION_SECONDS} s per run; ${ROUNDS} rounds, order alternated`,
-  );
+interface RouteResult {
+  service: Sample[];
+  bare: Sample[];
+  /** Service req/s over bare req/s, one per round (each round measures both, back to back). */
+  ratios: number[];
+}
+
+/** The service and bare Express loaded in turn on each route, the order alternating between rounds. */
+async function measureThroughput(
+  options: BenchOptions,
+  report: (line: string) => void,
+): Promise<Record<string, RouteResult>> {
   const ports: Record<Target, number> = { service: await freePort(), bare: await freePort() };
   const children: Record<Target, ChildProcess> = {
     service: (await timeToReady('service', ports.service)).child,
     bare: (await timeToReady('bare', ports.bare)).child,
   };
-  const samples = new Map<string, Sample[]>();
+  const results: Record<string, RouteResult> = {};
   try {
     for (const route of ROUTES) {
-      for (let round = 0; round < ROUNDS; round++) {
-        const order: Target[] = round % 2 === 0 ? ['service', 'bare'] : ['bare', 'service'];
+      const result: RouteResult = { service: [], bare: [], ratios: [] };
+      for (let r = 0; r < options.rounds; r++) {
+        const order: Target[] = r % 2 === 0 ? ['service', 'bare'] : ['bare', 'service'];
         for (const target of order) {
-          const key = `${target} ${route}`;
-          samples.set(key, [...(samples.get(key) ?? []), await load(children[target], ports[target], route)]);
+          report(`${route} round ${r + 1}/${options.rounds}: ${target}`);
+          result[target].push(await load(children[target], ports[target], route, options));
         }
+        result.ratios.push(result.service[r]!.rps / result.bare[r]!.rps);
       }
+      results[route] = result;
     }
   } finally {
     await Promise.all(Object.values(children).map(stop));
   }
-
-  console.log('\ntarget   route      req/s     p50 ms   p99 ms   server CPU us/req');
-  const rps: Record<string, number> = {};
-  for (const [key, runs] of samples) {
-    const [target, route] = key.split(' ') as [Target, string];
-    rps[key] = mean(runs.map((r) => r.rps));
-    console.log(
-      `${target.padEnd(8)} ${route.padEnd(9)} ${rps[key].toFixed(0).padStart(7)} ${mean(
-        runs.map((r) => r.p50),
-      )
-        .toFixed(1)
-        .padStart(8)} ${mean(runs.map((r) => r.p99))
-        .toFixed(1)
-        .padStart(8)} ${cpuColumn(runs)}`,
-    );
-  }
-  const ratios = Object.fromEntries(
-    ROUTES.map((route) => [route, rps[`service ${route}`]! / rps[`bare ${route}`]!]),
-  );
-  console.log('');
-  for (const route of ROUTES) {
-    const cpu = (target: Target): number[] =>
-      samples.get(`${target} ${route}`)!.flatMap((r) => (r.cpuUs === undefined ? [] : [r.cpuUs]));
-    const cpuRatio =
-      cpu('bare').length > 0 && cpu('service').length > 0
-        ? `; bare/service CPU per request ${((mean(cpu('bare')) / mean(cpu('service'))) * 100).toFixed(1)} %`
-        : '';
-    console.log(`service/bare throughput on ${route}: ${(ratios[route]! * 100).toFixed(1)} %${cpuRatio}`);
-  }
-
-  const serviceReady = await measureReadiness('service');
-  const bareReady = await measureReadiness('bare');
-  console.log(
-    `\nspawn to first 200 on ${settings.container.healthPath}, median of ${READY_SPAWNS}: service ${median(serviceReady).toFixed(0)} ms ` +
-      `(runs ${serviceReady.map((t) => t.toFixed(0)).join(', ')}), bare ${median(bareReady).toFixed(0)} ms`,
-  );
-
-  const ratioMet = ratios['/']! >= TARGET_RATIO;
-  const readyMet = median(serviceReady) < TARGET_READY_MS;
-  console.log(
-    `\ntarget: >= ${TARGET_RATIO * 100} % of bare throughput on /: ${ratioMet ? 'met' : 'NOT met'}`,
-  );
-  console.log(`target: ready in < ${TARGET_READY_MS} ms: ${readyMet ? 'met' : 'NOT met'}`);
+  return results;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+/** Spawn to first 200 on /health, service and bare alternating so both see the same machine. */
+async function measureReadiness(report: (line: string) => void): Promise<Record<Target, number[]>> {
+  const times: Record<Target, number[]> = { service: [], bare: [] };
+  for (let i = 0; i < READY_SPAWNS; i++) {
+    for (const target of i % 2 === 0 ? TARGETS : [...TARGETS].reverse()) {
+      report(`ready ${i + 1}/${READY_SPAWNS}: ${target}`);
+      const { ms, child } = await timeToReady(target, await freePort());
+      times[target].push(ms);
+      await stop(child);
+    }
+  }
+  return times;
+}
+
+/** The run's figures as `--json` prints them. */
+export function benchReport(
+  options: BenchOptions,
+  throughput: Record<string, RouteResult>,
+  ready: Record<Target, number[]>,
+) {
+  const cpu = os.cpus();
+  const samples = (runs: Sample[]) => ({
+    rps: runs.map((s) => round(s.rps, 0)),
+    p50Ms: runs.map((s) => s.p50),
+    p99Ms: runs.map((s) => s.p99),
+    cpuUsPerRequest: runs.map((s) => (s.cpuUs === undefined ? null : round(s.cpuUs, 1))),
+  });
+  const throughputRatio = median(throughput['/']!.ratios);
+  const readyRatio = median(ready.service) / median(ready.bare);
+  return {
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', node: process.version },
+    options: {
+      connections: options.connections,
+      rounds: options.rounds,
+      durationSeconds: options.durationSeconds,
+      warmupSeconds: WARMUP_SECONDS,
+    },
+    throughput: Object.fromEntries(
+      Object.entries(throughput).map(([route, r]) => [
+        route,
+        {
+          service: samples(r.service),
+          bare: samples(r.bare),
+          ratios: r.ratios.map((x) => round(x, 3)),
+          medianRatio: round(median(r.ratios), 3),
+        },
+      ]),
+    ),
+    ready: {
+      serviceMs: ready.service.map((x) => round(x, 1)),
+      bareMs: ready.bare.map((x) => round(x, 1)),
+      medianServiceMs: round(median(ready.service), 1),
+      medianBareMs: round(median(ready.bare), 1),
+      ratio: round(readyRatio, 3),
+    },
+    targets: {
+      throughputRatio: { atLeast: TARGET_THROUGHPUT_RATIO, met: throughputRatio >= TARGET_THROUGHPUT_RATIO },
+      readyRatio: { atMost: TARGET_READY_RATIO, met: readyRatio <= TARGET_READY_RATIO },
+    },
+  };
+}
+
+function table(report: ReturnType<typeof benchReport>): string {
+  const { machine, options, throughput, ready, targets } = report;
+  const fixed = (xs: number[], digits: number) => xs.map((x) => x.toFixed(digits)).join(', ');
+  const lines = [
+    `node ${machine.node}; ${machine.cpus} x ${machine.cpuModel}; ${options.connections} connections; ` +
+      `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s per run; rounds: ${options.rounds}, order alternated`,
+    '',
+    'target   route      req/s per round            p50 ms  p99 ms  server CPU us/req',
+  ];
+  for (const [route, r] of Object.entries(throughput)) {
+    for (const target of TARGETS) {
+      const s = r[target];
+      const cpu = s.cpuUsPerRequest.every((x) => x !== null) ? mean(s.cpuUsPerRequest).toFixed(0) : 'n/a';
+      lines.push(
+        `${target.padEnd(8)} ${route.padEnd(9)} ${fixed(s.rps, 0).padEnd(26)} ${mean(s.p50Ms).toFixed(1).padStart(6)} ` +
+          `${mean(s.p99Ms).toFixed(1).padStart(7)} ${cpu.padStart(18)}`,
+      );
+    }
+  }
+  lines.push('');
+  for (const [route, r] of Object.entries(throughput)) {
+    lines.push(
+      `service/bare throughput on ${route}: ${fixed(r.ratios, 2)} (median ${r.medianRatio.toFixed(2)})`,
+    );
+  }
+  lines.push(
+    `spawn to first 200 on ${settings.container.healthPath}, median of ${READY_SPAWNS}: service ` +
+      `${ready.medianServiceMs.toFixed(0)} ms (${fixed(ready.serviceMs, 0)}), bare ${ready.medianBareMs.toFixed(0)} ms ` +
+      `(${fixed(ready.bareMs, 0)}): ratio ${ready.ratio.toFixed(2)}`,
+    '',
+    `target: throughput on / >= ${TARGET_THROUGHPUT_RATIO} x bare: ${targets.throughputRatio.met ? 'met' : 'NOT met'}`,
+    `target: ready <= ${TARGET_READY_RATIO} x bare: ${targets.readyRatio.met ? 'met' : 'NOT met'}`,
+  );
+  return lines.join('\n');
+}
+
+/** Runs the bench as `argv` asks; returns the exit code (2 for a usage error). */
+export async function main(argv: readonly string[], io: BenchIo): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchOptions(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`${error.message}\n\n${relevantHelp(BENCH_HELP, error.about)}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.stdout.write(`${BENCH_HELP}\n`);
+    return 0;
+  }
+  const report = progress(io);
+  const throughput = await measureThroughput(options, report);
+  const ready = await measureReadiness(report);
+  if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
+  const result = benchReport(options, throughput, ready);
+  io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -68,8 +68,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(routeMetrics(metrics));
   app.use(bodyLimit(settings.http.bodyLimitBytes));
 
-  app.use(rootRoute({ config, logger, clock, random: deps.random ?? Math.random }));
-  app.use(
+  // Routes sit on the app itself rather than in one Router each: every mounted Router is one more layer
+  // that each request walks through before reaching its handler.
+  app.get('/', rootRoute({ config, logger, clock, random: deps.random ?? Math.random }));
+  app.get(
+    settings.container.healthPath,
     healthRoute({
       faults: config.faults,
       lifecycle,
@@ -77,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
       probeDependency: deps.probeDependency ?? defaultProbe(config),
     }),
   );
-  app.use(metricsRoute(metrics));
+  app.get(settings.container.metricsPath, metricsRoute(metrics));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -15,7 +15,7 @@ import { installShutdown } from './shutdown';
 
 // The entry: environment in, listening server out. Everything it wires is built and tested elsewhere.
 
-/** Logs a fatal line (the logger writes synchronously) and exits, so the reason is out before the process ends. */
+/** Logs a fatal line (pino writes fatal lines out at once) and exits, so the reason is out before the process ends. */
 function die(logger: Logger, code: number, fields: object, message: string): never {
   logger.fatal(fields, message);
   process.exit(code);

@@ -41,7 +41,7 @@ export function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?:
  * Written on pino directly rather than with pino-http: pino-http builds a child logger and serializes
  * the request for every request, including the health checks that are then dropped at debug level; here
  * nothing is serialized unless the line is written (measured: about a fifth of the service's CPU per
- * request, see the README's Benchmark section).
+ * request, see docs/benchmarks.md).
  */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -50,9 +50,9 @@ export function requestLogger(logger: Logger): RequestHandler {
     res.setHeader(REQUEST_ID_HEADER, id);
     const started = performance.now();
 
-    const done = (): void => {
-      res.removeListener('finish', done);
-      res.removeListener('close', done);
+    // `close` follows `finish` on every response and also comes alone when the client goes away first: one
+    // listener sees each request exactly once.
+    res.on('close', () => {
       const level = requestLogLevel(req, res, res.err);
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
@@ -72,9 +72,7 @@ export function requestLogger(logger: Logger): RequestHandler {
         },
         `${req.method} ${req.originalUrl} ${res.statusCode}`,
       );
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    });
     next();
   };
 }

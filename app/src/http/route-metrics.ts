@@ -8,19 +8,15 @@ import { UNMATCHED_ROUTE, type Metrics } from '../metrics';
 export function routeMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const end = metrics.httpRequestDuration.startTimer();
-    let recorded = false;
-    const record = (): void => {
-      if (recorded) return;
-      recorded = true;
+    // `close` follows `finish` on every response and also comes alone when the client goes away first.
+    res.on('close', () => {
       const route = req.route as { path?: unknown } | undefined;
       end({
         method: req.method,
         route: typeof route?.path === 'string' ? req.baseUrl + route.path : UNMATCHED_ROUTE,
         status_code: String(res.statusCode),
       });
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
     next();
   };
 }

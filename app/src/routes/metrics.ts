@@ -1,17 +1,19 @@
-import { Router } from 'express';
-import type { Metrics } from '../metrics';
+import type { RequestHandler } from 'express';
 import { settings } from '../../../contract/settings';
+import type { Metrics } from '../metrics';
 
 /**
  * `GET /metrics`: Prometheus text exposition of the app's own registry. Matched exactly (case and trailing
  * slash), because the load balancer keeps metrics inside by matching this exact path, and its path
  * patterns are case-sensitive: `/METRICS` or `/metrics/` must not reach the registry past that rule.
  */
-export function metricsRoute(metrics: Metrics): Router {
-  const router = Router({ caseSensitive: true, strict: true });
-  router.get(settings.container.metricsPath, async (_req, res) => {
+export function metricsRoute(metrics: Metrics): RequestHandler {
+  return async (req, res, next) => {
+    if (req.path !== settings.container.metricsPath) {
+      next();
+      return;
+    }
     const text = await metrics.registry.metrics();
     res.set('content-type', metrics.registry.contentType).send(text);
-  });
-  return router;
+  };
 }
