@@ -2,11 +2,14 @@ import path from 'node:path';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
+import { countFlag, REQUEST_RATE } from '../args/flag-values';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
+import { MAX_TIME_SCALE } from '../local/local-timings';
 import { ProgressWriter } from '../local/progress';
+import type { CountRule } from '../../../contract/parse-units';
 import { runRehearsal } from '../local/rehearsal';
 import { formatSummary } from '../local/report-text';
 import { toJson } from '../local/report-json';
@@ -16,6 +19,13 @@ import type { CliDeps, Command } from '../cli-deps';
 
 /** Compresses the default canary (5 min) and bake (5 min) into about half a minute. */
 const DEFAULT_TIME_SCALE = 20;
+/** 1 is AWS time; the top still leaves a health check inside every alarm period (see MAX_TIME_SCALE). */
+const TIME_SCALE: CountRule = {
+  whole: false,
+  min: 1,
+  max: MAX_TIME_SCALE,
+  why: `above ${MAX_TIME_SCALE} a one-minute alarm period is shorter than the fastest local health check`,
+};
 /** A container takes longer than a process to start listening (the engine creates it first). */
 const CONTAINER_STARTUP_ALLOWANCE_MS = 15_000;
 /** A steady trickle: enough requests per alarm period for the 5xx rate, light enough for two cores. */
@@ -31,7 +41,8 @@ expects. Faults: see "npm run rehearse -- faults". No fault rehearses a healthy 
 Options:
   --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
                      (default ${settings.deployment.defaultConfig.replace('CodeDeployDefault.ECS', '')}, from settings)
-  --time-scale N     compress AWS waits (alarm periods, canary steps, bake, health checks) N times (default ${DEFAULT_TIME_SCALE})
+  --time-scale N     compress AWS waits (alarm periods, canary steps, bake, health checks) N times,
+                     1 to ${MAX_TIME_SCALE} (default ${DEFAULT_TIME_SCALE})
   --rate N           load loop requests per second through the production listener (default ${DEFAULT_RATE})
   --container        run blue and green as containers of the project's image (docker or podman);
                      the image is built from the Dockerfile when missing (BASE_IMAGE, BUILD_CA_BUNDLE apply)
@@ -82,10 +93,8 @@ export async function runLocal(
     const timeScale =
       values['time-scale'] === undefined
         ? DEFAULT_TIME_SCALE
-        : parsePositive(values['time-scale'], '--time-scale', false);
-    if (timeScale < 1)
-      throw new UsageError(`--time-scale must be 1 or more, got "${values['time-scale']}"`, '--time-scale');
-    const rate = values.rate === undefined ? DEFAULT_RATE : parsePositive(values.rate, '--rate', false);
+        : countFlag(values['time-scale'], '--time-scale', TIME_SCALE);
+    const rate = values.rate === undefined ? DEFAULT_RATE : countFlag(values.rate, '--rate', REQUEST_RATE);
 
     if (values.image !== undefined && !values.container) {
       throw new UsageError('--image only applies with --container', '--image');
