@@ -106,9 +106,10 @@ export async function runLocal(
             env: deps.env,
             cwd: deps.cwd,
             log: (line) => deps.stderr.write(`${line}\n`),
+            ...(deps.track && { track: deps.track }),
           })
         ).launch
-      : (local.launch ?? serviceLauncher(deps.cwd));
+      : (local.launch ?? serviceLauncher(deps.cwd, deps.track));
 
     const progressOut = values.json ? deps.stderr : deps.stdout;
     const progress = new ProgressWriter(progressOut);
