@@ -12,6 +12,7 @@ import {
 } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
+import { ensureWritableDir } from '../args/writable-dir';
 import { defaultAwsClients } from '../aws/clients';
 import { runDrill } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
@@ -111,6 +112,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     ...(values.stack && { stackName: values.stack }),
   };
 
+  await ensureWritableDir(options.reportDir, '--report-dir');
   const removeInterrupt = deps.onInterrupt?.(() => {
     out.write('Interrupted: stopping the load loop and writing the report.\n');
     controller.abort();

@@ -5,6 +5,7 @@ import { guardCommand } from '../args/guard-command';
 import { countFlag, REQUEST_RATE } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
+import { ensureWritableDir } from '../args/writable-dir';
 import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { deploymentConfig, DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { MAX_TIME_SCALE } from '../local/local-timings';
@@ -99,6 +100,8 @@ export async function runLocal(
     if (values.image !== undefined && !values.container) {
       throw new UsageError('--image only applies with --container', '--image');
     }
+    const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
+    if (reportDir !== undefined) await ensureWritableDir(reportDir, '--report');
     const launch = values.container
       ? (
           await containerLauncher({
@@ -126,8 +129,8 @@ export async function runLocal(
     progress.done();
     if (values.json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
     else deps.stdout.write(formatSummary(result));
-    if (values.report !== undefined) {
-      const files = await writeReport(path.resolve(deps.cwd, values.report), result);
+    if (reportDir !== undefined) {
+      const files = await writeReport(reportDir, result);
       deps.stderr.write(`report written: ${files.join(', ')}\n`);
     }
     return result.matched ? 0 : 1;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runLocal } from '../../src/commands/local';
 import { CaptureStream } from './capture-stream';
 
@@ -34,5 +37,23 @@ describe('rehearse local: usage', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(launch).not.toHaveBeenCalled();
+  });
+});
+
+describe('rehearse local: report folder', () => {
+  test('an unwritable --report is a usage error before anything starts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
+    try {
+      // Under a regular file no folder can be made, whoever runs the test (root included).
+      const file = path.join(dir, 'a-file');
+      writeFileSync(file, '');
+      const { code, stderr, launch } = await run(['--report', path.join(file, 'reports')]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--report .*a-file\/reports: cannot write there \(ENOTDIR\)/);
+      expect(stderr).toMatch(/^ {2}--report DIR/m);
+      expect(launch).not.toHaveBeenCalled();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
