@@ -50,7 +50,7 @@ const DECIMAL = /^(\d+(?:\.\d+)?|\.\d+)$/;
 const WITH_SUFFIX = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)?$/;
 
 /** `123.456` written without float noise (`0.1 + 0.2` style artefacts of unit conversion). */
-const plain = (n: number): string => String(Number(n.toPrecision(12)));
+const plain = (n: number): string => (Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(12))));
 
 /** What a duration rule allows, in words: the form, the range and why. */
 export function describeDuration(rule: DurationRule): string {

@@ -48,3 +48,13 @@ describe('parseCount', () => {
     expect(parseCount(text, rule)).toEqual({ ok: false, allowed: 'a whole number from 1 to 1000 (sockets)' });
   });
 });
+
+describe('range messages', () => {
+  it('write large whole bounds exactly', () => {
+    const rule = { whole: true, min: 1, max: Number.MAX_SAFE_INTEGER, why: 'exact' };
+    expect(parseCount('0', rule)).toEqual({
+      ok: false,
+      allowed: 'a whole number from 1 to 9007199254740991 (exact)',
+    });
+  });
+});
