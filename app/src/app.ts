@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { createSharedProbe, type ProbeResult } from './health/tcp-probe';
 import { errorHandler, notFound } from './http/errors';
 import { requestLogger } from './http/request-logger';
+import { requireHost } from './http/require-host';
 import { routeMetrics } from './http/route-metrics';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(requestLogger(logger));
   app.use(routeMetrics(metrics));
+  app.use(requireHost);
   app.use(bodyLimit(settings.http.bodyLimitBytes));
 
   // Routes sit on the app itself rather than in one Router each: every mounted Router is one more layer

@@ -4,7 +4,7 @@ import { loadConfig, listenPort, type Config } from './config';
 import { ConfigError } from '../../contract/config-error';
 import { EXIT_CODES } from './exit-codes';
 import { formatFaults } from '../../contract/faults/parse-faults';
-import { clientErrorHandler } from './http/client-error';
+import { clientErrorHandler, connectHandler } from './http/client-error';
 import { createLifecycle } from './lifecycle';
 import { listen } from './listen';
 import { createLogger, type Logger } from './logger';
@@ -61,10 +61,15 @@ async function main(): Promise<void> {
 
   const lifecycle = createLifecycle(startedAt);
   const metrics = createMetrics({ version: config.version, faults: config.faults });
-  const server = http.createServer(createApp({ config, logger, metrics, lifecycle }));
+  // The app answers a request without Host itself (see require-host.ts), with its header and a log line.
+  const server = http.createServer(
+    { requireHostHeader: false },
+    createApp({ config, logger, metrics, lifecycle }),
+  );
   server.keepAliveTimeout = settings.http.keepAliveTimeoutMs;
   server.headersTimeout = settings.http.headersTimeoutMs;
   server.on('clientError', clientErrorHandler(config.version, logger));
+  server.on('connect', connectHandler(config.version, logger));
 
   let crashTimer: NodeJS.Timeout | undefined;
   const shutdown = installShutdown({

@@ -8,17 +8,27 @@ import {
   type FaultValueKind,
   type HostPort,
 } from './catalogue';
+import { describeDuration, parseDuration, type DurationRule } from '../parse-units';
 
 const VARIABLE = 'FAULTS';
 
-const ALLOWED_BY_KIND: Record<FaultValueKind, string> = {
+const ALLOWED_BY_KIND: Record<Exclude<FaultValueKind, 'milliseconds' | 'seconds'>, string> = {
   none: 'no value',
   port: 'an integer port from 1 to 65535',
   'host-port': 'host:port with a port from 1 to 65535',
   probability: 'a number from 0 to 1',
-  milliseconds: 'a whole number of milliseconds, 0 or more',
-  seconds: 'a number of seconds, 0 or more',
 };
+
+/** Durations in `FAULTS` are bare numbers in the fault's unit, 0 up to what a timer holds. */
+const DURATION_RULES: Record<'milliseconds' | 'seconds', DurationRule> = {
+  milliseconds: { bareUnit: 'ms', suffixes: false, whole: true, minMs: 0 },
+  seconds: { bareUnit: 's', suffixes: false, minMs: 0 },
+};
+
+const allowedFor = (kind: FaultValueKind): string =>
+  kind === 'milliseconds' || kind === 'seconds'
+    ? describeDuration(DURATION_RULES[kind])
+    : ALLOWED_BY_KIND[kind];
 
 const allowedNames = (): string =>
   `one of ${FAULT_NAMES.join(', ')}, written name or name=value and separated by commas`;
@@ -29,11 +39,11 @@ function parsePort(text: string): number | undefined {
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
-function parseNonNegative(text: string, integer: boolean): number | undefined {
-  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return undefined;
-  return n;
+function parseFaultDuration(kind: 'milliseconds' | 'seconds', text: string): number | undefined {
+  const parsed = parseDuration(text, DURATION_RULES[kind]);
+  if (!parsed.ok) return undefined;
+  // Back in the fault's own unit: latency in milliseconds, crash-after and slow-start in seconds.
+  return kind === 'seconds' ? parsed.value / 1000 : parsed.value;
 }
 
 function parseHostPort(text: string): HostPort | undefined {
@@ -58,9 +68,8 @@ function parseValue(kind: FaultValueKind, text: string): ActiveFaults[FaultName]
       return n >= 0 && n <= 1 ? n : undefined;
     }
     case 'milliseconds':
-      return parseNonNegative(text, true);
     case 'seconds':
-      return parseNonNegative(text, false);
+      return parseFaultDuration(kind, text);
   }
 }
 
@@ -88,7 +97,7 @@ export function parseFaultEntry(
     throw new ConfigError(
       VARIABLE,
       raw,
-      `fault "${name}" needs ${ALLOWED_BY_KIND[spec.valueKind]} (default ${spec.defaultValue ?? 'none'}), got "${text}"`,
+      `fault "${name}" needs ${allowedFor(spec.valueKind)} (default ${spec.defaultValue ?? 'none'}), got "${text}"`,
     );
   }
   return { name, value };

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { defaultAwsClients, type AwsClients } from './aws/clients';
 import { runGit, type GitRunner } from './git/run-git';
+import type { Supervision } from './process/supervisor';
 
 /** What every command gets from the entry file; tests pass their own. */
 export interface CliDeps {
@@ -18,8 +19,16 @@ export interface CliDeps {
   readonly aws?: AwsClients;
   /** Runs git. @default the `git` executable */
   readonly git?: GitRunner;
-  /** Registers a Ctrl-C handler and returns its removal. @default process SIGINT and SIGTERM */
+  /**
+   * Registers what the first SIGINT or SIGTERM does (Ctrl-C, `kill`, a CI timeout) and returns its
+   * removal; a second signal ends the process. @default the process's signals, through the supervisor
+   */
   readonly onInterrupt?: (handler: () => void) => () => void;
+  /**
+   * Registers how to end a child this command started, synchronously, however the process ends; returns
+   * its removal. @default the supervisor's; absent, children are ended only by the command itself
+   */
+  readonly track?: Supervision['track'];
   /** Asks one question on the terminal; absent when nobody can answer. @default stdin when it is a TTY */
   readonly prompt?: (question: string) => Promise<string>;
 }
@@ -33,7 +42,8 @@ export interface Command {
   run(argv: readonly string[], deps: CliDeps): Promise<number>;
 }
 
-export function defaultDeps(): CliDeps {
+/** The real process's streams, environment and clients, with signals and children in `supervision`'s care. */
+export function defaultDeps(supervision: Supervision): CliDeps {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -43,22 +53,8 @@ export function defaultDeps(): CliDeps {
     sleep: sleepUnlessAborted,
     aws: defaultAwsClients(),
     git: runGit,
-    onInterrupt: (handler) => {
-      let presses = 0;
-      // The first Ctrl-C lets the command wind down (summary, report); a second one means now.
-      const listener = (): void => {
-        presses += 1;
-        if (presses > 1) process.exit(130);
-        handler();
-      };
-      // SIGTERM too: a CI runner cancelling the job, or `kill`, should wind down like Ctrl-C.
-      process.on('SIGINT', listener);
-      process.on('SIGTERM', listener);
-      return () => {
-        process.off('SIGINT', listener);
-        process.off('SIGTERM', listener);
-      };
-    },
+    onInterrupt: supervision.onInterrupt,
+    track: supervision.track,
     ...(process.stdin.isTTY && {
       prompt: async (question: string) => {
         const rl = createInterface({ input: process.stdin, output: process.stderr });

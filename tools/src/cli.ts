@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { type CliDeps, defaultDeps } from './cli-deps';
 import { COMMANDS } from './commands';
+import { superviseProcess } from './process/supervisor';
 
 const USAGE = `Usage: npm run rehearse -- <command> [options]
 
@@ -27,7 +28,9 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), defaultDeps()).then(
+  // Before anything starts: whatever a command starts must end with this process, however it ends.
+  const supervision = superviseProcess(process, process.stderr);
+  main(process.argv.slice(2), defaultDeps(supervision)).then(
     (code) => {
       process.exitCode = code;
     },

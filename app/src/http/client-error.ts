@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../logger';
 
@@ -25,18 +25,34 @@ export function clientErrorHandler(version: string, logger: Logger) {
       socket.destroy();
       return;
     }
-    const status = STATUS_BY_CODE[error.code ?? ''] ?? 400;
-    const body = JSON.stringify({ error: STATUS_CODES[status] });
-    socket.end(
-      [
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-        'content-type: application/json; charset=utf-8',
-        `content-length: ${Buffer.byteLength(body)}`,
-        `x-app-version: ${version}`,
-        'connection: close',
-        '',
-        body,
-      ].join('\r\n'),
-    );
+    answerOnSocket(socket, STATUS_BY_CODE[error.code ?? ''] ?? 400, version);
+  };
+}
+
+/** Writes a JSON error on a raw socket, the way every other answer of the service looks, and closes it. */
+function answerOnSocket(socket: Duplex, status: number, version: string): void {
+  const body = JSON.stringify({ error: STATUS_CODES[status] });
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(body)}`,
+      `x-app-version: ${version}`,
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
+}
+
+/**
+ * Answers CONNECT, which Node hands to the server's 'connect' event instead of the app and, with nobody
+ * listening, closes without a word. The service is no proxy: a JSON 405 with `x-app-version`, logged.
+ */
+export function connectHandler(version: string, logger: Logger) {
+  return (req: IncomingMessage, socket: Duplex) => {
+    logger.warn({ method: req.method, target: req.url }, 'rejected a CONNECT request');
+    socket.on('error', () => socket.destroy());
+    answerOnSocket(socket, 405, version);
   };
 }

@@ -54,6 +54,28 @@ describe('malformed requests against the running process', () => {
     expect(response).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
   });
 
+  it('answers an HTTP/1.1 request without Host with its own JSON 400 and x-app-version, logged', async () => {
+    const response = await rawExchange(service.port, 'GET /no-host HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(response).toContain('x-app-version: proc-test');
+    expect(response).toContain('{"error":"Bad Request"}');
+    await service.waitForLog(
+      (l) => l.msg === 'GET /no-host 400',
+      'the request line of the Host-less request',
+    );
+  });
+
+  it('answers CONNECT with a JSON 405 and x-app-version, logged, instead of closing silently', async () => {
+    const response = await rawExchange(
+      service.port,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(response).toContain('x-app-version: proc-test');
+    expect(response).toContain('{"error":"Method Not Allowed"}');
+    await service.waitForLog((l) => l.msg === 'rejected a CONNECT request', 'the CONNECT log line');
+  });
+
   it('keeps running and healthy afterwards, having logged the rejections', async () => {
     expect((await get(service.port, '/health')).status).toBe(200);
     expect(service.logs.filter((l) => l.msg === 'rejected a malformed request').map((l) => l.code)).toEqual(

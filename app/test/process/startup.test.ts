@@ -27,7 +27,9 @@ describe('start-up of the built service', () => {
   it.each([
     ['FAULTS', 'nope', 'unknown fault "nope"'],
     ['FAULTS', 'error-rate=1.5', 'a number from 0 to 1'],
-    ['FAULTS', 'latency=-5', 'milliseconds, 0 or more'],
+    ['FAULTS', 'latency=-5', 'whole number of milliseconds from 0 to 2147483647'],
+    ['FAULTS', 'latency=3000000000', 'the longest delay a timer holds'],
+    ['FAULTS', 'crash-after=2147484', 'seconds from 0 to 2147483.647 (the longest delay a timer holds)'],
     ['FAULTS', 'wrong-port=abc', 'port from 1 to 65535'],
     ['FAULTS', 'wrong-port=70000', 'port from 1 to 65535'],
     ['PORT', 'abc', 'an integer port from 1 to 65535'],

@@ -33,8 +33,12 @@ describe('parseFaults', () => {
     ['nope', 'unknown fault "nope"'],
     ['error-rate=1.5', 'a number from 0 to 1'],
     ['error-rate=-0.1', 'a number from 0 to 1'],
-    ['latency=-5', 'milliseconds, 0 or more'],
-    ['latency=abc', 'milliseconds, 0 or more'],
+    ['latency=-5', 'whole number of milliseconds from 0 to 2147483647'],
+    ['latency=abc', 'whole number of milliseconds from 0 to 2147483647'],
+    ['latency=2.5', 'whole number of milliseconds from 0 to 2147483647'],
+    ['latency=3000000000', 'the longest delay a timer holds'],
+    ['crash-after=2147484', 'seconds from 0 to 2147483.647 (the longest delay a timer holds)'],
+    ['slow-start=1e9', 'seconds from 0 to 2147483.647'],
     ['wrong-port=0', 'port from 1 to 65535'],
     ['wrong-port=70000', 'port from 1 to 65535'],
     ['wrong-port=80a', 'port from 1 to 65535'],
@@ -62,6 +66,13 @@ describe('parseFaults', () => {
     expect(formatFaultValue(active['wrong-port']!)).toBe('81');
     expect(formatFaultValue(active['dependency-down']!)).toBe('db:1');
     expect(formatFaultValue(active['error-rate']!)).toBe('0.25');
+  });
+
+  it('accepts durations up to what a timer holds', () => {
+    expect(parseFaults('latency=2147483647,crash-after=2147483.647')).toEqual({
+      latency: 2147483647,
+      'crash-after': 2147483.647,
+    });
   });
 
   it('formats active faults back to the same FAULTS value', () => {

@@ -18,7 +18,7 @@ export async function guardCommand(
       deps.stderr.write(`${error.message}\n\n${relevantHelp(help, error.about)}\n`);
       return 2;
     }
-    deps.stderr.write(`${describeError(error)}\n`);
+    deps.stderr.write(`${describeError(error, deps.env)}\n`);
     return 1;
   }
 }

@@ -14,6 +14,26 @@ export class UsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * `--count -5` reads to parseArgs as a flag without its value ("argument is ambiguous"); joined as
+ * `--count=-5`, the value reaches the flag's own parser, which says what range is allowed.
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** `parseArgs` in strict mode, with its errors turned into {@link UsageError}s that name the flag. */
 export function parseCommandArgs<O extends Options>(
   argv: readonly string[],
@@ -21,7 +41,7 @@ export function parseCommandArgs<O extends Options>(
   allowPositionals: boolean,
 ) {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const flag = /'(-{1,2}[A-Za-z][\w-]*)/.exec(message)?.[1];
@@ -36,24 +56,4 @@ export function relevantHelp(help: string, about: string | undefined): string {
   const usage = blank === -1 ? lines : lines.slice(0, blank);
   const options = about === undefined ? [] : lines.filter((line) => line.trimStart().startsWith(about));
   return [...usage, ...options].join('\n');
-}
-
-/** Parses a duration: a number of seconds, or a number with `ms`, `s`, `m` or `h` (`500ms`, `90s`, `5m`). */
-export function parseDurationMs(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} needs a duration such as 30s, 500ms or 5m, got "${text}"`, flag);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * factor;
-}
-
-/** Parses a positive number (an integer when `integer`). */
-export function parsePositive(text: string, flag: string, integer: boolean): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(
-      `${flag} needs a positive ${integer ? 'whole number' : 'number'}, got "${text}"`,
-      flag,
-    );
-  }
-  return n;
 }

@@ -7,12 +7,22 @@ import {
 import type { CliDeps } from '../cli-deps';
 import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { serviceLauncher, type LaunchTask } from '../local/task-process';
-import { parsePositive, UsageError } from './parse-command-args';
+import type { CountRule } from '../../../contract/parse-units';
+import { MAX_TIME_SCALE } from '../local/local-timings';
+import { countFlag, REQUEST_RATE } from './flag-values';
+import { UsageError } from './parse-command-args';
 
 /** Compresses the default canary (5 min) and bake (5 min) into about half a minute. */
 export const DEFAULT_TIME_SCALE = 20;
 /** A steady trickle: enough requests per alarm period for the 5xx rate, light enough for two cores. */
 export const DEFAULT_RATE = 20;
+/** 1 is AWS time; the top still leaves a health check inside every alarm period (see MAX_TIME_SCALE). */
+const TIME_SCALE: CountRule = {
+  whole: false,
+  min: 1,
+  max: MAX_TIME_SCALE,
+  why: `above ${MAX_TIME_SCALE} a one-minute alarm period is shorter than the fastest local health check`,
+};
 /** A container takes longer than a process to start listening (the engine creates it first). */
 const CONTAINER_STARTUP_ALLOWANCE_MS = 15_000;
 
@@ -56,10 +66,8 @@ export function parseRehearsalFlags(values: RehearsalFlagValues): RehearsalFlags
   const timeScale =
     values['time-scale'] === undefined
       ? DEFAULT_TIME_SCALE
-      : parsePositive(values['time-scale'], '--time-scale', false);
-  if (timeScale < 1)
-    throw new UsageError(`--time-scale must be 1 or more, got "${values['time-scale']}"`, '--time-scale');
-  const rate = values.rate === undefined ? DEFAULT_RATE : parsePositive(values.rate, '--rate', false);
+      : countFlag(values['time-scale'], '--time-scale', TIME_SCALE);
+  const rate = values.rate === undefined ? DEFAULT_RATE : countFlag(values.rate, '--rate', REQUEST_RATE);
   if (values.image !== undefined && !values.container) {
     throw new UsageError('--image only applies with --container', '--image');
   }
@@ -78,12 +86,13 @@ export async function rehearsalLauncher(
   deps: CliDeps,
   override?: LaunchTask,
 ): Promise<{ launch: LaunchTask; startupAllowanceMs?: number }> {
-  if (!flags.container) return { launch: override ?? serviceLauncher(deps.cwd) };
+  if (!flags.container) return { launch: override ?? serviceLauncher(deps.cwd, deps.track) };
   const { launch } = await containerLauncher({
     image: flags.image ?? DEFAULT_REHEARSAL_IMAGE,
     env: deps.env,
     cwd: deps.cwd,
     log: (line) => deps.stderr.write(`${line}\n`),
+    ...(deps.track && { track: deps.track }),
   });
   return { launch, startupAllowanceMs: CONTAINER_STARTUP_ALLOWANCE_MS };
 }

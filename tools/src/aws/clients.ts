@@ -11,19 +11,94 @@ export interface AwsClients {
   readonly sts: () => STSClient;
 }
 
+/** How long a call may go unanswered, and how often it is tried. */
+export interface AwsTimeouts {
+  /** Limit for opening the connection. */
+  readonly connectionTimeoutMs: number;
+  /** Limit for one attempt, from sending the request to the end of the answer. */
+  readonly requestTimeoutMs: number;
+  /** Attempts per call, the first included. */
+  readonly maxAttempts: number;
+}
+
+/**
+ * The SDK's defaults wait for an endpoint that accepts connections but never answers (a proxy, a
+ * firewall, a wrong AWS_ENDPOINT_URL) for minutes per attempt. These AWS calls are small describes
+ * that answer within a second or two, so three attempts of 15 s end a silent call in under a minute.
+ */
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = {
+  connectionTimeoutMs: 5_000,
+  requestTimeoutMs: 15_000,
+  maxAttempts: 3,
+};
+
+/** Extra client configuration (an endpoint, a region, credentials), for tests against a local server. */
+export type ClientConfig = Pick<
+  NonNullable<ConstructorParameters<typeof STSClient>[0]>,
+  'endpoint' | 'region' | 'credentials'
+>;
+
+/** An error from the SDK with the endpoint the call went to, so the message can name it. */
+export interface EndpointError extends Error {
+  endpoint?: string;
+}
+
+/** Any of the SDK clients: what {@link withTimeouts} needs of one. */
+interface SdkClient {
+  readonly middlewareStack: {
+    add(middleware: unknown, options: { step: 'build'; name: string }): void;
+  };
+}
+
+/** Records on the final error (after retries) the endpoint the request was sent to. */
+function nameEndpointOnError<C extends SdkClient>(client: C): C {
+  client.middlewareStack.add(
+    (next: (args: { request: unknown }) => Promise<unknown>) =>
+      async (args: { request: { protocol?: string; hostname?: string; port?: number } }) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          const { protocol, hostname, port } = args.request;
+          if (error instanceof Error && hostname) {
+            (error as EndpointError).endpoint =
+              `${protocol ?? 'https:'}//${hostname}${port ? `:${port}` : ''}`;
+          }
+          throw error;
+        }
+      },
+    { step: 'build', name: 'nameEndpointOnError' },
+  );
+  return client;
+}
+
 /**
  * Clients built on first use with the SDK's default credential and region chain (AWS_PROFILE, AWS_REGION,
- * ...), so commands that never call AWS never need credentials.
+ * AWS_ENDPOINT_URL, ...), so commands that never call AWS never need credentials; every call is bounded
+ * by `timeouts`.
  */
-export function defaultAwsClients(): AwsClients {
-  const once = <T>(make: () => T): (() => T) => {
+export function defaultAwsClients(
+  timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS,
+  extra: ClientConfig = {},
+): AwsClients {
+  const config = {
+    ...extra,
+    maxAttempts: timeouts.maxAttempts,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Without it, a request past requestTimeout only logs a warning and keeps waiting.
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.requestTimeoutMs,
+    },
+  };
+  const once = <T extends SdkClient>(make: () => T): (() => T) => {
     let client: T | undefined;
-    return () => (client ??= make());
+    return () => (client ??= nameEndpointOnError(make()));
   };
   return {
-    cloudFormation: once(() => new CloudFormationClient({})),
-    codeDeploy: once(() => new CodeDeployClient({})),
-    cloudWatch: once(() => new CloudWatchClient({})),
-    sts: once(() => new STSClient({})),
+    cloudFormation: once(() => new CloudFormationClient(config)),
+    codeDeploy: once(() => new CodeDeployClient(config)),
+    cloudWatch: once(() => new CloudWatchClient(config)),
+    sts: once(() => new STSClient(config)),
   };
 }

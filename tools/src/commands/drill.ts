@@ -2,8 +2,17 @@ import path from 'node:path';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '../args/parse-command-args';
+import {
+  AWS_POLL,
+  CONCURRENCY,
+  countFlag,
+  durationFlag,
+  REQUEST_RATE,
+  TIMER_DURATION,
+} from '../args/flag-values';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
+import { ensureWritableDir } from '../args/writable-dir';
 import { defaultAwsClients } from '../aws/clients';
 import { runDrill } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
@@ -83,25 +92,27 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     remote: values.remote ?? DEFAULTS.remote,
     push: !values['no-push'],
     restore: values.restore ? ('yes' as const) : interactive ? ('ask' as const) : ('no' as const),
-    steadyMs: parseDurationMs(values.steady ?? DEFAULTS.steady, '--steady'),
-    pollMs: parseDurationMs(values.poll ?? DEFAULTS.poll, '--poll'),
-    waitDeploymentMs: parseDurationMs(
+    // A steady phase of 0 is allowed: the drill then starts the deployment at once.
+    steadyMs: durationFlag(values.steady ?? DEFAULTS.steady, '--steady', { ...TIMER_DURATION, minMs: 0 }),
+    pollMs: durationFlag(values.poll ?? DEFAULTS.poll, '--poll', AWS_POLL),
+    waitDeploymentMs: durationFlag(
       values['wait-deployment'] ?? DEFAULTS.waitDeployment,
       '--wait-deployment',
+      AWS_POLL,
     ),
     load: {
-      rate: values.rate === undefined ? DEFAULTS.rate : parsePositive(values.rate, '--rate', false),
+      rate: values.rate === undefined ? DEFAULTS.rate : countFlag(values.rate, '--rate', REQUEST_RATE),
       concurrency:
         values.concurrency === undefined
           ? DEFAULTS.concurrency
-          : parsePositive(values.concurrency, '--concurrency', true),
-      timeoutMs: parseDurationMs(values.timeout ?? DEFAULTS.timeout, '--timeout'),
+          : countFlag(values.concurrency, '--concurrency', CONCURRENCY),
+      timeoutMs: durationFlag(values.timeout ?? DEFAULTS.timeout, '--timeout'),
     },
     reportDir: path.resolve(deps.cwd, values['report-dir'] ?? DEFAULTS.reportDir),
     ...(values.stack && { stackName: values.stack }),
   };
-  if (options.pollMs <= 0) throw new UsageError('--poll must be longer than 0', '--poll');
 
+  await ensureWritableDir(options.reportDir, '--report-dir');
   const removeInterrupt = deps.onInterrupt?.(() => {
     out.write('Interrupted: stopping the load loop and writing the report.\n');
     controller.abort();

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
@@ -5,8 +6,8 @@ import { usageOnConfigError } from '../args/usage-on-config-error';
 import { expectedRelease } from '../model/rollback-time';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { applyFlip } from '../flip/apply-flip';
-import { commitFile, flipMessage } from '../flip/commit-file';
-import { gitOrThrow, runGit } from '../git/run-git';
+import { checkCommittable, commitFile, flipMessage } from '../flip/commit-file';
+import { runGit } from '../git/run-git';
 import type { CliDeps, Command } from '../cli-deps';
 
 const HELP = `Usage: npm run rehearse -- flip FAULT[=VALUE] ... [options]
@@ -19,7 +20,8 @@ commands that release it. See "npm run rehearse -- faults" for names and values.
 Options:
   --clear        clear FAULTS (restore a normal release)
   --file PATH    task definition to edit (default: taskdef.json in the current directory)
-  --commit       commit the change (that file only) with a message naming the fault
+  --commit       commit the change (that file only) with a message naming the fault; refused when
+                 the file has uncommitted edits of its own or is outside the current repository
   -h, --help     show this help`;
 
 const OPTIONS = {
@@ -42,7 +44,8 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const file = path.resolve(deps.cwd, values.file ?? 'taskdef.json');
   const git = deps.git ?? runGit;
   // Checked before writing, so a flip that cannot be committed leaves the file as it was.
-  if (values.commit) await gitOrThrow(git, ['rev-parse', '--is-inside-work-tree'], path.dirname(file));
+  if (values.commit) await checkCommittable(git, deps.cwd, file);
+  const original = values.commit ? await readFile(file, 'utf8').catch(() => undefined) : undefined;
   const change = await usageOnConfigError(() => applyFlip(file, positionals));
   const relative = path.relative(deps.cwd, file) || file;
   if (!change.changed) {
@@ -56,7 +59,11 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   const message = flipMessage(change.after);
   if (values.commit) {
-    const sha = await commitFile(git, deps.cwd, file, message);
+    const sha = await commitFile(git, deps.cwd, file, message).catch(async (error: unknown) => {
+      // The flip promised to leave the file as it was when it cannot be committed.
+      if (original !== undefined) await writeFile(file, original);
+      throw error;
+    });
     deps.stdout.write(`Committed ${sha.slice(0, 12)} "${message}". Release it with:\n  git push\n`);
   } else {
     deps.stdout.write(`Release it with:\n  git add ${relative}\n  git commit -m "${message}"\n  git push\n`);

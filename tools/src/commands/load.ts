@@ -1,5 +1,6 @@
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs, parseDurationMs, parsePositive, UsageError } from '../args/parse-command-args';
+import { CONCURRENCY, countFlag, durationFlag, REQUEST_COUNT, REQUEST_RATE } from '../args/flag-values';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { formatSecond, formatSummary } from '../load/format-load';
 import { runLoad, type LoadOptions } from '../load/load-loop';
 import { probe } from '../load/probe';
@@ -70,18 +71,18 @@ export function loadOptionsFromFlags(
   const unpaced = flags.rate === 'max';
   return {
     url,
-    ...(flags.count !== undefined && { count: parsePositive(flags.count, '--count', true) }),
-    ...(flags.duration !== undefined && { durationMs: parseDurationMs(flags.duration, '--duration') }),
+    ...(flags.count !== undefined && { count: countFlag(flags.count, '--count', REQUEST_COUNT) }),
+    ...(flags.duration !== undefined && { durationMs: durationFlag(flags.duration, '--duration') }),
     ...(flags.interval !== undefined
-      ? { intervalMs: parseDurationMs(flags.interval, '--interval') }
+      ? { intervalMs: durationFlag(flags.interval, '--interval') }
       : unpaced
         ? {}
-        : { rate: flags.rate === undefined ? DEFAULT_RATE : parsePositive(flags.rate, '--rate', false) }),
+        : { rate: flags.rate === undefined ? DEFAULT_RATE : countFlag(flags.rate, '--rate', REQUEST_RATE) }),
     concurrency:
       flags.concurrency === undefined
         ? DEFAULT_CONCURRENCY
-        : parsePositive(flags.concurrency, '--concurrency', true),
-    timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
+        : countFlag(flags.concurrency, '--concurrency', CONCURRENCY),
+    timeoutMs: durationFlag(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
   };
 }
 

@@ -12,6 +12,8 @@ import {
   rehearsalLauncher,
 } from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
+import { ensureWritableDir } from '../args/writable-dir';
+import { MAX_TIME_SCALE } from '../local/local-timings';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { ProgressWriter } from '../local/progress';
 import { runRehearsal } from '../local/rehearsal';
@@ -31,7 +33,8 @@ expects. Faults: see "npm run rehearse -- faults". No fault rehearses a healthy 
 Options:
   --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
                      (default ${settings.deployment.defaultConfig.replace('CodeDeployDefault.ECS', '')}, from settings)
-  --time-scale N     compress AWS waits (alarm periods, canary steps, bake, health checks) N times (default ${DEFAULT_TIME_SCALE})
+  --time-scale N     compress AWS waits (alarm periods, canary steps, bake, health checks) N times,
+                     1 to ${MAX_TIME_SCALE} (default ${DEFAULT_TIME_SCALE})
   --rate N           load loop requests per second through the production listener (default ${DEFAULT_RATE})
   --container        run blue and green as containers of the project's image (docker or podman);
                      the image is built from the Dockerfile when missing (BASE_IMAGE, BUILD_CA_BUNDLE apply)
@@ -70,6 +73,8 @@ export async function runLocal(
     }
     const faults = await usageOnConfigError(() => parseFaults(positionals.join(',')), 'FAULT');
     const flags = parseRehearsalFlags(values);
+    const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
+    if (reportDir !== undefined) await ensureWritableDir(reportDir, '--report');
     const { launch, startupAllowanceMs } = await rehearsalLauncher(flags, deps, local.launch);
 
     const progressOut = values.json ? deps.stderr : deps.stdout;
@@ -87,8 +92,8 @@ export async function runLocal(
     progress.done();
     if (values.json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
     else deps.stdout.write(formatSummary(result));
-    if (values.report !== undefined) {
-      const files = await writeReport(path.resolve(deps.cwd, values.report), result);
+    if (reportDir !== undefined) {
+      const files = await writeReport(reportDir, result);
       deps.stderr.write(`report written: ${files.join(', ')}\n`);
     }
     return result.matched ? 0 : 1;

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { settings } from '../../../contract/settings';
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs, parsePositive, UsageError } from '../args/parse-command-args';
+import type { CountRule } from '../../../contract/parse-units';
+import { countFlag } from '../args/flag-values';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
+import { ensureWritableDir } from '../args/writable-dir';
 import {
   DEFAULT_RATE,
   DEFAULT_TIME_SCALE,
@@ -48,7 +51,8 @@ worst case. Faults: see "npm run rehearse -- faults".
 Options:
   --faults LIST      the rehearsals, comma-separated: none (the healthy release), FAULT or FAULT=VALUE
                      (default: none and every fault at its default value)
-  --parallel N       rehearsals at a time (default ${defaultParallel(cores)}, fitted to this machine's ${cores} cores)
+  --parallel N       rehearsals at a time, 1 to 32
+                     (default ${defaultParallel(cores)}, fitted to this machine's ${cores} cores)
   --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
                      (default ${settings.deployment.defaultConfig.replace('CodeDeployDefault.ECS', '')}, from settings)
   --time-scale N     compress AWS waits N times (default ${DEFAULT_TIME_SCALE})
@@ -88,7 +92,19 @@ interface SuiteArgs {
   readonly report?: string;
 }
 
-async function parseSuiteArgs(argv: readonly string[], cores: number): Promise<SuiteArgs | 'help'> {
+/** Each rehearsal is about five processes and a load loop; past this a machine only thrashes. */
+const PARALLEL: CountRule = {
+  whole: true,
+  min: 1,
+  max: 32,
+  why: 'each rehearsal runs about five processes and a load loop',
+};
+
+async function parseSuiteArgs(
+  argv: readonly string[],
+  cores: number,
+  cwd: string,
+): Promise<SuiteArgs | 'help'> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) return 'help';
   if (positionals.length > 0) {
@@ -98,7 +114,8 @@ async function parseSuiteArgs(argv: readonly string[], cores: number): Promise<S
   const parallel =
     values.parallel === undefined
       ? defaultParallel(cores)
-      : parsePositive(values.parallel, '--parallel', true);
+      : countFlag(values.parallel, '--parallel', PARALLEL);
+  if (values.report !== undefined) await ensureWritableDir(path.resolve(cwd, values.report), '--report');
   return {
     entries,
     parallel,
@@ -116,7 +133,7 @@ export async function runSuiteCommand(
 ): Promise<number> {
   const cores = suite.cores ?? os.availableParallelism();
   return guardCommand(help(cores), deps, async () => {
-    const args = await parseSuiteArgs(argv, cores);
+    const args = await parseSuiteArgs(argv, cores, deps.cwd);
     if (args === 'help') {
       deps.stdout.write(`${help(cores)}\n`);
       return 0;

@@ -1,6 +1,7 @@
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs, parseDurationMs, UsageError } from '../args/parse-command-args';
+import { AWS_POLL, durationFlag } from '../args/flag-values';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { defaultAwsClients } from '../aws/clients';
 import { latestDeployment } from '../aws/find-deployment';
 import { formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
@@ -53,8 +54,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`watch takes no arguments, got "${positionals.join(' ')}"`, '--deployment-id');
-  const pollMs = parseDurationMs(values.poll ?? DEFAULT_POLL, '--poll');
-  if (pollMs <= 0) throw new UsageError('--poll must be longer than 0', '--poll');
+  const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
 
   const aws = deps.aws ?? defaultAwsClients();
   const codeDeploy = aws.codeDeploy();

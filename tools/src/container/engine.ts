@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { settings } from '../../../contract/settings';
 import { runCommand, type CommandResult, type RunCommand } from './run-command';
@@ -262,6 +262,17 @@ export async function inspectImage(engine: Engine, image: string): Promise<Image
 /** Whether the image is present locally (no pull). */
 export async function imageExists(engine: Engine, image: string): Promise<boolean> {
   return (await engineCommand(engine, ['image', 'inspect', image])).code === 0;
+}
+
+/**
+ * Removes a container at once and synchronously (`rm --force`: SIGKILL, then delete): the one way left to
+ * end a container from a process `exit` handler, where nothing asynchronous runs any more.
+ */
+export function removeContainerNow(engine: Engine, name: string): void {
+  spawnSync(engine.command, [...globalArgs(engine), 'rm', '--force', name], {
+    stdio: 'ignore',
+    timeout: 15_000,
+  });
 }
 
 /** Removes a local image tag; a missing image is not an error. */

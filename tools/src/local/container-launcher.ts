@@ -1,5 +1,12 @@
-import { buildImage, detectEngine, imageExists, runContainer, type Engine } from '../container/engine';
-import { summariseLogLine, type LaunchTask } from './task-process';
+import {
+  buildImage,
+  detectEngine,
+  imageExists,
+  removeContainerNow,
+  runContainer,
+  type Engine,
+} from '../container/engine';
+import { summariseLogLine, type LaunchTask, type TrackTask } from './task-process';
 
 /** The image `--container` runs when no `--image` is given; built from the Dockerfile when missing. */
 export const DEFAULT_REHEARSAL_IMAGE = 'localhost/rollback-rehearsal:local';
@@ -12,6 +19,8 @@ export interface ContainerLauncherOptions {
   /** Diagnostics while the engine is found and the image built. */
   readonly log: (line: string) => void;
   readonly logLevel?: string;
+  /** Registers how to remove a container however the rehearsal ends. @default none */
+  readonly track?: TrackTask;
 }
 
 /**
@@ -38,10 +47,13 @@ export async function containerLauncher(
   }
   const run = `${process.pid}-${Date.now().toString(36)}`;
   const launch: LaunchTask = (task) => {
+    const name = `rehearsal-${run}-${task.id}`;
+    // Tracked before it starts: a rehearsal that ends while the engine creates it still removes it.
+    const untrack = options.track?.(() => removeContainerNow(engine, name));
     const handle = runContainer({
       engine,
       image: options.image,
-      name: `rehearsal-${run}-${task.id}`,
+      name,
       env: {
         APP_VERSION: task.version,
         FAULTS: task.faults,
@@ -61,9 +73,11 @@ export async function containerLauncher(
           .map(summariseLogLine)
           .join(' | ');
         await container.remove();
+        untrack?.();
         return exit;
       },
       (error: unknown) => {
+        untrack?.();
         last = error instanceof Error ? error.message : String(error);
         return { code: 125, signal: null };
       },

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { settings } from '../../../contract/settings';
 import type { Clock } from './clock';
 import type { GroupName, LbMetrics, ListenerName } from './lb-metrics';
-import { proxyRequest, sendElbError } from './proxy';
+import { elbErrorPage, proxyRequest, sendElbError, type ElbStatus } from './proxy';
 import type { TargetGroup } from './target-group';
 
 /** Production weights: percent of production requests per target group. */
@@ -18,6 +19,40 @@ export interface LoadBalancerOptions {
   /** The ALB idle timeout: a target that sends nothing for this long gets a 504. */
   readonly idleTimeoutMs?: number;
   readonly host?: string;
+}
+
+/** Node's parser errors that the ALB answers with something other than 400. */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, ElbStatus>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+  HPE_HEADER_OVERFLOW: 400,
+};
+
+/**
+ * Answers on a raw socket what cannot be answered through a response object: requests Node's parser
+ * rejects, and CONNECT (which the ALB does not forward). A socket that is gone or mid-response is closed.
+ */
+function answerOnSocket(
+  socket: Duplex & { _httpMessage?: { headersSent?: boolean } },
+  status: ElbStatus,
+): void {
+  // The client may reset the socket while this is written; that ends only this socket.
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const body = elbErrorPage(status);
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`,
+      'content-type: text/plain',
+      `content-length: ${Buffer.byteLength(body)}`,
+      'server: local-alb',
+      'connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }
 
 /**
@@ -85,7 +120,15 @@ export class LocalLoadBalancer {
 
   private open(listener: ListenerName): Promise<string> {
     const host = this.options.host ?? '127.0.0.1';
-    const server = http.createServer((req, res) => void this.handle(listener, req, res));
+    const server = http.createServer((req, res) => {
+      // One request's failure is that request's problem: it must never end the rehearsal.
+      this.handle(listener, req, res).catch(() => res.destroy());
+    });
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      if (error.code === 'ECONNRESET') socket.destroy();
+      else answerOnSocket(socket, CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400);
+    });
+    server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => answerOnSocket(socket, 405));
     // Like the ALB, keep client connections for the idle timeout; the headers limit must outlast it.
     server.keepAliveTimeout = settings.http.albIdleTimeoutSeconds * 1000;
     server.headersTimeout = server.keepAliveTimeout + 1000;
@@ -125,6 +168,7 @@ export class LocalLoadBalancer {
       {
         agent: this.agent,
         idleTimeoutMs: this.options.idleTimeoutMs ?? settings.http.albIdleTimeoutSeconds * 1000,
+        bodyLimitBytes: settings.http.bodyLimitBytes,
       },
       { 'x-forwarded-for': req.socket.remoteAddress ?? '', 'x-forwarded-proto': 'http' },
     );

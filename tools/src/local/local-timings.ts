@@ -5,6 +5,14 @@ import type { HealthCheckSettings } from './target-group';
 /** Health checks never run faster than this, so a busy machine's scheduling jitter cannot fail a check. */
 export const MIN_HEALTH_INTERVAL_MS = 1_000;
 
+/**
+ * The most a rehearsal may compress AWS time: at this scale one alarm period (a minute in AWS) lasts one
+ * fastest local health check. Beyond it alarms would judge targets before a health check could run, and
+ * waits such as CodeDeploy's for a ready green shrink below the real time a process takes to start, so a
+ * healthy release would roll back.
+ */
+export const MAX_TIME_SCALE = (settings.alarms.periodSeconds * 1000) / MIN_HEALTH_INTERVAL_MS;
+
 /** CodeDeploy waits about an hour for a replacement task set that never becomes ready. */
 export const CODEDEPLOY_READY_WAIT_MS = 60 * 60_000;
 

@@ -15,7 +15,15 @@ export interface ProxyOptions {
   readonly agent: http.Agent;
   /** No answer from the target within this long means 504 (the ALB idle timeout). */
   readonly idleTimeoutMs: number;
+  /** Largest request body forwarded; a larger one is answered 413 without reaching a target. */
+  readonly bodyLimitBytes: number;
 }
+
+/**
+ * What the ALB logs when the client closes the connection before the load balancer could answer. Counted
+ * as the load balancer's own 4xx, so it never moves a 5xx alarm.
+ */
+export const CLIENT_CLOSED = 460;
 
 /** Headers that describe one connection and must not be forwarded. */
 const HOP_BY_HOP = new Set([
@@ -37,25 +45,64 @@ function forwardable(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeader
   return out;
 }
 
-/** Sends the load balancer's own error page, as the ALB does for 502, 503 and 504. */
-export function sendElbError(res: http.ServerResponse, status: 502 | 503 | 504): void {
+/** The load balancer's own answers: its 5xx pages, and the 4xx it gives requests it will not forward. */
+export type ElbStatus = 400 | 405 | 408 | 413 | 502 | 503 | 504;
+
+/** The text of the load balancer's own error page for `status`. */
+export function elbErrorPage(status: ElbStatus): string {
+  return `${status} ${http.STATUS_CODES[status] ?? ''}\n`;
+}
+
+/** Sends the load balancer's own error page, as the ALB does for 502, 503 and 504 (and its 4xx). */
+export function sendElbError(res: http.ServerResponse, status: ElbStatus): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = `${status} ${http.STATUS_CODES[status] ?? ''}\n`;
+  const body = elbErrorPage(status);
   res.writeHead(status, {
     'content-type': 'text/plain',
     'content-length': Buffer.byteLength(body),
     server: 'local-alb',
+    // A 4xx may leave unread body bytes on the connection: close it rather than parse them as a request.
+    ...(status < 500 && { connection: 'close' }),
   });
   res.end(body);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+type BodyRead = { kind: 'body'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+
+/**
+ * Reads a request body up to `limit` bytes. Never rejects: a client that goes away mid-body is an outcome
+ * of that one request (an unhandled reset here used to end the whole rehearsal), and a body over the limit
+ * stops being read at once, so one large POST costs the limit, not its size.
+ */
+function readBody(req: http.IncomingMessage, limit: number): Promise<BodyRead> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.resolve({ kind: 'too-large' });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (read: BodyRead): void => {
+      req.off('data', onData);
+      resolve(read);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        done({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => done({ kind: 'body', body: Buffer.concat(chunks) }));
+    req.once('error', () => done({ kind: 'aborted' }));
+    req.once('close', () => {
+      if (!req.complete) done({ kind: 'aborted' });
+    });
+  });
 }
 
 /**
@@ -71,7 +118,16 @@ export async function proxyRequest(
   options: ProxyOptions,
   headers: http.OutgoingHttpHeaders = {},
 ): Promise<ProxyOutcome> {
-  const body = await readBody(req);
+  const read = await readBody(req, options.bodyLimitBytes);
+  if (read.kind === 'aborted') {
+    res.destroy();
+    return { status: CLIENT_CLOSED, source: 'elb' };
+  }
+  if (read.kind === 'too-large') {
+    sendElbError(res, 413);
+    return { status: 413, source: 'elb' };
+  }
+  const { body } = read;
   const method = req.method ?? 'GET';
   const send = (retry: boolean): Promise<ProxyOutcome> =>
     new Promise((resolve) => {

@@ -38,11 +38,22 @@ export function summariseLogLine(line: string): string {
   return line.slice(0, 200);
 }
 
-/** Starts the compiled service (`dist/app/src/server.js`) as one task with the container's environment. */
-export function serviceLauncher(cwd: string, logLevel = 'warn'): LaunchTask {
+/** The compiled watchdog each task preloads, next to the compiled service (see exit-with-parent.ts). */
+const WATCHDOG_ENTRY = 'dist/tools/src/local/exit-with-parent.js';
+
+/** Registers how to end a task synchronously however the rehearsal ends; returns its removal. */
+export type TrackTask = (end: () => void) => () => void;
+
+/**
+ * Starts the compiled service (`dist/app/src/server.js`) as one task with the container's environment.
+ * Each task preloads a watchdog that stops it when the rehearsal's end of its stdin closes (the rehearsal
+ * was killed); `track` ends it on every other way out of the rehearsal.
+ */
+export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn'): LaunchTask {
   const entry = path.join(cwd, settings.image.entry);
+  const watchdog = path.join(cwd, WATCHDOG_ENTRY);
   return (launch) => {
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, ['--require', watchdog, entry], {
       cwd,
       env: {
         PATH: process.env.PATH,
@@ -53,8 +64,12 @@ export function serviceLauncher(cwd: string, logLevel = 'warn'): LaunchTask {
         FAULTS: launch.faults,
         LOG_LEVEL: logLevel,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Nothing is ever written: the pipe exists so that its closing tells the task the rehearsal is gone.
+    child.stdin.on('error', () => undefined);
+    const untrack = track?.(() => child.kill('SIGKILL'));
+    child.once('exit', () => untrack?.());
     const lines: string[] = [];
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {

@@ -80,9 +80,7 @@ describe('rehearse flip', () => {
     const before = readFileSync(file, 'utf8');
     const deps = testDeps({ cwd: dir, git: runGit });
     expect(await main(['flip', 'health-fail', '--commit'], deps)).toBe(1);
-    expect(deps.stderr.text).toMatch(
-      /git rev-parse --is-inside-work-tree failed: fatal: not a git repository/,
-    );
+    expect(deps.stderr.text).toMatch(/git rev-parse --show-toplevel failed: fatal: not a git repository/);
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
@@ -99,5 +97,58 @@ describe('rehearse flip', () => {
     } finally {
       repo.remove();
     }
+  });
+
+  describe('--commit commits only its own change', () => {
+    let repo: ReturnType<typeof tempRepo>;
+    beforeEach(() => {
+      repo = tempRepo();
+    });
+    afterEach(() => repo.remove());
+
+    /** Flips with --commit from `cwd` and returns the exit code, stderr, and whether anything changed. */
+    async function flipCommit(cwd: string, args: string[] = []) {
+      const head = git(repo.dir, 'rev-parse', 'HEAD');
+      const before = readFileSync(repo.taskdef, 'utf8');
+      const deps = testDeps({ cwd, git: runGit });
+      const code = await main(['flip', 'health-fail', '--commit', ...args], deps);
+      return {
+        code,
+        stderr: deps.stderr.text,
+        committed: git(repo.dir, 'rev-parse', 'HEAD') !== head,
+        written: readFileSync(repo.taskdef, 'utf8') !== before,
+      };
+    }
+
+    it.each([
+      ['an unstaged', false],
+      ['a staged', true],
+    ])('refuses when the file has %s edit of its own, naming it, writing nothing', async (_kind, stage) => {
+      const text = readFileSync(repo.taskdef, 'utf8');
+      writeFileSync(repo.taskdef, text.replace(/("cpu": )"(\d+)"/, '$1"512"'));
+      if (stage) git(repo.dir, 'add', 'taskdef.json');
+      const result = await flipCommit(repo.dir);
+      expect(result).toMatchObject({ code: 1, committed: false, written: false });
+      expect(result.stderr).toContain('taskdef.json has uncommitted changes of its own');
+      expect(result.stderr).toMatch(/^\+.*"cpu": "512"/m);
+    });
+
+    it('refuses a --file in another repository as a usage error, writing nothing', async () => {
+      const other = tempRepo();
+      try {
+        const result = await flipCommit(other.dir, ['--file', repo.taskdef]);
+        expect(result).toMatchObject({ code: 2, committed: false, written: false });
+        expect(result.stderr).toMatch(/is outside it; run flip from that file's repository/);
+        expect(result.stderr).toMatch(/^ {2}--file PATH/m);
+      } finally {
+        other.remove();
+      }
+    });
+
+    it('refuses from outside any repository, writing nothing', async () => {
+      const result = await flipCommit(dir, ['--file', repo.taskdef]);
+      expect(result).toMatchObject({ code: 1, committed: false, written: false });
+      expect(result.stderr).toMatch(/not a git repository/);
+    });
   });
 });

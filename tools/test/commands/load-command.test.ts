@@ -76,9 +76,26 @@ describe('rehearse load', () => {
   it.each([
     [['load', 'not-a-url'], /is not a URL/, /^Usage: npm run rehearse -- load URL/m],
     [['load'], /needs a URL/, /^Usage/m],
-    [['load', 'http://x/', '--rate', '0'], /--rate needs a positive number/, /^ {2}--rate N/m],
-    [['load', 'http://x/', '--count', '1.5'], /--count needs a positive whole number/, /^ {2}--count N/m],
+    [['load', 'http://x/', '--rate', '0'], /--rate needs a number from 0.001 to 100000/, /^ {2}--rate N/m],
+    [['load', 'http://x/', '--count', '1.5'], /--count needs a whole number from 1 to/, /^ {2}--count N/m],
+    [
+      ['load', 'http://x/', '--count', '-5'],
+      /--count needs a whole number from 1 to .*got "-5"/,
+      /--count N/,
+    ],
     [['load', 'http://x/', '--duration', 'soon'], /--duration needs a duration/, /^ {2}--duration TIME/m],
+    [['load', 'http://x/', '--duration', '0'], /--duration needs a duration from 1ms/, /--duration TIME/],
+    [['load', 'http://x/', '--timeout', '0'], /--timeout needs a duration from 1ms/, /--timeout TIME/],
+    [
+      ['load', 'http://x/', '--timeout', '3000000000ms'],
+      /to 2147483647ms \(the longest delay a timer holds\)/,
+      /--timeout TIME/,
+    ],
+    [
+      ['load', 'http://x/', '--concurrency', '100000000'],
+      /--concurrency needs a whole number from 1 to 1000 \(each request in flight holds a socket/,
+      /--concurrency N/,
+    ],
     [['load', 'http://x/', '--interval', '1', '--rate', '2'], /not both/, /--interval TIME/],
     [['load', 'http://x/', '--verbose'], /Unknown option '--verbose'/, /^Usage/m],
   ])('exits 2 on %j with the relevant help line', async (argv, message, helpLine) => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runLocal } from '../../src/commands/local';
 import { MemoryStream } from '../helpers/test-deps';
 
@@ -21,14 +24,36 @@ describe('rehearse local: usage', () => {
     [['no-such-fault'], /unknown fault "no-such-fault"/],
     [['error-rate=2'], /error-rate/],
     [['--config', 'HalfAtOnce'], /--config must be one of AllAtOnce/],
-    [['--time-scale', '0'], /--time-scale needs a positive number/],
-    [['--time-scale', '0.5'], /--time-scale must be 1 or more/],
-    [['--rate', 'fast'], /--rate needs a positive number/],
+    [['--time-scale', '0'], /--time-scale needs a number from 1 to 60 \(above 60 a one-minute alarm/],
+    [['--time-scale', '0.5'], /--time-scale needs a number from 1 to 60/],
+    [['--time-scale', '1e9'], /--time-scale needs a number from 1 to 60/],
+    [['--time-scale', '61'], /--time-scale needs a number from 1 to 60/],
+    [['--time-scale', '-3'], /--time-scale needs a number from 1 to 60 .*; got "-3"/],
+    [['--rate', 'fast'], /--rate needs a number from 0.001 to 100000 requests per second/],
+    [['crash-after=2147484'], /crash-after.*from 0 to 2147483.647/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%j is a usage error: exit 2, a message, nothing started', async (args, message) => {
     const { code, stderr, launch } = await run(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(launch).not.toHaveBeenCalled();
+  });
+});
+
+describe('rehearse local: report folder', () => {
+  test('an unwritable --report is a usage error before anything starts', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'report-'));
+    try {
+      // Under a regular file no folder can be made, whoever runs the test (root included).
+      const file = path.join(dir, 'a-file');
+      writeFileSync(file, '');
+      const { code, stderr, launch } = await run(['--report', path.join(file, 'reports')]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--report .*a-file\/reports: cannot write there \(ENOTDIR\)/);
+      expect(stderr).toMatch(/^ {2}--report DIR/m);
+      expect(launch).not.toHaveBeenCalled();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -120,9 +120,13 @@ describe('rehearse suite', () => {
   test('the default parallelism follows the cores and shows in the help', async () => {
     const deps = testDeps();
     expect(await runSuiteCommand(['--help'], deps, { cores: 8 })).toBe(0);
-    expect(deps.stdout.text).toContain(
-      `--parallel N       rehearsals at a time (default ${defaultParallel(8)}, fitted to this machine's 8 cores)`,
-    );
+    expect(deps.stdout.text).toContain(`(default ${defaultParallel(8)}, fitted to this machine's 8 cores)`);
     expect(defaultParallel(1)).toBeGreaterThanOrEqual(1);
+  });
+
+  test.each(['0', '33', '2.5', '-1'])('--parallel %s is a usage error naming the range', async (value) => {
+    const deps = testDeps();
+    expect(await runSuiteCommand(['--parallel', value], deps, { cores: 2 })).toBe(2);
+    expect(deps.stderr.text).toMatch(/--parallel.*1.*32/);
   });
 });
