@@ -82,7 +82,7 @@ export interface ReleasePipelineProps {
  * Paths that hold documentation only. Markdown is listed twice, at the root and below it, because in
  * CodePipeline's globs a double star followed by a slash needs at least one directory.
  */
-export const DOCS_ONLY_PATHS: readonly string[] = ['*.md', '**/*.md', 'docs/**', 'seeds/**', 'LICENSE'];
+export const DOCS_ONLY_PATHS: readonly string[] = ['*.md', '**/*.md', 'docs/**', 'LICENSE'];
 
 function executionRoleOf(target: ReleaseTarget): iam.IRole {
   const role = target.taskDefinition.executionRole;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes podman usable on a CI machine like this one (Debian, root, no Docker engine). Idempotent: installs
 # podman and runc only when missing, and writes containers.conf only when it lacks the ulimits fix.
-# Facts behind each step: the Containers section of /work/shared/ENVIRONMENT.md.
+# Why each step: crun fails on hybrid cgroup hierarchies where runc works, and the default ulimits cannot
+# be raised inside an unprivileged sandbox, so containers.conf clears them.
 set -euo pipefail
 
 if [[ "$(id -u)" != 0 ]]; then

@@ -19,7 +19,7 @@ p50/p99 latency and the versions seen (x-app-version). Prints a summary at the e
 Options:
   --count N          stop after N requests
   --duration TIME    stop after TIME (30s, 5m, 500ms; a bare number is seconds)
-  --interval TIME    one request every TIME (the seed's curl loop was --interval 0.5)
+  --interval TIME    one request every TIME (a curl loop with sleep 0.5 is --interval 0.5)
   --rate N           N requests per second (default ${DEFAULT_RATE}); --rate max sends back to back
   --concurrency N    requests in flight at most (default ${DEFAULT_CONCURRENCY})
   --timeout TIME     limit for one request (default ${DEFAULT_TIMEOUT})
