@@ -102,103 +102,148 @@ const TAIL_MS = 2_000;
 const BLUE_READY_LIMIT_MS = 20_000;
 const POLL_MS = 50;
 
-/**
- * Runs one local blue/green rehearsal: blue (no fault) serves production behind the local load balancer
- * with a load loop running, then the CodeDeploy lifecycle releases green (with the faults) and either
- * completes or rolls back. Everything started here is stopped before it resolves.
- */
-export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
-  const clock = options.clock ?? systemClock;
-  const timings = localTimings(options.timeScale);
-  let phase = 'starting blue';
-  const timeline = new Timeline(clock, (event) => {
-    if (event.kind === 'phase') phase = event.message.split(':')[0] ?? event.message;
-    options.onEvent?.(event);
-  });
-  const metrics = new LbMetrics(clock);
-  const loadSeries = new LoadSeries();
-  const taskStops: TaskStop[] = [];
-  const traffic: { atMs: number; green: number }[] = [{ atMs: 0, green: 0 }];
-  const firedAt = new Map<string, number>();
-  const notes: string[] = [];
-  const check = httpHealthCheck(settings.container.healthPath, timings.healthyCodes);
+type Urls = Awaited<ReturnType<LocalLoadBalancer['listen']>>;
 
-  const sets: Partial<Record<GroupName, TaskSet>> = {};
-  const groups = {} as Record<GroupName, TargetGroup>;
-  for (const name of ['blue', 'green'] as const) {
-    groups[name] = new TargetGroup({
-      name,
-      healthCheck: timings.healthCheck,
-      deregistrationDelayMs: timings.deregistrationDelayMs,
-      clock,
-      check,
-      onChange: (group, target, from, to) => {
-        timeline.add('health', `${target.id}: ${from} -> ${to}`);
-        monitor.sampleUnhealthy(name, group.counts().unhealthy);
-        if (to === 'healthy') sets[name]?.noteHealthy();
-        sets[name]?.onTargetHealth(target.id, to);
-      },
+/** One rehearsal's parts and state; `run` calls the steps in order and always stops what it started. */
+class Rehearsal {
+  private readonly clock: Clock;
+  private readonly timings: LocalTimings;
+  private readonly timeline: Timeline;
+  private readonly metrics: LbMetrics;
+  private readonly loadSeries = new LoadSeries();
+  private readonly taskStops: TaskStop[] = [];
+  private readonly traffic: { atMs: number; green: number }[] = [{ atMs: 0, green: 0 }];
+  private readonly firedAt = new Map<string, number>();
+  private readonly notes: string[] = [];
+  private readonly sets: Partial<Record<GroupName, TaskSet>> = {};
+  private readonly groups: Record<GroupName, TargetGroup>;
+  private readonly monitor: AlarmMonitor;
+  private readonly lb: LocalLoadBalancer;
+  private readonly stopDeployment = new AbortController();
+  private readonly loadAbort = new AbortController();
+  private readonly probeAbort = new AbortController();
+  private phase = 'starting blue';
+  private load: Promise<LoadResult> | undefined;
+  private probe: Promise<ProbeResult> | undefined;
+
+  constructor(private readonly options: RehearsalOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.timings = localTimings(options.timeScale);
+    this.timeline = new Timeline(this.clock, (event) => {
+      if (event.kind === 'phase') this.phase = event.message.split(':')[0] ?? event.message;
+      options.onEvent?.(event);
     });
+    this.metrics = new LbMetrics(this.clock);
+    this.groups = { blue: this.targetGroup('blue'), green: this.targetGroup('green') };
+    this.monitor = this.alarmMonitor();
+    this.metrics.subscribe((r) => this.monitor.recordRequest(r));
+    this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
   }
-  const monitor = new AlarmMonitor({
-    clock,
-    periodMs: timings.alarmPeriodMs,
-    definitions: alarmDefinitions(),
-    unhealthyCount: (group) => groups[group].counts().unhealthy,
-    onChange: (change) => {
-      timeline.add(
-        'alarm',
-        `${change.alarm.name} ${change.state}${change.value === undefined ? '' : ` (${round(change.value)})`}: ${change.alarm.description}`,
-      );
-      if (change.state === 'ALARM') {
-        if (!firedAt.has(change.alarm.name)) firedAt.set(change.alarm.name, timeline.elapsed());
-        // After the current evaluation, so the reason names every alarm that went off in it.
-        queueMicrotask(() => {
-          const firing = monitor.firing();
-          const reason: StopReason = {
-            trigger: 'alarm',
-            detail: `alarm${firing.length > 1 ? 's' : ''} ${firing.join(', ')} in ALARM`,
-          };
-          stopDeployment.abort(reason);
-        });
-      }
-    },
-  });
-  metrics.subscribe((r) => monitor.recordRequest(r));
-  const stopDeployment = new AbortController();
-  // An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order.
-  const interrupt = (): void =>
-    stopDeployment.abort({
+
+  async run(): Promise<RehearsalResult> {
+    const { options } = this;
+    options.signal?.addEventListener('abort', this.interrupt, { once: true });
+    const progress = setInterval(() => this.reportProgress(), 250);
+    this.timeline.add(
+      'note',
+      `green FAULTS=${formatFaults(options.faults) || '(none)'}; ${options.config.name}; time scale ${options.timeScale}`,
+    );
+    try {
+      const urls = await this.lb.listen();
+      await this.startBlue();
+      this.startLoad(urls.production);
+      this.phase = 'steady (blue)';
+      await sleep(this.clock, STEADY_MS, options.signal);
+      const deployment = await this.deployGreen(urls);
+      options.signal?.throwIfAborted();
+      this.phase = deployment.outcome;
+      await sleep(this.clock, TAIL_MS, options.signal);
+      this.loadAbort.abort();
+      const loadResult = await this.load!;
+      this.probeAbort.abort();
+      await this.probe;
+      return this.result(deployment, loadResult);
+    } finally {
+      options.signal?.removeEventListener('abort', this.interrupt);
+      clearInterval(progress);
+      await this.stopEverything();
+    }
+  }
+
+  /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
+  private readonly interrupt = (): void =>
+    this.stopDeployment.abort({
       trigger: 'interrupt',
       detail: 'the rehearsal was interrupted',
     } satisfies StopReason);
-  options.signal?.addEventListener('abort', interrupt, { once: true });
-  const lb = new LocalLoadBalancer({ groups, metrics, clock });
-  const routing = {
-    setProduction: (weights: { blue: number; green: number }) => {
-      lb.setProduction(weights);
-      if (traffic.at(-1)?.green !== weights.green)
-        traffic.push({ atMs: Math.round(timeline.elapsed()), green: weights.green });
+
+  private targetGroup(name: GroupName): TargetGroup {
+    return new TargetGroup({
+      name,
+      healthCheck: this.timings.healthCheck,
+      deregistrationDelayMs: this.timings.deregistrationDelayMs,
+      clock: this.clock,
+      check: httpHealthCheck(settings.container.healthPath, this.timings.healthyCodes),
+      onChange: (group, target, from, to) => {
+        this.timeline.add('health', `${target.id}: ${from} -> ${to}`);
+        this.monitor.sampleUnhealthy(name, group.counts().unhealthy);
+        if (to === 'healthy') this.sets[name]?.noteHealthy();
+        this.sets[name]?.onTargetHealth(target.id, to);
+      },
+    });
+  }
+
+  private alarmMonitor(): AlarmMonitor {
+    return new AlarmMonitor({
+      clock: this.clock,
+      periodMs: this.timings.alarmPeriodMs,
+      definitions: alarmDefinitions(),
+      unhealthyCount: (group) => this.groups[group].counts().unhealthy,
+      onChange: (change) => {
+        const value = change.value === undefined ? '' : ` (${round(change.value)})`;
+        this.timeline.add(
+          'alarm',
+          `${change.alarm.name} ${change.state}${value}: ${change.alarm.description}`,
+        );
+        if (change.state !== 'ALARM') return;
+        if (!this.firedAt.has(change.alarm.name))
+          this.firedAt.set(change.alarm.name, this.timeline.elapsed());
+        // After the current evaluation, so the reason names every alarm that went off in it.
+        queueMicrotask(() => {
+          const firing = this.monitor.firing();
+          const detail = `alarm${firing.length > 1 ? 's' : ''} ${firing.join(', ')} in ALARM`;
+          this.stopDeployment.abort({ trigger: 'alarm', detail } satisfies StopReason);
+        });
+      },
+    });
+  }
+
+  private readonly routing = {
+    setProduction: (weights: { blue: number; green: number }): void => {
+      this.lb.setProduction(weights);
+      if (this.traffic.at(-1)?.green !== weights.green)
+        this.traffic.push({ atMs: Math.round(this.timeline.elapsed()), green: weights.green });
     },
-    setTest: (group: GroupName) => lb.setTest(group),
+    setTest: (group: GroupName): void => this.lb.setTest(group),
   };
 
-  const taskSet = (group: GroupName, faults: ActiveFaults): TaskSet =>
-    new TaskSet({
+  private taskSet(group: GroupName, faults: ActiveFaults): TaskSet {
+    const { options, timings } = this;
+    return new TaskSet({
       group,
       version: VERSIONS[group],
       desiredCount: settings.ecs.desiredCount,
       host: '127.0.0.1',
-      clock,
+      clock: this.clock,
       launch: options.launch,
       allocatePort: options.allocatePort ?? (() => freePort()),
       faultsFor: (port, spare) => {
         const local = localFaults(faults, timings, port, spare);
-        for (const note of local.notes) if (!notes.includes(note)) notes.push(note);
+        for (const note of local.notes) if (!this.notes.includes(note)) this.notes.push(note);
         return local.faults;
       },
       accepts: (host, port) => accepts(host, port),
-      targetGroup: groups[group],
+      targetGroup: this.groups[group],
       startupAllowanceMs: options.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
       startupPollMs: POLL_MS,
       healthCheckGraceMs: timings.healthCheckGraceMs,
@@ -206,122 +251,118 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
       restartBackoffMaxMs: timings.restartBackoffMaxMs,
       stopTimeoutMs: timings.stopTimeoutMs,
       onStop: (stop) => {
-        taskStops.push(stop);
-        timeline.add(
+        this.taskStops.push(stop);
+        this.timeline.add(
           'task',
           `${stop.taskId} stopped: ${stop.reason}${stop.output ? ` [${stop.output}]` : ''}`,
         );
-        if (stop.abnormal) monitor.recordTaskStop();
+        if (stop.abnormal) this.monitor.recordTaskStop();
       },
     });
+  }
 
-  const loadAbort = new AbortController();
-  let load: Promise<LoadResult> | undefined;
-  let probe: Promise<ProbeResult> | undefined;
-  const probeAbort = new AbortController();
-  const progress = setInterval(() => {
-    const nowSecond = Math.floor(timeline.elapsed() / 1000);
-    const latest = loadSeries.latest(nowSecond);
-    options.onProgress?.({
-      elapsedMs: timeline.elapsed(),
-      phase,
-      greenPercent: lb.production.green,
-      health: { blue: groups.blue.counts(), green: groups.green.counts() },
-      alarms: monitor.firing(),
+  private reportProgress(): void {
+    const nowSecond = Math.floor(this.timeline.elapsed() / 1000);
+    const latest = this.loadSeries.latest(nowSecond);
+    this.options.onProgress?.({
+      elapsedMs: this.timeline.elapsed(),
+      phase: this.phase,
+      greenPercent: this.lb.production.green,
+      health: { blue: this.groups.blue.counts(), green: this.groups.green.counts() },
+      alarms: this.monitor.firing(),
       requestsPerSecond: latest.requests,
       errorsPerSecond: latest.failed,
     });
-  }, 250);
-  timeline.add(
-    'note',
-    `green FAULTS=${formatFaults(options.faults) || '(none)'}; ${options.config.name}; time scale ${options.timeScale}`,
-  );
+  }
 
-  try {
-    const urls = await lb.listen();
-    sets.blue = taskSet('blue', {});
-    await sets.blue.start();
+  private async startBlue(): Promise<void> {
+    this.sets.blue = this.taskSet('blue', {});
+    await this.sets.blue.start();
     const blueReady = await waitUntil(
-      clock,
-      () => groups.blue.counts().healthy >= settings.ecs.desiredCount,
+      this.clock,
+      () => this.groups.blue.counts().healthy >= settings.ecs.desiredCount,
       {
         everyMs: POLL_MS,
         limitMs: BLUE_READY_LIMIT_MS,
-        ...(options.signal && { signal: options.signal }),
+        ...(this.options.signal && { signal: this.options.signal }),
       },
     );
     if (!blueReady) {
+      const stops = this.taskStops.map((s) => `${s.reason} [${s.output}]`).join('; ') || 'none';
       throw new Error(
-        `blue (no fault) did not become healthy within ${BLUE_READY_LIMIT_MS / 1000} s; is the service built (npm run build)? Last stops: ${taskStops.map((s) => `${s.reason} [${s.output}]`).join('; ') || 'none'}`,
+        `blue (no fault) did not become healthy within ${BLUE_READY_LIMIT_MS / 1000} s; is the service built (npm run build)? Last stops: ${stops}`,
       );
     }
-    routing.setProduction({ blue: 100, green: 0 });
-    timeline.add(
+    this.routing.setProduction({ blue: 100, green: 0 });
+  }
+
+  private startLoad(production: string): void {
+    this.timeline.add(
       'phase',
-      `blue serving production at ${urls.production}; load loop at ${options.rate} req/s`,
+      `blue serving production at ${production}; load loop at ${this.options.rate} req/s`,
     );
-    load = runLoad({
-      url: `${urls.production}/`,
-      rate: options.rate,
+    this.load = runLoad({
+      url: `${production}/`,
+      rate: this.options.rate,
       concurrency: LOAD_CONCURRENCY,
       timeoutMs: LOAD_TIMEOUT_MS,
-      signal: loadAbort.signal,
-      now: () => timeline.elapsed(),
-      onResult: (r) => loadSeries.add(r),
+      signal: this.loadAbort.signal,
+      now: () => this.timeline.elapsed(),
+      onResult: (r) => this.loadSeries.add(r),
     });
-    phase = 'steady (blue)';
-    await sleep(clock, STEADY_MS, options.signal);
+  }
 
-    monitor.start();
-    sets.green = taskSet('green', options.faults);
-    const steps = scaleSteps(options.config.steps, options.timeScale);
+  /** Green with the faults, through the CodeDeploy lifecycle, with the alarms watching. */
+  private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
+    const { options, timings } = this;
+    this.monitor.start();
+    this.sets.green = this.taskSet('green', options.faults);
     const deployment = await runLifecycle({
-      clock,
-      timeline,
-      routing,
-      green: sets.green,
-      blue: sets.blue,
-      greenReady: () => groups.green.counts().healthy >= settings.ecs.desiredCount,
-      hook: () => {
-        probe = probeRelease({
-          ...probeOptionsFromSettings(urls.test, VERSIONS.green),
-          // Once the rehearsal ends, a probe still running (an alarm cut the hook short) sends nothing more.
-          fetchImpl: (input, init) =>
-            probeAbort.signal.aborted
-              ? Promise.reject(new Error('the rehearsal has ended'))
-              : fetch(input, init),
-          // Rejecting ends a probe still retrying /health when the rehearsal ends (the probe never throws).
-          sleep: (ms) => sleep(clock, ms, probeAbort.signal),
-        });
-        return probe;
-      },
-      steps,
+      clock: this.clock,
+      timeline: this.timeline,
+      routing: this.routing,
+      green: this.sets.green,
+      blue: this.sets.blue!,
+      greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
+      hook: () => this.runHook(urls.test),
+      steps: scaleSteps(options.config.steps, options.timeScale),
       terminationWaitMs: timings.terminationWaitMs,
       readyWaitMs: timings.readyWaitMs,
       readyPollMs: POLL_MS,
-      signal: stopDeployment.signal,
+      signal: this.stopDeployment.signal,
     });
-    monitor.stop();
-    options.signal?.throwIfAborted();
-    phase = deployment.outcome;
-    await sleep(clock, TAIL_MS, options.signal);
-    loadAbort.abort();
-    const loadResult = await load;
-    probeAbort.abort();
-    await probe;
+    this.monitor.stop();
+    return deployment;
+  }
 
+  /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
+  private runHook(testUrl: string): Promise<ProbeResult> {
+    const { probeAbort } = this;
+    this.probe = probeRelease({
+      ...probeOptionsFromSettings(testUrl, VERSIONS.green),
+      // Once the rehearsal ends, a probe still running (an alarm cut the hook short) sends nothing more.
+      fetchImpl: (input, init) =>
+        probeAbort.signal.aborted ? Promise.reject(new Error('the rehearsal has ended')) : fetch(input, init),
+      // Rejecting ends a probe still retrying /health when the rehearsal ends (the probe never throws).
+      sleep: (ms) => sleep(this.clock, ms, probeAbort.signal),
+    });
+    return this.probe;
+  }
+
+  private result(deployment: DeploymentOutcome, loadResult: LoadResult): RehearsalResult {
+    const { options, monitor } = this;
     const expected = expectedRelease(options.faults, { settings, deploymentConfig: options.config });
     return {
       faults: formatFaults(options.faults),
       config: options.config.name,
       timeScale: options.timeScale,
-      timings,
+      timings: this.timings,
       outcome: deployment.outcome,
       expected,
       matched: deployment.outcome === expected.outcome,
       reason: deployment.reason,
       deployment,
-      timeline: timeline.events,
+      timeline: this.timeline.events,
       load: {
         requests: loadResult.requests,
         failed: loadResult.failed,
@@ -329,36 +370,45 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
         byStatus: loadResult.byStatus,
         errors: loadResult.errors,
         latency: loadResult.latency,
-        failedByVersion: loadSeries.failedByVersion,
+        failedByVersion: this.loadSeries.failedByVersion,
       },
       // The second in which the load loop stopped is partial: leave it out of the per-second series.
-      series: loadSeries.series().slice(0, Math.floor(timeline.elapsed() / 1000)),
-      traffic,
-      targetGroups: metrics.totals(),
-      taskStops,
+      series: this.loadSeries.series().slice(0, Math.floor(this.timeline.elapsed() / 1000)),
+      traffic: this.traffic,
+      targetGroups: this.metrics.totals(),
+      taskStops: this.taskStops,
       alarms: alarmDefinitions().map((d) => ({
         name: d.name,
         description: d.description,
         state: monitor.states()[d.name] ?? 'OK',
-        firedAtMs: firedAt.get(d.name),
+        firedAtMs: this.firedAt.get(d.name),
       })),
-      notes,
+      notes: this.notes,
       hook: deployment.hook,
       modelledAws: modelledAwsTime(options.faults, options.config),
     };
-  } finally {
-    options.signal?.removeEventListener('abort', interrupt);
-    clearInterval(progress);
-    monitor.stop();
-    loadAbort.abort();
-    probeAbort.abort();
-    await load?.catch(() => undefined);
-    await probe;
-    await Promise.all([sets.blue?.kill(), sets.green?.kill()]);
-    groups.blue.close();
-    groups.green.close();
-    await lb.close();
   }
+
+  private async stopEverything(): Promise<void> {
+    this.monitor.stop();
+    this.loadAbort.abort();
+    this.probeAbort.abort();
+    await this.load?.catch(() => undefined);
+    await this.probe;
+    await Promise.all([this.sets.blue?.kill(), this.sets.green?.kill()]);
+    this.groups.blue.close();
+    this.groups.green.close();
+    await this.lb.close();
+  }
+}
+
+/**
+ * Runs one local blue/green rehearsal: blue (no fault) serves production behind the local load balancer
+ * with a load loop running, then the CodeDeploy lifecycle releases green (with the faults) and either
+ * completes or rolls back. Everything started here is stopped before it resolves.
+ */
+export function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
+  return new Rehearsal(options).run();
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
