@@ -123,116 +123,176 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * Runs a load loop against one URL and resolves with totals, percentiles and a per-second series.
- * Per-request failures are counted, never thrown; only bad options throw.
- */
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+type Client = typeof http | typeof https;
+
+/** Request options built once: turning a URL into them on every request costs more than its bookkeeping. */
+function requestOptionsFor(url: URL, agent: http.Agent): http.RequestOptions {
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? undefined : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+    headers: url.username ? { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } : {},
+    agent,
+  };
+}
+
+/** Totals, the latency histogram and the per-second series of one run. */
+class LoadTally {
+  private readonly histogram = new LatencyHistogram();
+  private readonly totals = { requests: 0, failed: 0, connection: 0, timeout: 0 };
+  private readonly byStatus: Record<string, number> = {};
+  private readonly byVersion: Record<string, number> = {};
+  private readonly series: LoadSecond[] = [];
+  private readonly buckets = new Map<number, SecondBucket>();
+  private nextFlush = 0;
+
+  constructor(
+    private readonly startedAt: number,
+    private readonly onSecond?: (s: LoadSecond) => void,
+  ) {}
+
+  secondOf(t: number): number {
+    return Math.max(0, Math.floor((t - this.startedAt) / 1000));
+  }
+
+  record(r: LoadRequestResult): void {
+    const { totals } = this;
+    totals.requests += 1;
+    if (isFailed(r)) totals.failed += 1;
+    if (r.error) totals[r.error] += 1;
+    increment(this.byStatus, statusKey(r));
+    if (r.version !== undefined) increment(this.byVersion, r.version);
+    this.histogram.record(r.durationMs);
+    const second = Math.max(this.nextFlush, this.secondOf(r.startedAt + r.durationMs));
+    let bucket = this.buckets.get(second);
+    if (!bucket) this.buckets.set(second, (bucket = new SecondBucket()));
+    bucket.add(r);
+  }
+
+  /** Closes every second before `second` and hands each to `onSecond`. */
+  flushUntil(second: number): void {
+    for (; this.nextFlush < second; this.nextFlush++) {
+      const bucket = this.buckets.get(this.nextFlush) ?? new SecondBucket();
+      this.buckets.delete(this.nextFlush);
+      const s = bucket.toSecond(this.nextFlush);
+      this.series.push(s);
+      this.onSecond?.(s);
+    }
+  }
+
+  result(durationMs: number): LoadResult {
+    const { totals, histogram } = this;
+    return {
+      requests: totals.requests,
+      failed: totals.failed,
+      byStatus: this.byStatus,
+      byVersion: this.byVersion,
+      errors: { connection: totals.connection, timeout: totals.timeout },
+      latency: {
+        p50Ms: round(histogram.percentile(50)),
+        p90Ms: round(histogram.percentile(90)),
+        p99Ms: round(histogram.percentile(99)),
+        maxMs: round(histogram.maxMs),
+      },
+      series: this.series,
+      durationMs,
+    };
+  }
+}
+
+interface Sender {
+  readonly client: Client;
+  readonly requestOptions: http.RequestOptions;
+  readonly timeoutMs: number;
+  readonly now: () => number;
+  readonly inFlight: Set<http.ClientRequest>;
+  /** True once the caller aborted: requests cut short then are not results. */
+  readonly cancelled: () => boolean;
+}
+
+/** Sends one GET and resolves with its result, or undefined when the caller's abort cut it short. */
+function sendOne(sender: Sender): Promise<LoadRequestResult | undefined> {
+  return new Promise((resolve) => {
+    const sentAt = sender.now();
+    const t0 = performance.now();
+    let settled = false;
+    let timedOut = false;
+    const finish = (fields: Omit<LoadRequestResult, 'startedAt' | 'durationMs'> | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sender.inFlight.delete(req);
+      resolve(fields && { startedAt: sentAt, durationMs: performance.now() - t0, ...fields });
+    };
+    const req = sender.client.get(sender.requestOptions, (res) => {
+      const header = res.headers['x-app-version'];
+      const version = Array.isArray(header) ? header[0] : header;
+      res.on('end', () => finish({ status: res.statusCode, ...(version !== undefined && { version }) }));
+      res.on('error', () => finish({ error: timedOut ? 'timeout' : 'connection' }));
+      res.resume();
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      req.destroy();
+      finish({ error: 'timeout' });
+    }, sender.timeoutMs);
+    req.on('error', () =>
+      finish(sender.cancelled() ? undefined : { error: timedOut ? 'timeout' : 'connection' }),
+    );
+    req.on('close', () => {
+      if (sender.cancelled()) finish(undefined);
+    });
+    sender.inFlight.add(req);
+  });
+}
+
+function checkOptions(options: LoadOptions): URL {
   const url = new URL(options.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`load: URL must be http or https, got "${options.url}"`);
   }
   if (!(options.concurrency >= 1)) throw new Error('load: concurrency must be at least 1');
   if (!(options.timeoutMs > 0)) throw new Error('load: timeout must be positive');
+  return url;
+}
+
+/**
+ * Runs a load loop against one URL and resolves with totals, percentiles and a per-second series.
+ * Per-request failures are counted, never thrown; only bad options throw.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = checkOptions(options);
   const intervalMs =
     options.intervalMs ?? (options.rate !== undefined && options.rate > 0 ? 1000 / options.rate : undefined);
-
   const now = options.now ?? Date.now;
   const client = url.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  // Built once: turning a URL into request options on every request costs more than the request's own bookkeeping.
-  const requestOptions: http.RequestOptions = {
-    protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port === '' ? undefined : Number(url.port),
-    path: `${url.pathname}${url.search}`,
-    headers: url.username
-      ? {
-          authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`,
-        }
-      : {},
-    agent,
-  };
   // One controller stops everything: the caller's abort, or the end of the run for paced waits.
   const stop = new AbortController();
   // Every paced worker waits on this signal at once; Node warns past 10 listeners.
   setMaxListeners(options.concurrency + 10, stop.signal);
-  const onAbort = (): void => stop.abort();
+  const inFlight = new Set<http.ClientRequest>();
+  const onAbort = (): void => {
+    stop.abort();
+    for (const req of inFlight) req.destroy();
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
 
-  const histogram = new LatencyHistogram();
-  const totals = { requests: 0, failed: 0, connection: 0, timeout: 0 };
-  const byStatus: Record<string, number> = {};
-  const byVersion: Record<string, number> = {};
-  const series: LoadSecond[] = [];
-  const buckets = new Map<number, SecondBucket>();
-  const inFlight = new Set<http.ClientRequest>();
-
-  const startedAt = now();
-  const startedPerf = performance.now();
-  let nextFlush = 0;
-  const secondOf = (t: number): number => Math.max(0, Math.floor((t - startedAt) / 1000));
-
-  const flushUntil = (second: number): void => {
-    for (; nextFlush < second; nextFlush++) {
-      const bucket = buckets.get(nextFlush) ?? new SecondBucket();
-      buckets.delete(nextFlush);
-      const s = bucket.toSecond(nextFlush);
-      series.push(s);
-      options.onSecond?.(s);
-    }
-  };
-  const ticker = setInterval(() => flushUntil(secondOf(now())), 250);
-
-  // Requests cut short by the caller's abort are not results; those that end after the duration still count.
   const cancelled = (): boolean => options.signal?.aborted === true;
-  const record = (r: LoadRequestResult): void => {
-    if (cancelled()) return;
-    totals.requests += 1;
-    if (isFailed(r)) totals.failed += 1;
-    if (r.error) totals[r.error] += 1;
-    increment(byStatus, statusKey(r));
-    if (r.version !== undefined) increment(byVersion, r.version);
-    histogram.record(r.durationMs);
-    const second = Math.max(nextFlush, secondOf(r.startedAt + r.durationMs));
-    let bucket = buckets.get(second);
-    if (!bucket) buckets.set(second, (bucket = new SecondBucket()));
-    bucket.add(r);
-    options.onResult?.(r);
+  const sender: Sender = {
+    client,
+    requestOptions: requestOptionsFor(url, agent),
+    timeoutMs: options.timeoutMs,
+    now,
+    inFlight,
+    cancelled,
   };
-
-  const send = (): Promise<LoadRequestResult | undefined> =>
-    new Promise((resolve) => {
-      const sentAt = now();
-      const t0 = performance.now();
-      let settled = false;
-      const finish = (fields: Omit<LoadRequestResult, 'startedAt' | 'durationMs'> | undefined): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        inFlight.delete(req);
-        resolve(fields && { startedAt: sentAt, durationMs: performance.now() - t0, ...fields });
-      };
-      const req = client.get(requestOptions, (res) => {
-        const header = res.headers['x-app-version'];
-        const version = Array.isArray(header) ? header[0] : header;
-        res.on('end', () => finish({ status: res.statusCode, ...(version !== undefined && { version }) }));
-        res.on('error', () => finish({ error: timedOut ? 'timeout' : 'connection' }));
-        res.resume();
-      });
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        req.destroy();
-        finish({ error: 'timeout' });
-      }, options.timeoutMs);
-      req.on('error', () => finish(cancelled() ? undefined : { error: timedOut ? 'timeout' : 'connection' }));
-      req.on('close', () => {
-        if (cancelled()) finish(undefined);
-      });
-      inFlight.add(req);
-    });
+  const tally = new LoadTally(now(), options.onSecond);
+  const startedPerf = performance.now();
+  const ticker = setInterval(() => tally.flushUntil(tally.secondOf(now())), 250);
 
   let slot = 0;
   const deadline = options.durationMs === undefined ? Infinity : startedPerf + options.durationMs;
@@ -249,40 +309,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         stop.abort();
         return;
       }
-      const result = await send();
-      if (result) record(result);
+      const result = await sendOne(sender);
+      // Requests cut short by the caller's abort are not results; those that end after the duration count.
+      if (!result || cancelled()) continue;
+      tally.record(result);
+      options.onResult?.(result);
     }
   };
-
-  const onCancel = (): void => {
-    for (const req of inFlight) req.destroy();
-  };
-  options.signal?.addEventListener('abort', onCancel, { once: true });
 
   try {
     await Promise.all(Array.from({ length: options.concurrency }, worker));
   } finally {
     clearInterval(ticker);
     options.signal?.removeEventListener('abort', onAbort);
-    options.signal?.removeEventListener('abort', onCancel);
     agent.destroy();
   }
-  const endedAt = now();
-  flushUntil(secondOf(endedAt) + 1);
-
-  return {
-    requests: totals.requests,
-    failed: totals.failed,
-    byStatus,
-    byVersion,
-    errors: { connection: totals.connection, timeout: totals.timeout },
-    latency: {
-      p50Ms: round(histogram.percentile(50)),
-      p90Ms: round(histogram.percentile(90)),
-      p99Ms: round(histogram.percentile(99)),
-      maxMs: round(histogram.maxMs),
-    },
-    series,
-    durationMs: Math.round(performance.now() - startedPerf),
-  };
+  tally.flushUntil(tally.secondOf(now()) + 1);
+  return tally.result(Math.round(performance.now() - startedPerf));
 }
