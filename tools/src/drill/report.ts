@@ -1,10 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WatchResult } from '../aws/watch-deployment';
 import type { LoadResult } from '../load/load-loop';
 import type { Check } from './preflight';
 import type { Hypothesis } from './prediction';
 import type { PhaseStats } from './load-phases';
+import { writeReport as writeExperimentReport, type ExperimentReport } from '../experiment/report-writer';
+import type { EventKind, TimelineEvent } from '../experiment/timeline';
+import type { ExperimentVerdict } from '../experiment/verdict';
 import type { TimelineEntry } from './timeline';
 
 /** The experiment journal of one drill, written as report.json and report.md. */
@@ -25,7 +27,8 @@ export interface DrillReport {
   };
   steadyBefore: PhaseStats;
   observations: {
-    timeline: TimelineEntry[];
+    /** Milliseconds from the start of the drill, like a local rehearsal's timeline. */
+    timeline: TimelineEvent[];
     /** Seconds from the push, and from green tasks running (the model's origin), to detection. */
     detection?: { fromPushSeconds?: number; fromGreenSeconds?: number };
     rollbackDoneFromPushSeconds?: number;
@@ -35,13 +38,8 @@ export interface DrillReport {
     load?: Omit<LoadResult, 'series'> & { seconds: number };
   };
   steadyAfter: PhaseStats;
-  verdict: {
-    expectedOutcome: string;
-    observedOutcome?: string;
-    matched: boolean;
-    predictedSeconds?: number;
-    observedSeconds?: number;
-  };
+  /** Detection counts from green tasks running, the model's origin; absent until the drill judged. */
+  verdict?: ExperimentVerdict;
   restore: { done: boolean; commit?: string; pushed?: boolean; note: string };
 }
 
@@ -52,128 +50,157 @@ const counts = (byKey: Record<string, number>): string =>
   Object.entries(byKey)
     .map(([k, n]) => `${k}: ${n}`)
     .join(', ') || '-';
+const PHASE_HEADER = ['phase', 'requests', 'failed', 'by status', 'by version'];
+const phaseRow = (label: string, s: PhaseStats): string[] => [
+  label,
+  String(s.requests),
+  `${s.failed} (${pct(s)})`,
+  counts(s.byStatus),
+  counts(s.byVersion),
+];
 
-function phaseRow(label: string, s: PhaseStats): string {
-  return `| ${label} | ${s.requests} | ${s.failed} (${pct(s)}) | ${counts(s.byStatus)} | ${counts(s.byVersion)} |`;
+const KIND_OF: Record<string, EventKind> = {
+  'green tasks running': 'task',
+  'test traffic': 'traffic',
+  'production traffic on green': 'traffic',
+  'hook result': 'hook',
+  alarm: 'alarm',
+  'deployment stopped': 'rollback',
+  'rollback started': 'rollback',
+  'rollback done': 'outcome',
+  'deployment ended': 'outcome',
+  'no deployment': 'outcome',
+  'steady state measured': 'note',
+};
+
+/** A drill's moments (clock time, label, detail) on the timeline every report reads. */
+export function toTimelineEvents(entries: readonly TimelineEntry[], startedAt: number): TimelineEvent[] {
+  return [...entries]
+    .sort((a, b) => a.at - b.at)
+    .map((e) => ({
+      atMs: Math.round(e.at - startedAt),
+      kind: KIND_OF[e.label] ?? 'phase',
+      message: e.detail ? `${e.label}: ${e.detail}` : e.label,
+    }));
 }
 
-/** The report as Markdown, in the order of an experiment journal. */
-export function renderReport(r: DrillReport): string {
-  const lines: string[] = [];
-  const push = (...more: string[]): void => {
-    lines.push(...more);
-  };
-  push(
-    `# Rollback rehearsal: ${r.faults}`,
-    '',
-    `${iso(r.startedAt)} to ${iso(r.finishedAt)}, status: **${r.status}**`,
-    '',
-  );
-  push('## Hypothesis', '');
-  push(
-    `With \`FAULTS=${r.faults}\` the release should be **${r.hypothesis.expected.outcome}**: ${r.hypothesis.expected.signal}.`,
-  );
+function hypothesisLines(r: DrillReport): string[] {
   const p = r.hypothesis.prediction;
-  if (p?.seconds !== undefined) {
-    push(
-      `The timing model (tools/src/model/rollback-time.ts) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
+  const lines = [
+    `With \`FAULTS=${r.faults}\` the release should be **${r.hypothesis.expected.outcome}**: ${r.hypothesis.expected.signal}.`,
+  ];
+  if (p?.seconds !== undefined)
+    lines.push(
+      `The rehearsal model (tools/src/model) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
     );
-  } else if (p) {
-    push(`The timing model predicts no rollback: ${p.signal}.`);
-  }
-  push('', '## Preflight', '', '| check | result | detail |', '|---|---|---|');
-  for (const c of r.preflight)
-    push(`| ${c.name} | ${c.ok ? 'ok' : 'FAILED'} | ${c.detail.replace(/\n/g, ' ')} |`);
-  push(
-    '',
-    '## Steady state before',
-    '',
-    '| phase | requests | failed | by status | by version |',
-    '|---|---|---|---|---|',
-  );
-  push(phaseRow('before the push', r.steadyBefore));
-  push('', '## Method', '');
-  push(
-    `- Load loop against ${r.method.albUrl ?? '-'}: ${r.method.load.rate} req/s, concurrency ${r.method.load.concurrency}, timeout ${r.method.load.timeoutMs} ms, from before the push to after the deployment ended.`,
-  );
-  push(
-    `- Flip committed: ${r.method.commit ?? '-'}; pushed by the drill: ${r.method.pushed ? 'yes' : 'no'}.`,
-  );
-  push(`- Deployment followed: ${r.method.deploymentId ?? '-'}.`);
-  push('', '## Observations', '', '| time (UTC) | event | detail |', '|---|---|---|');
-  for (const e of r.observations.timeline)
-    push(
-      `| ${iso(e.at).slice(11, 19)} | ${e.label} | ${(e.detail ?? '').replace(/\|/g, '/').replace(/\n/g, ' ')} |`,
-    );
+  else if (p) lines.push(`The rehearsal model predicts no rollback: ${p.signal}.`);
+  return lines;
+}
+
+function observationLines(r: DrillReport): string[] {
   const d = r.observations.detection;
-  push('');
-  if (d) {
-    push(
-      `- Detection: ${d.fromPushSeconds ?? '-'} s after the push, ${d.fromGreenSeconds ?? '-'} s after green tasks were running (model: ${p?.seconds ?? '-'} s worst case).`,
-    );
-  } else {
-    push('- Nothing stopped the deployment.');
-  }
+  const model = r.hypothesis.prediction?.seconds ?? '-';
+  const lines = [
+    d
+      ? `- Detection: ${d.fromPushSeconds ?? '-'} s after the push, ${d.fromGreenSeconds ?? '-'} s after green tasks were running (model: ${model} s worst case).`
+      : '- Nothing stopped the deployment.',
+  ];
   if (r.observations.rollbackDoneFromPushSeconds !== undefined)
-    push(`- Rollback done ${r.observations.rollbackDoneFromPushSeconds} s after the push.`);
-  push(
-    '',
-    'What users saw (the load loop, by phase):',
-    '',
-    '| phase | requests | failed | by status | by version |',
-    '|---|---|---|---|---|',
-  );
-  push(phaseRow('during the release', r.observations.during));
-  push('', 'Versions seen:', '');
-  for (const [version, v] of Object.entries(r.observations.versions)) {
-    push(
+    lines.push(`- Rollback done ${r.observations.rollbackDoneFromPushSeconds} s after the push.`);
+  for (const [version, v] of Object.entries(r.observations.versions))
+    lines.push(
       `- ${version}: ${v.requests} requests, first ${iso(v.firstAt).slice(11, 19)}, last ${iso(v.lastAt).slice(11, 19)}`,
     );
-  }
   const load = r.observations.load;
   if (load)
-    push(
-      '',
-      `Latency over the whole run: p50 ${load.latency.p50Ms} ms, p90 ${load.latency.p90Ms} ms, p99 ${load.latency.p99Ms} ms, max ${load.latency.maxMs} ms; errors: connection ${load.errors.connection}, timeout ${load.errors.timeout}.`,
+    lines.push(
+      `- Latency over the whole run: p50 ${load.latency.p50Ms} ms, p90 ${load.latency.p90Ms} ms, p99 ${load.latency.p99Ms} ms, max ${load.latency.maxMs} ms; errors: connection ${load.errors.connection}, timeout ${load.errors.timeout}.`,
     );
-  push(
-    '',
-    '## Steady state after',
-    '',
-    '| phase | requests | failed | by status | by version |',
-    '|---|---|---|---|---|',
-  );
-  push(phaseRow('after the deployment ended', r.steadyAfter));
-  push('', '## Expected vs observed', '', '| | expected | observed |', '|---|---|---|');
-  push(`| outcome | ${r.verdict.expectedOutcome} | ${r.verdict.observedOutcome ?? '-'} |`);
-  push(
-    `| seconds to rollback trigger (from green) | ${r.verdict.predictedSeconds ?? '-'} | ${r.verdict.observedSeconds ?? '-'} |`,
-  );
-  push(
-    '',
-    r.verdict.matched
-      ? '**The hypothesis held.**'
-      : '**The hypothesis did not hold**: look at the timeline and the alarms above.',
-  );
-  push(
-    '',
-    '## Restore',
-    '',
-    r.restore.done
-      ? `FAULTS cleared in ${r.restore.commit ?? '-'}; pushed: ${r.restore.pushed ? 'yes' : 'no'}. ${r.restore.note}`
-      : r.restore.note,
-    '',
-  );
-  return lines.join('\n');
+  return lines;
 }
 
-/** Writes report.json and report.md into `dir` and returns the Markdown path. */
+function methodLines(r: DrillReport): string[] {
+  const { method } = r;
+  return [
+    `- Load loop against ${method.albUrl ?? '-'}: ${method.load.rate} req/s, concurrency ${method.load.concurrency}, timeout ${method.load.timeoutMs} ms, from before the push to after the deployment ended.`,
+    `- Flip committed: ${method.commit ?? '-'}; pushed by the drill: ${method.pushed ? 'yes' : 'no'}.`,
+    `- Deployment followed: ${method.deploymentId ?? '-'}.`,
+  ];
+}
+
+/** The verdict of a drill that ended before it could judge: what was expected, nothing observed. */
+function pendingVerdict(r: DrillReport): ExperimentVerdict {
+  return {
+    expected: r.hypothesis.expected,
+    observed: r.status,
+    matched: false,
+    decidedBy: 'not judged: the drill ended early',
+    ...(r.hypothesis.prediction && { modelled: r.hypothesis.prediction }),
+  };
+}
+
+/** The drill as an experiment report, in the order of an experiment journal. */
+export function drillReport(r: DrillReport): ExperimentReport {
+  const verdict = r.verdict ?? pendingVerdict(r);
+  return {
+    title: `Rollback rehearsal on AWS (${r.faults})`,
+    verdict,
+    detectionBasis: 'measured on AWS, from green tasks running',
+    facts: [
+      ['faults', `\`${r.faults}\``],
+      ['when', `${iso(r.startedAt)} to ${iso(r.finishedAt)}`],
+      ['status', r.status],
+    ],
+    sections: [
+      { title: 'Hypothesis', lines: hypothesisLines(r) },
+      {
+        title: 'Preflight',
+        table: {
+          header: ['check', 'result', 'detail'],
+          rows: r.preflight.map((c) => [c.name, c.ok ? 'ok' : 'FAILED', c.detail]),
+        },
+      },
+      {
+        title: 'Steady state before',
+        table: { header: PHASE_HEADER, rows: [phaseRow('before the push', r.steadyBefore)] },
+      },
+      { title: 'Method', lines: methodLines(r) },
+      {
+        title: 'Observations',
+        timeline: true,
+        lines: observationLines(r),
+        table: { header: PHASE_HEADER, rows: [phaseRow('during the release', r.observations.during)] },
+      },
+      {
+        title: 'Steady state after',
+        table: { header: PHASE_HEADER, rows: [phaseRow('after the deployment ended', r.steadyAfter)] },
+      },
+      {
+        title: 'Expected vs observed',
+        lines: [
+          verdict.matched
+            ? '**The hypothesis held.**'
+            : '**The hypothesis did not hold**: look at the timeline above.',
+        ],
+      },
+      {
+        title: 'Restore',
+        lines: [
+          r.restore.done
+            ? `FAULTS cleared in ${r.restore.commit ?? '-'}; pushed: ${r.restore.pushed ? 'yes' : 'no'}. ${r.restore.note}`
+            : r.restore.note,
+        ],
+      },
+    ],
+    timeline: r.observations.timeline,
+    record: r,
+  };
+}
+
+/** Writes report.md, report.json and report.html into `dir` and returns the Markdown path. */
 export async function writeReport(dir: string, report: DrillReport): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const markdown = path.join(dir, 'report.md');
-  await writeFile(markdown, renderReport(report));
-  return markdown;
+  const [markdown] = await writeExperimentReport(dir, drillReport(report));
+  return markdown ?? path.join(dir, 'report.md');
 }
 
 /** The report folder's name: date and time of the drill, then the faults (e.g. 2026-11-23-1402-error-rate). */

@@ -13,7 +13,8 @@ import { runLoad, type LoadResult } from '../load/load-loop';
 import { LoadPhases } from './load-phases';
 import { hypothesisFor } from './prediction';
 import { runPreflight, type DrillTarget } from './preflight';
-import { reportName, writeReport, type DrillReport } from './report';
+import { experimentVerdict } from '../experiment/verdict';
+import { reportName, toTimelineEvents, writeReport, type DrillReport } from './report';
 import {
   deploymentTimeline,
   detectionTime,
@@ -56,6 +57,13 @@ export interface DrillRun {
 }
 
 const seconds = (ms: number): number => Math.round(ms / 1000);
+
+/** What stopped the deployment, as CodeDeploy says it, or that nothing did. */
+function decidedBy(result: WatchResult): string {
+  if (result.error) return `${result.error.code}: ${result.error.message}`;
+  if (result.outcome === 'succeeded') return 'none (every step passed)';
+  return result.rollbackMessage ?? result.status;
+}
 const INTERRUPTED = 130;
 
 /** A drill cut short: the status the report records and the exit code. */
@@ -87,7 +95,6 @@ function emptyReport(
     steadyBefore: phases.stats.before,
     observations: { timeline: [], during: phases.stats.during, versions: phases.versions },
     steadyAfter: phases.stats.after,
-    verdict: { expectedOutcome: hypothesis.expected.outcome, matched: false },
     restore: {
       done: false,
       note: 'FAULTS is still flipped on the branch; restore: npm run rehearse -- flip --clear --commit && git push',
@@ -131,7 +138,7 @@ class Drill {
     if (end || !this.result) return this.finish(end?.status ?? 'interrupted', end?.exitCode ?? INTERRUPTED);
     this.judge(this.result);
     await this.maybeRestore();
-    return this.finish('completed', this.report.verdict.matched ? 0 : 1);
+    return this.finish('completed', this.report.verdict?.matched ? 0 : 1);
   }
 
   private say(...lines: string[]): void {
@@ -315,20 +322,20 @@ class Drill {
     const rolledBackAt = rollbackDoneTime(result);
     if (rolledBackAt !== undefined)
       report.observations.rollbackDoneFromPushSeconds = seconds(rolledBackAt - this.pushAt);
-    const expected = report.hypothesis.expected.outcome;
-    const predicted = report.hypothesis.prediction?.seconds;
-    const observedOutcome = result.outcome;
+    const { expected, prediction } = report.hypothesis;
+    const predicted = prediction?.seconds;
     const detection = report.observations.detection;
-    report.verdict = {
-      expectedOutcome: expected,
-      observedOutcome,
-      matched: observedOutcome === expected,
-      ...(predicted !== undefined && { predictedSeconds: predicted }),
-      ...(detection?.fromGreenSeconds !== undefined && { observedSeconds: detection.fromGreenSeconds }),
-    };
+    const verdict = experimentVerdict({
+      expected,
+      observed: result.outcome,
+      decidedBy: decidedBy(result),
+      ...(detection?.fromGreenSeconds !== undefined && { detectionMs: detection.fromGreenSeconds * 1000 }),
+      ...(prediction && { modelled: prediction }),
+    });
+    report.verdict = verdict;
     this.say(
       '',
-      `== Expected ${expected}, observed ${observedOutcome}: ${report.verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
+      `== Expected ${expected.outcome}, observed ${result.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
     );
     if (detection) {
       this.say(
@@ -373,7 +380,7 @@ class Drill {
     report.status = status;
     report.finishedAt = this.deps.now();
     const watched = this.result ? deploymentTimeline(this.result) : [];
-    report.observations.timeline = [...this.marks, ...watched].sort((a, b) => a.at - b.at);
+    report.observations.timeline = toTimelineEvents([...this.marks, ...watched], report.startedAt);
     if (status === 'preflight-failed') return { report, exitCode };
     const reportPath = await writeReport(path.join(this.options.reportDir, report.name), report);
     this.say(`Report: ${reportPath}`);

@@ -3,7 +3,7 @@ import { Aborted, type Clock, sleep, waitUntil } from './clock';
 import type { ShiftStep } from '../../../contract/deployment-configs';
 import type { Weights } from './load-balancer';
 import type { GroupName } from './lb-metrics';
-import type { Timeline } from './timeline';
+import type { Timeline } from '../experiment/timeline';
 
 /**
  * Why a deployment stopped: an alarm, the hook, green never getting ready within the (capped) wait, or the

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { ProgressSnapshot } from './rehearsal';
-import type { TimelineEvent } from './timeline';
+import type { TimelineEvent } from '../experiment/timeline';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1).padStart(6)} s`;
 

@@ -28,7 +28,7 @@ import { LoadSeries, type VersionSecond } from './load-series';
 import type { LaunchTask } from './task-process';
 import { TaskSet, type TaskStop } from './task-set';
 import { TargetGroup, type HealthCounts } from './target-group';
-import { Timeline, type TimelineEvent } from './timeline';
+import { Timeline, type TimelineEvent } from '../experiment/timeline';
 
 /** The versions the two task sets report in `x-app-version`. */
 export const VERSIONS: Record<GroupName, string> = { blue: 'blue', green: 'green' };

@@ -1,5 +1,6 @@
 import { formatCounts, formatDuration } from './format-duration';
 import type { RehearsalResult } from './rehearsal';
+import { describeModelled } from '../experiment/verdict';
 import { verdictOf } from './verdict';
 
 const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
@@ -13,7 +14,7 @@ export function formatSummary(result: RehearsalResult): string {
     `  outcome:     ${result.outcome}`,
     `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
     `  matched:     ${result.matched ? 'yes' : 'NO'}`,
-    `  reason:      ${result.outcome === 'rolled-back' ? v.trigger : result.reason}`,
+    `  reason:      ${result.outcome === 'rolled-back' ? v.decidedBy : result.reason}`,
   ];
   if (result.outcome === 'rolled-back') {
     lines.push(
@@ -25,7 +26,7 @@ export function formatSummary(result: RehearsalResult): string {
   } else {
     lines.push(`  deployment:  ${formatDuration(v.deploymentMs)} (measured, compressed)`);
   }
-  lines.push(`  AWS model:   ${v.modelledAws}`);
+  lines.push(`  AWS model:   ${describeModelled(v.modelled)}`);
   lines.push(
     `  users saw:   ${result.load.requests} requests, ${result.load.failed} failed; answered by ${formatCounts(result.load.byVersion)}; failed by ${formatCounts(result.load.failedByVersion)}`,
   );

@@ -1,4 +1,4 @@
-import { escapeHtml } from './escape-html';
+import { escapeHtml } from '../experiment/escape-html';
 import type { RehearsalResult } from './rehearsal';
 
 const WIDTH = 960;

@@ -1,17 +1,12 @@
+import { experimentVerdict, type ExperimentVerdict } from '../experiment/verdict';
 import type { RehearsalResult } from './rehearsal';
 
-/** The headline numbers every report shows, in milliseconds of measured (compressed) time. */
-export interface Verdict {
-  /** From the start of the deployment to the signal that stopped it. */
-  readonly detectionMs?: number;
+/** The experiment's verdict, with the local run's own figures in milliseconds of measured (compressed) time. */
+export interface LocalVerdict extends ExperimentVerdict {
   /** From the start of the deployment to blue serving alone again with green stopped. */
   readonly rollbackMs?: number;
   /** From the start of the deployment to its end, either way. */
   readonly deploymentMs: number;
-  /** What stopped the deployment, in words, and whether that is a signal the catalogue names. */
-  readonly trigger: string;
-  /** The infrastructure model's worst-case AWS time for these faults, in words. */
-  readonly modelledAws: string;
   /** Set when the stop came while CodeDeploy was still waiting for green: what would have happened without alarms. */
   readonly waitNote?: string;
 }
@@ -19,36 +14,35 @@ export interface Verdict {
 const minus = (a: number | undefined, b: number): number | undefined =>
   a === undefined ? undefined : Math.round(a - b);
 
-export function verdictOf(result: RehearsalResult): Verdict {
+function decidedBy(result: RehearsalResult): string {
+  const d = result.deployment;
+  if (d.trigger === 'hook') return 'the AfterAllowTestTraffic hook';
+  if (d.trigger === 'alarm') return d.reason;
+  if (d.trigger === 'ready-timeout')
+    return "green never became ready (local cap on CodeDeploy's hour-long wait)";
+  if (d.trigger === 'interrupt') return 'interrupted';
+  return 'none (every step passed)';
+}
+
+/** The verdict of one local rehearsal, counted from the start of the deployment. */
+export function verdictOf(result: RehearsalResult): LocalVerdict {
   const d = result.deployment;
   const detectionMs = minus(d.detectedAtMs, d.startedAtMs);
   const rollbackMs = minus(d.rolledBackAtMs, d.startedAtMs);
-  const deploymentMs = Math.round(d.finishedAtMs - d.startedAtMs);
-  const trigger =
-    d.trigger === 'hook'
-      ? 'the AfterAllowTestTraffic hook'
-      : d.trigger === 'alarm'
-        ? d.reason
-        : d.trigger === 'ready-timeout'
-          ? "green never became ready (local cap on CodeDeploy's hour-long wait)"
-          : 'none (every step passed)';
-  const m = result.modelledAws;
-  const modelledAws =
-    m === undefined
-      ? 'n/a (no fault)'
-      : m.seconds === undefined
-        ? `${m.outcome}: ${m.signal}`
-        : `${m.outcome} about ${m.seconds} s (worst case) after green tasks start: ${m.signal}`;
   const waitNote =
     d.trigger === 'alarm' && d.stoppedIn === 'Install'
       ? `green never became ready; CodeDeploy alone would keep waiting about an hour (locally capped at ${Math.round(result.timings.readyWaitMs / 1000)} s): the alarm is what rolled back`
       : undefined;
   return {
-    modelledAws,
-    waitNote,
-    detectionMs,
-    rollbackMs,
-    deploymentMs,
-    trigger,
+    ...experimentVerdict({
+      expected: result.expected,
+      observed: result.outcome,
+      decidedBy: decidedBy(result),
+      ...(detectionMs !== undefined && { detectionMs }),
+      ...(result.modelledAws && { modelled: result.modelledAws }),
+    }),
+    ...(rollbackMs !== undefined && { rollbackMs }),
+    deploymentMs: Math.round(d.finishedAtMs - d.startedAtMs),
+    ...(waitNote && { waitNote }),
   };
 }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../local/escape-html';
+import { escapeHtml } from '../experiment/escape-html';
 import { verdictOf } from '../local/verdict';
 import type { SuiteRun } from './suite-run';
 

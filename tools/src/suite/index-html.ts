@@ -1,4 +1,4 @@
-import { escapeHtml } from '../local/escape-html';
+import { escapeHtml } from '../experiment/escape-html';
 import { detectionChart } from './detection-chart';
 import { SCORECARD_COLUMNS, scorecardRows } from './scorecard';
 import { suiteHeadline, suiteSettingsLine, type SuiteMeta } from './suite-meta';

@@ -194,10 +194,10 @@ describe('rehearse drill', () => {
         prediction: { fault: 'error-rate', outcome: 'rolled-back' },
       },
       method: { albUrl: alb.url, pushed: true, deploymentId: 'd-NEW' },
-      verdict: { expectedOutcome: 'rolled-back', observedOutcome: 'rolled-back', matched: true },
+      verdict: { expected: { outcome: 'rolled-back' }, observed: 'rolled-back', matched: true },
       restore: { done: true, pushed: true },
     });
-    const labels = report.observations.timeline.map((e) => e.label);
+    const labels = report.observations.timeline.map((e) => e.message.split(':')[0]);
     for (const label of [
       'steady state measured',
       'flip committed',
@@ -220,6 +220,9 @@ describe('rehearse drill', () => {
     expect(report.observations.load!.requests).toBe(
       report.steadyBefore.requests + report.observations.during.requests + report.steadyAfter.requests,
     );
+    const html = readFileSync(path.join(folder, 'report.html'), 'utf8');
+    expect(html).toContain('<span id="outcome" class="matched">rolled-back</span>');
+    expect(html).toContain('<table id="events">');
     const markdown = readFileSync(path.join(folder, 'report.md'), 'utf8');
     for (const heading of [
       '## Hypothesis',

@@ -1,6 +1,6 @@
 import type { ProbeResult } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
 import { runLifecycle, type LifecycleDeps, type StopReason } from '../../src/local/codedeploy-lifecycle';
-import { Timeline } from '../../src/local/timeline';
+import { Timeline } from '../../src/experiment/timeline';
 import { FakeClock } from '../helpers/fake-clock';
 
 const PASS: ProbeResult = { ok: true, reason: 'all checks passed', checks: [] };

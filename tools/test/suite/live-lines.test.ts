@@ -2,7 +2,7 @@ import type { ProgressSnapshot } from '../../src/local/rehearsal';
 import { LiveLines } from '../../src/suite/live-lines';
 import { suitePlan } from '../../src/suite/suite-plan';
 import { MemoryStream } from '../helpers/test-deps';
-import { resultFor } from './result-fixture';
+import { resultFor } from '../helpers/rehearsal-result';
 
 const snapshot = (phase: string, elapsedMs: number, greenPercent = 0): ProgressSnapshot => ({
   elapsedMs,

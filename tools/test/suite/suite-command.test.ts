@@ -4,7 +4,7 @@ import { defaultParallel, runSuiteCommand } from '../../src/commands/suite';
 import type { RehearsalOptions } from '../../src/local/rehearsal';
 import { toJson } from '../../src/local/report-json';
 import { testDeps } from '../helpers/test-deps';
-import { fakeRehearse, resultFor } from './result-fixture';
+import { fakeRehearse, resultFor } from '../helpers/rehearsal-result';
 
 const noWait = { sleep: () => Promise.resolve() };
 

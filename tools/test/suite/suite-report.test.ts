@@ -4,7 +4,7 @@ import { toIndexHtml } from '../../src/suite/index-html';
 import { suitePlan } from '../../src/suite/suite-plan';
 import type { SuiteRun } from '../../src/suite/suite-run';
 import { toSummaryMarkdown } from '../../src/suite/summary-markdown';
-import { resultFor } from './result-fixture';
+import { resultFor } from '../helpers/rehearsal-result';
 
 const [healthy, latency, crash] = suitePlan('none,latency,startup-crash');
 const runs: SuiteRun[] = [

@@ -1,11 +1,9 @@
-import type { Clock } from './clock';
-
 export type EventKind =
   'phase' | 'traffic' | 'health' | 'task' | 'alarm' | 'hook' | 'rollback' | 'outcome' | 'note';
 
-/** One moment of the rehearsal. */
+/** One moment of a rehearsal, local or on AWS: the one timeline type every report reads. */
 export interface TimelineEvent {
-  /** Milliseconds since the rehearsal started (measured, compressed time). */
+  /** Milliseconds since the rehearsal started (measured; compressed time in a local rehearsal). */
   readonly atMs: number;
   readonly kind: EventKind;
   readonly message: string;
@@ -17,7 +15,7 @@ export class Timeline {
   private readonly startedAt: number;
 
   constructor(
-    private readonly clock: Clock,
+    private readonly clock: { now(): number },
     private readonly onEvent?: (event: TimelineEvent) => void,
   ) {
     this.startedAt = clock.now();

@@ -1,0 +1,66 @@
+import type { ExperimentReport, ReportSection } from '../experiment/report-writer';
+import { formatCounts, formatDuration } from './format-duration';
+import type { RehearsalResult } from './rehearsal';
+import { toJson } from './report-json';
+import { timelineChart } from './timeline-chart';
+import { verdictOf } from './verdict';
+
+const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
+
+function hookSection(result: RehearsalResult): ReportSection[] {
+  const hook = result.hook;
+  if (!hook) return [];
+  return [
+    {
+      title: 'AfterAllowTestTraffic hook',
+      lines: [
+        `${hook.ok ? 'Succeeded' : 'Failed'}: ${hook.reason}`,
+        ...hook.checks.map((c) => `- ${c.ok ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`),
+      ],
+    },
+  ];
+}
+
+/** The local rehearsal as an experiment report: the verdict, the local figures, hook, alarms, timeline. */
+export function localReport(result: RehearsalResult): ExperimentReport {
+  const v = verdictOf(result);
+  const alarms: ReportSection = {
+    title: 'Alarms',
+    table: {
+      header: ['alarm', 'condition', 'state at end', 'first ALARM at'],
+      rows: result.alarms.map((a) => [
+        a.name,
+        a.description,
+        a.state,
+        a.firedAtMs === undefined ? '' : maybe(a.firedAtMs),
+      ]),
+    },
+  };
+  return {
+    title: 'Local rehearsal',
+    verdict: v,
+    detectionBasis: 'measured (compressed), from the start of the deployment',
+    facts: [
+      ['faults (green)', `\`${result.faults || 'none'}\``],
+      ['deployment configuration', result.config],
+      ['time scale', `${result.timeScale} (health checks ${result.timings.healthScale})`],
+      ['reason', result.reason],
+      ['time to rollback', `${maybe(v.rollbackMs)} measured (compressed)`],
+      ['stopped in', result.deployment.stoppedIn ?? 'n/a'],
+      ...(v.waitNote ? ([['note', v.waitNote]] as const) : []),
+      ['production traffic reached green', result.deployment.productionShifted ? 'yes' : 'no'],
+      ['requests (failed)', `${result.load.requests} (${result.load.failed})`],
+      ['answered by', formatCounts(result.load.byVersion)],
+      ['failed by', formatCounts(result.load.failedByVersion)],
+    ],
+    sections: [
+      ...hookSection(result),
+      alarms,
+      { title: 'Timeline (measured seconds since start)', timeline: true },
+      ...(result.notes.length > 0 ? [{ title: 'Notes', lines: result.notes.map((n) => `- ${n}`) }] : []),
+    ],
+    timeline: result.timeline,
+    chart: timelineChart(result),
+    record: toJson(result),
+  };
+}
