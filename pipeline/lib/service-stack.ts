@@ -94,26 +94,7 @@ export class ServiceStack extends Stack {
     });
     this.alarms = alarms.alarms;
 
-    this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, 'DeploymentGroup', {
-      application: new codedeploy.EcsApplication(this, 'Application'),
-      service: app.service,
-      deploymentConfig: codedeploy.EcsDeploymentConfig.fromEcsDeploymentConfigName(
-        this,
-        'DeploymentConfig',
-        props.deploymentConfig ?? settings.deployment.defaultConfig,
-      ),
-      blueGreenDeploymentConfig: {
-        blueTargetGroup: lb.blueTargetGroup,
-        greenTargetGroup: lb.greenTargetGroup,
-        listener: lb.productionListener,
-        testListener: lb.testListener,
-        // aws-cdk-lib's default is 0: blue would vanish the moment traffic moves and no alarm could roll back.
-        terminationWaitTime: Duration.minutes(settings.deployment.terminationWaitMinutes),
-      },
-      role: this.createCodeDeployRole(app.taskDefinition),
-      alarms: alarms.alarms,
-      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
-    });
+    this.deploymentGroup = this.createDeploymentGroup(app, lb, alarms.alarms, props);
 
     new StoppedTaskGuard(this, 'StoppedTaskGuard', {
       rule: stopped.rule,
@@ -142,6 +123,38 @@ export class ServiceStack extends Stack {
       alarms: alarms.alarms,
     });
     this.addOutputs();
+  }
+
+  /**
+   * Blue/green through CodeDeploy: both target groups and listeners, the alarms that stop a release, and
+   * automatic rollback on failure, on a stop and on an alarm.
+   */
+  private createDeploymentGroup(
+    app: ContainerService,
+    lb: LoadBalancing,
+    alarms: readonly cloudwatch.IAlarm[],
+    props: ServiceStackProps,
+  ): codedeploy.EcsDeploymentGroup {
+    return new codedeploy.EcsDeploymentGroup(this, 'DeploymentGroup', {
+      application: new codedeploy.EcsApplication(this, 'Application'),
+      service: app.service,
+      deploymentConfig: codedeploy.EcsDeploymentConfig.fromEcsDeploymentConfigName(
+        this,
+        'DeploymentConfig',
+        props.deploymentConfig ?? settings.deployment.defaultConfig,
+      ),
+      blueGreenDeploymentConfig: {
+        blueTargetGroup: lb.blueTargetGroup,
+        greenTargetGroup: lb.greenTargetGroup,
+        listener: lb.productionListener,
+        testListener: lb.testListener,
+        // aws-cdk-lib's default is 0: blue would vanish the moment traffic moves and no alarm could roll back.
+        terminationWaitTime: Duration.minutes(settings.deployment.terminationWaitMinutes),
+      },
+      role: this.createCodeDeployRole(app.taskDefinition),
+      alarms: [...alarms],
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
   }
 
   /**
