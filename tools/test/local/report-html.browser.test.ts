@@ -1,41 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, findChromium } from '../helpers/chromium';
 import { ROOT, rehearseLocal } from './rehearse-local';
 
-// Debian's package, Ubuntu's and GitHub runners' links, Google Chrome; CHROMIUM_PATH names any other.
-const CANDIDATES = [
-  process.env.CHROMIUM_PATH,
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-].filter((candidate): candidate is string => candidate !== undefined && candidate !== '');
-const CHROMIUM = CANDIDATES.find((candidate) => existsSync(candidate)) ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) {
-  throw new Error(
-    `No Chromium in CI (looked for ${CANDIDATES.join(', ')}): .ci/run installs it (apt-get install -y chromium) before npm test; elsewhere set CHROMIUM_PATH`,
-  );
-}
-if (!available) {
-  console.warn(
-    `Skipping the HTML report browser test: no Chromium at ${CANDIDATES.join(', ')} (apt-get install -y chromium, or set CHROMIUM_PATH).`,
-  );
-}
+const CHROMIUM = findChromium('the HTML report browser test');
 
-(available ? describe : describe.skip)('rehearsal HTML report in headless Chromium', () => {
+(CHROMIUM ? describe : describe.skip)('rehearsal HTML report in headless Chromium', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'rehearsal-report-'));
@@ -57,7 +30,7 @@ if (!available) {
       expected: { outcome: 'rolled-back' },
     });
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_FLAGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       await page.goto(pathToFileURL(path.join(dir, 'report.html')).href);
