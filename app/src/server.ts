@@ -34,6 +34,9 @@ function readConfig(): Config {
   }
 }
 
+/** How long after listening the metrics registry is built, unless a scrape asks for it sooner. */
+const METRICS_LOAD_DELAY_MS = 1_000;
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = readConfig();
@@ -100,6 +103,9 @@ async function main(): Promise<void> {
     { host: config.host, port, configuredPort: config.port, faults, startupMs: Date.now() - startedAt },
     `listening on ${config.host}:${port}`,
   );
+  // prom-client is the largest module the service loads and nothing needs it before the first scrape: load
+  // it a moment after listening, so the first health check is not kept waiting for it.
+  setTimeout(() => metrics.load(), METRICS_LOAD_DELAY_MS).unref();
 
   const crashAfter = config.faults['crash-after'];
   if (crashAfter !== undefined) {

@@ -174,6 +174,6 @@ describe('GET /metrics', () => {
 
   it('includes prom-client default metrics in the real configuration', async () => {
     const metrics = createMetrics({ version: 'v', faults: {} });
-    expect(await metrics.registry.metrics()).toContain('process_cpu_user_seconds_total');
+    expect((await metrics.scrape()).text).toContain('process_cpu_user_seconds_total');
   });
 });

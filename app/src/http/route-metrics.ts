@@ -7,7 +7,7 @@ import { UNMATCHED_ROUTE, type Metrics } from '../metrics';
  */
 export function routeMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const end = metrics.httpRequestDuration.startTimer();
+    const end = metrics.startRequestTimer();
     // `close` follows `finish` on every response and also comes alone when the client goes away first.
     res.on('close', () => {
       const route = req.route as { path?: unknown } | undefined;

@@ -13,7 +13,7 @@ export function metricsRoute(metrics: Metrics): RequestHandler {
       next();
       return;
     }
-    const text = await metrics.registry.metrics();
-    res.set('content-type', metrics.registry.contentType).send(text);
+    const { contentType, text } = await metrics.scrape();
+    res.set('content-type', contentType).send(text);
   };
 }
