@@ -1,47 +1,29 @@
-import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { settings } from '../../../contract/settings';
-import { systemClock } from '../../src/local/clock';
-import { LbMetrics, type RequestRecord } from '../../src/local/lb-metrics';
-import { LocalLoadBalancer } from '../../src/local/load-balancer';
-import { TargetGroup } from '../../src/local/target-group';
-
-const healthCheck = { intervalMs: 60_000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 1 };
+import { backend, balancer } from '../helpers/local-balancer';
 
 /** A balancer whose blue group has one target that counts the requests it receives. */
 async function setup() {
   const received: string[] = [];
-  const backend = http.createServer((req, res) => {
+  const { server, target } = await backend((req, res) => {
     received.push(`${req.method} ${req.url}`);
     req.resume();
     req.on('end', () => res.end('ok'));
   });
-  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-  const port = (backend.address() as AddressInfo).port;
-  const metrics = new LbMetrics(systemClock);
-  const records: RequestRecord[] = [];
-  metrics.subscribe((r) => records.push(r));
-  const group = (name: string): TargetGroup =>
-    new TargetGroup({
-      name,
-      healthCheck,
-      deregistrationDelayMs: 0,
-      clock: systemClock,
-      check: () => Promise.resolve(true),
-    });
-  const groups = { blue: group('blue'), green: group('green') };
-  groups.blue.register({ id: 'blue-1', host: '127.0.0.1', port });
-  const lb = new LocalLoadBalancer({ groups, metrics, clock: systemClock });
-  const urls = await lb.listen();
+  const lb = await balancer();
+  lb.groups.blue.register({ ...target, id: 'blue-1' });
   const close = async (): Promise<void> => {
-    groups.blue.close();
-    groups.green.close();
     await lb.close();
-    backend.closeAllConnections();
-    await new Promise((resolve) => backend.close(resolve));
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   };
-  return { urls, received, records, close, lbPort: Number(new URL(urls.production).port) };
+  return {
+    urls: lb.urls,
+    received,
+    records: lb.records,
+    close,
+    lbPort: Number(new URL(lb.urls.production).port),
+  };
 }
 
 /** Writes raw bytes, optionally closes early, and collects what comes back until the connection ends. */

@@ -1,41 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { systemClock } from '../../src/local/clock';
-import { LbMetrics, type RequestRecord } from '../../src/local/lb-metrics';
+import { LbMetrics } from '../../src/local/lb-metrics';
 import { LocalLoadBalancer } from '../../src/local/load-balancer';
-import { TargetGroup, type Target } from '../../src/local/target-group';
-
-const healthCheck = { intervalMs: 60_000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 1 };
-
-async function backend(handler: http.RequestListener): Promise<{ server: http.Server; target: Target }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { server, target: { id: `t${port}`, host: '127.0.0.1', port } };
-}
-
-async function balancer(random = () => 0.5, idleTimeoutMs?: number) {
-  const metrics = new LbMetrics(systemClock);
-  const records: RequestRecord[] = [];
-  metrics.subscribe((r) => records.push(r));
-  const make = (name: string): TargetGroup =>
-    new TargetGroup({
-      name,
-      healthCheck,
-      deregistrationDelayMs: 0,
-      clock: systemClock,
-      check: () => Promise.resolve(true),
-    });
-  const groups = { blue: make('blue'), green: make('green') };
-  const lb = new LocalLoadBalancer({ groups, metrics, clock: systemClock, random, idleTimeoutMs });
-  const urls = await lb.listen();
-  const close = async (): Promise<void> => {
-    groups.blue.close();
-    groups.green.close();
-    await lb.close();
-  };
-  return { lb, groups, urls, records, close };
-}
+import { backend, balancer } from '../helpers/local-balancer';
 
 const get = async (url: string): Promise<{ status: number; body: string }> => {
   const response = await fetch(url);
