@@ -30,7 +30,10 @@ export interface FaultSpec<K extends FaultName = FaultName> {
   readonly defaultValue?: string;
   /** What the fault does to the service. */
   readonly effect: string;
-  /** The rollback rehearsal it reproduces (1-5), or `new`. */
+  /**
+   * Which of the five classic rollback rehearsals it reproduces: 1 health check failing, 2 crash at start-up,
+   * 3 wrong port, 4 dependency down, 5 error rate; `new` for the faults added to them.
+   */
   readonly rehearsal: 1 | 2 | 3 | 4 | 5 | 'new';
 }
 
