@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeHtml } from './escape-html';
+import { formatDuration } from './format-duration';
 import type { TimelineEvent } from './timeline';
 import { describeModelled, type ExperimentVerdict } from './verdict';
 
@@ -32,8 +33,10 @@ export interface ExperimentReport {
   readonly record: unknown;
 }
 
-const seconds = (ms: number | undefined): string =>
-  ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
+const TIMELINE_HEADER = ['at (s)', 'kind', 'event'];
+/** The timeline as table rows: seconds since the start, kind, event. */
+const timelineRows = (timeline: readonly TimelineEvent[]): string[][] =>
+  timeline.map((e) => [(e.atMs / 1000).toFixed(2), e.kind, e.message]);
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The verdict table every report starts with, then the source's own facts. */
@@ -44,7 +47,10 @@ function verdictRows(report: ExperimentReport): [string, string][] {
     ['expected (rehearsal model)', `${v.expected.outcome}: ${v.expected.signal}`],
     ['matched', v.matched ? 'yes' : 'no'],
     ['decided by', v.decidedBy],
-    ['time to detection', `${seconds(v.detectionMs)} ${report.detectionBasis}`],
+    [
+      'time to detection',
+      `${v.detectionMs === undefined ? 'n/a' : formatDuration(v.detectionMs)} ${report.detectionBasis}`,
+    ],
     ['modelled AWS worst case (tools/src/model)', describeModelled(v.modelled)],
     ...report.facts.map(([k, val]): [string, string] => [k, val]),
   ];
@@ -53,16 +59,13 @@ function verdictRows(report: ExperimentReport): [string, string][] {
 function markdownSection(section: ReportSection, timeline: readonly TimelineEvent[]): string[] {
   const lines = [`## ${section.title}`, ''];
   if (section.lines) lines.push(...section.lines, '');
-  if (section.table) {
-    const { header, rows } = section.table;
+  const tables = [
+    ...(section.table ? [section.table] : []),
+    ...(section.timeline ? [{ header: TIMELINE_HEADER, rows: timelineRows(timeline) }] : []),
+  ];
+  for (const { header, rows } of tables) {
     lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`);
     for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
-    lines.push('');
-  }
-  if (section.timeline) {
-    lines.push('| at (s) | kind | event |', '|---|---|---|');
-    for (const e of timeline)
-      lines.push(`| ${(e.atMs / 1000).toFixed(2)} | ${e.kind} | ${cell(e.message)} |`);
     lines.push('');
   }
   return lines;
@@ -91,8 +94,7 @@ function htmlSection(section: ReportSection, timeline: readonly TimelineEvent[])
     parts.push(...section.lines.filter((l) => l !== '').map((l) => `<p>${escapeHtml(l)}</p>`));
   if (section.table) parts.push(htmlTable('', section.table.header, section.table.rows));
   if (section.timeline) {
-    const rows = timeline.map((e) => [(e.atMs / 1000).toFixed(2), e.kind, e.message]);
-    parts.push(htmlTable('events', ['at (s)', 'kind', 'event'], rows));
+    parts.push(htmlTable('events', TIMELINE_HEADER, timelineRows(timeline)));
   }
   return parts.join('\n');
 }

@@ -1,5 +1,5 @@
 import type { ExperimentReport, ReportSection } from '../experiment/report-writer';
-import { formatCounts, formatDuration } from './format-duration';
+import { formatCounts, formatDuration } from '../experiment/format-duration';
 import type { RehearsalResult } from './rehearsal';
 import { toJson } from './report-json';
 import { timelineChart } from './timeline-chart';

@@ -1,4 +1,4 @@
-import { formatCounts, formatDuration } from './format-duration';
+import { formatCounts, formatDuration } from '../experiment/format-duration';
 import type { RehearsalResult } from './rehearsal';
 import { describeModelled } from '../experiment/verdict';
 import { verdictOf } from './verdict';

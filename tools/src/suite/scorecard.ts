@@ -1,4 +1,4 @@
-import { formatDuration } from '../local/format-duration';
+import { formatDuration } from '../experiment/format-duration';
 import { verdictOf } from '../local/verdict';
 import type { SuiteRun } from './suite-run';
 

@@ -14,9 +14,6 @@ export type SuiteRun =
   /** Never started, or stopped part-way, because the suite was interrupted. */
   | { readonly entry: SuiteEntry; readonly state: 'interrupted' };
 
-/** Whether a run ended as the catalogue expects. */
-export const runMatched = (run: SuiteRun): boolean => run.state === 'done' && run.result.matched;
-
 /** The runs that did not match the catalogue, by label, with why. */
 export function mismatches(runs: readonly SuiteRun[]): string[] {
   return runs.flatMap((run) => {
