@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseCount } from '../../contract/parse-units';
 
 /** A command-line mistake: the message, and the flag it is about (for the help line to show). */
 export class UsageError extends Error {
@@ -46,13 +47,13 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** A whole number from `min` to `max`, written in decimal digits only. */
+/** A whole number from `min` to `max`, read by the same count parser as FAULTS and the rehearsal commands. */
 function integerIn(text: string, flag: string, min: number, max: number): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!(n >= min && n <= max)) {
+  const parsed = parseCount(text, { whole: true, min, max, why: 'what one bench run can use' });
+  if (!parsed.ok) {
     throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, got "${text}"`, flag);
   }
-  return n;
+  return parsed.value;
 }
 
 /**
