@@ -23,11 +23,13 @@ export function relevantHelp(help: string, flag: string | undefined): string {
 export interface BenchOptions {
   readonly connections: number;
   readonly rounds: number;
+  /** Spawns of each target for the start-up figure (their median is compared). */
+  readonly spawns: number;
   readonly durationSeconds: number;
   readonly json: boolean;
 }
 
-export const BENCH_HELP = `Usage: npm run bench -- [--connections N] [--rounds N] [--duration SECONDS] [--json]
+export const BENCH_HELP = `Usage: npm run bench -- [--connections N] [--rounds N] [--spawns N] [--duration SECONDS] [--json]
 
 Loads the built service and a bare Express 5 app with the same two routes on 127.0.0.1, rounds
 interleaved, and times spawn to first 200 on /health for both. Read the ratios, not the absolute figures.
@@ -35,6 +37,7 @@ interleaved, and times spawn to first 200 on /health for both. Read the ratios, 
 Options:
   --connections N     concurrent keep-alive connections per run, 1 to 1000 (default 32)
   --rounds N          rounds per route, the order alternating between rounds, 1 to 20 (default 3)
+  --spawns N          spawns of each app for the start-up median, alternating, 1 to 51 (default 11)
   --duration SECONDS  length of each run after a 1 s warm-up, 1 to 600 (default BENCH_DURATION_SECONDS or 6)
   --json              print one JSON object (per-round figures, medians, ratios) instead of the table
   -h, --help          show this help`;
@@ -42,6 +45,7 @@ Options:
 const OPTIONS = {
   connections: { type: 'string' },
   rounds: { type: 'string' },
+  spawns: { type: 'string' },
   duration: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -77,6 +81,7 @@ export function parseBenchOptions(
     connections:
       values.connections === undefined ? 32 : integerIn(values.connections, '--connections', 1, 1000),
     rounds: values.rounds === undefined ? 3 : integerIn(values.rounds, '--rounds', 1, 20),
+    spawns: values.spawns === undefined ? 11 : integerIn(values.spawns, '--spawns', 1, 51),
     durationSeconds: duration === undefined ? 6 : integerIn(duration, '--duration', 1, 600),
     json: values.json,
   };

@@ -12,10 +12,9 @@ import { BENCH_HELP, parseBenchOptions, relevantHelp, UsageError, type BenchOpti
 // one run on loopback (machines are noisy: the ratios are the figures to read, not the absolute numbers).
 
 const WARMUP_SECONDS = 1;
-const READY_SPAWNS = 7;
 /** Gap between readiness polls: fine enough to time, sparse enough not to steal the starting process's CPU. */
 const POLL_MS = 5;
-/** Issue 14's targets: throughput on `/` at least this share of bare Express, ready within this multiple. */
+/** The service's targets: throughput on `/` at least this share of bare Express, ready within this multiple. */
 const TARGET_THROUGHPUT_RATIO = 0.8;
 const TARGET_READY_RATIO = 1.25;
 
@@ -176,11 +175,14 @@ async function measureThroughput(
 }
 
 /** Spawn to first 200 on /health, service and bare alternating so both see the same machine. */
-async function measureReadiness(report: (line: string) => void): Promise<Record<Target, number[]>> {
+async function measureReadiness(
+  options: BenchOptions,
+  report: (line: string) => void,
+): Promise<Record<Target, number[]>> {
   const times: Record<Target, number[]> = { service: [], bare: [] };
-  for (let i = 0; i < READY_SPAWNS; i++) {
+  for (let i = 0; i < options.spawns; i++) {
     for (const target of i % 2 === 0 ? TARGETS : [...TARGETS].reverse()) {
-      report(`ready ${i + 1}/${READY_SPAWNS}: ${target}`);
+      report(`ready ${i + 1}/${options.spawns}: ${target}`);
       const { ms, child } = await timeToReady(target, await freePort());
       times[target].push(ms);
       await stop(child);
@@ -209,6 +211,7 @@ export function benchReport(
     options: {
       connections: options.connections,
       rounds: options.rounds,
+      spawns: options.spawns,
       durationSeconds: options.durationSeconds,
       warmupSeconds: WARMUP_SECONDS,
     },
@@ -263,7 +266,7 @@ function table(report: ReturnType<typeof benchReport>): string {
     );
   }
   lines.push(
-    `spawn to first 200 on ${settings.container.healthPath}, median of ${READY_SPAWNS}: service ` +
+    `spawn to first 200 on ${settings.container.healthPath}, median of ${options.spawns}: service ` +
       `${ready.medianServiceMs.toFixed(0)} ms (${fixed(ready.serviceMs, 0)}), bare ${ready.medianBareMs.toFixed(0)} ms ` +
       `(${fixed(ready.bareMs, 0)}): ratio ${ready.ratio.toFixed(2)}`,
     '',
@@ -289,7 +292,7 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
   }
   const report = progress(io);
   const throughput = await measureThroughput(options, report);
-  const ready = await measureReadiness(report);
+  const ready = await measureReadiness(options, report);
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
   const result = benchReport(options, throughput, ready);
   io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);

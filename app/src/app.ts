@@ -1,11 +1,9 @@
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express } from 'express';
 import { systemClock, type Clock, type RandomSource } from './clock';
 import type { Config } from './config';
 import { createSharedProbe, type ProbeResult } from './health/tcp-probe';
 import { errorHandler, notFound } from './http/errors';
-import { requestLogger } from './http/request-logger';
-import { requireHost } from './http/require-host';
-import { routeMetrics } from './http/route-metrics';
+import { everyRequest } from './http/every-request';
 import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -27,22 +25,6 @@ export interface AppDeps {
   readonly probeDependency?: () => Promise<ProbeResult>;
 }
 
-/**
- * No route takes a body: this only enforces the size limit, with a 413, on whatever a client sends. Requests
- * without a body (nearly all) skip the parser, which would otherwise parse headers for nothing.
- */
-function bodyLimit(limit: number): RequestHandler {
-  const parse = express.raw({ type: () => true, limit });
-  return (req, res, next) => {
-    const length = req.headers['content-length'];
-    if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) {
-      next();
-      return;
-    }
-    parse(req, res, next);
-  };
-}
-
 function defaultProbe(config: Config): () => Promise<ProbeResult> {
   const address = config.faults['dependency-down'];
   if (address === undefined) return () => Promise.resolve({ ok: true });
@@ -59,16 +41,7 @@ export function createApp(deps: AppDeps): Express {
   // against (load balancers, health checks, load loops) costs CPU on the hot path.
   app.set('etag', false);
 
-  app.use((_req, res, next) => {
-    res.setHeader('x-app-version', config.version);
-    // A draining process must not keep connections a client would reuse after the server is gone.
-    if (lifecycle.draining) res.setHeader('connection', 'close');
-    next();
-  });
-  app.use(requestLogger(logger));
-  app.use(routeMetrics(metrics));
-  app.use(requireHost);
-  app.use(bodyLimit(settings.http.bodyLimitBytes));
+  app.use(everyRequest({ version: config.version, lifecycle, logger, metrics }));
 
   // Routes sit on the app itself rather than in one Router each: every mounted Router is one more layer
   // that each request walks through before reaching its handler.

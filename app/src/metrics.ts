@@ -20,8 +20,8 @@ export interface RequestLabels {
  * recorded when the registry is built.
  */
 export interface Metrics {
-  /** Starts timing a request; the returned function records it under its labels. */
-  startRequestTimer(): (labels: RequestLabels) => void;
+  /** Records one finished request under its labels. */
+  observeRequest(labels: RequestLabels, seconds: number): void;
   /** The Prometheus text exposition and its content type. */
   scrape(): Promise<{ readonly contentType: string; readonly text: string }>;
   /** Loads prom-client and builds the registry now, if that has not happened yet. */
@@ -95,13 +95,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     return built;
   };
   return {
-    startRequestTimer: () => {
-      const start = process.hrtime.bigint();
-      return (labels) => {
-        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-        if (built) built.httpRequestDuration.observe(labels, seconds);
-        else if (pending.push([labels, seconds]) > MAX_PENDING) pending.shift();
-      };
+    observeRequest: (labels, seconds) => {
+      if (built) built.httpRequestDuration.observe(labels, seconds);
+      else if (pending.push([labels, seconds]) > MAX_PENDING) pending.shift();
     },
     scrape: async () => {
       const { registry } = load();

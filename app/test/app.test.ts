@@ -1,3 +1,6 @@
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createMetrics } from '../src/metrics';
 import { settings } from '../../contract/settings';
@@ -29,6 +32,15 @@ describe('GET /', () => {
     );
     const res = await request(app).get('/').expect(200);
     expect(res.body.faults).toEqual({ latency: 5, 'dependency-down': { host: 'db', port: 5432 } });
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const { app } = buildTestApp();
+    const get = await request(app).get('/').expect(200);
+    const head = await request(app).head('/').expect(200);
+    expect(head.headers['content-length']).toBe(get.headers['content-length']);
+    expect(head.headers['content-type']).toBe(get.headers['content-type']);
+    expect(head.text ?? '').toBe('');
   });
 
   it('sends no ETag, so no request pays for hashing a body nobody revalidates', async () => {
@@ -94,6 +106,39 @@ describe('request log', () => {
     });
     expect(typeof lines[0]!.responseTime).toBe('number');
     expect(JSON.stringify(lines[0])).not.toMatch(/cookie|authorization/i);
+  });
+
+  it('logs and times a request whose client went away before the answer, once, marked aborted', async () => {
+    let answer: (result: { ok: true }) => void = () => undefined;
+    let probeStarted: () => void = () => undefined;
+    const probing = new Promise<void>((resolve) => (probeStarted = resolve));
+    const testApp = buildTestApp(
+      { FAULTS: 'dependency-down=db:5432' },
+      {
+        logLevel: 'debug',
+        probeDependency: () => {
+          probeStarted();
+          return new Promise((resolve) => (answer = resolve));
+        },
+      },
+    );
+    const server = http.createServer(testApp.app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const req = http.get({ host: '127.0.0.1', port, path: '/health' });
+    req.on('error', () => undefined);
+    await probing;
+    req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    answer({ ok: true });
+    server.close();
+
+    const lines = testApp.logs.filter((l) => l.req !== undefined);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ req: { url: '/health' }, aborted: true });
+    expect((await testApp.metrics.scrape()).text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} 1/,
+    );
   });
 
   it('keeps successful health checks and metrics scrapes out of the info log', async () => {

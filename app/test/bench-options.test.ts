@@ -14,10 +14,11 @@ function capture(): { stream: Writable; text: () => string } {
 }
 
 describe('npm run bench options', () => {
-  it('defaults to 32 connections, three rounds and 6 s runs', () => {
+  it('defaults to 32 connections, three rounds, 11 spawns and 6 s runs', () => {
     expect(parseBenchOptions([], {})).toEqual({
       connections: 32,
       rounds: 3,
+      spawns: 11,
       durationSeconds: 6,
       json: false,
     });
@@ -26,7 +27,8 @@ describe('npm run bench options', () => {
   it('takes --connections, --rounds, --duration and --json, and BENCH_DURATION_SECONDS as the duration default', () => {
     expect(
       parseBenchOptions(['--connections', '64', '--rounds', '5', '--json'], { BENCH_DURATION_SECONDS: '3' }),
-    ).toEqual({ connections: 64, rounds: 5, durationSeconds: 3, json: true });
+    ).toEqual({ connections: 64, rounds: 5, spawns: 11, durationSeconds: 3, json: true });
+    expect(parseBenchOptions(['--spawns', '21'], {})).toMatchObject({ spawns: 21 });
     expect(parseBenchOptions(['--duration=9'], { BENCH_DURATION_SECONDS: '3' })).toMatchObject({
       durationSeconds: 9,
     });
@@ -42,6 +44,16 @@ describe('npm run bench options', () => {
       expect(stderr.text()).toContain(`--connections needs a whole number from 1 to 1000, got "${value}"`);
       expect(stderr.text()).toMatch(/^ {2}--connections N {5}concurrent keep-alive connections/m);
       expect(stdout.text()).toBe('');
+    },
+  );
+
+  it.each([['0'], ['52'], ['7.5']])(
+    'rejects --spawns %p with the help line about --spawns',
+    async (value) => {
+      const stderr = capture();
+      expect(await main(['--spawns', value], { stdout: capture().stream, stderr: stderr.stream })).toBe(2);
+      expect(stderr.text()).toContain(`--spawns needs a whole number from 1 to 51, got "${value}"`);
+      expect(stderr.text()).toMatch(/^ {2}--spawns N {10}spawns of each app/m);
     },
   );
 

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from '../logger';
 import { settings } from '../../../contract/settings';
-import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -19,9 +18,16 @@ declare global {
 }
 
 /** Paths polled by machines (load balancer, container check, Prometheus): logged only when they fail. */
-const POLLED_PATHS = new Set([settings.container.healthPath, '/metrics']);
+const POLLED_PATHS: ReadonlySet<string> = new Set([
+  settings.container.healthPath,
+  settings.container.metricsPath,
+]);
 
-const pathOf = (url: string | undefined): string => (url ?? '/').split('?', 1)[0] ?? '/';
+const pathOf = (url: string | undefined): string => {
+  const value = url ?? '/';
+  const query = value.indexOf('?');
+  return query === -1 ? value : value.slice(0, query);
+};
 
 type RequestLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -35,44 +41,34 @@ export function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?:
 }
 
 /**
- * Assigns the request id and writes one JSON line per finished request with what an operator needs (id,
- * method, URL, status, duration, client, user agent), never cookies or authorization headers.
+ * Writes one JSON line for a finished request with what an operator needs (id, method, URL, status,
+ * duration, client, user agent), never cookies or authorization headers.
  *
  * Written on pino directly rather than with pino-http: pino-http builds a child logger and serializes
  * the request for every request, including the health checks that are then dropped at debug level; here
  * nothing is serialized unless the line is written (measured: about a fifth of the service's CPU per
  * request, see docs/benchmarks.md).
  */
-export function requestLogger(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const id = requestIdOf(req);
-    req.id = id;
-    res.setHeader(REQUEST_ID_HEADER, id);
-    const started = performance.now();
-
-    // `close` follows `finish` on every response and also comes alone when the client goes away first: one
-    // listener sees each request exactly once.
-    res.on('close', () => {
-      const level = requestLogLevel(req, res, res.err);
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level](
-        {
-          req: {
-            id,
-            method: req.method,
-            url: req.originalUrl,
-            remoteAddress: req.socket.remoteAddress,
-            forwardedFor: req.headers['x-forwarded-for'],
-            userAgent: req.headers['user-agent'],
-          },
-          res: { statusCode: res.statusCode },
-          responseTime: Math.round(performance.now() - started),
-          ...(res.writableFinished ? {} : { aborted: true }),
-          ...(res.err ? { err: res.err } : {}),
+export function requestLogWriter(logger: Logger) {
+  return (req: Request, res: Response, durationMs: number): void => {
+    const level = requestLogLevel(req, res, res.err);
+    if (!logger.isLevelEnabled(level)) return;
+    logger[level](
+      {
+        req: {
+          id: req.id,
+          method: req.method,
+          url: req.originalUrl,
+          remoteAddress: req.socket.remoteAddress,
+          forwardedFor: req.headers['x-forwarded-for'],
+          userAgent: req.headers['user-agent'],
         },
-        `${req.method} ${req.originalUrl} ${res.statusCode}`,
-      );
-    });
-    next();
+        res: { statusCode: res.statusCode },
+        responseTime: Math.round(durationMs),
+        ...(res.writableFinished ? {} : { aborted: true }),
+        ...(res.err ? { err: res.err } : {}),
+      },
+      `${req.method} ${req.originalUrl} ${res.statusCode}`,
+    );
   };
 }
