@@ -25,8 +25,13 @@ export interface StoppedTasksSignalProps {
 }
 
 /**
- * ECS task state change events (STOPPED, abnormal) of this service go to a log group, where a metric
- * filter counts them. The log group also keeps each event, so a rehearsal can read why a task died.
+ * ECS task state change events of this service's abnormal stops go to a log group, where a metric filter
+ * counts them, and to whatever else targets the rule (the stopped-task guard). The rule matches from the
+ * first event of a stop: when ECS stops a task it sets desiredStatus STOPPED with the stop code and reason
+ * while lastStatus is still RUNNING, and the task is STOPPED only after it left the target group and exited
+ * (Amazon ECS Developer Guide, "Amazon ECS task state change events"). The log group therefore keeps every
+ * event of a stop, so a rehearsal can read why a task died and when ECS began stopping it; the metric
+ * filter counts only the final one (lastStatus STOPPED), so each task counts once.
  */
 export class StoppedTasksSignal extends Construct {
   readonly rule: events.Rule;
@@ -40,14 +45,16 @@ export class StoppedTasksSignal extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.rule = new events.Rule(this, 'Rule', {
-      description: 'Tasks of the service that stopped abnormally (crash, failed start, failed health checks)',
+      description:
+        'Tasks of the service that ECS stops abnormally (crash, failed start, failed health checks), from the first event of the stop',
       eventPattern: {
         source: ['aws.ecs'],
         detailType: ['ECS Task State Change'],
         detail: {
           clusterArn: [props.cluster.clusterArn],
           group: [`service:${props.service.serviceName}`],
-          lastStatus: ['STOPPED'],
+          // Not lastStatus: the first event of a stop, not the last, is what the guard must see.
+          desiredStatus: ['STOPPED'],
           $or: [
             { stopCode: [...ABNORMAL_STOP.stopCodes] },
             { stoppedReason: [{ prefix: ABNORMAL_STOP.stoppedReasonPrefix }] },
@@ -57,6 +64,8 @@ export class StoppedTasksSignal extends Construct {
     });
     this.addLogGroupTarget();
 
+    // One datapoint per task: the earlier events of the same stop (lastStatus RUNNING, DEACTIVATING, ...)
+    // are kept in the log group but not counted.
     new logs.MetricFilter(this, 'Count', {
       logGroup: this.logGroup,
       filterPattern: logs.FilterPattern.stringValue('$.detail.lastStatus', '=', 'STOPPED'),

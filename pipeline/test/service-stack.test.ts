@@ -279,7 +279,9 @@ describe('alarms', () => {
         source: ['aws.ecs'],
         'detail-type': ['ECS Task State Change'],
         detail: Match.objectLike({
-          lastStatus: ['STOPPED'],
+          // From the first event of a stop (desiredStatus), not its last (lastStatus): the guard acts sooner.
+          desiredStatus: ['STOPPED'],
+          lastStatus: Match.absent(),
           group: [{ 'Fn::Join': ['', ['service:', Match.anyValue()]] }],
           $or: [
             { stopCode: ['EssentialContainerExited', 'TaskFailedToStart'] },
@@ -295,6 +297,7 @@ describe('alarms', () => {
       ],
     });
     template().hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.detail.lastStatus = "STOPPED" }',
       MetricTransformations: [Match.objectLike({ MetricName: 'AbnormallyStoppedTasks', MetricValue: '1' })],
     });
     const [policy] = Object.values(template().findResources('AWS::Logs::ResourcePolicy'));

@@ -4,6 +4,7 @@ import {
   GetDeploymentCommand,
   ListDeploymentsCommand,
   StopDeploymentCommand,
+  type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createGuard } from '../lambda/stopped-task-guard/handler';
@@ -140,4 +141,76 @@ test('a deployment whose AppSpec is in S3 is not stopped, and the reason says it
     reason: expect.stringContaining('not checked: d-S3: its AppSpec is in S3 (s3://releases/appspec.yml)'),
   });
   expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+});
+
+describe('several events of one stop (the rule matches from desiredStatus STOPPED to lastStatus STOPPED)', () => {
+  const elbStopEvent = (lastStatus: string) => ({
+    detail: {
+      taskDefinitionArn: NEW_TD,
+      lastStatus,
+      desiredStatus: 'STOPPED',
+      stopCode: 'ServiceSchedulerInitiated',
+      stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:x)',
+    },
+  });
+  const deployment = (extra: Partial<DeploymentInfo>): { deploymentInfo: DeploymentInfo } => ({
+    deploymentInfo: {
+      creator: 'CodeDeploy',
+      revision: { appSpecContent: { content: appSpec(NEW_TD) } },
+      ...extra,
+    },
+  });
+
+  test('the first event, while the task still runs, stops the deployment', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'InProgress' }));
+    await expect(guard(elbStopEvent('RUNNING'))).resolves.toEqual({
+      action: 'stopped',
+      deploymentId: 'd-NEW',
+    });
+  });
+
+  test('a later event finds the deployment rolling back and does not stop it again', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy
+      .on(GetDeploymentCommand)
+      .resolves(deployment({ status: 'InProgress', rollbackInfo: { rollbackDeploymentId: 'd-RB' } }));
+    await expect(guard(elbStopEvent('STOPPED'))).resolves.toEqual({
+      action: 'ignored',
+      reason: 'deployment d-NEW is already rolling back (d-RB)',
+    });
+    expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  });
+
+  test('a deployment that stopped between the listing and the read is left alone', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'Stopped' }));
+    await expect(guard(elbStopEvent('DEACTIVATING'))).resolves.toEqual({
+      action: 'ignored',
+      reason: 'deployment d-NEW is already Stopped',
+    });
+    expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  });
+
+  test('a stop that lost the race is recognised by the error name, whichever copy of the SDK threw it', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'InProgress' }));
+    const raced = Object.assign(new Error('The deployment d-NEW is already completed'), {
+      name: 'DeploymentAlreadyCompletedException',
+    });
+    codedeploy.on(StopDeploymentCommand).rejects(raced);
+    await expect(guard(elbStopEvent('STOPPING'))).resolves.toEqual({
+      action: 'ignored',
+      reason: 'deployment d-NEW had already finished',
+    });
+  });
+
+  test('any other error fails the invocation, so EventBridge retries it', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'InProgress' }));
+    codedeploy
+      .on(StopDeploymentCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(guard(elbStopEvent('RUNNING'))).rejects.toThrow('Rate exceeded');
+  });
 });

@@ -1,24 +1,32 @@
 /**
- * Reacts to a task of the service that stopped abnormally: when it ran the task definition of a deployment
+ * Reacts to a task of the service that ECS stops abnormally: when it ran the task definition of a deployment
  * still in progress (bake period included), it stops that deployment with rollback. CloudWatch alarms
- * reach the same decision minutes later; this closes the gap for crashes, which no ALB metric sees.
+ * reach the same decision minutes later; this closes the gap for crashes, which no ALB metric sees, and for
+ * green tasks ECS stops for failing their ELB health checks.
  * After a deployment has finished there is nothing in progress and ECS simply restarts the task.
+ *
+ * The rule delivers every event of an abnormal stop, from the first (desiredStatus STOPPED, lastStatus
+ * still RUNNING) to the last (lastStatus STOPPED), so the guard sees one stop several times, and the stops
+ * of several tasks. The first event stops the deployment; a later one finds it gone from the in-progress
+ * list, already rolling back, or finished by the time it is stopped, and changes nothing.
  */
 import {
   CodeDeployClient,
-  DeploymentAlreadyCompletedException,
   GetDeploymentCommand,
   ListDeploymentsCommand,
   StopDeploymentCommand,
+  type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { appSpecFromRevision } from '../test-traffic-hook/appspec-from-revision';
 import { taskDefinitionFromAppSpec } from '../test-traffic-hook/expected-version';
 
-/** The part of an ECS Task State Change event the guard reads. */
+/** The part of an ECS Task State Change event the guard reads (and logs). */
 export interface TaskStoppedDetail {
   readonly taskArn?: string;
   readonly taskDefinitionArn?: string;
+  readonly lastStatus?: string;
+  readonly desiredStatus?: string;
   readonly stopCode?: string;
   readonly stoppedReason?: string;
 }
@@ -63,12 +71,14 @@ export function createGuard(deps: GuardDeps) {
         continue;
       }
       if (taskDefinitionFromAppSpec(appSpec.content) !== stopped) continue;
+      const ending = alreadyEnding(deploymentId, deploymentInfo);
+      if (ending !== undefined) return ignored(deps, ending, event.detail);
 
       try {
         await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
       } catch (error) {
-        // Another stopped task, an alarm or the hook got there first: the outcome is the same.
-        if (error instanceof DeploymentAlreadyCompletedException) {
+        // Another event of this stop, another task, an alarm or the hook got there first: the same outcome.
+        if (isNamed(error, 'DeploymentAlreadyCompletedException')) {
           return ignored(deps, `deployment ${deploymentId} had already finished`, event.detail);
         }
         throw error;
@@ -85,6 +95,24 @@ export function createGuard(deps: GuardDeps) {
     const unchecked = unreadable.length === 0 ? '' : ` (not checked: ${unreadable.join('; ')})`;
     return ignored(deps, `no deployment in progress is deploying ${stopped}${unchecked}`, event.detail);
   };
+}
+
+/**
+ * Why a listed deployment needs no stop: it is no longer in progress (it ended between the listing and the
+ * read), or it already names its rollback deployment (an earlier event, an alarm or the hook stopped it).
+ */
+function alreadyEnding(deploymentId: string, info: DeploymentInfo | undefined): string | undefined {
+  const status = info?.status;
+  if (status !== undefined && !(ACTIVE_STATUSES as readonly string[]).includes(status))
+    return `deployment ${deploymentId} is already ${status}`;
+  const rollback = info?.rollbackInfo?.rollbackDeploymentId;
+  if (rollback !== undefined) return `deployment ${deploymentId} is already rolling back (${rollback})`;
+  return undefined;
+}
+
+/** By name, not class: the SDK's error classes are not shared between copies of the client. */
+function isNamed(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }
 
 function ignored(deps: GuardDeps, reason: string, task: unknown): GuardOutcome {

@@ -45,19 +45,26 @@ const decided = (
   };
 };
 
-/** Green never turns healthy: ECS replaces the failing tasks (the guard sees the stops) and the alarm fires. */
-function healthRollback(p: SignalPaths, why: string, ecsStops = true): FaultVerdict {
+/** `/health` answers a failing check at once (a 500 or 503, or a refused connection). */
+const AT_ONCE = 0;
+
+/**
+ * Green never turns healthy: ECS replaces the failing tasks (the guard sees the stop begin) and the alarm
+ * fires. `answerSeconds`: how long the service takes to answer a failing check (see `failingHealth`).
+ */
+function healthRollback(p: SignalPaths, answerSeconds: number, why: string, ecsStops = true): FaultVerdict {
+  const health = p.failingHealth(answerSeconds);
   const times: SignalTime[] = [
-    ...(ecsStops ? p.afterStop(p.ecsHealthStopAt) : []),
-    { signal: 'unhealthy-hosts alarm', seconds: p.alarmAfter(p.unhealthyAt) },
+    ...(ecsStops ? p.afterStop(health.ecsHealthStop) : []),
+    { signal: 'unhealthy-hosts alarm', seconds: p.alarmAfter(health.unhealthyAt) },
   ];
   return decided(earliest(times), why, times);
 }
 
-/** A task that stops at `stoppedAt` (a crash) reaches CodeDeploy through the guard or the alarm. */
-function stopRollback(p: SignalPaths, stoppedAt: number, why: string): FaultVerdict {
-  const times = p.afterStop(stoppedAt);
-  return decided(earliest(times), why, times, stoppedAt);
+/** A task that crashes at `crashAt` reaches CodeDeploy through the guard or the alarm. */
+function stopRollback(p: SignalPaths, crashAt: number, why: string): FaultVerdict {
+  const times = p.afterStop(p.crashStop(crashAt));
+  return decided(earliest(times), why, times, crashAt);
 }
 
 type Model = { readonly [K in FaultName]: FaultModel<K> };
@@ -66,7 +73,7 @@ type Model = { readonly [K in FaultName]: FaultModel<K> };
 export const FAULT_MODEL: Model = {
   'health-fail': {
     expectedText: 'green never becomes healthy, production stays on blue, rollback',
-    predict: (_, __, p) => healthRollback(p, 'green never turns healthy, so the hook never runs'),
+    predict: (_, __, p) => healthRollback(p, AT_ONCE, 'green never turns healthy, so the hook never runs'),
   },
   'startup-crash': {
     expectedText: 'green tasks crash and are restarted, rollback',
@@ -77,11 +84,16 @@ export const FAULT_MODEL: Model = {
     predict: (port, t, p) =>
       port === t.containerPort
         ? { outcome: 'succeeded', signal: 'the fault port is the container port, so nothing is wrong' }
-        : healthRollback(p, 'connection refused; the hook never runs'),
+        : healthRollback(p, AT_ONCE, 'connection refused; the hook never runs'),
   },
   'dependency-down': {
     expectedText: 'targets unhealthy, rollback',
-    predict: (_, __, p) => healthRollback(p, '/health answers 503; the hook never runs'),
+    predict: (_, t, p) =>
+      healthRollback(
+        p,
+        t.dependencyProbeSeconds,
+        `/health answers 503 within the probe's ${t.dependencyProbeSeconds} s; the hook never runs`,
+      ),
   },
   'error-rate': {
     expectedText:
@@ -133,7 +145,8 @@ export const FAULT_MODEL: Model = {
       // A task that recovers before ECS judges it is never replaced: only the alarm sees it.
       const recovered =
         seconds + t.targetHealthCheck.intervalSeconds * t.targetHealthCheck.healthyThresholdCount;
-      return healthRollback(p, `/health answers 503 for ${seconds} s`, recovered > p.ecsFirstJudgement);
+      const judged = p.failingHealth(AT_ONCE).ecsFirstJudgement;
+      return healthRollback(p, AT_ONCE, `/health answers 503 for ${seconds} s`, recovered > judged);
     },
   },
 };

@@ -11,15 +11,25 @@
  *   not documented).
  * - CodeDeploy invokes the AfterAllowTestTraffic hook within `codeDeployStepSeconds` of green becoming
  *   healthy (it waits for the replacement task set to be steady, then moves the test listener).
+ * - A failing ALB health check ends when the target answers: a 500 or 503 at once, or a refused connection,
+ *   within `requestRoundTripSeconds`; a slow answer after the service's own limit plus that round trip; a
+ *   target that never answers at the check's timeout. The unhealthy threshold's consecutive failed checks
+ *   mark a target failing from its start unhealthy, the last one ending after that time.
+ * - When the ECS service scheduler stops a task it sets desiredStatus STOPPED, with the stop code and the
+ *   stopped reason, and sends a task state change event at that moment, while lastStatus is still RUNNING
+ *   (Amazon ECS Developer Guide, "Amazon ECS task state change events": an event is sent when the scheduler
+ *   starts or stops a task). ECS reports lastStatus STOPPED only later, once the task has left the target
+ *   group (up to the deregistration delay) and exited (its drain deadline; a crashed task has already
+ *   exited). The guard's rule matches the first event of an abnormal stop; the stopped-tasks metric filter
+ *   counts the last one, once per task. A drill on AWS measures both.
  * - An ECS task state change reaches the log group and its metric filter, and the stopped-task guard
  *   function, within `eventDeliverySeconds`; the guard (cold start, two or three API calls) stops the
  *   deployment within `guardReactionSeconds` more.
  * - ECS acts on a task whose target the ALB reports unhealthy, once the task's health check grace period
  *   is over, within `ecsHealthReactionSeconds`. It starts a replacement first and stops one of the two only
  *   when the replacement is unhealthy too (Amazon ECS Developer Guide, "Amazon ECS services"); a replacement
- *   Fargate task is running and registered within `replacementTaskStartSeconds`. The stopped task then
- *   leaves the target group (deregistration delay) and exits (its drain deadline) before ECS reports it
- *   STOPPED with "Task failed ELB health checks in (target-group ...)".
+ *   Fargate task is running and registered within `replacementTaskStartSeconds`. The stop it then begins
+ *   carries "Task failed ELB health checks in (target-group ...)".
  * A hook's verdict is pushed to CodeDeploy and acts at once; alarms are polled.
  */
 import type { TimingInputs } from './timing-inputs';
@@ -68,10 +78,28 @@ export interface SignalTime {
   readonly seconds: number;
 }
 
+/** One task stop as ECS reports it: first the stop begins, then the task is STOPPED. */
+export interface TaskStop {
+  /** ECS sets desiredStatus STOPPED with the stop code and reason: the first event, the one the guard acts on. */
+  readonly stoppingAt: number;
+  /** ECS reports lastStatus STOPPED, the task out of its target group and exited: what the metric filter counts. */
+  readonly stoppedAt: number;
+}
+
+/** Green tasks whose `/health` fails from their start, for a given time a failing check takes. */
+export interface FailingHealth {
+  /** Seconds one failing health check takes, from the ALB's request to its verdict (at most its timeout). */
+  readonly checkSeconds: number;
+  /** The threshold-th consecutive failed check ends: the ALB marks the target unhealthy. */
+  readonly unhealthyAt: number;
+  /** ECS first judges an unhealthy green task, once its grace period is over. */
+  readonly ecsFirstJudgement: number;
+  /** ECS stops the first green task for failing its ELB health checks, after judging its replacement too. */
+  readonly ecsHealthStop: TaskStop;
+}
+
 /** The signal paths for one set of deployed timings and assumptions. */
 export interface SignalPaths {
-  /** The threshold-th consecutive failed check marks a target unhealthy; the last check may take its timeout. */
-  readonly unhealthyAt: number;
   readonly healthyAt: number;
   /** Seconds a target failing from its start still has before the ALB can mark it unhealthy. */
   readonly unhealthyWindow: number;
@@ -80,44 +108,71 @@ export interface SignalPaths {
   readonly hookBurstEndsAt: number;
   /** An alarm whose condition begins at `onset` tells CodeDeploy at this time. */
   readonly alarmAfter: (onset: number) => number;
-  /** A task reported STOPPED at `stoppedAt` reaches CodeDeploy through the guard and through the alarm. */
-  readonly afterStop: (stoppedAt: number) => readonly SignalTime[];
-  /** ECS first judges an unhealthy green task, once its grace period is over. */
-  readonly ecsFirstJudgement: number;
-  /** ECS reports the first green task STOPPED for failing its ELB health checks. */
-  readonly ecsHealthStopAt: number;
+  /** A stop reaches CodeDeploy through the guard (its first event) and through the alarm (the task STOPPED). */
+  readonly afterStop: (stop: TaskStop) => readonly SignalTime[];
+  /** An essential container that exits at `crashAt`: ECS begins stopping the task at once. */
+  readonly crashStop: (crashAt: number) => TaskStop;
+  /**
+   * Green tasks whose `/health` fails from their start and answers each check `answerSeconds` after the
+   * request reaches the service (0: at once, or a refused connection; infinite: never, the check times out).
+   */
+  readonly failingHealth: (answerSeconds: number) => FailingHealth;
 }
 
 /** The signal paths for the given timings and assumptions. */
 export function signalPaths(t: TimingInputs, a: ObservationAssumptions): SignalPaths {
   const hc = t.targetHealthCheck;
   const unhealthyWindow = hc.intervalSeconds * (hc.unhealthyThresholdCount - 1);
-  const unhealthyAt = unhealthyWindow + hc.timeoutSeconds;
   const healthyAt = hc.intervalSeconds * (hc.healthyThresholdCount - 1) + hc.timeoutSeconds;
   const alarmAfter = (onset: number) =>
     onset +
     t.alarm.periodSeconds * t.alarm.datapointsToAlarm +
     a.metricPublishDelaySeconds +
     a.codeDeployAlarmPollSeconds;
-  // A task started at `start` that never passes: ECS acts once both the ALB verdict and the grace are in.
-  const judged = (start: number) =>
-    start + Math.max(unhealthyAt, t.healthCheckGracePeriodSeconds) + a.ecsHealthReactionSeconds;
   const hookStartsAt = healthyAt + a.codeDeployStepSeconds + a.hookColdStartSeconds;
-  const ecsFirstJudgement = judged(0);
-  const replacementJudged = judged(ecsFirstJudgement + a.replacementTaskStartSeconds);
   return {
-    unhealthyAt,
     healthyAt,
     unhealthyWindow,
     hookStartsAt,
     hookBurstEndsAt: hookStartsAt + t.hookBurstRequests * a.requestRoundTripSeconds,
     alarmAfter,
-    afterStop: (stoppedAt) => [
-      { signal: 'stopped-task guard', seconds: stoppedAt + a.eventDeliverySeconds + a.guardReactionSeconds },
-      { signal: 'stopped-tasks alarm', seconds: alarmAfter(stoppedAt + a.eventDeliverySeconds) },
+    afterStop: (stop) => [
+      {
+        signal: 'stopped-task guard',
+        seconds: stop.stoppingAt + a.eventDeliverySeconds + a.guardReactionSeconds,
+      },
+      { signal: 'stopped-tasks alarm', seconds: alarmAfter(stop.stoppedAt + a.eventDeliverySeconds) },
     ],
+    crashStop: (crashAt) => ({ stoppingAt: crashAt, stoppedAt: crashAt + t.deregistrationDelaySeconds }),
+    failingHealth: (answerSeconds) => failingHealth(t, a, unhealthyWindow, answerSeconds),
+  };
+}
+
+/** ECS's judgements of a failing green task and its replacement, and the stop that follows. */
+function failingHealth(
+  t: TimingInputs,
+  a: ObservationAssumptions,
+  unhealthyWindow: number,
+  answerSeconds: number,
+): FailingHealth {
+  const checkSeconds = Math.min(
+    answerSeconds + a.requestRoundTripSeconds,
+    t.targetHealthCheck.timeoutSeconds,
+  );
+  const unhealthyAt = unhealthyWindow + checkSeconds;
+  // A task started at `start` that never passes: ECS acts once both the ALB verdict and the grace are in.
+  const judged = (start: number) =>
+    start + Math.max(unhealthyAt, t.healthCheckGracePeriodSeconds) + a.ecsHealthReactionSeconds;
+  const ecsFirstJudgement = judged(0);
+  const stoppingAt = judged(ecsFirstJudgement + a.replacementTaskStartSeconds);
+  return {
+    checkSeconds,
+    unhealthyAt,
     ecsFirstJudgement,
-    ecsHealthStopAt: replacementJudged + t.deregistrationDelaySeconds + t.taskExitSeconds,
+    ecsHealthStop: {
+      stoppingAt,
+      stoppedAt: stoppingAt + t.deregistrationDelaySeconds + t.taskExitSeconds,
+    },
   };
 }
 

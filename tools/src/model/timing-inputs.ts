@@ -32,6 +32,11 @@ export interface TimingInputs {
    * The deadline is the service's code, not the template's, so both sources read it from the settings.
    */
   readonly taskExitSeconds: number;
+  /**
+   * Longest the `dependency-down` fault's probe takes before `/health` answers 503. The service's code, like
+   * the drain deadline, so both sources read it from the settings.
+   */
+  readonly dependencyProbeSeconds: number;
   /** The slowest alarm the deployment group watches. */
   readonly alarm: {
     readonly periodSeconds: number;
@@ -84,6 +89,7 @@ export function timingInputsFromSettings(
     containerHealthCheck: config.containerHealthCheck,
     stopTimeoutSeconds: config.container.stopTimeoutSeconds,
     taskExitSeconds: exitSeconds(config, config.container.stopTimeoutSeconds),
+    dependencyProbeSeconds: config.dependencyProbeTimeoutMs / 1000,
     alarm: {
       periodSeconds: config.alarms.periodSeconds,
       evaluationPeriods: config.alarms.evaluationPeriods,
@@ -162,6 +168,7 @@ export function timingInputsFromTemplate(template: { Resources?: Resources }): T
     },
     stopTimeoutSeconds,
     taskExitSeconds: exitSeconds(settings, stopTimeoutSeconds),
+    dependencyProbeSeconds: settings.dependencyProbeTimeoutMs / 1000,
     ...alarmInputs(ofType('AWS::CloudWatch::Alarm'), num),
     hookTimeoutSeconds: num(hook.Timeout, 'hook Timeout'),
     hookBurstRequests: settings.hook.burstRequests,

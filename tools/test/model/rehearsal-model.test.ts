@@ -4,6 +4,7 @@ import { formatFaultValue, parseFaults } from '../../../contract/faults/parse-fa
 import { settings } from '../../../contract/settings';
 import { hypothesisFor } from '../../src/drill/prediction';
 import { modelledAwsTime } from '../../src/local/aws-model';
+import { signalPaths } from '../../src/model/signal-paths';
 import {
   decidingPrediction,
   DEFAULT_ASSUMPTIONS,
@@ -18,6 +19,11 @@ const hc = settings.targetHealthCheck;
 /** The ALB's unhealthy window with the settings: a target failing from its start is marked unhealthy after it. */
 const window = hc.intervalSeconds * (hc.unhealthyThresholdCount - 1);
 const predict = (entry: string) => decidingPrediction(parseFaults(entry))!;
+/** From an alarm's condition beginning to CodeDeploy noticing: the datapoint closes, is published, is polled. */
+const alarmDelay =
+  settings.alarms.periodSeconds * settings.alarms.datapointsToAlarm +
+  DEFAULT_ASSUMPTIONS.metricPublishDelaySeconds +
+  DEFAULT_ASSUMPTIONS.codeDeployAlarmPollSeconds;
 
 describe('expected release', () => {
   it('expects a rollback for every fault at its default value, and success with no fault', () => {
@@ -80,30 +86,66 @@ describe('one rule for a set of faults', () => {
 });
 
 describe('green tasks that fail their ELB health checks', () => {
-  it('are stopped by ECS after a replacement fails too, and the guard decides before the alarm', () => {
-    const a = DEFAULT_ASSUMPTIONS;
-    const unhealthyAt = window + hc.timeoutSeconds;
+  const a = DEFAULT_ASSUMPTIONS;
+  const drainAndExit =
+    settings.deregistrationDelaySeconds +
+    Math.min(settings.shutdown.deadlineMs / 1000, settings.container.stopTimeoutSeconds);
+  /** ECS begins stopping the first task: both it and its replacement judged, a failing check taking `check`. */
+  const stoppingAfter = (check: number) => {
     const judged =
-      Math.max(unhealthyAt, settings.ecs.healthCheckGracePeriodSeconds) + a.ecsHealthReactionSeconds;
-    const stopped =
-      2 * judged +
-      a.replacementTaskStartSeconds +
-      settings.deregistrationDelaySeconds +
-      Math.min(settings.shutdown.deadlineMs / 1000, settings.container.stopTimeoutSeconds);
-    for (const fault of ['health-fail', 'wrong-port', 'dependency-down', 'slow-start']) {
-      expect(predict(fault)).toMatchObject({
-        decidedBy: 'stopped-task guard',
-        seconds: Math.ceil(stopped + a.eventDeliverySeconds + a.guardReactionSeconds),
-      });
-      expect(predict(fault).signal).toContain('unhealthy-hosts alarm at');
+      Math.max(window + check, settings.ecs.healthCheckGracePeriodSeconds) + a.ecsHealthReactionSeconds;
+    return 2 * judged + a.replacementTaskStartSeconds;
+  };
+  /** Seconds a failing check takes with each fault: the answer, capped by the ALB's timeout. */
+  const checkSeconds = {
+    'health-fail': a.requestRoundTripSeconds,
+    'wrong-port': a.requestRoundTripSeconds,
+    'dependency-down': settings.dependencyProbeTimeoutMs / 1000 + a.requestRoundTripSeconds,
+    'slow-start': a.requestRoundTripSeconds,
+  };
+
+  it('are stopped by ECS after a replacement fails too, and the guard decides when the stop begins', () => {
+    for (const [fault, check] of Object.entries(checkSeconds)) {
+      const stopping = stoppingAfter(check);
+      const prediction = predict(fault);
+      expect([fault, prediction]).toEqual([
+        fault,
+        expect.objectContaining({
+          decidedBy: 'stopped-task guard',
+          seconds: Math.ceil(stopping + a.eventDeliverySeconds + a.guardReactionSeconds),
+        }),
+      ]);
+      // The stopped-tasks alarm counts the task only once it is STOPPED: drained and exited.
+      const stoppedAlarm = stopping + drainAndExit + a.eventDeliverySeconds + alarmDelay;
+      expect(prediction.signal).toContain(`stopped-tasks alarm at ${Math.ceil(stoppedAlarm)} s`);
+      const unhealthyAlarm = window + check + alarmDelay;
+      expect(prediction.signal).toContain(`unhealthy-hosts alarm at ${Math.ceil(unhealthyAlarm)} s`);
     }
+  });
+
+  it("take each fault's own check time: an answer at once, the probe's limit, or the timeout for a hang", () => {
+    const seconds = (fault: string) => predict(fault).seconds!;
+    expect(seconds('wrong-port')).toBe(seconds('health-fail'));
+    expect(seconds('dependency-down')).toBeGreaterThan(seconds('health-fail'));
+    const paths = signalPaths(inputs, DEFAULT_ASSUMPTIONS);
+    expect(paths.failingHealth(0).checkSeconds).toBe(a.requestRoundTripSeconds);
+    expect(paths.failingHealth(Number.POSITIVE_INFINITY).checkSeconds).toBe(hc.timeoutSeconds);
+    expect(paths.failingHealth(Number.POSITIVE_INFINITY).unhealthyAt).toBe(window + hc.timeoutSeconds);
+  });
+
+  it('do not wait for the stopped task to drain and exit before the guard acts', () => {
+    const slowDrain = { ...inputs, deregistrationDelaySeconds: 300, taskExitSeconds: 30 };
+    const now = predictFault('health-fail', true);
+    const drained = predictFault('health-fail', true, slowDrain);
+    expect(drained).toMatchObject({ decidedBy: 'stopped-task guard', seconds: now.seconds });
+    expect(drained.signal).not.toBe(now.signal);
   });
 
   it('fall back to the unhealthy-hosts alarm when ECS is slower than the alarm', () => {
     const slowEcs = predictRollbackTimes(inputs, { ...DEFAULT_ASSUMPTIONS, ecsHealthReactionSeconds: 600 });
     expect(slowEcs.find((p) => p.fault === 'health-fail')).toMatchObject({
       decidedBy: 'unhealthy-hosts alarm',
-      seconds: 159,
+      seconds: Math.ceil(window + DEFAULT_ASSUMPTIONS.requestRoundTripSeconds + alarmDelay),
     });
   });
 
@@ -112,6 +154,19 @@ describe('green tasks that fail their ELB health checks', () => {
     const longGrace = predictRollbackTimes({ ...inputs, healthCheckGracePeriodSeconds: 60 });
     const now = predictRollbackTimes(inputs);
     expect(longGrace[0]!.seconds!).toBeGreaterThan(now[0]!.seconds!);
+  });
+});
+
+describe('crashes', () => {
+  it('reach the guard when the stop begins and the stopped-tasks alarm once the task left its target group', () => {
+    const a = DEFAULT_ASSUMPTIONS;
+    const crash = predict('startup-crash');
+    expect(crash).toMatchObject({
+      decidedBy: 'stopped-task guard',
+      seconds: a.eventDeliverySeconds + a.guardReactionSeconds,
+    });
+    const alarm = settings.deregistrationDelaySeconds + a.eventDeliverySeconds + alarmDelay;
+    expect(crash.signal).toContain(`stopped-tasks alarm at ${Math.ceil(alarm)} s`);
   });
 });
 
