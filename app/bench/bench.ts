@@ -6,6 +6,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/free-port';
 import { settings } from '../../contract/settings';
+import { onCores, pinCpus, type CpuPinning } from './cpu-pinning';
 import { BENCH_HELP, parseBenchOptions, relevantHelp, UsageError, type BenchOptions } from './bench-options';
 
 // `npm run bench`: the built service against a bare Express 5 app with the same routes, side by side in
@@ -50,9 +51,14 @@ function cpuTimeUs(pid: number): number | undefined {
   }
 }
 
-function start(target: Target, port: number): ChildProcess {
+function start(target: Target, port: number, cores: string | undefined): ChildProcess {
   const devNull = fs.openSync('/dev/null', 'w');
-  const child = spawn(process.execPath, [target === 'service' ? SERVICE_ENTRY : BARE_ENTRY], {
+  // taskset execs node in its own process: the pid, and the CPU time read from /proc, are node's.
+  const [command, args] = onCores(cores, [
+    process.execPath,
+    target === 'service' ? SERVICE_ENTRY : BARE_ENTRY,
+  ]);
+  const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
@@ -78,9 +84,13 @@ function healthStatus(port: number): Promise<number | undefined> {
 }
 
 /** Milliseconds from spawn to the first 200 on /health. */
-async function timeToReady(target: Target, port: number): Promise<{ ms: number; child: ChildProcess }> {
+async function timeToReady(
+  target: Target,
+  port: number,
+  cores: string | undefined,
+): Promise<{ ms: number; child: ChildProcess }> {
   const started = process.hrtime.bigint();
-  const child = start(target, port);
+  const child = start(target, port, cores);
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`${target} exited with ${child.exitCode} before it was ready`);
@@ -144,15 +154,20 @@ interface RouteResult {
   ratios: number[];
 }
 
+/** What one run measures with: the options, and the cores it keeps the apps and the load generator on. */
+interface BenchRun extends BenchOptions {
+  readonly pinning: CpuPinning | undefined;
+}
+
 /** The service and bare Express loaded in turn on each route, the order alternating between rounds. */
 async function measureThroughput(
-  options: BenchOptions,
+  options: BenchRun,
   report: (line: string) => void,
 ): Promise<Record<string, RouteResult>> {
   const ports: Record<Target, number> = { service: await freePort(), bare: await freePort() };
   const children: Record<Target, ChildProcess> = {
-    service: (await timeToReady('service', ports.service)).child,
-    bare: (await timeToReady('bare', ports.bare)).child,
+    service: (await timeToReady('service', ports.service, options.pinning?.server)).child,
+    bare: (await timeToReady('bare', ports.bare, options.pinning?.server)).child,
   };
   const results: Record<string, RouteResult> = {};
   try {
@@ -176,14 +191,16 @@ async function measureThroughput(
 
 /** Spawn to first 200 on /health, service and bare alternating so both see the same machine. */
 async function measureReadiness(
-  options: BenchOptions,
+  options: BenchRun,
   report: (line: string) => void,
 ): Promise<Record<Target, number[]>> {
   const times: Record<Target, number[]> = { service: [], bare: [] };
   for (let i = 0; i < options.spawns; i++) {
     for (const target of i % 2 === 0 ? TARGETS : [...TARGETS].reverse()) {
       report(`ready ${i + 1}/${options.spawns}: ${target}`);
-      const { ms, child } = await timeToReady(target, await freePort());
+      // On every core: start-up uses the machine as a deployment would (compilation and GC run on helper
+      // threads, and one core for all of them slowed the service's start more than bare's).
+      const { ms, child } = await timeToReady(target, await freePort(), options.pinning?.all);
       times[target].push(ms);
       await stop(child);
     }
@@ -193,7 +210,7 @@ async function measureReadiness(
 
 /** The run's figures as `--json` prints them. */
 export function benchReport(
-  options: BenchOptions,
+  options: BenchRun,
   throughput: Record<string, RouteResult>,
   ready: Record<Target, number[]>,
 ) {
@@ -207,7 +224,13 @@ export function benchReport(
   const throughputRatio = median(throughput['/']!.ratios);
   const readyRatio = median(ready.service) / median(ready.bare);
   return {
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', node: process.version },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? 'unknown',
+      node: process.version,
+      /** `taskset -c` lists of the apps' core and the load generator's; null when nothing was pinned. */
+      pinning: options.pinning ?? null,
+    },
     options: {
       connections: options.connections,
       rounds: options.rounds,
@@ -246,6 +269,9 @@ function table(report: ReturnType<typeof benchReport>): string {
   const lines = [
     `node ${machine.node}; ${machine.cpus} x ${machine.cpuModel}; ${options.connections} connections; ` +
       `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s per run; rounds: ${options.rounds}, order alternated`,
+    machine.pinning === null
+      ? 'apps and load generator not pinned to cores (needs Linux, 2+ cores and taskset)'
+      : `apps on core ${machine.pinning.server}, load generator on core ${machine.pinning.client}`,
     '',
     'target   route      req/s per round            p50 ms  p99 ms  server CPU us/req',
   ];
@@ -291,10 +317,11 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
     return 0;
   }
   const report = progress(io);
-  const throughput = await measureThroughput(options, report);
-  const ready = await measureReadiness(options, report);
+  const run: BenchRun = { ...options, pinning: pinCpus() };
+  const throughput = await measureThroughput(run, report);
+  const ready = await measureReadiness(run, report);
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
-  const result = benchReport(options, throughput, ready);
+  const result = benchReport(run, throughput, ready);
   io.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${table(result)}\n`);
   return 0;
 }
