@@ -1,7 +1,7 @@
-# The service image. Multi-stage: `deps` installs every dependency once, `build` compiles the service,
-# `prod-deps` prunes to runtime dependencies, and `runtime` holds only the compiled service, production
-# node_modules and package.json. No `# syntax=` line on purpose: it would pull a frontend image from
-# Docker Hub, which throttles CodeBuild; BuildKit's built-in frontend supports everything used here.
+# The service image. Multi-stage: `deps` installs every dependency once, `build` compiles and bundles the
+# service, `prod-deps` prunes to runtime dependencies, and `runtime` holds only the compiled service,
+# production node_modules and package.json. No `# syntax=` line on purpose: it would pull a frontend image
+# from Docker Hub, which throttles CodeBuild; BuildKit's built-in frontend supports everything used here.
 #
 #   docker build --build-arg APP_VERSION="$(git rev-parse HEAD)" -t rollback-rehearsal .
 #
@@ -32,9 +32,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY tools/container/tsconfig.image.json tools/container/
 COPY contract contract
 COPY app/src app/src
+COPY app/bundle.js app/
 # Compiles the service alone (app/src and the contract files it imports), not the CLI or the CDK app, so
-# their changes do not rebuild the image.
-RUN npx tsc -p tools/container/tsconfig.image.json
+# their changes do not rebuild the image; then bundles each entry with the service's own modules (one file
+# to read at start-up; dependencies stay in node_modules).
+RUN npx tsc -p tools/container/tsconfig.image.json && node app/bundle.js
 
 FROM ${BASE_IMAGE} AS runtime
 # Keep in step with settings.image and settings.container (tools/test/container/dockerfile.test.ts checks).

@@ -1,4 +1,4 @@
-// Process tests spawn the compiled service (dist/), exactly what `npm start` and the image run.
+// Process tests spawn the built service (dist/), exactly what `npm start` and the image run.
 // Compile once before any suite; tsc is incremental-free here so a stale dist never hides a change.
 const { execFileSync } = require('node:child_process');
 
@@ -7,4 +7,6 @@ module.exports = async function globalSetup() {
     cwd: __dirname,
     stdio: 'inherit',
   });
+  // The entries as the image runs them: bundled with the service's own modules (app/bundle.js).
+  require('./app/bundle').bundleService(__dirname);
 };

@@ -118,6 +118,19 @@ describe('Dockerfile stages', () => {
     expect(only(runtime, 'ADD')).toEqual([]);
   });
 
+  it("bundles the entries with the service's own modules after compiling, with the script npm run build uses", () => {
+    const build = stage('build');
+    expect(only(build, 'COPY').map((copy) => copy.args)).toContain('app/bundle.js app/');
+    const compile = only(build, 'RUN').find((run) => /\btsc\b/.test(run.args));
+    expect(compile?.args).toMatch(/\btsc -p \S+ && node app\/bundle\.js$/);
+    const scripts = (
+      JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts.build).toMatch(/&& node app\/bundle\.js$/);
+  });
+
   it('copies the compiled service last, so a source-only change replaces one layer', () => {
     const layers = runtime.filter((instruction) => ['COPY', 'ADD', 'RUN'].includes(instruction.keyword));
     expect(layers.at(-1)?.args).toMatch(/^--from=build\s/);
