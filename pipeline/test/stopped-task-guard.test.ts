@@ -153,48 +153,47 @@ describe('several events of one stop (the rule matches from desiredStatus STOPPE
       stoppedReason: 'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:x)',
     },
   });
-  const deployment = (extra: Partial<DeploymentInfo>): { deploymentInfo: DeploymentInfo } => ({
-    deploymentInfo: {
-      creator: 'CodeDeploy',
-      revision: { appSpecContent: { content: appSpec(NEW_TD) } },
-      ...extra,
-    },
-  });
+  /** One deployment in progress for the new task definition, with `extra` in what GetDeployment returns. */
+  const givenDeployment = (extra: Partial<DeploymentInfo>): void => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: {
+        creator: 'CodeDeploy',
+        revision: { appSpecContent: { content: appSpec(NEW_TD) } },
+        ...extra,
+      },
+    });
+  };
 
   test('the first event, while the task still runs, stops the deployment', async () => {
-    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
-    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'InProgress' }));
+    givenDeployment({ status: 'InProgress' });
     await expect(guard(elbStopEvent('RUNNING'))).resolves.toEqual({
       action: 'stopped',
       deploymentId: 'd-NEW',
     });
   });
 
-  test('a later event finds the deployment rolling back and does not stop it again', async () => {
-    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
-    codedeploy
-      .on(GetDeploymentCommand)
-      .resolves(deployment({ status: 'InProgress', rollbackInfo: { rollbackDeploymentId: 'd-RB' } }));
-    await expect(guard(elbStopEvent('STOPPED'))).resolves.toEqual({
-      action: 'ignored',
-      reason: 'deployment d-NEW is already rolling back (d-RB)',
-    });
-    expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
-  });
-
-  test('a deployment that stopped between the listing and the read is left alone', async () => {
-    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
-    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'Stopped' }));
-    await expect(guard(elbStopEvent('DEACTIVATING'))).resolves.toEqual({
-      action: 'ignored',
-      reason: 'deployment d-NEW is already Stopped',
-    });
+  test.each<[string, Partial<DeploymentInfo>, string, string]>([
+    [
+      'a later event finds the deployment rolling back and does not stop it again',
+      { status: 'InProgress', rollbackInfo: { rollbackDeploymentId: 'd-RB' } },
+      'STOPPED',
+      'deployment d-NEW is already rolling back (d-RB)',
+    ],
+    [
+      'a deployment that stopped between the listing and the read is left alone',
+      { status: 'Stopped' },
+      'DEACTIVATING',
+      'deployment d-NEW is already Stopped',
+    ],
+  ])('%s', async (_name, info, lastStatus, reason) => {
+    givenDeployment(info);
+    await expect(guard(elbStopEvent(lastStatus))).resolves.toEqual({ action: 'ignored', reason });
     expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
   });
 
   test('a stop that lost the race is recognised by the error name, whichever copy of the SDK threw it', async () => {
-    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
-    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'InProgress' }));
+    givenDeployment({ status: 'InProgress' });
     const raced = Object.assign(new Error('The deployment d-NEW is already completed'), {
       name: 'DeploymentAlreadyCompletedException',
     });
@@ -206,8 +205,7 @@ describe('several events of one stop (the rule matches from desiredStatus STOPPE
   });
 
   test('any other error fails the invocation, so EventBridge retries it', async () => {
-    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
-    codedeploy.on(GetDeploymentCommand).resolves(deployment({ status: 'InProgress' }));
+    givenDeployment({ status: 'InProgress' });
     codedeploy
       .on(StopDeploymentCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
