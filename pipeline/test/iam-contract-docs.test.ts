@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CONTRACT_TABLE_HEADER,
-  contractCells,
-  contractTableMarkdown,
-  parseMarkdownTable,
-} from './iam/contract-markdown';
+import { markdownSection, parseMarkdownTable } from '../../contract/test/support/markdown';
+import { CONTRACT_TABLE_HEADER, contractCells, contractTableMarkdown } from './iam/contract-markdown';
 import { IAM_CONTRACT } from './iam/iam-contract';
 
 const deployDoc = readFileSync(join(__dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
 
 /** The text of a `## title` section of docs/deploy.md, up to the next `## ` heading. */
-function section(title: string): string {
-  const start = deployDoc.indexOf(`\n## ${title}\n`);
-  if (start === -1) throw new Error(`docs/deploy.md has no "## ${title}" section`);
-  const next = deployDoc.indexOf('\n## ', start + 1);
-  return deployDoc.slice(start, next === -1 ? undefined : next);
-}
+const section = (title: string): string => markdownSection(deployDoc, title, 'docs/deploy.md');
 
 describe('docs/deploy.md', () => {
   it('shows the IAM contract row by row as the code states it', () => {

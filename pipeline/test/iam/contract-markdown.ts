@@ -2,6 +2,7 @@
  * The IAM contract as the Markdown table docs/deploy.md shows, cell by cell, so a test can hold the
  * document to the code and print the table to paste when the contract changes.
  */
+import { markdownTable } from '../../../contract/test/support/markdown';
 import type { ContractRow } from './iam-contract';
 
 /** The header row of the table in docs/deploy.md. */
@@ -31,25 +32,5 @@ export function contractCells(row: ContractRow): string[] {
 
 /** The whole table as Markdown. */
 export function contractTableMarkdown(rows: readonly ContractRow[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [
-    line(CONTRACT_TABLE_HEADER),
-    line(CONTRACT_TABLE_HEADER.map(() => '---')),
-    ...rows.map((row) => line(contractCells(row))),
-  ].join('\n');
-}
-
-/** The cells of every Markdown table row in `text`, separator rows left out. */
-export function parseMarkdownTable(text: string): string[][] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim().startsWith('|'))
-    .map((l) =>
-      l
-        .trim()
-        .replace(/^\||\|$/g, '')
-        .split('|')
-        .map((c) => c.trim()),
-    )
-    .filter((cells) => !cells.every((c) => /^:?-+:?$/.test(c)));
+  return markdownTable(CONTRACT_TABLE_HEADER, rows.map(contractCells));
 }

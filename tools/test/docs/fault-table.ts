@@ -1,4 +1,5 @@
 import { FAULT_CATALOGUE, FAULT_NAMES } from '../../../contract/faults/catalogue';
+import { markdownTable } from '../../../contract/test/support/markdown';
 import { catalogueRows } from '../../src/faults/catalogue-rows';
 
 /** The header of the README's "Faults" table. */
@@ -36,25 +37,5 @@ export function faultTableRows(): string[][] {
 
 /** The table as Markdown, for pasting into the README when the catalogue or the model changes. */
 export function faultTableMarkdown(): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [
-    line(FAULT_TABLE_HEADER),
-    line(FAULT_TABLE_HEADER.map(() => '---')),
-    ...faultTableRows().map(line),
-  ].join('\n');
-}
-
-/** The cells of every row of the first Markdown table in `text`, separator rows left out. */
-export function parseMarkdownTable(text: string): string[][] {
-  return text
-    .split('\n')
-    .filter((l) => l.trim().startsWith('|'))
-    .map((l) =>
-      l
-        .trim()
-        .replace(/^\||\|$/g, '')
-        .split('|')
-        .map((c) => c.trim()),
-    )
-    .filter((cells) => !cells.every((c) => /^:?-+:?$/.test(c)));
+  return markdownTable(FAULT_TABLE_HEADER, faultTableRows());
 }

@@ -1,15 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FAULT_TABLE_HEADER, faultTableMarkdown, faultTableRows, parseMarkdownTable } from './fault-table';
+import { markdownSection as section, parseMarkdownTable } from '../../../contract/test/support/markdown';
+import { FAULT_TABLE_HEADER, faultTableMarkdown, faultTableRows } from './fault-table';
 
 const read = (file: string): string => fs.readFileSync(path.resolve(__dirname, '../../..', file), 'utf8');
-
-function section(text: string, title: string): string {
-  const start = text.indexOf(`\n## ${title}\n`);
-  if (start === -1) throw new Error(`no "## ${title}" section`);
-  const next = text.indexOf('\n## ', start + 1);
-  return text.slice(start, next === -1 ? undefined : next);
-}
 
 describe('the documentation', () => {
   it('has a Faults table in the README that agrees cell by cell with the catalogue and the rehearsal model', () => {
