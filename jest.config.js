@@ -2,7 +2,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/contract', '<rootDir>/app', '<rootDir>/pipeline', '<rootDir>/tools'],
+  roots: ['<rootDir>/contract', '<rootDir>/core', '<rootDir>/app', '<rootDir>/pipeline', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
   // The container suite needs a container engine: `npm run test:container` runs it.
   testPathIgnorePatterns: ['/node_modules/', '\\.container\\.test\\.ts$'],

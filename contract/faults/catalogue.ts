@@ -41,7 +41,7 @@ type Catalogue = { readonly [K in FaultName]: FaultSpec<K> };
 
 /**
  * The fault catalogue: each fault's name, how its value is written and what it does to the service. What a
- * release with the fault should do is the rehearsal model's answer (`tools/src/model`), not the service's.
+ * release with the fault should do is the rehearsal model's answer (`core/model`), not the service's.
  */
 export const FAULT_CATALOGUE: Catalogue = {
   'health-fail': {

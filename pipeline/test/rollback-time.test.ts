@@ -10,7 +10,7 @@ import {
   ROLLBACK_GOAL_SECONDS,
   timingInputsFromSettings,
   timingInputsFromTemplate,
-} from '../../tools/src/model/rollback-time';
+} from '../../core/model/rollback-time';
 import { ServiceStack } from '../lib/service-stack';
 import { cdkJsonContext } from './build-stacks';
 

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { settings } from '../../contract/settings';
 import { createHandler, handler, type HookDeps } from '../lambda/test-traffic-hook/handler';
 import { taskDefinitionFromAppSpec } from '../lambda/test-traffic-hook/expected-version';
-import { probeRelease, type ProbeOptions } from '../lambda/test-traffic-hook/release-probe';
+import { probeRelease, type ProbeOptions } from '../../core/probe/release-probe';
 
 type Behaviour = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

@@ -20,16 +20,16 @@ import {
 import type { EventBridgeEvent } from 'aws-lambda';
 import { appSpecFromRevision } from '../test-traffic-hook/appspec-from-revision';
 import { taskDefinitionFromAppSpec } from '../test-traffic-hook/expected-version';
+import {
+  ACTIVE_STATUSES,
+  judgeDeployment,
+  nothingToStop,
+  type DeploymentView,
+  type GuardOutcome,
+  type TaskStoppedDetail,
+} from '../../../core/guard/guard-decision';
 
-/** The part of an ECS Task State Change event the guard reads (and logs). */
-export interface TaskStoppedDetail {
-  readonly taskArn?: string;
-  readonly taskDefinitionArn?: string;
-  readonly lastStatus?: string;
-  readonly desiredStatus?: string;
-  readonly stopCode?: string;
-  readonly stoppedReason?: string;
-}
+export type { GuardOutcome, TaskStoppedDetail };
 
 export interface GuardDeps {
   readonly codedeploy: CodeDeployClient;
@@ -37,14 +37,6 @@ export interface GuardDeps {
   readonly deploymentGroupName: string;
   readonly log: (entry: Record<string, unknown>) => void;
 }
-
-/** What the guard did, for the logs and the tests. */
-export type GuardOutcome =
-  | { readonly action: 'stopped'; readonly deploymentId: string }
-  | { readonly action: 'ignored'; readonly reason: string };
-
-/** Deployment states in which a rollback is still possible. */
-const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
 
 export function createGuard(deps: GuardDeps) {
   return async function guard(
@@ -63,16 +55,12 @@ export function createGuard(deps: GuardDeps) {
     const unreadable: string[] = [];
     for (const deploymentId of deployments) {
       const { deploymentInfo } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
-      // A rollback redeploys blue; stopping it because a blue task died would strand the service.
-      if (deploymentInfo?.creator === 'codeDeployRollback') continue;
-      const appSpec = appSpecFromRevision(deploymentInfo?.revision);
-      if (appSpec.content === undefined) {
-        unreadable.push(`${deploymentId}: ${appSpec.unreadableBecause}`);
+      const verdict = judgeDeployment(stopped, viewOf(deploymentId, deploymentInfo));
+      if (verdict.kind === 'not-this-one') {
+        if (verdict.unreadableBecause !== undefined) unreadable.push(verdict.unreadableBecause);
         continue;
       }
-      if (taskDefinitionFromAppSpec(appSpec.content) !== stopped) continue;
-      const ending = alreadyEnding(deploymentId, deploymentInfo);
-      if (ending !== undefined) return ignored(deps, ending, event.detail);
+      if (verdict.kind === 'ignore') return ignored(deps, verdict.reason, event.detail);
 
       try {
         await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
@@ -91,23 +79,23 @@ export function createGuard(deps: GuardDeps) {
       });
       return { action: 'stopped', deploymentId };
     }
-    // The alarms still see a crash loop; say which deployments could not be matched to the task.
-    const unchecked = unreadable.length === 0 ? '' : ` (not checked: ${unreadable.join('; ')})`;
-    return ignored(deps, `no deployment in progress is deploying ${stopped}${unchecked}`, event.detail);
+    return ignored(deps, nothingToStop(stopped, unreadable), event.detail);
   };
 }
 
-/**
- * Why a listed deployment needs no stop: it is no longer in progress (it ended between the listing and the
- * read), or it already names its rollback deployment (an earlier event, an alarm or the hook stopped it).
- */
-function alreadyEnding(deploymentId: string, info: DeploymentInfo | undefined): string | undefined {
-  const status = info?.status;
-  if (status !== undefined && !(ACTIVE_STATUSES as readonly string[]).includes(status))
-    return `deployment ${deploymentId} is already ${status}`;
-  const rollback = info?.rollbackInfo?.rollbackDeploymentId;
-  if (rollback !== undefined) return `deployment ${deploymentId} is already rolling back (${rollback})`;
-  return undefined;
+/** What the guard's decision needs of a CodeDeploy deployment. */
+function viewOf(id: string, info: DeploymentInfo | undefined): DeploymentView {
+  const appSpec = appSpecFromRevision(info?.revision);
+  return {
+    id,
+    creator: info?.creator,
+    status: info?.status,
+    rollbackDeploymentId: info?.rollbackInfo?.rollbackDeploymentId,
+    taskDefinition:
+      appSpec.content === undefined
+        ? { unreadableBecause: appSpec.unreadableBecause }
+        : { arn: taskDefinitionFromAppSpec(appSpec.content) ?? '' },
+  };
 }
 
 /** By name, not class: the SDK's error classes are not shared between copies of the client. */

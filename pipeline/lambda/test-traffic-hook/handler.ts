@@ -12,7 +12,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { settings } from '../../../contract/settings';
 import { findExpectedVersion, type ExpectedVersion } from './expected-version';
-import { probeOptionsFromSettings, probeRelease, type ProbeResult } from './release-probe';
+import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
 
 /** What CodeDeploy sends a lifecycle hook. */
 export interface HookEvent {

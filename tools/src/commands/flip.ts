@@ -3,7 +3,7 @@ import path from 'node:path';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { expectedRelease } from '../model/rollback-time';
+import { expectedRelease } from '../../../core/model/rollback-time';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { applyFlip } from '../flip/apply-flip';
 import { checkCommittable, commitFile, flipMessage } from '../flip/commit-file';

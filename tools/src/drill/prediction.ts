@@ -4,7 +4,7 @@ import {
   expectedRelease,
   type ExpectedRelease,
   type RollbackPrediction,
-} from '../model/rollback-time';
+} from '../../../core/model/rollback-time';
 
 /** The drill's hypothesis: what the release should do, and how fast the pipeline should notice. */
 export interface Hypothesis {

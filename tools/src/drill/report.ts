@@ -91,7 +91,7 @@ function hypothesisLines(r: DrillReport): string[] {
   ];
   if (p?.seconds !== undefined)
     lines.push(
-      `The rehearsal model (tools/src/model) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
+      `The rehearsal model (core/model) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
     );
   else if (p) lines.push(`The rehearsal model predicts no rollback: ${p.signal}.`);
   return lines;

@@ -51,7 +51,7 @@ function verdictRows(report: ExperimentReport): [string, string][] {
       'time to detection',
       `${v.detectionMs === undefined ? 'n/a' : formatDuration(v.detectionMs)} ${report.detectionBasis}`,
     ],
-    ['modelled AWS worst case (tools/src/model)', describeModelled(v.modelled)],
+    ['modelled AWS worst case (core/model)', describeModelled(v.modelled)],
     ...report.facts.map(([k, val]): [string, string] => [k, val]),
   ];
 }

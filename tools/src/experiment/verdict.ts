@@ -1,4 +1,4 @@
-import type { ExpectedRelease, RollbackPrediction } from '../model/rollback-time';
+import type { ExpectedRelease, RollbackPrediction } from '../../../core/model/rollback-time';
 
 /** What a rehearsal concluded, local or on AWS: the one verdict every report and scorecard reads. */
 export interface ExperimentVerdict {

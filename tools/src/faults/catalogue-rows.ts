@@ -6,7 +6,7 @@ import {
   expectedText,
   type DecidingSignal,
   type ExpectedRelease,
-} from '../model/rollback-time';
+} from '../../../core/model/rollback-time';
 
 /** One fault of the catalogue as the command line shows it. */
 export interface CatalogueRow {

@@ -5,7 +5,7 @@ import {
   decidingPrediction,
   timingInputsFromSettings,
   type RollbackPrediction,
-} from '../model/rollback-time';
+} from '../../../core/model/rollback-time';
 
 /**
  * The modelled AWS time for the faults of a release: the rehearsal model's deciding prediction (the fault

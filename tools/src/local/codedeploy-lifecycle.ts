@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
+import type { ProbeResult } from '../../../core/probe/release-probe';
 import { Aborted, type Clock, sleep, waitUntil } from './clock';
 import type { ShiftStep } from '../../../contract/deployment-configs';
 import type { Weights } from './load-balancer';

@@ -1,18 +1,14 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
-import {
-  probeOptionsFromSettings,
-  probeRelease,
-  type ProbeResult,
-} from '../../../pipeline/lambda/test-traffic-hook/release-probe';
+import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import {
   expectedRelease,
   type ExpectedRelease,
   type ReleaseOutcome,
   type RollbackPrediction,
-} from '../model/rollback-time';
+} from '../../../core/model/rollback-time';
 import { modelledAwsTime } from './aws-model';
 import { alarmDefinitions, AlarmMonitor, type AlarmState } from './alarms';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';

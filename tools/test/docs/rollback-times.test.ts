@@ -5,7 +5,7 @@ import {
   formatRollbackTable,
   predictRollbackTimes,
   timingInputsFromSettings,
-} from '../../src/model/rollback-time';
+} from '../../../core/model/rollback-time';
 
 const doc = fs.readFileSync(path.resolve(__dirname, '../../../docs/rollback-times.md'), 'utf8');
 

@@ -1,7 +1,7 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { modelledAwsTime } from '../../src/local/aws-model';
-import { expectedRelease, type ReleaseOutcome } from '../../src/model/rollback-time';
+import { expectedRelease, type ReleaseOutcome } from '../../../core/model/rollback-time';
 import type { DeploymentOutcome } from '../../src/local/codedeploy-lifecycle';
 import { localTimings } from '../../src/local/local-timings';
 import type { RehearsalOptions, RehearsalResult } from '../../src/local/rehearsal';

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../../../pipeline/lambda/test-traffic-hook/release-probe';
+import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLifecycle, type LifecycleDeps, type StopReason } from '../../src/local/codedeploy-lifecycle';
 import { Timeline } from '../../src/experiment/timeline';
 import { FakeClock } from '../helpers/fake-clock';

@@ -1,6 +1,6 @@
 import { FAULT_NAMES } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
-import { expectedRelease } from '../../src/model/rollback-time';
+import { expectedRelease } from '../../../core/model/rollback-time';
 import { rehearseSuite } from '../suite/rehearse-suite';
 import type { LocalRun } from './rehearse-local';
 

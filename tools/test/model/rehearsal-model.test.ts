@@ -4,7 +4,7 @@ import { formatFaultValue, parseFaults } from '../../../contract/faults/parse-fa
 import { settings } from '../../../contract/settings';
 import { hypothesisFor } from '../../src/drill/prediction';
 import { modelledAwsTime } from '../../src/local/aws-model';
-import { signalPaths } from '../../src/model/signal-paths';
+import { signalPaths } from '../../../core/model/signal-paths';
 import {
   decidingPrediction,
   DEFAULT_ASSUMPTIONS,
@@ -12,7 +12,7 @@ import {
   predictFault,
   predictRollbackTimes,
   timingInputsFromSettings,
-} from '../../src/model/rollback-time';
+} from '../../../core/model/rollback-time';
 
 const inputs = timingInputsFromSettings();
 const hc = settings.targetHealthCheck;

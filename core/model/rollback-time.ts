@@ -4,8 +4,8 @@
  * target group) to CodeDeploy being told to roll back. The faults are stated in `fault-model.ts`, the signal
  * paths and their assumptions in `signal-paths.ts`, the deployed timings in `timing-inputs.ts`.
  */
-import { FAULT_NAMES, type ActiveFaults, type FaultName } from '../../../contract/faults/catalogue';
-import { formatFaultValue, parseFaultEntry } from '../../../contract/faults/parse-faults';
+import { FAULT_NAMES, type ActiveFaults, type FaultName } from '../../contract/faults/catalogue';
+import { formatFaultValue, parseFaultEntry } from '../../contract/faults/parse-faults';
 import { FAULT_MODEL, type FaultModel, type ReleaseOutcome } from './fault-model';
 import {
   DEFAULT_ASSUMPTIONS,

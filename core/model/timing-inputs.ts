@@ -6,8 +6,8 @@ import {
   deploymentConfig,
   trafficShiftSeconds,
   type DeploymentConfig,
-} from '../../../contract/deployment-configs';
-import { settings, type Settings } from '../../../contract/settings';
+} from '../../contract/deployment-configs';
+import { settings, type Settings } from '../../contract/settings';
 
 /** The deployed timings the model needs; all in seconds. */
 export interface TimingInputs {

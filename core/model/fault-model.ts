@@ -4,7 +4,7 @@
  * timings and fault values. The catalogue, `faults`, `flip`, `local`, `drill`, the docs and the tests all
  * read it through `rollback-time.ts`.
  */
-import type { FaultName, FaultValues } from '../../../contract/faults/catalogue';
+import type { FaultName, FaultValues } from '../../contract/faults/catalogue';
 import { earliest, type DecidingSignal, type SignalPaths, type SignalTime } from './signal-paths';
 import type { TimingInputs } from './timing-inputs';
 

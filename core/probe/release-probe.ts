@@ -3,7 +3,7 @@
  * CodeDeploy hook Lambda and the local rehearsal both call {@link probeRelease}, so a release is judged
  * the same way on AWS and on one machine.
  */
-import { settings } from '../../../contract/settings';
+import { settings } from '../../contract/settings';
 
 /** What to probe and how hard. Times are milliseconds. */
 export interface ProbeOptions {
