@@ -1,30 +1,39 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
-import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
+import type { DeploymentView } from '../../../core/guard/guard-decision';
+import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
-import {
-  expectedRelease,
-  type ExpectedRelease,
-  type ReleaseOutcome,
-  type RollbackPrediction,
-} from '../../../core/model/rollback-time';
+import { expectedRelease } from '../../../core/model/rollback-time';
+import type { DecidingSignal } from '../../../core/model/signal-paths';
 import { modelledAwsTime } from './aws-model';
-import { alarmDefinitions, AlarmMonitor, type AlarmState } from './alarms';
+import { alarmDefinitions, AlarmMonitor } from './alarms';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
 import { runLifecycle, type DeploymentOutcome, type StopReason } from './codedeploy-lifecycle';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { accepts, freePort } from './free-port';
 import { httpHealthCheck } from './health-check-request';
-import { LbMetrics, type GroupName, type GroupSecond } from './lb-metrics';
+import { LbMetrics, type GroupName } from './lb-metrics';
 import { LocalLoadBalancer } from './load-balancer';
 import { localFaults } from './local-faults';
+import { runLocalHook } from './local-hook';
 import { localTimings, scaleSteps, STARTUP_ALLOWANCE_MS, type LocalTimings } from './local-timings';
-import { LoadSeries, type VersionSecond } from './load-series';
+import { LoadSeries } from './load-series';
+import {
+  detectedAwsSecondsOf,
+  matchesModel,
+  type RealTimeSpan,
+  type GuardDecision,
+  type ProgressSnapshot,
+  type RehearsalResult,
+} from './rehearsal-result';
+import { LocalStoppedTaskGuard, localTaskDefinitionArn } from './stopped-task-guard';
 import type { LaunchTask } from './task-process';
 import { TaskSet, type TaskStop } from './task-set';
-import { TargetGroup, type HealthCounts } from './target-group';
+import { TargetGroup } from './target-group';
 import { Timeline, type TimelineEvent } from '../experiment/timeline';
+
+export type { ProgressSnapshot, RehearsalResult } from './rehearsal-result';
 
 /** The versions the two task sets report in `x-app-version`. */
 export const VERSIONS: Record<GroupName, string> = { blue: 'blue', green: 'green' };
@@ -49,44 +58,6 @@ export interface RehearsalOptions {
   readonly allocatePort?: () => Promise<number>;
 }
 
-/** The live state shown on one terminal line. */
-export interface ProgressSnapshot {
-  readonly elapsedMs: number;
-  readonly phase: string;
-  readonly greenPercent: number;
-  readonly health: Record<GroupName, HealthCounts>;
-  readonly alarms: string[];
-  readonly requestsPerSecond: number;
-  readonly errorsPerSecond: number;
-}
-
-/** Everything a report needs about one rehearsal. */
-export interface RehearsalResult {
-  readonly faults: string;
-  readonly config: string;
-  readonly timeScale: number;
-  readonly timings: LocalTimings;
-  readonly outcome: ReleaseOutcome;
-  readonly expected: ExpectedRelease;
-  readonly matched: boolean;
-  readonly reason: string;
-  readonly deployment: DeploymentOutcome;
-  readonly timeline: TimelineEvent[];
-  readonly load: Pick<LoadResult, 'requests' | 'failed' | 'byVersion' | 'byStatus' | 'errors' | 'latency'> & {
-    failedByVersion: Record<string, number>;
-  };
-  readonly series: VersionSecond[];
-  /** Percent of production traffic on green, from each change. */
-  readonly traffic: { atMs: number; green: number }[];
-  readonly targetGroups: Record<GroupName, GroupSecond>;
-  readonly taskStops: TaskStop[];
-  readonly alarms: { name: string; description: string; state: AlarmState; firedAtMs?: number }[];
-  readonly notes: string[];
-  readonly hook?: ProbeResult;
-  /** The worst-case AWS time the infrastructure model predicts for these faults. */
-  readonly modelledAws?: RollbackPrediction;
-}
-
 /** Load loop limit for one request: longer than any latency fault the catalogue ships by default. */
 const LOAD_TIMEOUT_MS = 10_000;
 const LOAD_CONCURRENCY = 10;
@@ -94,6 +65,13 @@ const LOAD_CONCURRENCY = 10;
 const STEADY_MS = 1_000;
 /** Real time of load after the verdict, so the chart shows who serves once the deployment is over. */
 const TAIL_MS = 2_000;
+/** The local deployment, as CodeDeploy's API would name it to the guard. */
+const DEPLOYMENT_ID = 'd-LOCAL';
+/** Each task set's task definition revision: blue is the one deployed, green the one being deployed. */
+const TASK_DEFINITIONS: Record<GroupName, string> = {
+  blue: localTaskDefinitionArn(settings.serviceName, '1'),
+  green: localTaskDefinitionArn(settings.serviceName, '2'),
+};
 /** Real limit for blue to become healthy before the deployment starts. */
 const BLUE_READY_LIMIT_MS = 20_000;
 const POLL_MS = 50;
@@ -108,6 +86,15 @@ class Rehearsal {
   private readonly metrics: LbMetrics;
   private readonly loadSeries = new LoadSeries();
   private readonly taskStops: TaskStop[] = [];
+  private readonly guardDecisions: GuardDecision[] = [];
+  private readonly guard: LocalStoppedTaskGuard;
+  /** CodeDeploy's view of the local deployment, for the guard; undefined before it starts. */
+  private deploymentView: DeploymentView | undefined;
+  private greenLaunchedAt: number | undefined;
+  /** Green's first task up (its port open) or crashed, whichever came first. */
+  private greenRunningAt: number | undefined;
+  /** Green's first registration, up or not (a task listening elsewhere is registered at the allowance). */
+  private greenRegisteredAt: number | undefined;
   private readonly traffic: { atMs: number; green: number }[] = [{ atMs: 0, green: 0 }];
   private readonly firedAt = new Map<string, number>();
   private readonly notes: string[] = [];
@@ -125,15 +112,13 @@ class Rehearsal {
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
     this.timings = localTimings(options.timeScale);
-    this.timeline = new Timeline(this.clock, (event) => {
-      if (event.kind === 'phase') this.phase = event.message.split(':')[0] ?? event.message;
-      options.onEvent?.(event);
-    });
+    this.timeline = new Timeline(this.clock, (event) => options.onEvent?.(event));
     this.metrics = new LbMetrics(this.clock);
     this.groups = { blue: this.targetGroup('blue'), green: this.targetGroup('green') };
     this.monitor = this.alarmMonitor();
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
     this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
+    this.guard = this.stoppedTaskGuard();
   }
 
   async run(): Promise<RehearsalResult> {
@@ -168,7 +153,7 @@ class Rehearsal {
 
   /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
   private readonly interrupt = (): void =>
-    this.stopDeployment.abort({
+    this.stop({
       trigger: 'interrupt',
       detail: 'the rehearsal was interrupted',
     } satisfies StopReason);
@@ -190,10 +175,16 @@ class Rehearsal {
   }
 
   private alarmMonitor(): AlarmMonitor {
+    const { timings } = this;
+    // The response-time threshold races the latency fault's delay, which runs compressed.
+    const definitions = alarmDefinitions(settings, {
+      responseTimeSeconds: timings.responseTimeAlarmMs / 1000,
+    });
     return new AlarmMonitor({
       clock: this.clock,
-      periodMs: this.timings.alarmPeriodMs,
-      definitions: alarmDefinitions(),
+      periodMs: timings.alarmPeriodMs,
+      publishDelayMs: timings.metricPublishDelayMs,
+      definitions,
       unhealthyCount: (group) => this.groups[group].counts().unhealthy,
       onChange: (change) => {
         const value = change.value === undefined ? '' : ` (${round(change.value)})`;
@@ -204,14 +195,70 @@ class Rehearsal {
         if (change.state !== 'ALARM') return;
         if (!this.firedAt.has(change.alarm.name))
           this.firedAt.set(change.alarm.name, this.timeline.elapsed());
-        // After the current evaluation, so the reason names every alarm that went off in it.
-        queueMicrotask(() => {
+        // CodeDeploy polls its alarms: it sees this one that much later.
+        this.clock.setTimeout(() => {
           const firing = this.monitor.firing();
+          if (firing.length === 0) return;
+          const first = definitions.find((d) => d.name === firing[0])!;
           const detail = `alarm${firing.length > 1 ? 's' : ''} ${firing.join(', ')} in ALARM`;
-          this.stopDeployment.abort({ trigger: 'alarm', detail } satisfies StopReason);
-        });
+          this.stop({ trigger: 'alarm', signal: first.signal, detail });
+        }, timings.alarmPollMs);
       },
     });
+  }
+
+  /**
+   * Green's first task is running: the alarm periods start again from here, so a condition that begins as
+   * green starts waits a whole period for its datapoint, as in the model's worst case. Every other delay of
+   * the stand-in is the model's worst case too; without this, where the period boundaries fall would depend
+   * on how long the processes took to start, which is real time.
+   */
+  private alignAlarms(): void {
+    this.monitor.alignPeriods();
+  }
+
+  private stoppedTaskGuard(): LocalStoppedTaskGuard {
+    return new LocalStoppedTaskGuard({
+      clock: this.clock,
+      eventDeliveryMs: this.timings.eventDeliveryMs,
+      reactionMs: this.timings.guardReactionMs,
+      deployments: () => (this.deploymentView ? [this.deploymentView] : []),
+      stopDeployment: (_id, task) =>
+        this.stop({
+          trigger: 'guard',
+          signal: 'stopped-task guard',
+          detail: `the stopped-task guard stopped the deployment: ${task.stoppedReason ?? 'task stopped'}`,
+        }),
+      onDecision: (outcome, task) => {
+        this.guardDecisions.push({
+          atMs: Math.round(this.timeline.elapsed()),
+          ...(task.taskArn && { taskArn: task.taskArn }),
+          outcome,
+        });
+        this.timeline.add(
+          'guard',
+          outcome.action === 'stopped'
+            ? `guard stopped deployment ${outcome.deploymentId} with rollback`
+            : `guard left it alone: ${outcome.reason}`,
+        );
+      },
+    });
+  }
+
+  /** Stops the deployment with rollback, once: CodeDeploy names its rollback and later stops change nothing. */
+  private stop(reason: StopReason): void {
+    if (this.stopDeployment.signal.aborted) return;
+    if (this.deploymentView)
+      this.deploymentView = { ...this.deploymentView, rollbackDeploymentId: 'd-ROLLBACK' };
+    this.stopDeployment.abort(reason);
+  }
+
+  /**
+   * The model's time zero: green's first task RUNNING and registered with its port open, or crashed; for
+   * tasks that never open their port (listening elsewhere), their registration.
+   */
+  private greenZero(): number | undefined {
+    return this.greenRunningAt ?? this.greenRegisteredAt;
   }
 
   private readonly routing = {
@@ -243,16 +290,38 @@ class Rehearsal {
       startupAllowanceMs: options.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
       startupPollMs: POLL_MS,
       healthCheckGraceMs: timings.healthCheckGraceMs,
+      healthReactionMs: timings.ecsHealthReactionMs,
+      replacementStartMs: timings.replacementTaskStartMs,
       restartBackoffMs: timings.restartBackoffMs,
       restartBackoffMaxMs: timings.restartBackoffMaxMs,
       stopTimeoutMs: timings.stopTimeoutMs,
+      onStart: (task) => {
+        if (group === 'green') this.greenLaunchedAt ??= this.timeline.elapsed();
+        this.timeline.add('task', `${task.taskId} started on port ${task.port}`);
+      },
+      onRegistered: (task) => {
+        if (group !== 'green') return;
+        if (this.greenRegisteredAt === undefined) this.alignAlarms();
+        this.greenRegisteredAt ??= this.timeline.elapsed();
+        if (task.up) this.greenRunningAt ??= this.timeline.elapsed();
+      },
+      onStopping: (stopping) => {
+        if (group === 'green' && stopping.stopCode === 'EssentialContainerExited') {
+          if (this.greenRunningAt === undefined && this.greenRegisteredAt === undefined) this.alignAlarms();
+          this.greenRunningAt ??= this.timeline.elapsed();
+        }
+        this.timeline.add('task', `${stopping.taskId} stopping (${stopping.stopCode}): ${stopping.reason}`);
+        this.guard.taskStopping(stopping, TASK_DEFINITIONS[group]);
+      },
       onStop: (stop) => {
         this.taskStops.push(stop);
         this.timeline.add(
           'task',
           `${stop.taskId} stopped: ${stop.reason}${stop.output ? ` [${stop.output}]` : ''}`,
         );
-        if (stop.abnormal) this.monitor.recordTaskStop();
+        // The stopped-tasks metric filter counts the last event of a stop, once it reaches the log group.
+        if (stop.abnormal)
+          this.clock.setTimeout(() => this.monitor.recordTaskStop(), timings.eventDeliveryMs);
       },
     });
   }
@@ -308,11 +377,16 @@ class Rehearsal {
     });
   }
 
-  /** Green with the faults, through the CodeDeploy lifecycle, with the alarms watching. */
+  /** Green with the faults, through the CodeDeploy lifecycle, with the alarms and the guard watching. */
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
     const { options, timings } = this;
     this.monitor.start();
     this.sets.green = this.taskSet('green', options.faults);
+    this.deploymentView = {
+      id: DEPLOYMENT_ID,
+      status: 'InProgress',
+      taskDefinition: { arn: TASK_DEFINITIONS.green },
+    };
     const deployment = await runLifecycle({
       clock: this.clock,
       timeline: this.timeline,
@@ -322,32 +396,39 @@ class Rehearsal {
       greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
       hook: () => this.runHook(urls.test),
       steps: scaleSteps(options.config.steps, options.timeScale),
+      stepDelayMs: timings.codeDeployStepMs,
+      hookColdStartMs: timings.hookColdStartMs,
+      onStep: (step) => (this.phase = step),
       terminationWaitMs: timings.terminationWaitMs,
       readyWaitMs: timings.readyWaitMs,
       readyPollMs: POLL_MS,
       signal: this.stopDeployment.signal,
     });
+    this.deploymentView = {
+      ...this.deploymentView,
+      status: deployment.outcome === 'succeeded' ? 'Succeeded' : 'Stopped',
+    };
     this.monitor.stop();
     return deployment;
   }
 
   /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
   private runHook(testUrl: string): Promise<ProbeResult> {
-    const { probeAbort } = this;
-    this.probe = probeRelease({
-      ...probeOptionsFromSettings(testUrl, VERSIONS.green),
-      // Once the rehearsal ends, a probe still running (an alarm cut the hook short) sends nothing more.
-      fetchImpl: (input, init) =>
-        probeAbort.signal.aborted ? Promise.reject(new Error('the rehearsal has ended')) : fetch(input, init),
-      // Rejecting ends a probe still retrying /health when the rehearsal ends (the probe never throws).
-      sleep: (ms) => sleep(this.clock, ms, probeAbort.signal),
-    });
+    this.probe = runLocalHook(testUrl, VERSIONS.green, this.timings.hook, this.clock, this.probeAbort.signal);
     return this.probe;
   }
 
   private result(deployment: DeploymentOutcome, loadResult: LoadResult): RehearsalResult {
     const { options, monitor } = this;
     const expected = expectedRelease(options.faults, { settings, deploymentConfig: options.config });
+    const modelledAws = modelledAwsTime(options.faults, options.config);
+    const decidedBy: DecidingSignal | undefined = deployment.signal;
+    const running = this.greenZero();
+    const realTime = this.realTimeSpans(deployment);
+    const detectedAwsSeconds =
+      deployment.detectedAtMs === undefined || running === undefined
+        ? undefined
+        : detectedAwsSecondsOf(deployment.detectedAtMs - running, options.timeScale, realTime);
     return {
       faults: formatFaults(options.faults),
       config: options.config.name,
@@ -355,9 +436,17 @@ class Rehearsal {
       timings: this.timings,
       outcome: deployment.outcome,
       expected,
-      matched: deployment.outcome === expected.outcome,
+      matched: matchesModel(deployment.outcome, decidedBy, expected, modelledAws),
       reason: deployment.reason,
+      ...(decidedBy && { decidedBy }),
       deployment,
+      ...(running !== undefined && { greenRunningAtMs: Math.round(running) }),
+      ...(running !== undefined &&
+        this.greenLaunchedAt !== undefined && {
+          greenStartupMs: Math.round(running - this.greenLaunchedAt),
+        }),
+      ...(detectedAwsSeconds !== undefined && { detectedAwsSeconds }),
+      realTime,
       timeline: this.timeline.events,
       load: {
         requests: loadResult.requests,
@@ -373,6 +462,7 @@ class Rehearsal {
       traffic: this.traffic,
       targetGroups: this.metrics.totals(),
       taskStops: this.taskStops,
+      guard: this.guardDecisions,
       alarms: alarmDefinitions().map((d) => ({
         name: d.name,
         description: d.description,
@@ -381,12 +471,34 @@ class Rehearsal {
       })),
       notes: this.notes,
       hook: deployment.hook,
-      modelledAws: modelledAwsTime(options.faults, options.config),
+      ...(modelledAws && { modelledAws }),
     };
+  }
+
+  /** The spans that ran in real time: green's start-up (before the model's zero) and a slow answer that decided. */
+  private realTimeSpans(deployment: DeploymentOutcome): RealTimeSpan[] {
+    const spans: RealTimeSpan[] = [];
+    const zero = this.greenZero();
+    if (zero !== undefined && this.greenLaunchedAt !== undefined)
+      spans.push({
+        what: "green's first task starting (before the model's time zero: not counted)",
+        realMs: Math.round(zero - this.greenLaunchedAt),
+        countedAsAwsMs: 0,
+      });
+    const latency = this.options.faults.latency;
+    const slow = deployment.hook?.checks.some((c) => c.name === 'latency' && !c.ok);
+    if (deployment.signal === 'test-traffic hook' && slow && latency !== undefined)
+      spans.push({
+        what: `the hook's first answer, slowed by the latency fault (response times at scale ${this.timings.responseScale})`,
+        realMs: Math.round(latency / this.timings.responseScale),
+        countedAsAwsMs: latency,
+      });
+    return spans;
   }
 
   private async stopEverything(): Promise<void> {
     this.monitor.stop();
+    this.guard.close();
     this.loadAbort.abort();
     this.probeAbort.abort();
     await this.load?.catch(() => undefined);

@@ -1,6 +1,6 @@
 import { FAULT_NAMES } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
-import { expectedRelease } from '../../../core/model/rollback-time';
+import { decidingPrediction, expectedRelease } from '../../../core/model/rollback-time';
 import { rehearseSuite } from '../suite/rehearse-suite';
 import type { LocalRun } from './rehearse-local';
 
@@ -88,16 +88,10 @@ describe('rehearse suite, end to end against the real service', () => {
     expect(json.load.byVersion.green ?? 0).toBe(0);
   });
 
-  test.each([
-    ['health-fail', /unhealthy-hosts-green/],
-    ['startup-crash', /stopped-tasks/],
-    ['wrong-port', /unhealthy-hosts-green/],
-    ['dependency-down', /unhealthy-hosts-green/],
-    ['error-rate', /hook|target-5xx-green/],
-    ['latency', /response-time-green|hook/],
-    ['crash-after', /stopped-tasks/],
-    ['slow-start', /unhealthy-hosts-green/],
-  ])('%s is rolled back by the signal the rehearsal model names', (name, signal) => {
-    expect(runs.get(name)!.reason).toMatch(signal);
+  test.each(FAULT_NAMES)('%s is rolled back by the signal the rehearsal model names', (name) => {
+    const json = runs.get(name)!;
+    const modelled = decidingPrediction(parseFaults(name));
+    expect(json.modelledAws?.decidedBy).toBe(modelled?.decidedBy);
+    expect(json.decidedBy).toBe(modelled?.decidedBy);
   });
 });
