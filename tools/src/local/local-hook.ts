@@ -14,14 +14,20 @@ export function runLocalHook(
   timings: LocalHookTimings,
   clock: Clock,
   signal: AbortSignal,
+  onRequest?: (elapsedMs: number) => void,
 ): Promise<ProbeResult> {
   const paced: typeof fetch = async (input, init) => {
     if (signal.aborted) throw new Error('the rehearsal has ended');
-    const [response] = await Promise.all([
-      fetch(input, init),
-      sleep(clock, timings.requestRoundTripMs, signal).catch(() => undefined),
-    ]);
-    return response;
+    const started = clock.now();
+    try {
+      const [response] = await Promise.all([
+        fetch(input, init),
+        sleep(clock, timings.requestRoundTripMs, signal).catch(() => undefined),
+      ]);
+      return response;
+    } finally {
+      onRequest?.(clock.now() - started);
+    }
   };
   return probeRelease({
     ...probeOptionsFromSettings(testUrl, expectedVersion),

@@ -107,6 +107,10 @@ class Rehearsal {
   private readonly probeAbort = new AbortController();
   private phase = 'starting blue';
   private load: Promise<LoadResult> | undefined;
+  /** The hook's probe: when it began and ended, and each request's real time. */
+  private readonly hookRun: { startedAt?: number; endedAt?: number; requestsMs: number[] } = {
+    requestsMs: [],
+  };
   private probe: Promise<ProbeResult> | undefined;
 
   constructor(private readonly options: RehearsalOptions) {
@@ -414,7 +418,19 @@ class Rehearsal {
 
   /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
   private runHook(testUrl: string): Promise<ProbeResult> {
-    this.probe = runLocalHook(testUrl, VERSIONS.green, this.timings.hook, this.clock, this.probeAbort.signal);
+    const run = this.hookRun;
+    run.startedAt = this.timeline.elapsed();
+    this.probe = runLocalHook(
+      testUrl,
+      VERSIONS.green,
+      this.timings.hook,
+      this.clock,
+      this.probeAbort.signal,
+      (ms) => run.requestsMs.push(ms),
+    ).then((result) => {
+      run.endedAt = this.timeline.elapsed();
+      return result;
+    });
     return this.probe;
   }
 
@@ -485,14 +501,21 @@ class Rehearsal {
         realMs: Math.round(zero - this.greenLaunchedAt),
         countedAsAwsMs: 0,
       });
-    const latency = this.options.faults.latency;
-    const slow = deployment.hook?.checks.some((c) => c.name === 'latency' && !c.ok);
-    if (deployment.signal === 'test-traffic hook' && slow && latency !== undefined)
+    const { startedAt, endedAt, requestsMs } = this.hookRun;
+    if (deployment.signal === 'test-traffic hook' && startedAt !== undefined && endedAt !== undefined) {
+      const { timeScale, responseScale, hook } = this.timings;
+      const roundTripAwsMs = hook.requestRoundTripMs * timeScale;
+      const requests = requestsMs.reduce((sum, ms) => sum + ms, 0);
+      // Its requests run at the speed of response times, each at least the model's round trip; its pauses compressed.
+      const awsMs =
+        requestsMs.reduce((sum, ms) => sum + Math.max(roundTripAwsMs, ms * responseScale), 0) +
+        Math.max(0, endedAt - startedAt - requests) * timeScale;
       spans.push({
-        what: `the hook's first answer, slowed by the latency fault (response times at scale ${this.timings.responseScale})`,
-        realMs: Math.round(latency / this.timings.responseScale),
-        countedAsAwsMs: latency,
+        what: `the hook's ${requestsMs.length} requests through the test listener (real answer times, scale ${responseScale})`,
+        realMs: Math.round(endedAt - startedAt),
+        countedAsAwsMs: Math.round(awsMs),
       });
+    }
     return spans;
   }
 

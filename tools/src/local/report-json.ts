@@ -12,6 +12,7 @@ export function toJson(result: RehearsalResult): object {
     trigger: result.deployment.trigger ?? null,
     decidedBy: result.decidedBy ?? null,
     detectedAwsSeconds: result.detectedAwsSeconds ?? null,
+    realTime: result.realTime,
     faults: result.faults,
     config: result.config,
     timeScale: result.timeScale,
