@@ -4,32 +4,25 @@ import { settings } from '../../../contract/settings';
 import type { DeploymentView } from '../../../core/guard/guard-decision';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
-import { expectedRelease } from '../../../core/model/rollback-time';
-import type { DecidingSignal } from '../../../core/model/signal-paths';
-import { modelledAwsTime } from './aws-model';
-import { alarmDefinitions, AlarmMonitor } from './alarms';
+import { alarmDefinitions, type AlarmMonitor } from './alarms';
+import type { HookRun } from './real-time-spans';
+import { compareWithModel } from './model-comparison';
+import { deploymentAlarms, rehearsalGuard } from './stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
 import { runLifecycle, type DeploymentOutcome, type StopReason } from './codedeploy-lifecycle';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
-import { accepts, freePort } from './free-port';
 import { httpHealthCheck } from './health-check-request';
 import { LbMetrics, type GroupName } from './lb-metrics';
 import { LocalLoadBalancer } from './load-balancer';
-import { localFaults } from './local-faults';
 import { runLocalHook } from './local-hook';
 import { localTimings, scaleSteps, STARTUP_ALLOWANCE_MS, type LocalTimings } from './local-timings';
 import { LoadSeries } from './load-series';
-import {
-  detectedAwsSecondsOf,
-  matchesModel,
-  type RealTimeSpan,
-  type GuardDecision,
-  type ProgressSnapshot,
-  type RehearsalResult,
-} from './rehearsal-result';
-import { LocalStoppedTaskGuard, localTaskDefinitionArn } from './stopped-task-guard';
+import { type GuardDecision, type ProgressSnapshot, type RehearsalResult } from './rehearsal-result';
+import { localTaskDefinitionArn, type LocalStoppedTaskGuard } from './stopped-task-guard';
 import type { LaunchTask } from './task-process';
-import { TaskSet, type TaskStop } from './task-set';
+import type { TaskSet, TaskStop } from './task-set';
+import { GreenStart } from './green-start';
+import { rehearsalTaskSet } from './rehearsal-task-set';
 import { TargetGroup } from './target-group';
 import { Timeline, type TimelineEvent } from '../experiment/timeline';
 
@@ -90,11 +83,8 @@ class Rehearsal {
   private readonly guard: LocalStoppedTaskGuard;
   /** CodeDeploy's view of the local deployment, for the guard; undefined before it starts. */
   private deploymentView: DeploymentView | undefined;
-  private greenLaunchedAt: number | undefined;
-  /** Green's first task up (its port open) or crashed, whichever came first. */
-  private greenRunningAt: number | undefined;
-  /** Green's first registration, up or not (a task listening elsewhere is registered at the allowance). */
-  private greenRegisteredAt: number | undefined;
+  /** Green's first task running: the model's time zero; the alarm periods are aligned to it. */
+  private readonly greenStart: GreenStart;
   private readonly traffic: { atMs: number; green: number }[] = [{ atMs: 0, green: 0 }];
   private readonly firedAt = new Map<string, number>();
   private readonly notes: string[] = [];
@@ -108,21 +98,35 @@ class Rehearsal {
   private phase = 'starting blue';
   private load: Promise<LoadResult> | undefined;
   /** The hook's probe: when it began and ended, and each request's real time. */
-  private readonly hookRun: { startedAt?: number; endedAt?: number; requestsMs: number[] } = {
-    requestsMs: [],
-  };
+  private readonly hookRun: HookRun = { requestsMs: [] };
   private probe: Promise<ProbeResult> | undefined;
 
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
     this.timings = localTimings(options.timeScale);
     this.timeline = new Timeline(this.clock, (event) => options.onEvent?.(event));
+    // The alarm periods start again at green's zero: see GreenStart.
+    this.greenStart = new GreenStart(
+      () => this.timeline.elapsed(),
+      () => this.monitor.alignPeriods(),
+    );
     this.metrics = new LbMetrics(this.clock);
     this.groups = { blue: this.targetGroup('blue'), green: this.targetGroup('green') };
-    this.monitor = this.alarmMonitor();
+    const signals = {
+      clock: this.clock,
+      timings: this.timings,
+      timeline: this.timeline,
+      groups: this.groups,
+      stop: (reason: StopReason) => this.stop(reason),
+    };
+    this.monitor = deploymentAlarms(signals, this.firedAt);
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
     this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
-    this.guard = this.stoppedTaskGuard();
+    this.guard = rehearsalGuard(
+      signals,
+      () => (this.deploymentView ? [this.deploymentView] : []),
+      this.guardDecisions,
+    );
   }
 
   async run(): Promise<RehearsalResult> {
@@ -178,91 +182,12 @@ class Rehearsal {
     });
   }
 
-  private alarmMonitor(): AlarmMonitor {
-    const { timings } = this;
-    // The response-time threshold races the latency fault's delay, which runs compressed.
-    const definitions = alarmDefinitions(settings, {
-      responseTimeSeconds: timings.responseTimeAlarmMs / 1000,
-    });
-    return new AlarmMonitor({
-      clock: this.clock,
-      periodMs: timings.alarmPeriodMs,
-      publishDelayMs: timings.metricPublishDelayMs,
-      definitions,
-      unhealthyCount: (group) => this.groups[group].counts().unhealthy,
-      onChange: (change) => {
-        const value = change.value === undefined ? '' : ` (${round(change.value)})`;
-        this.timeline.add(
-          'alarm',
-          `${change.alarm.name} ${change.state}${value}: ${change.alarm.description}`,
-        );
-        if (change.state !== 'ALARM') return;
-        if (!this.firedAt.has(change.alarm.name))
-          this.firedAt.set(change.alarm.name, this.timeline.elapsed());
-        // CodeDeploy polls its alarms: it sees this one that much later.
-        this.clock.setTimeout(() => {
-          const firing = this.monitor.firing();
-          if (firing.length === 0) return;
-          const first = definitions.find((d) => d.name === firing[0])!;
-          const detail = `alarm${firing.length > 1 ? 's' : ''} ${firing.join(', ')} in ALARM`;
-          this.stop({ trigger: 'alarm', signal: first.signal, detail });
-        }, timings.alarmPollMs);
-      },
-    });
-  }
-
-  /**
-   * Green's first task is running: the alarm periods start again from here, so a condition that begins as
-   * green starts waits a whole period for its datapoint, as in the model's worst case. Every other delay of
-   * the stand-in is the model's worst case too; without this, where the period boundaries fall would depend
-   * on how long the processes took to start, which is real time.
-   */
-  private alignAlarms(): void {
-    this.monitor.alignPeriods();
-  }
-
-  private stoppedTaskGuard(): LocalStoppedTaskGuard {
-    return new LocalStoppedTaskGuard({
-      clock: this.clock,
-      eventDeliveryMs: this.timings.eventDeliveryMs,
-      reactionMs: this.timings.guardReactionMs,
-      deployments: () => (this.deploymentView ? [this.deploymentView] : []),
-      stopDeployment: (_id, task) =>
-        this.stop({
-          trigger: 'guard',
-          signal: 'stopped-task guard',
-          detail: `the stopped-task guard stopped the deployment: ${task.stoppedReason ?? 'task stopped'}`,
-        }),
-      onDecision: (outcome, task) => {
-        this.guardDecisions.push({
-          atMs: Math.round(this.timeline.elapsed()),
-          ...(task.taskArn && { taskArn: task.taskArn }),
-          outcome,
-        });
-        this.timeline.add(
-          'guard',
-          outcome.action === 'stopped'
-            ? `guard stopped deployment ${outcome.deploymentId} with rollback`
-            : `guard left it alone: ${outcome.reason}`,
-        );
-      },
-    });
-  }
-
   /** Stops the deployment with rollback, once: CodeDeploy names its rollback and later stops change nothing. */
   private stop(reason: StopReason): void {
     if (this.stopDeployment.signal.aborted) return;
     if (this.deploymentView)
       this.deploymentView = { ...this.deploymentView, rollbackDeploymentId: 'd-ROLLBACK' };
     this.stopDeployment.abort(reason);
-  }
-
-  /**
-   * The model's time zero: green's first task RUNNING and registered with its port open, or crashed; for
-   * tasks that never open their port (listening elsewhere), their registration.
-   */
-  private greenZero(): number | undefined {
-    return this.greenRunningAt ?? this.greenRegisteredAt;
   }
 
   private readonly routing = {
@@ -275,58 +200,23 @@ class Rehearsal {
   };
 
   private taskSet(group: GroupName, faults: ActiveFaults): TaskSet {
-    const { options, timings } = this;
-    return new TaskSet({
-      group,
-      version: VERSIONS[group],
-      desiredCount: settings.ecs.desiredCount,
-      host: '127.0.0.1',
+    const { options } = this;
+    return rehearsalTaskSet(group, faults, {
       clock: this.clock,
+      timings: this.timings,
+      timeline: this.timeline,
       launch: options.launch,
-      allocatePort: options.allocatePort ?? (() => freePort()),
-      faultsFor: (port, spare) => {
-        const local = localFaults(faults, timings, port, spare);
-        for (const note of local.notes) if (!this.notes.includes(note)) this.notes.push(note);
-        return local.faults;
-      },
-      accepts: (host, port) => accepts(host, port),
-      targetGroup: this.groups[group],
+      ...(options.allocatePort && { allocatePort: options.allocatePort }),
       startupAllowanceMs: options.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
       startupPollMs: POLL_MS,
-      healthCheckGraceMs: timings.healthCheckGraceMs,
-      healthReactionMs: timings.ecsHealthReactionMs,
-      replacementStartMs: timings.replacementTaskStartMs,
-      restartBackoffMs: timings.restartBackoffMs,
-      restartBackoffMaxMs: timings.restartBackoffMaxMs,
-      stopTimeoutMs: timings.stopTimeoutMs,
-      onStart: (task) => {
-        if (group === 'green') this.greenLaunchedAt ??= this.timeline.elapsed();
-        this.timeline.add('task', `${task.taskId} started on port ${task.port}`);
-      },
-      onRegistered: (task) => {
-        if (group !== 'green') return;
-        if (this.greenRegisteredAt === undefined) this.alignAlarms();
-        this.greenRegisteredAt ??= this.timeline.elapsed();
-        if (task.up) this.greenRunningAt ??= this.timeline.elapsed();
-      },
-      onStopping: (stopping) => {
-        if (group === 'green' && stopping.stopCode === 'EssentialContainerExited') {
-          if (this.greenRunningAt === undefined && this.greenRegisteredAt === undefined) this.alignAlarms();
-          this.greenRunningAt ??= this.timeline.elapsed();
-        }
-        this.timeline.add('task', `${stopping.taskId} stopping (${stopping.stopCode}): ${stopping.reason}`);
-        this.guard.taskStopping(stopping, TASK_DEFINITIONS[group]);
-      },
-      onStop: (stop) => {
-        this.taskStops.push(stop);
-        this.timeline.add(
-          'task',
-          `${stop.taskId} stopped: ${stop.reason}${stop.output ? ` [${stop.output}]` : ''}`,
-        );
-        // The stopped-tasks metric filter counts the last event of a stop, once it reaches the log group.
-        if (stop.abnormal)
-          this.clock.setTimeout(() => this.monitor.recordTaskStop(), timings.eventDeliveryMs);
-      },
+      targetGroup: this.groups[group],
+      version: VERSIONS[group],
+      taskDefinitionArn: TASK_DEFINITIONS[group],
+      guard: this.guard,
+      monitor: () => this.monitor,
+      ...(group === 'green' && { greenStart: this.greenStart }),
+      taskStops: this.taskStops,
+      notes: this.notes,
     });
   }
 
@@ -436,33 +326,28 @@ class Rehearsal {
 
   private result(deployment: DeploymentOutcome, loadResult: LoadResult): RehearsalResult {
     const { options, monitor } = this;
-    const expected = expectedRelease(options.faults, { settings, deploymentConfig: options.config });
-    const modelledAws = modelledAwsTime(options.faults, options.config);
-    const decidedBy: DecidingSignal | undefined = deployment.signal;
-    const running = this.greenZero();
-    const realTime = this.realTimeSpans(deployment);
-    const detectedAwsSeconds =
-      deployment.detectedAtMs === undefined || running === undefined
-        ? undefined
-        : detectedAwsSecondsOf(deployment.detectedAtMs - running, options.timeScale, realTime);
+    const zero = this.greenStart.zero();
+    const launchedAt = this.greenStart.launchedAt;
+    const comparison = compareWithModel({
+      faults: options.faults,
+      config: options.config,
+      timings: this.timings,
+      deployment,
+      green: {
+        ...(launchedAt !== undefined && { launchedAt }),
+        ...(zero !== undefined && { zero }),
+      },
+      hook: this.hookRun,
+    });
     return {
       faults: formatFaults(options.faults),
       config: options.config.name,
       timeScale: options.timeScale,
       timings: this.timings,
       outcome: deployment.outcome,
-      expected,
-      matched: matchesModel(deployment.outcome, decidedBy, expected, modelledAws),
+      ...comparison,
       reason: deployment.reason,
-      ...(decidedBy && { decidedBy }),
       deployment,
-      ...(running !== undefined && { greenRunningAtMs: Math.round(running) }),
-      ...(running !== undefined &&
-        this.greenLaunchedAt !== undefined && {
-          greenStartupMs: Math.round(running - this.greenLaunchedAt),
-        }),
-      ...(detectedAwsSeconds !== undefined && { detectedAwsSeconds }),
-      realTime,
       timeline: this.timeline.events,
       load: {
         requests: loadResult.requests,
@@ -487,36 +372,7 @@ class Rehearsal {
       })),
       notes: this.notes,
       hook: deployment.hook,
-      ...(modelledAws && { modelledAws }),
     };
-  }
-
-  /** The spans that ran in real time: green's start-up (before the model's zero) and a slow answer that decided. */
-  private realTimeSpans(deployment: DeploymentOutcome): RealTimeSpan[] {
-    const spans: RealTimeSpan[] = [];
-    const zero = this.greenZero();
-    if (zero !== undefined && this.greenLaunchedAt !== undefined)
-      spans.push({
-        what: "green's first task starting (before the model's time zero: not counted)",
-        realMs: Math.round(zero - this.greenLaunchedAt),
-        countedAsAwsMs: 0,
-      });
-    const { startedAt, endedAt, requestsMs } = this.hookRun;
-    if (deployment.signal === 'test-traffic hook' && startedAt !== undefined && endedAt !== undefined) {
-      const { timeScale, responseScale, hook } = this.timings;
-      const roundTripAwsMs = hook.requestRoundTripMs * timeScale;
-      const requests = requestsMs.reduce((sum, ms) => sum + ms, 0);
-      // Its requests run at the speed of response times, each at least the model's round trip; its pauses compressed.
-      const awsMs =
-        requestsMs.reduce((sum, ms) => sum + Math.max(roundTripAwsMs, ms * responseScale), 0) +
-        Math.max(0, endedAt - startedAt - requests) * timeScale;
-      spans.push({
-        what: `the hook's ${requestsMs.length} requests through the test listener (real answer times, scale ${responseScale})`,
-        realMs: Math.round(endedAt - startedAt),
-        countedAsAwsMs: Math.round(awsMs),
-      });
-    }
-    return spans;
   }
 
   private async stopEverything(): Promise<void> {
@@ -541,5 +397,3 @@ class Rehearsal {
 export function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
   return new Rehearsal(options).run();
 }
-
-const round = (n: number): number => Math.round(n * 100) / 100;
