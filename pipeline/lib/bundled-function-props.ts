@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledgeRehearsalLogGroup } from './control-tower';
 
 /** What sets one of the project's Lambda functions apart from the others. */
 export interface BundledFunctionOptions {
@@ -22,16 +23,18 @@ export function bundledFunctionProps(
   scope: Construct,
   options: BundledFunctionOptions,
 ): nodejs.NodejsFunctionProps {
+  const logGroup = new logs.LogGroup(scope, 'Logs', {
+    retention: logs.RetentionDays.TWO_WEEKS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  acknowledgeRehearsalLogGroup(logGroup);
   return {
     entry: path.join(__dirname, '..', 'lambda', options.folder, 'handler.ts'),
     handler: 'handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: 256,
-    logGroup: new logs.LogGroup(scope, 'Logs', {
-      retention: logs.RetentionDays.TWO_WEEKS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    }),
+    logGroup,
     environment: { ...options.environment, NODE_OPTIONS: '--enable-source-maps' },
     bundling: {
       forceDockerBundling: false,

@@ -8,6 +8,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { settings } from '../../contract/settings';
+import { acknowledgeRehearsalLogGroup } from './control-tower';
 
 /** Untagged images (failed or superseded pushes) are expired after this many days. */
 const UNTAGGED_IMAGE_DAYS = 7;
@@ -65,6 +66,7 @@ export class ContainerService extends Construct {
       retention: retentionDays(settings.ecs.logRetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeRehearsalLogGroup(this.logGroup);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       // A fixed family: taskdef.json registers its revisions in the same family, so releases and
       // rollbacks read as one history.
@@ -114,6 +116,8 @@ export class ContainerService extends Construct {
         platform: Platform.LINUX_AMD64,
       }),
       essential: true,
+      // The one container may use the whole task: a hard limit equal to the task's memory.
+      memoryLimitMiB: settings.container.memoryMiB,
       portMappings: [{ containerPort: settings.container.port, protocol: ecs.Protocol.TCP }],
       environment: { APP_VERSION: props.appVersion, FAULTS: '' },
       healthCheck: {

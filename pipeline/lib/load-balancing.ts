@@ -3,6 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { settings } from '../../contract/settings';
+import { AccessLogs } from './access-logs';
+import { acknowledgeControl } from './control-tower';
 
 export interface LoadBalancingProps {
   readonly vpc: ec2.IVpc;
@@ -24,6 +26,8 @@ export class LoadBalancing extends Construct {
   readonly testListener: elbv2.ApplicationListener;
   readonly blueTargetGroup: elbv2.ApplicationTargetGroup;
   readonly greenTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The bucket the ALB writes its access logs to. */
+  readonly accessLogs: AccessLogs;
   /** The public URL of the production listener. */
   readonly productionUrl: string;
   /** The public URL of the test listener. */
@@ -40,11 +44,17 @@ export class LoadBalancing extends Construct {
       idleTimeout: Duration.seconds(settings.http.albIdleTimeoutSeconds),
       dropInvalidHeaderFields: true,
     });
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions-ELB2',
-      reason:
-        'No ALB access logs: rehearsals read the ALB CloudWatch metrics and the service logs; an access-log bucket would need its own logging, encryption and lifecycle for a short-lived environment.',
-    });
+    this.accessLogs = new AccessLogs(this, 'AccessLogs', { loadBalancer: this.loadBalancer });
+    acknowledgeControl(
+      this.loadBalancer,
+      'CT.ELASTICLOADBALANCING.PR.5',
+      'A rehearsal environment is torn down with cdk destroy when not in use; deletion protection would make that fail, and the ALB holds no state to lose.',
+    );
+    acknowledgeControl(
+      this.loadBalancer,
+      'CT.ELASTICLOADBALANCING.PR.1',
+      'Without certificateArn there is no HTTPS listener to redirect to (with it, :80 redirects); the test listener is HTTP on purpose, reachable only from the hook and an optional context CIDR.',
+    );
 
     this.blueTargetGroup = this.createTargetGroup('Blue', props.vpc);
     this.greenTargetGroup = this.createTargetGroup('Green', props.vpc);

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeControl } from './control-tower';
 
 export interface StoppedTaskGuardProps {
   /** The rule that matches abnormal stops of the service's tasks. */
@@ -47,6 +48,11 @@ export class StoppedTaskGuard extends Construct {
       new iam.PolicyStatement({ actions: ['codedeploy:StopDeployment'], resources: ['*'] }),
     );
     props.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2 }));
+    acknowledgeControl(
+      this.function,
+      'CT.LAMBDA.PR.3',
+      'The guard calls only the CodeDeploy API and no resource inside the VPC; outside the VPC it needs no NAT route, subnet or security group, and keeps working when the NAT gateway does not.',
+    );
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
