@@ -81,31 +81,40 @@ function runDeployCheck(srcDir: string): (dir: string) => Promise<{ code: number
   };
 }
 
+/** What a rehearsal that ran to the end has shown, and what no rehearsal here can show. */
+const COVERED = [
+  'buildspec.yml read from the commit, its phases in order in one bash session, on a tree without .git',
+  "CodeBuild's variables and the pipeline stack's project and action variables",
+  "the image built from the Dockerfile by the buildspec's own docker commands, pushed to a real registry",
+  "the artifacts and the test report where the buildspec's artifacts and reports sections look",
+  'imageDetail.json, taskdef.json and appspec.yml as the deploy stage fills and reads them',
+];
+const NOT_COVERED = [
+  `CodeBuild's managed image and runtime-versions (Node ${process.version} ran the build here)`,
+  'IAM: the project role, ECR and S3 permissions',
+  'the real ECR (tag immutability, scanning, lifecycle) and the artifact and report upload',
+  'the deploy itself (CodeDeploy, ECS)',
+];
+
 function summary(build: BuildResult, checks: readonly ArtifactCheck[], totalMs: number): void {
   out('\n== summary');
   for (const phase of build.phases) {
     const why = phase.failure
       ? ` (exit ${phase.failure.exitCode}: ${phase.failure.command.trim().split('\n')[0]})`
       : '';
-    out(
-      `  phase ${phase.name.padEnd(10)} ${phase.status.padEnd(9)} ${(phase.durationMs / 1000).toFixed(1).padStart(6)} s${why}`,
-    );
+    const seconds = (phase.durationMs / 1000).toFixed(1).padStart(6);
+    out(`  phase ${phase.name.padEnd(10)} ${phase.status.padEnd(9)} ${seconds} s${why}`);
   }
   for (const c of checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.detail}`);
   out(`  total ${(totalMs / 1000).toFixed(1)} s`);
-  out(
-    "  checked: the buildspec read from the commit, its phases in one bash session with CodeBuild's and the",
-  );
-  out(
-    "    pipeline's variables on a tree without .git, as root; the image built by the Dockerfile and pushed to a",
-  );
-  out(
-    '    real registry; the artifacts and report where the buildspec says; the release files as deploy fills them',
-  );
-  out(
-    `  not checked: CodeBuild's managed image (runtime-versions; Node ${process.version} ran it), IAM, the real ECR,`,
-  );
-  out('    the artifact and report upload, the deploy itself');
+  if (build.succeeded && checks.every((c) => c.ok)) {
+    out('  checked:');
+    for (const line of COVERED) out(`    - ${line}`);
+  } else {
+    out('  the build failed: nothing after the failed command was checked');
+  }
+  out('  never checked here:');
+  for (const line of NOT_COVERED) out(`    - ${line}`);
 }
 
 async function rehearse(rehearsal: Rehearsal, region: string): Promise<number> {
