@@ -18,7 +18,7 @@ describe('the experiment report writer', () => {
       '| time to detection | 3.4 s measured (compressed), from the start of the deployment |',
     ])
       expect(markdown).toContain(row);
-    expect(markdown).toMatch(/\| modelled AWS worst case \(tools\/src\/model\) \| rolled-back about \d+ s/);
+    expect(markdown).toMatch(/\| modelled AWS worst case \(core\/model\) \| rolled-back about \d+ s/);
   });
 
   it('places the timeline where its section stands and escapes table cells', () => {
