@@ -41,8 +41,11 @@ export interface GitHubSource {
  * these names, so the stack itself can be passed.
  */
 export interface ReleaseTarget {
-  /** The blue/green deployment group of the ECS service. */
-  readonly deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  /**
+   * The CodeDeploy blue/green deployment group of the ECS service; undefined when ECS runs its own
+   * blue/green deployments (the `ecs` controller).
+   */
+  readonly deploymentGroup?: codedeploy.IEcsDeploymentGroup;
   /** Repository the build pushes the image to; the pipeline gets push rights on this one only. */
   readonly repository: ecr.IRepository;
   /** The service's task definition: its family and roles are what `taskdef.json` is rendered with. */
@@ -272,6 +275,11 @@ export class ReleasePipeline extends Construct {
       // The commit CodePipeline fetched, passed explicitly so the image tag never depends on how the source was cloned.
       environmentVariables: { [BUILD_VARIABLES.appVersion]: { value: sourceAction.variables.commitId } },
     });
+    if (target.deploymentGroup === undefined) {
+      throw new Error(
+        'The release pipeline deploys through a CodeDeploy deployment group, and the service stack has none (context controller=ecs). Synthesize the pipeline with controller=codedeploy.',
+      );
+    }
     const deployAction = new actions.CodeDeployEcsDeployAction({
       actionName: RELEASE_STAGES.deploy.action,
       deploymentGroup: target.deploymentGroup,
