@@ -64,6 +64,8 @@ export class ServiceStack extends Stack {
   readonly controller: DeploymentControllerName;
   /** The CodeDeploy deployment group; undefined under the `ecs` controller. */
   readonly deploymentGroup?: codedeploy.IEcsDeploymentGroup;
+  /** The service when ECS runs its blue/green deployments; undefined under the `codedeploy` controller. */
+  readonly nativeService?: ecs.FargateService;
   /** The role ECS uses to shift the listener rules; undefined under the `codedeploy` controller. */
   readonly loadBalancerRole?: iam.IRole;
   /** The role ECS invokes the lifecycle hook with; undefined under the `codedeploy` controller. */
@@ -119,6 +121,7 @@ export class ServiceStack extends Stack {
 
     let notifications: DeploymentNotifications;
     if (this.controller === 'ecs') {
+      this.nativeService = app.service;
       // The same alarms CodeDeploy would watch, as the service's deployment alarms with rollback: ECS
       // watches them through the shift and the bake time (ECS Developer Guide, "How CloudWatch alarms
       // detect Amazon ECS deployment failures").

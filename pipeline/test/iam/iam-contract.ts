@@ -23,7 +23,8 @@ export type PrincipalName =
   | 'EventBridge'
   | 'CodeStar Notifications'
   | 'load-balancer role'
-  | 'hook invoke role';
+  | 'hook invoke role'
+  | 'native deploy role';
 
 /** Values the placeholders of resources and context keys stand for. */
 export type FactName =

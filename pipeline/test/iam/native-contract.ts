@@ -21,6 +21,8 @@ const ALB_RESOURCES =
 const HOOKS = 'Amazon ECS Developer Guide, "Lifecycle hooks for Amazon ECS service deployments"';
 const ECS_SAR =
   'Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container Service"';
+const PASS_ROLE = 'IAM User Guide, "Grant a user permissions to pass a role to an AWS service"';
+const PASSED_TO_ECS_TASKS = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } as const;
 const LEAST_PRIVILEGE =
   'IAM User Guide, "Security best practices in IAM" (apply least-privilege permissions)';
 
@@ -151,6 +153,67 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     resource: '*',
     expect: 'deny',
     phases: ['rollback'],
+    source: LEAST_PRIVILEGE,
+  },
+
+  ...(['TaskExecutionRoleArn', 'TaskRoleArn'] as const).flatMap((role): ContractRow[] => [
+    {
+      principal: 'native deploy role',
+      action: 'iam:PassRole',
+      resource: `\${${role}}`,
+      context: PASSED_TO_ECS_TASKS,
+      expect: 'allow',
+      phases: ['release'],
+      source: PASS_ROLE,
+    },
+    {
+      principal: 'native deploy role',
+      action: 'iam:PassRole',
+      resource: `\${${role}}`,
+      context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      expect: 'deny',
+      phases: ['release'],
+      source: LEAST_PRIVILEGE,
+    },
+  ]),
+  {
+    principal: 'native deploy role',
+    action: 'ecs:RegisterTaskDefinition',
+    resource: 'arn:${Partition}:ecs:${Region}:${Account}:task-definition/${TaskFamily}:2',
+    expect: 'allow',
+    phases: ['release'],
+    source: ECS_SAR,
+  },
+  {
+    principal: 'native deploy role',
+    action: 'ecs:UpdateService',
+    resource: '${ServiceArn}',
+    expect: 'allow',
+    phases: ['release'],
+    source: ECS_SAR,
+  },
+  {
+    principal: 'native deploy role',
+    action: 'ecs:DescribeServiceDeployments',
+    resource: DEPLOYMENT,
+    expect: 'allow',
+    phases: ['release'],
+    source: ECS_SAR,
+  },
+  {
+    principal: 'native deploy role',
+    action: 'ecs:UpdateService',
+    resource: 'arn:${Partition}:ecs:${Region}:${Account}:service/${ClusterName}/other-service',
+    expect: 'deny',
+    phases: ['release'],
+    source: LEAST_PRIVILEGE,
+  },
+  {
+    principal: 'native deploy role',
+    action: 'ecs:StopServiceDeployment',
+    resource: DEPLOYMENT,
+    expect: 'deny',
+    phases: ['release'],
     source: LEAST_PRIVILEGE,
   },
 ];

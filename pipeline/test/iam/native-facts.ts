@@ -25,6 +25,20 @@ function functionByArn(world: CfnWorld, arn: string): Located {
   return only(world, 'AWS::Lambda::Function', (f) => world.arn(f.stack, f.logicalId) === arn);
 }
 
+/** The CodeBuild project the pipeline's Deploy stage runs: the native deploy step. */
+function nativeDeployProject(world: CfnWorld): Located {
+  const pipeline = only(world, 'AWS::CodePipeline::Pipeline');
+  const stages = prop(pipeline, 'Stages') as {
+    Name: string;
+    Actions: { ActionTypeId: { Provider: string }; Configuration: { ProjectName?: unknown } }[];
+  }[];
+  const action = stages.find((s) => s.Name === 'Deploy')?.Actions[0];
+  if (action?.ActionTypeId.Provider !== 'CodeBuild')
+    throw new Error('the Deploy stage runs no CodeBuild project');
+  const name = world.resolveString(pipeline.stack, action.Configuration.ProjectName);
+  return only(world, 'AWS::CodeBuild::Project', (p) => world.physicalName(p.stack, p.logicalId) === name);
+}
+
 /** The native release's principals and the ARNs the native rows refer to. */
 export function findNativeFacts(world: CfnWorld): ReleaseFacts {
   const service = only(world, 'AWS::ECS::Service');
@@ -57,7 +71,10 @@ export function findNativeFacts(world: CfnWorld): ReleaseFacts {
   const serviceArn = world.arn(service.stack, service.logicalId);
   const [, clusterName, serviceName] = serviceArn.split(':').at(-1)!.split('/');
   const { partition, region, account } = world.env;
+  const taskDef = only(world, 'AWS::ECS::TaskDefinition');
+  const deployProject = nativeDeployProject(world);
   const actors: Partial<Record<PrincipalName, Actor>> = {
+    'native deploy role': roleActor(world, deployProject, prop(deployProject, 'ServiceRole')),
     'load-balancer role': roleActor(world, service, lb.AdvancedConfiguration.RoleArn),
     'hook invoke role': roleActor(world, service, hook.RoleArn),
     'hook Lambda': roleActor(world, hookFunction, prop(hookFunction, 'Role')),
@@ -76,6 +93,9 @@ export function findNativeFacts(world: CfnWorld): ReleaseFacts {
     GreenTargetGroupArn: str(lb.AdvancedConfiguration.AlternateTargetGroupArn),
     HookFunctionArn: world.arn(hookFunction.stack, hookFunction.logicalId),
     GuardFunctionArn: guardArn,
+    TaskExecutionRoleArn: world.resolveString(taskDef.stack, prop(taskDef, 'ExecutionRoleArn')),
+    TaskRoleArn: world.resolveString(taskDef.stack, prop(taskDef, 'TaskRoleArn')),
+    TaskFamily: world.resolveString(taskDef.stack, prop(taskDef, 'Family')),
   };
   return {
     actors: actors as Record<PrincipalName, Actor>,
