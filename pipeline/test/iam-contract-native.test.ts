@@ -1,4 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { addReleasePipeline } from '../lib/release-pipeline-context';
+import type { ReleasePipelineStack } from '../lib/release-pipeline-stack';
 import { buildStacks, type BuiltStacks } from './build-stacks';
 import { CfnWorld, type CfnTemplate } from './iam/cfn-world';
 import type { ContractRow } from './iam/iam-contract';
@@ -15,10 +17,28 @@ let facts: ReleaseFacts;
 
 beforeAll(() => {
   // Policies do not depend on the bundled code: skip bundling to keep this synthesis quick.
-  built = buildStacks({ context: { controller: 'ecs', 'aws:cdk:bundling-stacks': [] } });
+  let pipeline: ReleasePipelineStack | undefined;
+  built = buildStacks({
+    context: {
+      controller: 'ecs',
+      'aws:cdk:bundling-stacks': [],
+      githubConnectionArn: `arn:aws:codeconnections:${ENV.region}:${ENV.account}:connection/11111111-2222-3333-4444-555555555555`,
+      githubOwner: 'example-org',
+      githubRepo: 'ecs-rollback-rehearsal',
+    },
+    beforeSynth: (app, service) => {
+      pipeline = addReleasePipeline(app, service, (key) => app.node.tryGetContext(key));
+    },
+  });
   const assembly = built.app.synth();
-  const name = built.service.stackName;
-  world = new CfnWorld({ [name]: assembly.getStackByName(name).template as CfnTemplate }, ENV);
+  const template = (name: string) => assembly.getStackByName(name).template as CfnTemplate;
+  world = new CfnWorld(
+    {
+      [built.service.stackName]: template(built.service.stackName),
+      [pipeline!.stackName]: template(pipeline!.stackName),
+    },
+    ENV,
+  );
   facts = findNativeFacts(world);
 });
 afterAll(() => built.cleanup());
