@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeControl } from './control-tower';
 import { serviceDeploymentArns } from './service-deployment-arns';
 
 export interface NativeStoppedTaskGuardProps {
@@ -52,6 +53,11 @@ export class NativeStoppedTaskGuard extends Construct {
       }),
     );
     props.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2 }));
+    acknowledgeControl(
+      this.function,
+      'CT.LAMBDA.PR.3',
+      'The guard calls only the ECS API and no resource inside the VPC; outside the VPC it needs no NAT route, subnet or security group, and keeps working when the NAT gateway does not.',
+    );
     const role = this.function.role!;
     for (const kind of ['service-revision', 'service-deployment']) {
       Validations.of(role).acknowledge({

@@ -230,8 +230,8 @@ export class ReleasePipeline extends Construct {
     return bucket;
   }
 
-  private createBuildLogs(): logs.LogGroup {
-    const logGroup = new logs.LogGroup(this, 'BuildLogs', {
+  private createBuildLogs(id: string): logs.LogGroup {
+    const logGroup = new logs.LogGroup(this, id, {
       retention: logs.RetentionDays.TWO_WEEKS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -254,7 +254,7 @@ export class ReleasePipeline extends Construct {
       encryptionKey: key,
       // A log group of the stack's own rather than CodeBuild's default /aws/codebuild/<project>, which
       // CodeBuild would create on the first build and cdk destroy would leave behind.
-      logging: { cloudWatch: { logGroup: this.createBuildLogs() } },
+      logging: { cloudWatch: { logGroup: this.createBuildLogs('BuildLogs') } },
     });
     props.target.repository.grantPullPush(project);
     // buildspec.yml looks the commit's tag up first: tags are immutable, so a re-run reuses the pushed image.
@@ -414,6 +414,7 @@ export class ReleasePipeline extends Construct {
       // Test shift, hook, every traffic step and the bake time: an hour covers the slowest configuration.
       timeout: Duration.minutes(90),
       encryptionKey: this.artifactBucket.encryptionKey,
+      logging: { cloudWatch: { logGroup: this.createBuildLogs('NativeDeployLogs') } },
     });
     const stack = Stack.of(this);
     const deployments = stack.formatArn({
