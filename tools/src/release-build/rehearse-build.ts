@@ -137,6 +137,7 @@ async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: st
     caBundle: process.env.BUILD_CA_BUNDLE || undefined,
     runtime: process.env.CONTAINER_RUNTIME,
     authFile: join(rehearsal.work, 'auth.json'),
+    pushedDir: join(rehearsal.work, 'pushed'),
   });
   const specFile = buildspecFile ?? join(rehearsal.srcDir, 'buildspec.yml');
   if (buildspecFile) out(`buildspec: ${specFile}, not the commit's buildspec.yml`);
