@@ -60,7 +60,12 @@ case "$sub" in
   pull | login) exec "\${podman[@]}" "$sub" --tls-verify=false "$@" ;;
   inspect)
     ref="\${*: -1}"
-    if [[ "$*" == *RepoDigests* && -s "$(pushed "$ref")" ]]; then echo "\${ref%:*}@$(cat "$(pushed "$ref")")"; fi
+    if [[ "$*" == *RepoDigests* && -s "$(pushed "$ref")" ]]; then
+      # One write, as docker makes: a reader that stops at its first line (grep -m1) must not cut it short.
+      listed="$("\${podman[@]}" inspect "$@")"
+      printf '%s\n%s\n' "\${ref%:*}@$(cat "$(pushed "$ref")")" "$listed"
+      exit 0
+    fi
     exec "\${podman[@]}" inspect "$@"
     ;;
   images | image | rmi | tag | version | info | ps | rm | stop | logs) exec "\${podman[@]}" "$sub" "$@" ;;
