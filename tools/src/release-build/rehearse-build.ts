@@ -14,7 +14,7 @@ import { type BuildResult, runPhases } from './run-phases';
 import { createShellSession, type CommandSession } from './shell-session';
 import { writeStandIns } from './stand-in-commands';
 
-const USAGE = `Usage: npm run rehearse:build [-- --keep] [-- --region <region>]
+const USAGE = `Usage: npm run rehearse:build [-- --keep] [-- --region <region>] [-- --buildspec <file>]
 
 Runs buildspec.yml as CodeBuild runs it for CodePipeline, on an export of HEAD without .git, with the
 variables CodeBuild and the pipeline stack set; docker goes to podman, the image to a registry on loopback
@@ -22,6 +22,8 @@ standing in for ECR. Then checks the artifacts as the deploy stage reads them. S
 
   --keep             keep the temporary folder (export, registry storage, logs) for a look afterwards
   --region <region>  AWS_REGION of the rehearsed build (default: $AWS_REGION or us-east-1)
+  --buildspec <file> run this buildspec instead of the commit's buildspec.yml (to try a change before
+                     committing it; CI always runs the commit's own)
 
 Environment: BASE_IMAGE (the Dockerfile's base, e.g. a local stand-in), BUILD_CA_BUNDLE (CA bundle for npm
 inside the image build), CONTAINER_RUNTIME (podman's OCI runtime, default runc).`;
@@ -117,7 +119,7 @@ function summary(build: BuildResult, checks: readonly ArtifactCheck[], totalMs: 
   for (const line of NOT_COVERED) out(`    - ${line}`);
 }
 
-async function rehearse(rehearsal: Rehearsal, region: string): Promise<number> {
+async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: string): Promise<number> {
   const started = Date.now();
   const registryDir = join(rehearsal.work, 'registry');
   mkdirSync(registryDir, { recursive: true });
@@ -135,8 +137,11 @@ async function rehearse(rehearsal: Rehearsal, region: string): Promise<number> {
     caBundle: process.env.BUILD_CA_BUNDLE || undefined,
     runtime: process.env.CONTAINER_RUNTIME,
     authFile: join(rehearsal.work, 'auth.json'),
+    pushedDir: join(rehearsal.work, 'pushed'),
   });
-  const spec = parseBuildspec(readFileSync(join(rehearsal.srcDir, 'buildspec.yml'), 'utf8'));
+  const specFile = buildspecFile ?? join(rehearsal.srcDir, 'buildspec.yml');
+  if (buildspecFile) out(`buildspec: ${specFile}, not the commit's buildspec.yml`);
+  const spec = parseBuildspec(readFileSync(specFile, 'utf8'));
   // CodeBuild's precedence: the project's and the action's variables win over the buildspec's env.variables.
   const env = {
     ...spec.variables,
@@ -179,7 +184,7 @@ async function rehearse(rehearsal: Rehearsal, region: string): Promise<number> {
 
 /** Runs the rehearsal; returns the exit code (2 for a usage error). */
 export async function main(argv: readonly string[]): Promise<number> {
-  let values: { keep?: boolean; region?: string; help?: boolean };
+  let values: { keep?: boolean; region?: string; buildspec?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -187,6 +192,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         keep: { type: 'boolean' },
         region: { type: 'string' },
+        buildspec: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -211,7 +217,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    return await rehearse(rehearsal, values.region ?? process.env.AWS_REGION ?? 'us-east-1');
+    const buildspec = values.buildspec === undefined ? undefined : resolve(values.buildspec);
+    return await rehearse(rehearsal, values.region ?? process.env.AWS_REGION ?? 'us-east-1', buildspec);
   } finally {
     await cleanUp(rehearsal, values.keep ?? false);
   }

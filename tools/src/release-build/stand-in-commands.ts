@@ -8,7 +8,10 @@ import { REGISTRY_URL_VARIABLE } from './aws-stand-in';
  * - docker: forwards to podman. Builds and runs get `--runtime runc --network=host` (crun and podman's
  *   private networks fail on these hosts), a build gets the base image stand-in and the CA bundle secret
  *   when set, and push/login/pull talk plain HTTP to the loopback registry (`--tls-verify=false`). Its
- *   login goes to a private auth file, never the machine's.
+ *   login goes to a private auth file, never the machine's. After `docker push`, Docker lists the digest
+ *   the registry holds in the image's RepoDigests, which the buildspec reads; podman 4 lists the digest of
+ *   its local manifest instead, which differs because layers are compressed on push. So the wrapper keeps
+ *   each push's digest (`--digestfile`) and `inspect` of RepoDigests lists it first, as Docker would.
  * - aws: the ECR stand-in (aws-stand-in.ts), asking the loopback registry.
  * Settings are written into the scripts, not into the build's environment, which stays CodeBuild's.
  */
@@ -27,6 +30,8 @@ export interface StandInOptions {
   readonly runtime?: string | undefined;
   /** Where `docker login` keeps its credentials for this rehearsal. */
   readonly authFile: string;
+  /** Where the wrapper keeps the digest of each push. */
+  readonly pushedDir: string;
 }
 
 const quote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -42,13 +47,28 @@ export function dockerStandIn(options: StandInOptions): string {
 set -euo pipefail
 export REGISTRY_AUTH_FILE=${quote(options.authFile)}
 podman=(podman --runtime ${quote(options.runtime ?? 'runc')})
+pushed() { printf '%s/%s.digest' ${quote(options.pushedDir)} "$(printf '%s' "$1" | tr '/:@' '___')"; }
 sub="\${1:-}"
 [ $# -gt 0 ] && shift
 case "$sub" in
   build) exec "\${podman[@]}" build --network=host ${buildExtras.join(' ')} "$@" ;;
   run) exec "\${podman[@]}" run --network=host "$@" ;;
-  push | pull | login) exec "\${podman[@]}" "$sub" --tls-verify=false "$@" ;;
-  inspect | images | image | rmi | tag | version | info | ps | rm | stop | logs) exec "\${podman[@]}" "$sub" "$@" ;;
+  push)
+    mkdir -p ${quote(options.pushedDir)}
+    exec "\${podman[@]}" push --tls-verify=false --digestfile "$(pushed "\${@: -1}")" "$@"
+    ;;
+  pull | login) exec "\${podman[@]}" "$sub" --tls-verify=false "$@" ;;
+  inspect)
+    ref="\${*: -1}"
+    if [[ "$*" == *RepoDigests* && -s "$(pushed "$ref")" ]]; then
+      # One write, as docker makes: a reader that stops at its first line (grep -m1) must not cut it short.
+      listed="$("\${podman[@]}" inspect "$@")"
+      printf '%s\n%s\n' "\${ref%:*}@$(cat "$(pushed "$ref")")" "$listed"
+      exit 0
+    fi
+    exec "\${podman[@]}" inspect "$@"
+    ;;
+  images | image | rmi | tag | version | info | ps | rm | stop | logs) exec "\${podman[@]}" "$sub" "$@" ;;
   *)
     echo "docker stand-in: 'docker $sub' is not forwarded to podman by the release-build rehearsal" >&2
     exit 1
