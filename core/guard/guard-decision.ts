@@ -67,6 +67,16 @@ export function judgeDeployment(
   return { kind: 'stop', deploymentId: deployment.id };
 }
 
+/** Logs why the guard leaves the deployments alone, and says so as its outcome. */
+export function leaveAlone(
+  log: (entry: Record<string, unknown>) => void,
+  reason: string,
+  task: unknown,
+): GuardOutcome {
+  log({ level: 'info', msg: 'nothing to roll back', reason, task });
+  return { action: 'ignored', reason };
+}
+
 /** Why nothing was stopped after every deployment was judged `not-this-one`. */
 export function nothingToStop(stoppedTaskDefinition: string, unreadable: readonly string[]): string {
   // The alarms still see a crash loop; say which deployments could not be matched to the task.

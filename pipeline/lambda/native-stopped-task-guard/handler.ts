@@ -17,9 +17,11 @@ import {
   type ServiceDeploymentBrief,
 } from '@aws-sdk/client-ecs';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { isNamed } from '../aws-calls/error-name';
 import {
   judgeDeployment,
   NATIVE_ACTIVE_STATUSES,
+  leaveAlone,
   nothingToStop,
   type DeploymentView,
   type GuardOutcome,
@@ -42,7 +44,7 @@ export function createNativeGuard(deps: NativeGuardDeps) {
   ): Promise<GuardOutcome> {
     const stopped = event?.detail?.taskDefinitionArn;
     if (typeof stopped !== 'string' || stopped === '')
-      return ignored(deps, 'the event names no task definition', event?.detail);
+      return leaveAlone(deps.log, 'the event names no task definition', event?.detail);
 
     const { serviceDeployments = [] } = await deps.ecs.send(
       new ListServiceDeploymentsCommand({
@@ -59,7 +61,7 @@ export function createNativeGuard(deps: NativeGuardDeps) {
         if (verdict.unreadableBecause !== undefined) unreadable.push(verdict.unreadableBecause);
         continue;
       }
-      if (verdict.kind === 'ignore') return ignored(deps, verdict.reason, event.detail);
+      if (verdict.kind === 'ignore') return leaveAlone(deps.log, verdict.reason, event.detail);
 
       try {
         await deps.ecs.send(
@@ -68,7 +70,7 @@ export function createNativeGuard(deps: NativeGuardDeps) {
       } catch (error) {
         // Another event of this stop, another task, an alarm or the hook got there first.
         if (isNamed(error, 'ConflictException')) {
-          return ignored(deps, `deployment ${view.id} is already stopping or finished`, event.detail);
+          return leaveAlone(deps.log, `deployment ${view.id} is already stopping or finished`, event.detail);
         }
         throw error;
       }
@@ -80,7 +82,7 @@ export function createNativeGuard(deps: NativeGuardDeps) {
       });
       return { action: 'stopped', deploymentId: view.id };
     }
-    return ignored(deps, nothingToStop(stopped, unreadable), event.detail);
+    return leaveAlone(deps.log, nothingToStop(stopped, unreadable), event.detail);
   };
 }
 
@@ -108,16 +110,6 @@ async function viewOf(ecs: ECSClient, deployment: ServiceDeploymentBrief): Promi
         ? { unreadableBecause: `service revision ${revision}: ${failures[0]?.reason ?? 'not found'}` }
         : { arn: taskDefinition },
   };
-}
-
-/** By name, not class: the SDK's error classes are not shared between copies of the client. */
-function isNamed(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
-}
-
-function ignored(deps: NativeGuardDeps, reason: string, task: unknown): GuardOutcome {
-  deps.log({ level: 'info', msg: 'nothing to roll back', reason, task });
-  return { action: 'ignored', reason };
 }
 
 let configured: ReturnType<typeof createNativeGuard> | undefined;

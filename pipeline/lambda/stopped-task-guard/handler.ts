@@ -18,12 +18,14 @@ import {
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { isNamed } from '../aws-calls/error-name';
 import { callWithinBudget, describe, type Budget } from '../aws-calls/call-within-budget';
 import { appSpecFromRevision } from '../test-traffic-hook/appspec-from-revision';
 import { taskDefinitionFromAppSpec } from '../test-traffic-hook/expected-version';
 import {
   ACTIVE_STATUSES,
   judgeDeployment,
+  leaveAlone,
   nothingToStop,
   type DeploymentView,
   type GuardOutcome,
@@ -60,7 +62,7 @@ export function createGuard(deps: GuardDeps) {
     const detail = event?.detail ?? undefined;
     const stopped = detail?.taskDefinitionArn;
     if (typeof stopped !== 'string' || stopped === '') {
-      return ignored(deps, 'the event names no task definition', detail);
+      return leaveAlone(deps.log, 'the event names no task definition', detail);
     }
     const endsAt = Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_BUDGET_MS);
     const budget: Budget = {
@@ -109,7 +111,7 @@ async function decide(
       if (verdict.unreadableBecause !== undefined) unreadable.push(verdict.unreadableBecause);
       continue;
     }
-    if (verdict.kind === 'ignore') return ignored(deps, verdict.reason, detail);
+    if (verdict.kind === 'ignore') return leaveAlone(deps.log, verdict.reason, detail);
 
     try {
       await callWithinBudget(
@@ -123,7 +125,7 @@ async function decide(
     } catch (error) {
       // Another event of this stop, another task, an alarm or the hook got there first: the same outcome.
       if (isNamed(error, 'DeploymentAlreadyCompletedException')) {
-        return ignored(deps, `deployment ${deploymentId} had already finished`, detail);
+        return leaveAlone(deps.log, `deployment ${deploymentId} had already finished`, detail);
       }
       throw error;
     }
@@ -135,7 +137,7 @@ async function decide(
     });
     return { action: 'stopped', deploymentId };
   }
-  return ignored(deps, nothingToStop(stopped, unreadable), detail);
+  return leaveAlone(deps.log, nothingToStop(stopped, unreadable), detail);
 }
 
 /** What the guard's decision needs of a CodeDeploy deployment. */
@@ -151,16 +153,6 @@ function viewOf(id: string, info: DeploymentInfo | undefined): DeploymentView {
         ? { unreadableBecause: appSpec.unreadableBecause }
         : { arn: taskDefinitionFromAppSpec(appSpec.content) ?? '' },
   };
-}
-
-/** By name, not class: the SDK's error classes are not shared between copies of the client. */
-function isNamed(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
-}
-
-function ignored(deps: GuardDeps, reason: string, task: unknown): GuardOutcome {
-  deps.log({ level: 'info', msg: 'nothing to roll back', reason, task });
-  return { action: 'ignored', reason };
 }
 
 let configured: ReturnType<typeof createGuard> | undefined;
