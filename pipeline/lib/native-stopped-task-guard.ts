@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeManagedPolicies, bundledFunctionProps } from './bundled-function-props';
 import { acknowledgeControl } from './control-tower';
 import { serviceDeploymentArns } from './service-deployment-arns';
 
@@ -66,9 +66,6 @@ export class NativeStoppedTaskGuard extends Construct {
           'Deployment and revision ids are created by each deployment; the pattern names this cluster and service only.',
       });
     }
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed policy only lets the function write its own logs.',
-    });
+    acknowledgeManagedPolicies(role, { inVpc: false });
   }
 }

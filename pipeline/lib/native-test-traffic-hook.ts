@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { settings } from '../../contract/settings';
-import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeManagedPolicies, bundledFunctionProps } from './bundled-function-props';
 import { clusterDeploymentArns } from './service-deployment-arns';
 
 export interface NativeTestTrafficHookProps {
@@ -96,14 +96,6 @@ export class NativeTestTrafficHook extends Construct {
           "Read-only, in this stack's cluster, which runs only this service: the service depends on the hook, so the hook's policy cannot name the service without a dependency cycle, and revision ids are created by each deployment.",
       });
     }
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed policy only lets the function write its own logs.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason:
-        'The AWS managed policy manages the network interfaces a VPC function needs; nothing narrower exists.',
-    });
+    acknowledgeManagedPolicies(role, { inVpc: true });
   }
 }

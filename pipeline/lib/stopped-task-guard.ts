@@ -5,7 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeManagedPolicies, bundledFunctionProps } from './bundled-function-props';
 import { acknowledgeControl } from './control-tower';
 
 export interface StoppedTaskGuardProps {
@@ -58,9 +58,6 @@ export class StoppedTaskGuard extends Construct {
       reason:
         'codedeploy:StopDeployment has no resource type (Service Authorization Reference, "Actions, resources, and condition keys for AWS CodeDeploy"), so it can only be granted on *; the function stops only deployments of its own deployment group, which it reads from its environment.',
     });
-    Validations.of(this.function.role!).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed policy only lets the function write its own logs.',
-    });
+    acknowledgeManagedPolicies(this.function.role!, { inVpc: false });
   }
 }
