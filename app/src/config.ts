@@ -86,12 +86,16 @@ export function loadConfig(env: ConfigEnv, packageVersion: string): Config {
   const host = given(env.HOST);
   const version = given(env.APP_VERSION);
   const level = given(env.LOG_LEVEL);
-  return Object.freeze({
+  const listenOn = {
     port: port === undefined ? CONFIG_DEFAULTS.port : parsePort('PORT', port),
     host: host === undefined ? CONFIG_DEFAULTS.host : parseHost(host),
+  };
+  return Object.freeze({
+    ...listenOn,
     version: parseVersion(version ?? packageVersion),
     logLevel: level === undefined ? CONFIG_DEFAULTS.logLevel : parseLogLevel(level),
-    faults: Object.freeze(parseFaults(env.FAULTS)),
+    // Checked against the port and address this process runs with, not the release's defaults.
+    faults: Object.freeze(parseFaults(env.FAULTS, listenOn)),
   });
 }
 

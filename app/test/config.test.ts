@@ -72,6 +72,28 @@ describe('loadConfig', () => {
     expect(error.message).toContain(allowed);
   });
 
+  it('refuses faults that would do nothing against the PORT and HOST it runs with', () => {
+    expect(configError({ PORT: '9000', FAULTS: 'wrong-port=9000' }).message).toContain(
+      'a port other than PORT (9000)',
+    );
+    expect(configError({ PORT: '9000', FAULTS: 'dependency-down=localhost:9000' }).message).toContain(
+      "the service's own address",
+    );
+    expect(
+      configError({ PORT: '9000', HOST: '10.0.0.5', FAULTS: 'dependency-down=10.0.0.5:9000' }).message,
+    ).toContain("the service's own address");
+    // The release's port is an ordinary fault port for a process that listens elsewhere.
+    expect(loadConfig({ PORT: '9000', FAULTS: 'wrong-port=8080' }, '1').faults).toEqual({
+      'wrong-port': 8080,
+    });
+  });
+
+  it('keeps the message short for a value of any length', () => {
+    const error = configError({ FAULTS: 'x'.repeat(1024 * 1024) });
+    expect(error.message.length).toBeLessThan(2000);
+    expect(error.message).toContain('... (1048576 characters) is not valid: unknown fault');
+  });
+
   it('accepts IPv6 and host names for HOST', () => {
     expect(loadConfig({ HOST: '::' }, '1').host).toBe('::');
     expect(loadConfig({ HOST: 'localhost' }, '1').host).toBe('localhost');

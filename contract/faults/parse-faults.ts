@@ -1,4 +1,4 @@
-import { ConfigError } from '../config-error';
+import { clipForMessage, ConfigError } from '../config-error';
 import {
   FAULT_CATALOGUE,
   FAULT_NAMES,
@@ -9,8 +9,12 @@ import {
   type HostPort,
 } from './catalogue';
 import { describeDuration, parseDuration, type DurationRule } from '../parse-units';
+import { faultLimitProblem, RELEASE_FAULT_CONTEXT, type FaultContext } from './fault-limits';
 
 const VARIABLE = 'FAULTS';
+
+/** Characters of one entry's name or value a message repeats; the whole value is shown, clipped, before it. */
+const NAME_CHARS = 40;
 
 const ALLOWED_BY_KIND: Record<Exclude<FaultValueKind, 'milliseconds' | 'seconds'>, string> = {
   none: 'no value',
@@ -82,7 +86,11 @@ export function parseFaultEntry(
   const name = (eq === -1 ? entry : entry.slice(0, eq)).trim();
   const given = eq === -1 ? undefined : entry.slice(eq + 1).trim();
   if (!isFaultName(name)) {
-    throw new ConfigError(VARIABLE, raw, `unknown fault "${name}"; allowed: ${allowedNames()}`);
+    throw new ConfigError(
+      VARIABLE,
+      raw,
+      `unknown fault "${clipForMessage(name, NAME_CHARS)}"; allowed: ${allowedNames()}`,
+    );
   }
   const spec = FAULT_CATALOGUE[name];
   if (spec.valueKind === 'none') {
@@ -97,7 +105,7 @@ export function parseFaultEntry(
     throw new ConfigError(
       VARIABLE,
       raw,
-      `fault "${name}" needs ${allowedFor(spec.valueKind)} (default ${spec.defaultValue ?? 'none'}), got "${text}"`,
+      `fault "${name}" needs ${allowedFor(spec.valueKind)} (default ${spec.defaultValue ?? 'none'}), got "${clipForMessage(text, NAME_CHARS)}"`,
     );
   }
   return { name, value };
@@ -105,9 +113,14 @@ export function parseFaultEntry(
 
 /**
  * Parses `FAULTS` (`name` or `name=value`, comma-separated). An empty or absent value means no fault.
- * Throws {@link ConfigError} naming the variable, the bad value and what is allowed.
+ * Throws {@link ConfigError} naming the variable, the bad value (clipped, whatever its length) and what is
+ * allowed, also for faults that cannot do what they say under `context` (see {@link faultLimitProblem}).
+ * `context` defaults to the release's own: the container port.
  */
-export function parseFaults(raw: string | undefined): ActiveFaults {
+export function parseFaults(
+  raw: string | undefined,
+  context: FaultContext = RELEASE_FAULT_CONTEXT,
+): ActiveFaults {
   const active: Partial<Record<FaultName, unknown>> = {};
   if (raw === undefined || raw.trim() === '') return active as ActiveFaults;
   for (const part of raw.split(',')) {
@@ -121,6 +134,8 @@ export function parseFaults(raw: string | undefined): ActiveFaults {
     }
     active[name] = value;
   }
+  const problem = faultLimitProblem(active as ActiveFaults, context);
+  if (problem !== undefined) throw new ConfigError(VARIABLE, raw, problem);
   return active as ActiveFaults;
 }
 

@@ -37,13 +37,21 @@ export type DeploymentVerdict =
   | { readonly kind: 'ignore'; readonly reason: string }
   | { readonly kind: 'not-this-one'; readonly unreadableBecause?: string };
 
-/** Deployment states in which a rollback is still possible. */
+/** CodeDeploy deployment states in which a rollback is still possible. */
 export const ACTIVE_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'] as const;
+
+/**
+ * ECS service deployment states in which `StopServiceDeployment` can still roll back (Amazon ECS API
+ * Reference, `ServiceDeployment`): bake time runs inside IN_PROGRESS; STOP_REQUESTED, ROLLBACK_* and the
+ * end states mean the deployment is already ending.
+ */
+export const NATIVE_ACTIVE_STATUSES = ['PENDING', 'IN_PROGRESS'] as const;
 
 /** Whether `deployment` is the one to stop for a task of `stoppedTaskDefinition` that ECS stopped. */
 export function judgeDeployment(
   stoppedTaskDefinition: string,
   deployment: DeploymentView,
+  activeStatuses: readonly string[] = ACTIVE_STATUSES,
 ): DeploymentVerdict {
   // A rollback redeploys blue; stopping it because a blue task died would strand the service.
   if (deployment.creator === 'codeDeployRollback') return { kind: 'not-this-one' };
@@ -54,9 +62,19 @@ export function judgeDeployment(
     };
   }
   if (deployment.taskDefinition.arn !== stoppedTaskDefinition) return { kind: 'not-this-one' };
-  const ending = alreadyEnding(deployment);
+  const ending = alreadyEnding(deployment, activeStatuses);
   if (ending !== undefined) return { kind: 'ignore', reason: ending };
   return { kind: 'stop', deploymentId: deployment.id };
+}
+
+/** Logs why the guard leaves the deployments alone, and says so as its outcome. */
+export function leaveAlone(
+  log: (entry: Record<string, unknown>) => void,
+  reason: string,
+  task: unknown,
+): GuardOutcome {
+  log({ level: 'info', msg: 'nothing to roll back', reason, task });
+  return { action: 'ignored', reason };
 }
 
 /** Why nothing was stopped after every deployment was judged `not-this-one`. */
@@ -70,9 +88,9 @@ export function nothingToStop(stoppedTaskDefinition: string, unreadable: readonl
  * Why a listed deployment needs no stop: it is no longer in progress (it ended between the listing and the
  * read), or it already names its rollback deployment (an earlier event, an alarm or the hook stopped it).
  */
-function alreadyEnding(deployment: DeploymentView): string | undefined {
+function alreadyEnding(deployment: DeploymentView, activeStatuses: readonly string[]): string | undefined {
   const { id, status, rollbackDeploymentId } = deployment;
-  if (status !== undefined && !(ACTIVE_STATUSES as readonly string[]).includes(status))
+  if (status !== undefined && !activeStatuses.includes(status))
     return `deployment ${id} is already ${status}`;
   if (rollbackDeploymentId !== undefined)
     return `deployment ${id} is already rolling back (${rollbackDeploymentId})`;

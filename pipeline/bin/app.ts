@@ -13,7 +13,10 @@ const app = new App();
 const context = parseServiceContext((key) => app.node.tryGetContext(key));
 
 const service = new ServiceStack(app, STACK_NAMES.service, {
-  description: 'ecs-rollback-rehearsal: ECS Fargate service released blue/green by CodeDeploy',
+  description:
+    context.controller === 'ecs'
+      ? 'ecs-rollback-rehearsal: ECS Fargate service released by native ECS blue/green'
+      : 'ecs-rollback-rehearsal: ECS Fargate service released blue/green by CodeDeploy',
   ...context,
 });
 // The pipeline stack only when a GitHub connection is given; otherwise a warning says how to add it.

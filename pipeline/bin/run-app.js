@@ -2,7 +2,7 @@
 // tsc build step; type checking is `npm run typecheck`'s job.
 //
 // Under the CDK CLI (`cdk synth`, `cdk deploy`) the CLI passes context and the output directory. Run
-// directly (`npm run synth`), it takes the context from cdk.json plus `-c key=value` arguments and writes
+// directly (`npm run synth`), it takes the context from cdk.json, cdk.context.json and `-c key=value` arguments, and writes
 // the cloud assembly to CDK_OUTDIR, by default cdk.out.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,7 +21,10 @@ require.extensions['.ts'] = function compileTypeScript(module, filename) {
 if (process.env.CDK_CONTEXT_JSON === undefined) {
   const root = path.join(__dirname, '..', '..');
   const cdkJson = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
-  const context = { ...cdkJson.context, ...contextFromArgs(process.argv.slice(2)) };
+  // cdk.context.json holds the deploy settings (docs/deploy.md); the CLI reads it too, so both agree.
+  const contextFile = path.join(root, 'cdk.context.json');
+  const kept = fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {};
+  const context = { ...cdkJson.context, ...kept, ...contextFromArgs(process.argv.slice(2)) };
   process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
   process.env.CDK_OUTDIR ??= path.join(root, cdkJson.output ?? 'cdk.out');
 }

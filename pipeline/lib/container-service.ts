@@ -7,7 +7,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { NativeStrategy } from '../../contract/native-strategies';
 import { settings } from '../../contract/settings';
+import { acknowledgeRehearsalLogGroup } from './control-tower';
 
 /** Untagged images (failed or superseded pushes) are expired after this many days. */
 const UNTAGGED_IMAGE_DAYS = 7;
@@ -24,6 +26,16 @@ export const IMAGE_CONTEXT_EXCLUDES = [
   'coverage',
 ] as const;
 
+/** How ECS itself runs blue/green releases of the service (the native controller). */
+export interface NativeBlueGreen {
+  /** BLUE_GREEN, CANARY or LINEAR, with the step numbers. */
+  readonly strategy: NativeStrategy;
+  /** How long blue is kept after all production traffic moved: the bake time alarms still watch. */
+  readonly bakeTime: Duration;
+  /** The green target group and the listener rules ECS shifts between the two. */
+  readonly alternateTarget: ecs.IAlternateTarget;
+}
+
 export interface ContainerServiceProps {
   readonly vpc: ec2.IVpc;
   /** The target group the service registers its first tasks in (blue). */
@@ -38,6 +50,11 @@ export interface ContainerServiceProps {
    * @default - the repository root
    */
   readonly imageDirectory?: string;
+  /**
+   * Run releases on the ECS controller with native blue/green instead of CodeDeploy.
+   * @default - the CODE_DEPLOY controller
+   */
+  readonly nativeBlueGreen?: NativeBlueGreen;
 }
 
 /**
@@ -65,6 +82,7 @@ export class ContainerService extends Construct {
       retention: retentionDays(settings.ecs.logRetentionDays),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeRehearsalLogGroup(this.logGroup);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       // A fixed family: taskdef.json registers its revisions in the same family, so releases and
       // rollbacks read as one history.
@@ -114,6 +132,8 @@ export class ContainerService extends Construct {
         platform: Platform.LINUX_AMD64,
       }),
       essential: true,
+      // The one container may use the whole task: a hard limit equal to the task's memory.
+      memoryLimitMiB: settings.container.memoryMiB,
       portMappings: [{ containerPort: settings.container.port, protocol: ecs.Protocol.TCP }],
       environment: { APP_VERSION: props.appVersion, FAULTS: '' },
       healthCheck: {
@@ -156,7 +176,9 @@ export class ContainerService extends Construct {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: props.desiredCount,
-      deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY },
+      ...(props.nativeBlueGreen === undefined
+        ? { deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY } }
+        : nativeDeployment(props.nativeBlueGreen)),
       healthCheckGracePeriod: Duration.seconds(settings.ecs.healthCheckGracePeriodSeconds),
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
@@ -165,7 +187,17 @@ export class ContainerService extends Construct {
       assignPublicIp: false,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
     });
-    service.attachToApplicationTargetGroup(props.targetGroup);
+    if (props.nativeBlueGreen === undefined) {
+      service.attachToApplicationTargetGroup(props.targetGroup);
+    } else {
+      service
+        .loadBalancerTarget({
+          containerName: settings.container.name,
+          containerPort: settings.container.port,
+          alternateTarget: props.nativeBlueGreen.alternateTarget,
+        })
+        .attachToApplicationTargetGroup(props.targetGroup);
+    }
     securityGroup.connections.allowFrom(
       props.loadBalancerSecurityGroup,
       ec2.Port.tcp(settings.container.port),
@@ -173,6 +205,36 @@ export class ContainerService extends Construct {
     );
     return service;
   }
+}
+
+/**
+ * The service props of a native blue/green service. The deployment circuit breaker is on with rollback:
+ * the ECS Developer Guide's "Amazon ECS deployment failure detection" lists it for blue/green deployments,
+ * while the API reference's `DeploymentCircuitBreaker` still names rolling updates only; switched on it
+ * costs nothing where it does not apply and rolls back a green that never starts where it does.
+ * `TaskDefinitionRevision.LATEST` writes only the family into the service, as CDK does for CODE_DEPLOY:
+ * the pipeline registers each release's revision, and a later `cdk deploy` that leaves the family alone
+ * does not put the stack's first revision back.
+ */
+function nativeDeployment(native: NativeBlueGreen): Partial<ecs.FargateServiceProps> {
+  const { strategy } = native;
+  const shift =
+    strategy.strategy === 'BLUE_GREEN'
+      ? {}
+      : {
+          [strategy.strategy === 'CANARY' ? 'canaryConfiguration' : 'linearConfiguration']: {
+            stepPercent: strategy.percent,
+            stepBakeTime: Duration.minutes(strategy.stepBakeMinutes),
+          },
+        };
+  return {
+    deploymentController: { type: ecs.DeploymentControllerType.ECS },
+    deploymentStrategy: ecs.DeploymentStrategy[strategy.strategy],
+    bakeTime: native.bakeTime,
+    circuitBreaker: { enable: true, rollback: true },
+    taskDefinitionRevision: ecs.TaskDefinitionRevision.LATEST,
+    ...shift,
+  };
 }
 
 function retentionDays(days: number): logs.RetentionDays {

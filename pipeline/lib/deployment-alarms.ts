@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { deploymentAlarmDefinitions, type DeploymentAlarmDefinition } from '../../contract/deployment-alarms';
+import { acknowledgeControl } from './control-tower';
 
 export interface DeploymentAlarmsProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -35,6 +36,13 @@ export class DeploymentAlarms extends Construct {
     }
     for (const d of definitions.filter((def) => !def.perTargetGroup))
       this.add(d.id, capitalised(d.description), d, serviceMetric(d, props));
+    // The deployment reads these alarms' states itself; failed and stopped deployments reach people through
+    // the notifications topic, once per deployment rather than once per alarm.
+    acknowledgeControl(
+      this,
+      'CT.CLOUDWATCH.PR.1',
+      'CodeDeploy acts on these alarms by reading their state during a deployment (alarm-based rollback); the deployment that fails because of them is posted to the notifications topic.',
+    );
     if (this.alarms.length > 10) {
       throw new Error(
         `CodeDeploy takes at most 10 alarms per deployment group; DeploymentAlarms made ${this.alarms.length}`,

@@ -2,7 +2,16 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
+import type { DeploymentControllerName } from '../../contract/native-strategies';
 import { settings } from '../../contract/settings';
+import { AccessLogs } from './access-logs';
+import { acknowledgeControl } from './control-tower';
+
+/**
+ * Priority of the rules ECS shifts under the native controller. Above the metrics rule (1), so that rule
+ * still answers first; the gap leaves room for rules a team adds in between.
+ */
+export const TRAFFIC_RULE_PRIORITY = 10;
 
 export interface LoadBalancingProps {
   readonly vpc: ec2.IVpc;
@@ -12,6 +21,18 @@ export interface LoadBalancingProps {
   readonly hookEgressCidr: string;
   /** ACM certificate ARN for an HTTPS production listener. @default - HTTP only */
   readonly certificateArn?: string;
+  /**
+   * Who shifts traffic. `ecs` adds a forwarding rule to each listener, because native blue/green moves
+   * listener-rule weights rather than default actions.
+   * @default 'codedeploy'
+   */
+  readonly controller?: DeploymentControllerName;
+}
+
+/** The listener rules ECS moves weights on (native controller only). */
+export interface TrafficRules {
+  readonly production: elbv2.ApplicationListenerRule;
+  readonly test: elbv2.ApplicationListenerRule;
 }
 
 /**
@@ -24,10 +45,14 @@ export class LoadBalancing extends Construct {
   readonly testListener: elbv2.ApplicationListener;
   readonly blueTargetGroup: elbv2.ApplicationTargetGroup;
   readonly greenTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The bucket the ALB writes its access logs to. */
+  readonly accessLogs: AccessLogs;
   /** The public URL of the production listener. */
   readonly productionUrl: string;
   /** The public URL of the test listener. */
   readonly testListenerUrl: string;
+  /** The rules ECS shifts, when the native controller runs the releases. */
+  readonly trafficRules?: TrafficRules;
 
   constructor(scope: Construct, id: string, props: LoadBalancingProps) {
     super(scope, id);
@@ -40,11 +65,17 @@ export class LoadBalancing extends Construct {
       idleTimeout: Duration.seconds(settings.http.albIdleTimeoutSeconds),
       dropInvalidHeaderFields: true,
     });
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions-ELB2',
-      reason:
-        'No ALB access logs: rehearsals read the ALB CloudWatch metrics and the service logs; an access-log bucket would need its own logging, encryption and lifecycle for a short-lived environment.',
-    });
+    this.accessLogs = new AccessLogs(this, 'AccessLogs', { loadBalancer: this.loadBalancer });
+    acknowledgeControl(
+      this.loadBalancer,
+      'CT.ELASTICLOADBALANCING.PR.5',
+      'A rehearsal environment is torn down with cdk destroy when not in use; deletion protection would make that fail, and the ALB holds no state to lose.',
+    );
+    acknowledgeControl(
+      this.loadBalancer,
+      'CT.ELASTICLOADBALANCING.PR.1',
+      'Without certificateArn there is no HTTPS listener to redirect to (with it, :80 redirects); the test listener is HTTP on purpose, reachable only from the hook and an optional context CIDR.',
+    );
 
     this.blueTargetGroup = this.createTargetGroup('Blue', props.vpc);
     this.greenTargetGroup = this.createTargetGroup('Green', props.vpc);
@@ -58,6 +89,7 @@ export class LoadBalancing extends Construct {
 
     this.keepMetricsInside(this.productionListener);
     this.keepMetricsInside(this.testListener);
+    if (props.controller === 'ecs') this.trafficRules = this.createTrafficRules();
 
     const scheme = props.certificateArn === undefined ? 'http' : 'https';
     const port =
@@ -81,6 +113,33 @@ export class LoadBalancing extends Construct {
         messageBody: 'Not Found',
       }),
     });
+  }
+
+  /**
+   * One forwarding rule per listener for every path, over both target groups with blue at full weight:
+   * ECS takes the rules' ARNs and moves their weights during a deployment (ECS Developer Guide,
+   * "Application Load Balancer resources for blue/green, linear, and canary deployments"). The rule holds
+   * nothing but a forward action, because a rule that mixes forward with fixed-response, redirect or
+   * authentication actions fails the deployment. The metrics rule stays a separate rule of higher
+   * priority that ECS is not given, so it never shifts and never mixes with these forwards.
+   * The weights written here are only the starting point: see docs/deploy.md, "Choosing a controller",
+   * for what a later stack update does to them (aws-cdk#36649).
+   */
+  private createTrafficRules(): TrafficRules {
+    const rule = (id: string, listener: elbv2.ApplicationListener) =>
+      new elbv2.ApplicationListenerRule(this, id, {
+        listener,
+        priority: TRAFFIC_RULE_PRIORITY,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: elbv2.ListenerAction.weightedForward([
+          { targetGroup: this.blueTargetGroup, weight: 100 },
+          { targetGroup: this.greenTargetGroup, weight: 0 },
+        ]),
+      });
+    return {
+      production: rule('ProductionTrafficRule', this.productionListener),
+      test: rule('TestTrafficRule', this.testListener),
+    };
   }
 
   private createSecurityGroup(props: LoadBalancingProps): ec2.SecurityGroup {

@@ -5,14 +5,19 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConnectionSourceAction } from './connection-source-action';
+import {
+  acknowledgeControl,
+  acknowledgeRehearsalLogGroup,
+  acknowledgeShortLivedBucket,
+} from './control-tower';
 import { acknowledgeWildcards } from './release-pipeline-nag';
 import {
   BUILD_VARIABLES,
@@ -20,6 +25,7 @@ import {
   type ProjectVariableKey,
 } from '../../contract/build-variables';
 import { APPSPEC_FILE, IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../contract/release-file-names';
+import { settings } from '../../contract/settings';
 
 /** The GitHub repository a release is built from, through an authorised CodeConnections connection. */
 export interface GitHubSource {
@@ -41,8 +47,13 @@ export interface GitHubSource {
  * these names, so the stack itself can be passed.
  */
 export interface ReleaseTarget {
-  /** The blue/green deployment group of the ECS service. */
-  readonly deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  /**
+   * The CodeDeploy blue/green deployment group of the ECS service; undefined when ECS runs its own
+   * blue/green deployments (the `ecs` controller).
+   */
+  readonly deploymentGroup?: codedeploy.IEcsDeploymentGroup;
+  /** The service ECS deploys blue/green itself; set instead of `deploymentGroup` under the `ecs` controller. */
+  readonly nativeService?: ecs.IBaseService;
   /** Repository the build pushes the image to; the pipeline gets push rights on this one only. */
   readonly repository: ecr.IRepository;
   /** The service's task definition: its family and roles are what `taskdef.json` is rendered with. */
@@ -176,11 +187,17 @@ export class ReleasePipeline extends Construct {
   }
 
   private createArtifactKey(): kms.Key {
-    return new kms.Key(this, 'ArtifactKey', {
+    const key = new kms.Key(this, 'ArtifactKey', {
       description: 'Encrypts the release pipeline artifacts and build outputs',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeControl(
+      key,
+      'CT.KMS.PR.3',
+      "The key policy is aws-cdk-lib's default, which delegates to IAM (the account root); no role in either stack is granted kms:CreateGrant, so no grant can be made for anything but an AWS service acting through those roles.",
+    );
+    return key;
   }
 
   private createArtifactBucket(key: kms.IKey): s3.Bucket {
@@ -196,12 +213,30 @@ export class ReleasePipeline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
+    acknowledgeShortLivedBucket(bucket, 'pipeline artifacts (source zips, rendered release files)');
+    const provider = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
+    if (provider !== undefined) {
+      acknowledgeControl(
+        provider,
+        'CT.LAMBDA.PR.3',
+        "aws-cdk-lib's provider that empties the bucket on cdk destroy calls only the S3 API; it runs once, at deletion.",
+      );
+    }
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
         'Holds only pipeline artifacts (source zips, rendered release files) that are rebuilt from the commit; CodePipeline and CodeBuild record every access in CloudTrail.',
     });
     return bucket;
+  }
+
+  private createBuildLogs(id: string): logs.LogGroup {
+    const logGroup = new logs.LogGroup(this, id, {
+      retention: logs.RetentionDays.TWO_WEEKS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledgeRehearsalLogGroup(logGroup);
+    return logGroup;
   }
 
   private createBuildProject(props: ReleasePipelineProps, key: kms.IKey): codebuild.PipelineProject {
@@ -217,10 +252,18 @@ export class ReleasePipeline extends Construct {
       cache: codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER, codebuild.LocalCacheMode.CUSTOM),
       timeout: props.buildTimeout ?? Duration.minutes(30),
       encryptionKey: key,
+      // A log group of the stack's own rather than CodeBuild's default /aws/codebuild/<project>, which
+      // CodeBuild would create on the first build and cdk destroy would leave behind.
+      logging: { cloudWatch: { logGroup: this.createBuildLogs('BuildLogs') } },
     });
     props.target.repository.grantPullPush(project);
     // buildspec.yml looks the commit's tag up first: tags are immutable, so a re-run reuses the pushed image.
     props.target.repository.grant(project, 'ecr:DescribeImages');
+    acknowledgeControl(
+      project,
+      'CT.CODEBUILD.PR.4',
+      'Privileged mode runs the Docker daemon that builds the release image; the build runs only commits from the release branch.',
+    );
     Validations.of(project).acknowledge({
       id: 'AwsSolutions-CB3',
       reason:
@@ -247,7 +290,10 @@ export class ReleasePipeline extends Construct {
       taskRoleArn: target.taskDefinition.taskRole.roleArn,
       logGroupName: target.logGroup.logGroupName,
       containerName: target.containerName,
-      hookFunctionName: target.hookFunction.functionName,
+      // Under the ecs controller appspec.yml is rendered and checked but not deployed (ECS invokes its hook
+      // by ARN), so the check holds it to the name it carries rather than the native hook's.
+      hookFunctionName:
+        target.deploymentGroup === undefined ? settings.hook.functionName : target.hookFunction.functionName,
     };
     return Object.fromEntries(PROJECT_VARIABLE_KEYS.map((k) => [BUILD_VARIABLES[k], { value: values[k] }]));
   }
@@ -272,13 +318,7 @@ export class ReleasePipeline extends Construct {
       // The commit CodePipeline fetched, passed explicitly so the image tag never depends on how the source was cloned.
       environmentVariables: { [BUILD_VARIABLES.appVersion]: { value: sourceAction.variables.commitId } },
     });
-    const deployAction = new actions.CodeDeployEcsDeployAction({
-      actionName: RELEASE_STAGES.deploy.action,
-      deploymentGroup: target.deploymentGroup,
-      taskDefinitionTemplateFile: buildOutput.atPath(TASKDEF_FILE),
-      appSpecTemplateFile: buildOutput.atPath(APPSPEC_FILE),
-      containerImageInputs: [{ input: buildOutput, taskDefinitionPlaceholder: IMAGE_PLACEHOLDER }],
-    });
+    const deployAction = this.createDeployAction(target, sourceOutput, buildOutput);
     return new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
       // Every push is released in order, so a rehearsal's flip is never skipped by the revert pushed after it.
@@ -304,6 +344,148 @@ export class ReleasePipeline extends Construct {
           },
         },
       ],
+    });
+  }
+
+  /** CodeDeploy's ECS blue/green action, or under the `ecs` controller the native deploy step. */
+  private createDeployAction(
+    target: ReleaseTarget,
+    sourceOutput: codepipeline.Artifact,
+    buildOutput: codepipeline.Artifact,
+  ): codepipeline.IAction {
+    if (target.deploymentGroup !== undefined) {
+      return new actions.CodeDeployEcsDeployAction({
+        actionName: RELEASE_STAGES.deploy.action,
+        deploymentGroup: target.deploymentGroup,
+        taskDefinitionTemplateFile: buildOutput.atPath(TASKDEF_FILE),
+        appSpecTemplateFile: buildOutput.atPath(APPSPEC_FILE),
+        containerImageInputs: [{ input: buildOutput, taskDefinitionPlaceholder: IMAGE_PLACEHOLDER }],
+      });
+    }
+    if (target.nativeService === undefined) {
+      throw new Error(
+        'ReleaseTarget needs a deploymentGroup (codedeploy controller) or a nativeService (ecs)',
+      );
+    }
+    return new actions.CodeBuildAction({
+      actionName: RELEASE_STAGES.deploy.action,
+      project: this.createNativeDeployProject(target, target.nativeService),
+      input: sourceOutput,
+      extraInputs: [buildOutput],
+    });
+  }
+
+  /**
+   * The Deploy stage under the `ecs` controller. CodePipeline's standard Amazon ECS action builds the
+   * new revision from the service's current task definition with only the image replaced (CodePipeline
+   * User Guide, "Amazon Elastic Container Service deploy action reference"), so a fault flipped in the
+   * commit's taskdef.json would not be released. This CodeBuild step registers the rendered taskdef.json
+   * itself, updates the service, and waits for ECS's blue/green deployment (hook, shift and bake time)
+   * to end; a stopped or rolled-back deployment fails the step and so the execution
+   * (`pipeline/release/deploy-native.ts`).
+   */
+  private createNativeDeployProject(
+    target: ReleaseTarget,
+    service: ecs.IBaseService,
+  ): codebuild.PipelineProject {
+    const project = new codebuild.PipelineProject(this, 'NativeDeploy', {
+      description: 'Registers the release task definition and follows the native ECS blue/green deployment',
+      environment: {
+        buildImage: codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5,
+        computeType: codebuild.ComputeType.SMALL,
+      },
+      environmentVariables: {
+        CLUSTER_NAME: { value: service.cluster.clusterName },
+        SERVICE_NAME: { value: service.serviceName },
+      },
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        phases: {
+          install: { 'runtime-versions': { nodejs: 24 }, commands: ['npm ci --no-audit --no-fund'] },
+          build: {
+            commands: [
+              'npm run build',
+              // The release artifact is the action's second input (CodeBuild, "Multiple input sources").
+              'node dist/pipeline/release/deploy-native.js --release "$CODEBUILD_SRC_DIR_Release"',
+            ],
+          },
+        },
+      }),
+      // Test shift, hook, every traffic step and the bake time: an hour covers the slowest configuration.
+      timeout: Duration.minutes(90),
+      encryptionKey: this.artifactBucket.encryptionKey,
+      logging: { cloudWatch: { logGroup: this.createBuildLogs('NativeDeployLogs') } },
+    });
+    const stack = Stack.of(this);
+    const deployments = stack.formatArn({
+      service: 'ecs',
+      resource: 'service-deployment',
+      resourceName: `${service.cluster.clusterName}/${service.serviceName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    project.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ecs:RegisterTaskDefinition'], resources: ['*'] }),
+    );
+    project.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ecs:UpdateService'], resources: [service.serviceArn] }),
+    );
+    project.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeServiceDeployments'],
+        resources: [service.serviceArn, deployments],
+      }),
+    );
+    // Registering the revision passes both task roles; only to ECS tasks.
+    project.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [executionRoleOf(target).roleArn, target.taskDefinition.taskRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+    this.acknowledgeNativeDeployWildcards(project);
+    return project;
+  }
+
+  /** The native deploy project's wildcards: aws-cdk-lib's artifact, log and report grants, and ECS's own. */
+  private acknowledgeNativeDeployWildcards(project: codebuild.PipelineProject): void {
+    const stack = Stack.of(this);
+    const artifactReason =
+      "aws-cdk-lib's artifact grants: object-level actions on this pipeline's own artifact bucket and its key, nothing else.";
+    acknowledgeWildcards(
+      project,
+      {
+        actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+        resources: [this.artifactBucket.arnForObjects('*')],
+      },
+      artifactReason,
+    );
+    acknowledgeWildcards(project, { actions: ['kms:ReEncrypt*', 'kms:GenerateDataKey*'] }, artifactReason);
+    acknowledgeWildcards(
+      project,
+      {
+        resources: [
+          `${stack.formatArn({ service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME, resourceName: `/aws/codebuild/${project.projectName}` })}:*`,
+          stack.formatArn({
+            service: 'codebuild',
+            resource: 'report-group',
+            resourceName: `${project.projectName}-*`,
+          }),
+        ],
+      },
+      "The deploy step's own log group and report groups, as aws-cdk-lib grants them to every CodeBuild project.",
+    );
+    acknowledgeWildcards(
+      project,
+      { resources: ['*'] },
+      'ecs:RegisterTaskDefinition has no resource-level permissions (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container Service").',
+    );
+    // The pattern reaches this stack as two cross-stack imports, which cdk-nag names by their export names
+    // (the service stack's cluster and service).
+    Validations.of(project.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:service-deployment/RollbackRehearsalService:ExportsOutputRefServiceCluster572F72F13E552352/RollbackRehearsalService:ExportsOutputFnGetAttService9571FDD8Name56F663B1/*]',
+      reason:
+        "Service deployment ids are created by each UpdateService; the pattern names the service stack's cluster and service only.",
     });
   }
 

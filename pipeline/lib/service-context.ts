@@ -1,4 +1,9 @@
 import { DEPLOYMENT_CONFIG_FULL_NAMES } from '../../contract/deployment-configs';
+import {
+  DEFAULT_CONTROLLER,
+  DEPLOYMENT_CONTROLLERS,
+  type DeploymentControllerName,
+} from '../../contract/native-strategies';
 import { settings } from '../../contract/settings';
 
 /** The full name of one of CodeDeploy's predefined ECS configurations (see contract/deployment-configs.ts). */
@@ -6,6 +11,7 @@ export type EcsDeploymentConfigName = string;
 
 /** The service stack's deploy-time choices, after validation. */
 export interface ServiceContext {
+  readonly controller: DeploymentControllerName;
   readonly deploymentConfig: EcsDeploymentConfigName;
   readonly desiredCount: number;
   readonly alarmEmail?: string;
@@ -16,6 +22,7 @@ export interface ServiceContext {
 
 /** Context keys, their defaults and meaning; docs/deploy.md's table is written from the same list. */
 export const CONTEXT_KEYS = {
+  controller: `who runs blue/green: codedeploy (CodeDeploy, CODE_DEPLOY controller) or ecs (ECS itself) (default ${DEFAULT_CONTROLLER})`,
   deploymentConfig: `a predefined CodeDeploy ECS configuration (default ${settings.deployment.defaultConfig}); the CodeDeployDefault. prefix is optional`,
   desiredCount: `tasks in the service (default ${settings.ecs.desiredCount})`,
   alarmEmail: 'e-mail address subscribed to failed and rolled-back deployments (default: none)',
@@ -30,6 +37,7 @@ export const CONTEXT_KEYS = {
  * `app.node.tryGetContext`; everything below takes the typed result.
  */
 export function parseServiceContext(get: (key: keyof typeof CONTEXT_KEYS) => unknown): ServiceContext {
+  const controller = parseController(get('controller'));
   const deploymentConfig = parseDeploymentConfig(get('deploymentConfig'));
   const desiredCount = parseCount(get('desiredCount'));
   const alarmEmail = optionalString(
@@ -54,6 +62,7 @@ export function parseServiceContext(get: (key: keyof typeof CONTEXT_KEYS) => unk
     optionalString(get('appVersion'), 'appVersion', /^[\w.\-+]{1,128}$/, 'letters, digits, . - + _') ??
     'initial';
   return {
+    controller,
     deploymentConfig,
     desiredCount,
     appVersion,
@@ -61,6 +70,17 @@ export function parseServiceContext(get: (key: keyof typeof CONTEXT_KEYS) => unk
     ...(testListenerCidr === undefined ? {} : { testListenerCidr }),
     ...(certificateArn === undefined ? {} : { certificateArn }),
   };
+}
+
+function parseController(raw: unknown): DeploymentControllerName {
+  if (raw === undefined || raw === null || raw === '') return DEFAULT_CONTROLLER;
+  const found = DEPLOYMENT_CONTROLLERS.find((name) => name === raw);
+  if (found === undefined) {
+    throw new Error(
+      `context controller=${JSON.stringify(raw)} is not a deployment controller; use one of ${DEPLOYMENT_CONTROLLERS.join(', ')}`,
+    );
+  }
+  return found;
 }
 
 function parseDeploymentConfig(raw: unknown): EcsDeploymentConfigName {

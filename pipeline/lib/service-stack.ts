@@ -2,17 +2,24 @@ import { CfnOutput, Duration, Fn, Stack, Validations, type StackProps } from 'aw
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import {
+  DEFAULT_CONTROLLER,
+  nativeStrategyFor,
+  type DeploymentControllerName,
+} from '../../contract/native-strategies';
 import { settings } from '../../contract/settings';
-import { ContainerService } from './container-service';
+import { ContainerService, type NativeBlueGreen } from './container-service';
 import { DeploymentAlarms } from './deployment-alarms';
 import { DeploymentNotifications } from './deployment-notifications';
 import { LoadBalancing } from './load-balancing';
+import { NativeStoppedTaskGuard } from './native-stopped-task-guard';
+import { NativeTestTrafficHook } from './native-test-traffic-hook';
 import { Network } from './network';
 import type { EcsDeploymentConfigName } from './service-context';
 import { ServiceDashboard } from './service-dashboard';
@@ -22,6 +29,8 @@ import { StoppedTasksSignal } from './stopped-tasks-signal';
 import { TestTrafficHook } from './test-traffic-hook';
 
 export interface ServiceStackProps extends StackProps {
+  /** Who runs the blue/green releases. @default 'codedeploy' */
+  readonly controller?: DeploymentControllerName;
   /** @default settings.deployment.defaultConfig */
   readonly deploymentConfig?: EcsDeploymentConfigName;
   /** @default settings.ecs.desiredCount */
@@ -40,8 +49,10 @@ export interface ServiceStackProps extends StackProps {
 
 /**
  * The service and everything its blue/green releases need: network, ALB with production and test
- * listeners, ECR, ECS on Fargate under the CODE_DEPLOY controller, the CodeDeploy deployment group with
- * its alarms and test-traffic hook, notifications and a dashboard.
+ * listeners, ECR, ECS on Fargate, alarms, a test-traffic hook, the stopped-task guard, notifications and a
+ * dashboard. Under the `codedeploy` controller (the default) a CodeDeploy deployment group runs the
+ * releases; under `ecs`, ECS's own blue/green deployment does, with the same alarms as deployment alarms,
+ * the hook as a lifecycle hook and the guard stopping the service deployment.
  */
 export class ServiceStack extends Stack {
   readonly cluster: ecs.Cluster;
@@ -50,7 +61,15 @@ export class ServiceStack extends Stack {
   readonly containerName: string;
   readonly repository: ecr.IRepository;
   readonly logGroup: logs.ILogGroup;
-  readonly deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  readonly controller: DeploymentControllerName;
+  /** The CodeDeploy deployment group; undefined under the `ecs` controller. */
+  readonly deploymentGroup?: codedeploy.IEcsDeploymentGroup;
+  /** The service when ECS runs its blue/green deployments; undefined under the `codedeploy` controller. */
+  readonly nativeService?: ecs.FargateService;
+  /** The role ECS uses to shift the listener rules; undefined under the `codedeploy` controller. */
+  readonly loadBalancerRole?: iam.IRole;
+  /** The role ECS invokes the lifecycle hook with; undefined under the `codedeploy` controller. */
+  readonly hookInvokeRole?: iam.IRole;
   readonly alarms: readonly cloudwatch.IAlarm[];
   readonly alarmTopic: sns.ITopic;
   readonly hookFunction: lambda.IFunction;
@@ -58,16 +77,19 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps = {}) {
     super(scope, id, props);
+    this.controller = props.controller ?? DEFAULT_CONTROLLER;
     const network = new Network(this, 'Network');
     this.loadBalancing = new LoadBalancing(this, 'LoadBalancing', {
       vpc: network.vpc,
       hookEgressCidr: network.natEgressCidr,
       ...(props.testListenerCidr === undefined ? {} : { testListenerCidr: props.testListenerCidr }),
       ...(props.certificateArn === undefined ? {} : { certificateArn: props.certificateArn }),
+      ...(this.controller === 'ecs' ? { controller: this.controller } : {}),
     });
     const lb = this.loadBalancing;
     const targetGroups = { Blue: lb.blueTargetGroup, Green: lb.greenTargetGroup };
 
+    if (this.controller === 'ecs') this.loadBalancerRole = this.createLoadBalancerRole();
     const app = new ContainerService(this, 'Service', {
       vpc: network.vpc,
       targetGroup: lb.blueTargetGroup,
@@ -75,6 +97,9 @@ export class ServiceStack extends Stack {
       desiredCount: props.desiredCount ?? settings.ecs.desiredCount,
       appVersion: props.appVersion ?? 'initial',
       ...(props.imageDirectory === undefined ? {} : { imageDirectory: props.imageDirectory }),
+      ...(this.loadBalancerRole === undefined
+        ? {}
+        : { nativeBlueGreen: this.nativeBlueGreen(lb, this.loadBalancerRole, props) }),
     });
     this.cluster = app.cluster;
     this.service = app.service;
@@ -94,24 +119,49 @@ export class ServiceStack extends Stack {
     });
     this.alarms = alarms.alarms;
 
-    this.deploymentGroup = this.createDeploymentGroup(app, lb, alarms.alarms, props);
+    let notifications: DeploymentNotifications;
+    if (this.controller === 'ecs') {
+      this.nativeService = app.service;
+      // The same alarms CodeDeploy would watch, as the service's deployment alarms with rollback: ECS
+      // watches them through the shift and the bake time (ECS Developer Guide, "How CloudWatch alarms
+      // detect Amazon ECS deployment failures").
+      app.service.enableDeploymentAlarms(
+        alarms.alarms.map((a) => a.alarmName),
+        { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+      );
+      new NativeStoppedTaskGuard(this, 'StoppedTaskGuard', { rule: stopped.rule, service: app.service });
+      const hook = new NativeTestTrafficHook(this, 'TestTrafficHook', {
+        vpc: network.vpc,
+        testListenerUrl: lb.testListenerUrl,
+        service: app.service,
+      });
+      this.hookFunction = hook.function;
+      this.hookInvokeRole = hook.invokeRole;
+      notifications = new DeploymentNotifications(this, 'Notifications', {
+        deploymentsOf: { nativeService: app.service },
+        ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
+      });
+    } else {
+      const deploymentGroup = this.createDeploymentGroup(app, lb, alarms.alarms, props);
+      this.deploymentGroup = deploymentGroup;
 
-    new StoppedTaskGuard(this, 'StoppedTaskGuard', {
-      rule: stopped.rule,
-      deploymentGroup: this.deploymentGroup,
-    });
+      new StoppedTaskGuard(this, 'StoppedTaskGuard', {
+        rule: stopped.rule,
+        deploymentGroup,
+      });
 
-    const hook = new TestTrafficHook(this, 'TestTrafficHook', {
-      vpc: network.vpc,
-      testListenerUrl: lb.testListenerUrl,
-      deploymentGroup: this.deploymentGroup,
-    });
-    this.hookFunction = hook.function;
+      const hook = new TestTrafficHook(this, 'TestTrafficHook', {
+        vpc: network.vpc,
+        testListenerUrl: lb.testListenerUrl,
+        deploymentGroup,
+      });
+      this.hookFunction = hook.function;
 
-    const notifications = new DeploymentNotifications(this, 'Notifications', {
-      deploymentGroup: this.deploymentGroup,
-      ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
-    });
+      notifications = new DeploymentNotifications(this, 'Notifications', {
+        deploymentsOf: { deploymentGroup },
+        ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
+      });
+    }
     this.alarmTopic = notifications.topic;
 
     new ServiceDashboard(this, 'Dashboard', {
@@ -123,6 +173,49 @@ export class ServiceStack extends Stack {
       alarms: alarms.alarms,
     });
     this.addOutputs();
+  }
+
+  /**
+   * Native blue/green from the same context as CodeDeploy's: the deployment configuration mapped to its
+   * native strategy (`contract/native-strategies.ts`), the termination wait as the bake time, and green
+   * behind both listeners' traffic rules.
+   */
+  private nativeBlueGreen(lb: LoadBalancing, role: iam.IRole, props: ServiceStackProps): NativeBlueGreen {
+    const rules = lb.trafficRules;
+    if (rules === undefined)
+      throw new Error('ServiceStack: the ecs controller needs the listener traffic rules');
+    return {
+      strategy: nativeStrategyFor(props.deploymentConfig ?? settings.deployment.defaultConfig),
+      bakeTime: Duration.minutes(settings.deployment.terminationWaitMinutes),
+      alternateTarget: new ecs.AlternateTarget('Green', {
+        alternateTargetGroup: lb.greenTargetGroup,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rules.production),
+        testListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rules.test),
+        role,
+      }),
+    };
+  }
+
+  /**
+   * The role ECS uses to register tasks in the target groups and move the listener-rule weights, trusted by
+   * ecs.amazonaws.com only, with the managed policy AWS publishes for it (ECS Developer Guide, "Amazon ECS
+   * infrastructure IAM role for load balancers").
+   */
+  private createLoadBalancerRole(): iam.Role {
+    const role = new iam.Role(this, 'LoadBalancerRole', {
+      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+      description:
+        'ECS native blue/green: shifts the listener rules and registers tasks in the target groups',
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers'),
+      ],
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+      reason:
+        'The AWS managed policy ECS documents for its load-balancer infrastructure role ("Amazon ECS infrastructure IAM role for load balancers"); AWS keeps it in step with what blue/green calls.',
+    });
+    return role;
   }
 
   /**
@@ -190,8 +283,12 @@ export class ServiceStack extends Stack {
     const outputs: Partial<Record<keyof typeof OUTPUT_KEYS, string>> = {
       albUrl: this.loadBalancing.productionUrl,
       testListenerUrl: this.loadBalancing.testListenerUrl,
-      codeDeployApplication: this.deploymentGroup.application.applicationName,
-      deploymentGroup: this.deploymentGroup.deploymentGroupName,
+      ...(this.deploymentGroup === undefined
+        ? {}
+        : {
+            codeDeployApplication: this.deploymentGroup.application.applicationName,
+            deploymentGroup: this.deploymentGroup.deploymentGroupName,
+          }),
       clusterName: this.cluster.clusterName,
       ecsServiceName: this.service.serviceName,
       logGroup: this.logGroup.logGroupName,

@@ -5,7 +5,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeManagedPolicies, bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeControl } from './control-tower';
 
 export interface StoppedTaskGuardProps {
   /** The rule that matches abnormal stops of the service's tasks. */
@@ -47,14 +48,16 @@ export class StoppedTaskGuard extends Construct {
       new iam.PolicyStatement({ actions: ['codedeploy:StopDeployment'], resources: ['*'] }),
     );
     props.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 2 }));
+    acknowledgeControl(
+      this.function,
+      'CT.LAMBDA.PR.3',
+      'The guard calls only the CodeDeploy API and no resource inside the VPC; outside the VPC it needs no NAT route, subnet or security group, and keeps working when the NAT gateway does not.',
+    );
     Validations.of(this.function.role!).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'codedeploy:StopDeployment has no resource type (Service Authorization Reference, "Actions, resources, and condition keys for AWS CodeDeploy"), so it can only be granted on *; the function stops only deployments of its own deployment group, which it reads from its environment.',
     });
-    Validations.of(this.function.role!).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed policy only lets the function write its own logs.',
-    });
+    acknowledgeManagedPolicies(this.function.role!, { inVpc: false });
   }
 }

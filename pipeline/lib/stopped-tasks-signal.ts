@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { STOPPED_TASKS_METRIC } from '../../contract/deployment-alarms';
+import { acknowledgeRehearsalLogGroup } from './control-tower';
 
 export { STOPPED_TASKS_METRIC };
 
@@ -44,6 +45,7 @@ export class StoppedTasksSignal extends Construct {
       retention: logs.RetentionDays.TWO_WEEKS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeRehearsalLogGroup(this.logGroup);
     this.rule = new events.Rule(this, 'Rule', {
       description:
         'Tasks of the service that ECS stops abnormally (crash, failed start, failed health checks), from the first event of the stop',

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { settings } from '../../contract/settings';
-import { bundledFunctionProps } from './bundled-function-props';
+import { acknowledgeManagedPolicies, bundledFunctionProps } from './bundled-function-props';
 
 export interface TestTrafficHookProps {
   readonly vpc: ec2.IVpc;
@@ -81,14 +81,6 @@ export class TestTrafficHook extends Construct {
       reason:
         'codedeploy:PutLifecycleEventHookExecutionStatus and ecs:DescribeTaskDefinition have no resource type (Service Authorization Reference), so they can only be granted on *. The hook reports only on the execution id CodeDeploy invoked it with, and reads the task definition being deployed to find its APP_VERSION.',
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The AWS managed policy only lets the function write its own logs.',
-    });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason:
-        'The AWS managed policy manages the network interfaces a VPC function needs; nothing narrower exists.',
-    });
+    acknowledgeManagedPolicies(role, { inVpc: true });
   }
 }

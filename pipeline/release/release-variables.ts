@@ -14,18 +14,28 @@ const ROLE_ARN: Rule = {
   allowed: 'an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>',
 };
 
+/*
+ * ECR's registry host, or a registry on loopback: the release-build rehearsal (tools/src/release-build/)
+ * pushes to one standing in for ECR. No stack can produce a loopback URI, so this admits no real mistake.
+ */
+const REGISTRY = String.raw`(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|127\.0\.0\.1:\d{1,5})`;
+const REPOSITORY = '[a-z0-9][a-z0-9._/-]{1,255}';
+
 // Patterns follow the limits in the ECS, ECR, CloudWatch Logs and Lambda API references.
 const RULES: { readonly [K in BuildVariableKey]: Rule } = {
   repositoryUri: {
-    pattern: /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9][a-z0-9._/-]{1,255}$/,
-    allowed: 'an ECR repository URI, <account>.dkr.ecr.<region>.amazonaws.com/<name>, without tag or digest',
+    pattern: new RegExp(`^${REGISTRY}\\/${REPOSITORY}$`),
+    allowed:
+      'an ECR repository URI, <account>.dkr.ecr.<region>.amazonaws.com/<name>, without tag or digest (or a loopback registry, 127.0.0.1:<port>/<name>, for the release-build rehearsal)',
   },
   taskFamily: { pattern: /^[A-Za-z0-9_-]{1,255}$/, allowed: 'up to 255 letters, digits, "-" and "_"' },
   executionRoleArn: ROLE_ARN,
   taskRoleArn: ROLE_ARN,
   logGroupName: { pattern: /^[.\-_/#A-Za-z0-9]{1,512}$/, allowed: 'a CloudWatch Logs group name' },
   containerName: { pattern: /^[A-Za-z0-9_-]{1,255}$/, allowed: 'up to 255 letters, digits, "-" and "_"' },
-  // The AWSCodeDeployRoleForECS managed policy lets CodeDeploy invoke only functions named CodeDeployHook_*.
+  // The AWSCodeDeployRoleForECSLimited managed policy lets CodeDeploy invoke only functions named
+  // CodeDeployHook_* (AWSCodeDeployRoleForECS allows any function); the service stack's CodeDeploy role uses
+  // the Limited one (AWS Managed Policy Reference, "AWSCodeDeployRoleForECSLimited").
   hookFunctionName: {
     pattern: /^CodeDeployHook_[A-Za-z0-9_-]{1,49}$/,
     allowed: 'a Lambda function name starting with "CodeDeployHook_" (at most 64 characters)',
@@ -36,8 +46,7 @@ const RULES: { readonly [K in BuildVariableKey]: Rule } = {
     allowed: 'an image tag (letters, digits, "_", "." and "-", at most 128), normally the commit SHA',
   },
   imageUri: {
-    pattern:
-      /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9][a-z0-9._/-]{1,255}@sha256:[a-f0-9]{64}$/,
+    pattern: new RegExp(`^${REGISTRY}\\/${REPOSITORY}@sha256:[a-f0-9]{64}$`),
     allowed: 'the pushed image by digest, <repository uri>@sha256:<64 hex digits>',
   },
 };

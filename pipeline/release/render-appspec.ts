@@ -80,6 +80,16 @@ export function checkEcsAppSpec(value: unknown): EcsAppSpec {
   return value as unknown as EcsAppSpec;
 }
 
+/** How many values (comments aside) contain the task definition placeholder. */
+function placeholderUses(value: unknown): number {
+  if (typeof value === 'string') return value.split(TASK_DEFINITION_PLACEHOLDER).length - 1;
+  if (Array.isArray(value)) return value.reduce((n: number, item) => n + placeholderUses(item), 0);
+  if (isRecord(value)) {
+    return Object.entries(value).reduce((n, [k, v]) => n + placeholderUses(k) + placeholderUses(v), 0);
+  }
+  return 0;
+}
+
 /**
  * Renders `appspec.yml`: fills any `{{VARIABLE}}` placeholders and checks the ECS AppSpec structure.
  * The YAML document is edited in place rather than re-serialised, so `version: 0.0` and the comments stay
@@ -94,6 +104,15 @@ export function renderAppSpec(
     throw new ReleaseInputError(
       APPSPEC_FILE,
       `is not valid YAML: ${doc.errors.map((e) => e.message).join('; ')}`,
+    );
+  }
+  const uses = placeholderUses(doc.toJS());
+  if (uses > 1) {
+    // CodePipeline's deploy action puts the registered revision's ARN where the placeholder is; anywhere
+    // else (a hook's function name, a platform version) that ARN would be nonsense.
+    throw new ReleaseInputError(
+      APPSPEC_FILE,
+      `writes ${TASK_DEFINITION_PLACEHOLDER} ${uses} times; write it once, as Resources[0].TargetService.Properties.TaskDefinition`,
     );
   }
   const appSpec = checkEcsAppSpec(fillPlaceholders(doc.toJS(), vars, APPSPEC_FILE));

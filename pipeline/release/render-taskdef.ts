@@ -3,6 +3,8 @@ import { parseFaults } from '../../contract/faults/parse-faults';
 import { checkSdkShape } from './check-sdk-shape';
 import { fillPlaceholders } from './fill-placeholders';
 import { IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../contract/release-file-names';
+import { BUILD_VARIABLES, type BuildVariableKey } from '../../contract/build-variables';
+import { settings } from '../../contract/settings';
 import { ReleaseInputError } from './release-input-error';
 import type { ReleaseVariables } from './release-variables';
 
@@ -24,7 +26,50 @@ function environmentValue(container: ContainerDefinition, name: string): string 
   return container.environment?.find((entry) => entry.name === name)?.value;
 }
 
+/** Names given twice: ECS would run with one of them and the build checks the other. */
+function repeated(names: readonly (string | undefined)[]): string[] {
+  return [...new Set(names.filter((name, i) => name !== undefined && names.indexOf(name) !== i))] as string[];
+}
+
+/**
+ * A field of the template that must be the build variable's placeholder: a value written by hand would
+ * point the release at another account's role, log group or region than the service stack's.
+ */
+function expectFilled(actual: unknown, key: BuildVariableKey, vars: ReleaseVariables, where: string): void {
+  if (actual !== vars[key]) {
+    throw new ReleaseInputError(
+      where,
+      `is ${JSON.stringify(actual ?? null)} but the service stack's is ${JSON.stringify(vars[key])}; write "{{${BUILD_VARIABLES[key]}}}" and the build fills it in`,
+    );
+  }
+}
+
+/** The container's port must be the one the service listens on and the target groups send traffic to. */
+function checkPort(container: ContainerDefinition, where: string): void {
+  const ports = (container.portMappings ?? []).map((m) => m.containerPort);
+  if (ports.length !== 1 || ports[0] !== settings.container.port) {
+    throw new ReleaseInputError(
+      `${where}.portMappings`,
+      `maps ${ports.join(', ') || 'no port'} but the service listens on ${settings.container.port} and the target groups send traffic there (contract/settings.ts); map exactly containerPort ${settings.container.port}`,
+    );
+  }
+  const port = environmentValue(container, 'PORT');
+  if (port !== undefined && port !== String(settings.container.port)) {
+    throw new ReleaseInputError(
+      `${where}.environment PORT`,
+      `is ${JSON.stringify(port)} but the container maps ${settings.container.port}: the service would listen where no traffic arrives; remove PORT or set it to "${settings.container.port}" (to rehearse that, flip the wrong-port fault)`,
+    );
+  }
+}
+
 function checkContainer(container: ContainerDefinition, vars: ReleaseVariables, where: string): void {
+  const twice = repeated((container.environment ?? []).map((entry) => entry.name));
+  if (twice.length > 0) {
+    throw new ReleaseInputError(
+      `${where}.environment`,
+      `names ${twice.map((n) => JSON.stringify(n)).join(', ')} more than once; keep one entry each, since ECS would run with one value and this check would read another`,
+    );
+  }
   if (container.image !== `<${IMAGE_PLACEHOLDER}>`) {
     throw new ReleaseInputError(
       `${where}.image`,
@@ -52,6 +97,10 @@ function checkContainer(container: ContainerDefinition, vars: ReleaseVariables, 
       'needs APP_VERSION = "{{APP_VERSION}}" so that the service reports the commit it was built from',
     );
   }
+  checkPort(container, where);
+  const logOptions = container.logConfiguration?.options ?? {};
+  expectFilled(logOptions['awslogs-group'], 'logGroupName', vars, `${where}.logConfiguration awslogs-group`);
+  expectFilled(logOptions['awslogs-region'], 'region', vars, `${where}.logConfiguration awslogs-region`);
 }
 
 /**
@@ -79,7 +128,23 @@ export function renderTaskDefinition(
       `is ${JSON.stringify(taskDefinition.family)} but the service uses ${JSON.stringify(vars.taskFamily)}; write "{{TASK_FAMILY}}"`,
     );
   }
+  expectFilled(taskDefinition.executionRoleArn, 'executionRoleArn', vars, `${TASKDEF_FILE} executionRoleArn`);
+  expectFilled(taskDefinition.taskRoleArn, 'taskRoleArn', vars, `${TASKDEF_FILE} taskRoleArn`);
   const containers = taskDefinition.containerDefinitions ?? [];
+  const names = repeated(containers.map((c) => c.name));
+  if (names.length > 0) {
+    throw new ReleaseInputError(
+      `${TASKDEF_FILE} containerDefinitions`,
+      `name ${names.map((n) => JSON.stringify(n)).join(', ')} more than once; each container needs its own name`,
+    );
+  }
+  const withImage = containers.filter((c) => c.image === `<${IMAGE_PLACEHOLDER}>`);
+  if (withImage.length > 1) {
+    throw new ReleaseInputError(
+      `${TASKDEF_FILE} containerDefinitions`,
+      `use "<${IMAGE_PLACEHOLDER}>" in ${withImage.length} containers (${withImage.map((c) => JSON.stringify(c.name)).join(', ')}); only the service's container ${JSON.stringify(vars.containerName)} runs the image this build made`,
+    );
+  }
   const index = containers.findIndex((c) => c.name === vars.containerName);
   const container = containers[index];
   if (container === undefined) {

@@ -27,6 +27,7 @@ let pipelineStack: ReleasePipelineStack;
 interface CfnContainer {
   Name: string;
   PortMappings: { ContainerPort: number; Protocol: string }[];
+  Memory: number;
   HealthCheck: { Command: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
   User: string;
   ReadonlyRootFilesystem: boolean;
@@ -132,10 +133,11 @@ describe('release files agree with the synthesized service stack', () => {
     });
   });
 
-  it('describe the same container: port, health check, user, file system, init, stop timeout, logs, variables', () => {
+  it('describe the same container: port, memory, health check, user, file system, init, stop timeout, logs, variables', () => {
     const c = renderedForRealStack().taskdef.containerDefinitions![0]!;
     expect({
       port: c.portMappings,
+      memory: c.memory,
       healthCheck: c.healthCheck,
       user: c.user,
       readonly: c.readonlyRootFilesystem,
@@ -150,6 +152,7 @@ describe('release files agree with the synthesized service stack', () => {
         containerPort: p.ContainerPort,
         protocol: p.Protocol,
       })),
+      memory: container.Memory,
       healthCheck: {
         command: container.HealthCheck.Command,
         interval: container.HealthCheck.Interval,

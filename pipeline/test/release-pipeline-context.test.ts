@@ -65,7 +65,7 @@ describe('addReleasePipeline', () => {
       Match.stringLikeRegexp('githubConnectionArn'),
     );
     expect(PIPELINE_SKIPPED_WARNING).toContain(
-      '-c githubConnectionArn=<arn> -c githubOwner=<owner> -c githubRepo=<repo>',
+      'Add githubConnectionArn, githubOwner and githubRepo to cdk.context.json',
     );
   });
 });

@@ -204,11 +204,139 @@ describe('several events of one stop (the rule matches from desiredStatus STOPPE
     });
   });
 
-  test('any other error fails the invocation, so EventBridge retries it', async () => {
+  test('a throttled stop is retried within the budget and then stops the deployment', async () => {
     givenDeployment({ status: 'InProgress' });
     codedeploy
       .on(StopDeploymentCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
-    await expect(guard(elbStopEvent('RUNNING'))).rejects.toThrow('Rate exceeded');
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .resolves({ status: 'Pending' });
+    await expect(fastGuard(elbStopEvent('RUNNING'), 10_000)).resolves.toEqual({
+      action: 'stopped',
+      deploymentId: 'd-NEW',
+    });
+    expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(3);
+  });
+});
+
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+
+/** The guard with instant back-off, run with `remainingMs` of Lambda time left. */
+const fastGuard = (event: Parameters<typeof guard>[0], remainingMs: number) => {
+  const endsAt = Date.now() + remainingMs;
+  return createGuard({
+    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
+    applicationName: 'app',
+    deploymentGroupName: 'group',
+    log: () => undefined,
+    sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
+  })(event, { getRemainingTimeInMillis: () => endsAt - Date.now() });
+};
+
+describe('hostile events and AWS APIs that throttle or stall: always a classified result', () => {
+  it.each<[string, unknown]>([
+    ['no event at all', undefined],
+    ['a null event', null],
+    ['an empty event', {}],
+    ['an empty detail', { detail: {} }],
+    ['a task definition that is not a string', { detail: { taskDefinitionArn: 42 } }],
+  ])('%s is ignored without calling CodeDeploy', async (_, event) => {
+    await expect(guard(event as Parameters<typeof guard>[0])).resolves.toEqual({
+      action: 'ignored',
+      reason: 'the event names no task definition',
+    });
+    expect(codedeploy.calls()).toHaveLength(0);
+  });
+
+  it('leaves alone a task of another service or cluster: no deployment here deploys its task definition', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy.on(GetDeploymentCommand).resolves({
+      deploymentInfo: { creator: 'CodeDeploy', revision: { appSpecContent: { content: appSpec(NEW_TD) } } },
+    });
+    const other = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/other-service:3';
+    await expect(guard(stoppedTask(other))).resolves.toEqual({
+      action: 'ignored',
+      reason: `no deployment in progress is deploying ${other}`,
+    });
+    expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+  });
+
+  it('the same event twice, or the last event before the first, stops once and then changes nothing', async () => {
+    codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+    codedeploy
+      .on(GetDeploymentCommand)
+      .resolvesOnce({
+        deploymentInfo: {
+          creator: 'CodeDeploy',
+          status: 'InProgress',
+          revision: { appSpecContent: { content: appSpec(NEW_TD) } },
+        },
+      })
+      .resolves({
+        deploymentInfo: {
+          creator: 'CodeDeploy',
+          status: 'InProgress',
+          rollbackInfo: { rollbackDeploymentId: 'd-RB' },
+          revision: { appSpecContent: { content: appSpec(NEW_TD) } },
+        },
+      });
+    const last = { detail: { taskDefinitionArn: NEW_TD, lastStatus: 'STOPPED', desiredStatus: 'STOPPED' } };
+    await expect(guard(last)).resolves.toMatchObject({ action: 'stopped' });
+    await expect(guard(last)).resolves.toMatchObject({
+      action: 'ignored',
+      reason: expect.stringContaining('already rolling back'),
+    });
+    expect(codedeploy.commandCalls(StopDeploymentCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['ListDeployments', ListDeploymentsCommand],
+    ['GetDeployment', GetDeploymentCommand],
+    ['StopDeployment', StopDeploymentCommand],
+  ] as const)(
+    '%s throttled past the budget: failed, naming the call, before the Lambda times out',
+    async (name, command) => {
+      codedeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-NEW'] });
+      codedeploy.on(GetDeploymentCommand).resolves({
+        deploymentInfo: {
+          creator: 'CodeDeploy',
+          status: 'InProgress',
+          revision: { appSpecContent: { content: appSpec(NEW_TD) } },
+        },
+      });
+      codedeploy.on(command as typeof ListDeploymentsCommand).rejects(throttled());
+      const started = Date.now();
+      const result = await fastGuard(stoppedTask(NEW_TD), 1_500);
+      expect(result).toEqual({
+        action: 'failed',
+        reason: expect.stringMatching(
+          new RegExp(`^could not finish: CallGaveUp: ${name}.*ThrottlingException: Rate exceeded`),
+        ),
+      });
+      // The guard keeps a second back for its own log line: it ends before the Lambda's time runs out.
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(codedeploy.commandCalls(command as typeof ListDeploymentsCommand).length).toBeGreaterThan(1);
+    },
+  );
+
+  it('an API that never answers ends in failed within the budget', async () => {
+    codedeploy.on(ListDeploymentsCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+    await expect(fastGuard(stoppedTask(NEW_TD), 1_300)).resolves.toEqual({
+      action: 'failed',
+      reason: expect.stringContaining('ListDeployments: no answer within'),
+    });
+    expect(Date.now() - started).toBeLessThan(1_300);
+  });
+
+  it('an error that retrying cannot fix is reported at once as failed', async () => {
+    codedeploy
+      .on(ListDeploymentsCommand)
+      .rejects(Object.assign(new Error('no such group'), { name: 'DeploymentGroupDoesNotExistException' }));
+    await expect(fastGuard(stoppedTask(NEW_TD), 10_000)).resolves.toEqual({
+      action: 'failed',
+      reason: 'could not finish: DeploymentGroupDoesNotExistException: no such group',
+    });
+    expect(codedeploy.commandCalls(ListDeploymentsCommand)).toHaveLength(1);
   });
 });

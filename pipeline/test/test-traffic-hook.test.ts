@@ -8,7 +8,7 @@ import {
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { settings } from '../../contract/settings';
-import { createHandler, handler, type HookDeps } from '../lambda/test-traffic-hook/handler';
+import { createHandler, handler, type HookDeps, type HookEvent } from '../lambda/test-traffic-hook/handler';
 import { taskDefinitionFromAppSpec } from '../lambda/test-traffic-hook/expected-version';
 import { probeRelease, type ProbeOptions } from '../../core/probe/release-probe';
 
@@ -272,5 +272,90 @@ describe('probe and AppSpec parsing', () => {
     });
     expect(taskDefinitionFromAppSpec(json)).toBe(TASK_DEF);
     expect(taskDefinitionFromAppSpec('version: 0.0\n')).toBeUndefined();
+  });
+});
+
+describe('hostile events and a CodeDeploy that throttles: always a classified result', () => {
+  beforeEach(() => {
+    behaviour = healthy('abc123');
+  });
+  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+  // Built per call: the test listener's address is known only once beforeAll ran.
+  const fastHook = (e: HookEvent, c: typeof context) =>
+    hook({ sleep: () => new Promise((resolve) => setTimeout(resolve, 5)) })(e, c);
+  const endsIn = (ms: number) => {
+    const endsAt = Date.now() + ms;
+    return { getRemainingTimeInMillis: () => endsAt - Date.now() };
+  };
+
+  it.each<[string, unknown]>([
+    ['no event', undefined],
+    ['a null event', null],
+    ['an empty event', {}],
+    ['ids that are not strings', { DeploymentId: 7, LifecycleEventHookExecutionId: ['x'] }],
+  ])('%s is Failed as malformed and reports nothing', async (_, bad) => {
+    await expect(hook()(bad as HookEvent, context)).resolves.toEqual({
+      status: 'Failed',
+      reason: 'malformed event',
+    });
+    expect(reported()).toEqual([]);
+  });
+
+  it('a throttled report is retried until CodeDeploy takes it', async () => {
+    codedeploy
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .resolves({});
+    const outcome = await fastHook(event, endsIn(10_000));
+    expect(outcome).toMatchObject({ status: 'Succeeded' });
+    expect(outcome.notReported).toBeUndefined();
+    expect(reported()).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
+  });
+
+  it('a report throttled past the budget ends with the verdict and why it was not reported, in time', async () => {
+    codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(throttled());
+    const started = Date.now();
+    const outcome = await fastHook(event, endsIn(2_500));
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(outcome).toMatchObject({
+      status: 'Succeeded',
+      notReported: expect.stringMatching(/PutLifecycleEventHookExecutionStatus.*ThrottlingException/),
+    });
+    expect(reported().length).toBeGreaterThan(1);
+  });
+
+  it('a repeated invocation of a hook that already answered is classified, not thrown', async () => {
+    codedeploy
+      .on(PutLifecycleEventHookExecutionStatusCommand)
+      .resolvesOnce({})
+      .rejects(
+        Object.assign(new Error('already completed'), { name: 'LifecycleEventAlreadyCompletedException' }),
+      );
+    await expect(fastHook(event, endsIn(10_000))).resolves.not.toHaveProperty('notReported');
+    await expect(fastHook(event, endsIn(10_000))).resolves.toMatchObject({
+      notReported: expect.stringMatching(/^already reported: LifecycleEventAlreadyCompletedException/),
+    });
+  });
+
+  it('an event for a deployment CodeDeploy does not know is Failed, and the refused report classified', async () => {
+    const unknown = Object.assign(new Error('no such deployment'), {
+      name: 'DeploymentDoesNotExistException',
+    });
+    codedeploy.on(GetDeploymentCommand).rejects(unknown);
+    codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).rejects(unknown);
+    const outcome = await fastHook({ ...event, DeploymentId: 'd-OTHER' }, endsIn(10_000));
+    expect(outcome).toMatchObject({
+      notReported: 'DeploymentDoesNotExistException: no such deployment',
+    });
+    expect(codedeploy.commandCalls(PutLifecycleEventHookExecutionStatusCommand)).toHaveLength(1);
+  });
+
+  it('a report that never answers ends within the time left', async () => {
+    codedeploy.on(PutLifecycleEventHookExecutionStatusCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+    const outcome = await fastHook(event, endsIn(2_000));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(outcome.notReported).toMatch(/PutLifecycleEventHookExecutionStatus: no answer within/);
   });
 });

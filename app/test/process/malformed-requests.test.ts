@@ -83,3 +83,71 @@ describe('malformed requests against the running process', () => {
     );
   });
 });
+
+/** Opens a connection and resolves once it is established, without sending anything. */
+function idleSocket(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+describe('hostile clients, round 2', () => {
+  it('answers a request line of 20 KB with a 4xx and stays up', async () => {
+    const response = await rawExchange(
+      service.port,
+      `GET /${'a'.repeat(20 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 4(14|31) /);
+    expect((await get(service.port, '/health')).status).toBe(200);
+  });
+
+  it('answers three pipelined requests in order on one connection, then closes on the last', async () => {
+    const one = (path: string, close = false) =>
+      `GET ${path} HTTP/1.1\r\nHost: x\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+    const response = await rawExchange(service.port, one('/health') + one('/') + one('/nope', true));
+    const statuses = [...response.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+    expect(statuses).toEqual(['200', '200', '404']);
+  });
+
+  it('keeps /health fast with 200 idle connections and 20 half-sent requests open', async () => {
+    const sockets = await Promise.all(Array.from({ length: 200 }, () => idleSocket(service.port)));
+    const slow = await Promise.all(Array.from({ length: 20 }, () => idleSocket(service.port)));
+    for (const socket of slow) socket.write('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    try {
+      const started = Date.now();
+      expect((await get(service.port, '/health')).status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      for (const socket of [...sockets, ...slow]) socket.destroy();
+    }
+  });
+
+  it('keeps the timeouts in the order the load balancer needs', () => {
+    // The ALB closes idle connections first (60 s), and a request must finish its headers before Node
+    // would drop the connection as idle.
+    expect(settings.http.keepAliveTimeoutMs).toBeGreaterThan(settings.http.albIdleTimeoutSeconds * 1000);
+    expect(settings.http.headersTimeoutMs).toBeGreaterThan(settings.http.keepAliveTimeoutMs);
+  });
+});
+
+describe('/health under load while a fault is active', () => {
+  let slowService: ServiceProcess;
+  beforeAll(async () => {
+    slowService = await spawnService({ FAULTS: 'latency=1500' });
+    await slowService.ready();
+  });
+
+  it('answers /health at once while 50 delayed GET / are in flight', async () => {
+    const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 60 });
+    const delayed = Array.from({ length: 50 }, () => get(slowService.port, '/', agent));
+    const started = Date.now();
+    const health = await get(slowService.port, '/health');
+    const healthMs = Date.now() - started;
+    const answers = await Promise.all(delayed);
+    agent.destroy();
+    expect(health.status).toBe(200);
+    expect(healthMs).toBeLessThan(500);
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 50 }, () => 200));
+  });
+});

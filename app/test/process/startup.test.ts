@@ -51,6 +51,30 @@ describe('start-up of the built service', () => {
     },
   );
 
+  it.each([
+    ['wrong-port equal to PORT', (port: number) => `wrong-port=${port}`, 'a port other than PORT'],
+    ['dependency-down at its own port', (port: number) => `dependency-down=127.0.0.1:${port}`, 'own address'],
+    ['latency past the ALB idle timeout', () => 'latency=60000', 'answers 504 itself'],
+    ['slow-start past the container health check', () => 'slow-start=40', 'ECS replaces it'],
+  ])('%s stops it before listening, with exit 78', async (_, faults, why) => {
+    const port = await freePort();
+    const service = await spawnService({ PORT: String(port), FAULTS: faults(port) });
+    expect((await service.exited).code).toBe(EXIT_CODES.config);
+    expect(service.logs).toHaveLength(1);
+    expect(service.logs[0]).toMatchObject({ level: 'fatal', variable: 'FAULTS' });
+    expect(service.logs[0]!.msg).toContain(why);
+  });
+
+  it('stops before listening on a FAULTS value of 100 KB with one log line of bounded size', async () => {
+    // Linux caps one environment string at 128 KB, so this is about the longest FAULTS a process gets.
+    const faults = 'nope'.repeat(25_600);
+    const service = await spawnService({ FAULTS: faults });
+    expect((await service.exited).code).toBe(EXIT_CODES.config);
+    expect(service.logs).toHaveLength(1);
+    expect(JSON.stringify(service.logs[0]).length).toBeLessThan(4000);
+    expect(service.logs[0]!.msg).toContain(`... (${faults.length} characters) is not valid: unknown fault`);
+  });
+
   it('startup-crash logs why and exits non-zero without ever listening', async () => {
     const service = await spawnService({ FAULTS: 'startup-crash' });
     const exit = await service.exited;

@@ -68,9 +68,9 @@ describe('parseFaults', () => {
     expect(formatFaultValue(active['error-rate']!)).toBe('0.25');
   });
 
-  it('accepts durations up to what a timer holds', () => {
-    expect(parseFaults('latency=2147483647,crash-after=2147483.647')).toEqual({
-      latency: 2147483647,
+  it('accepts crash-after up to what a timer holds, and latency up to the ALB idle timeout', () => {
+    expect(parseFaults('latency=59999,crash-after=2147483.647')).toEqual({
+      latency: 59999,
       'crash-after': 2147483.647,
     });
   });

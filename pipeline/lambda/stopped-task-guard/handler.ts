@@ -17,12 +17,15 @@ import {
   StopDeploymentCommand,
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
-import type { EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { isNamed } from '../aws-calls/error-name';
+import { callWithinBudget, describe, type Budget } from '../aws-calls/call-within-budget';
 import { appSpecFromRevision } from '../test-traffic-hook/appspec-from-revision';
 import { taskDefinitionFromAppSpec } from '../test-traffic-hook/expected-version';
 import {
   ACTIVE_STATUSES,
   judgeDeployment,
+  leaveAlone,
   nothingToStop,
   type DeploymentView,
   type GuardOutcome,
@@ -31,56 +34,110 @@ import {
 
 export type { GuardOutcome, TaskStoppedDetail };
 
+/**
+ * The guard's result: its decision, or `failed` when CodeDeploy could not be asked or told in time. A
+ * failed guard leaves the rollback to the alarms, and the later events of the same stop try again.
+ */
+export type GuardResult = GuardOutcome | { readonly action: 'failed'; readonly reason: string };
+
 export interface GuardDeps {
   readonly codedeploy: CodeDeployClient;
   readonly applicationName: string;
   readonly deploymentGroupName: string;
   readonly log: (entry: Record<string, unknown>) => void;
+  /** Waits between retries of a throttled call. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** Kept back from the Lambda's remaining time so the guard can still log its result. */
+const RESERVE_MS = 1_000;
+/** The budget when no Lambda context is given: the function's timeout in the stack (30 s). */
+const DEFAULT_BUDGET_MS = 30_000;
 
 export function createGuard(deps: GuardDeps) {
   return async function guard(
-    event: Pick<EventBridgeEvent<string, TaskStoppedDetail>, 'detail'>,
-  ): Promise<GuardOutcome> {
-    const stopped = event.detail?.taskDefinitionArn;
-    if (!stopped) return ignored(deps, 'the event names no task definition', event.detail);
-
-    const { deployments = [] } = await deps.codedeploy.send(
-      new ListDeploymentsCommand({
-        applicationName: deps.applicationName,
-        deploymentGroupName: deps.deploymentGroupName,
-        includeOnlyStatuses: [...ACTIVE_STATUSES],
-      }),
-    );
-    const unreadable: string[] = [];
-    for (const deploymentId of deployments) {
-      const { deploymentInfo } = await deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
-      const verdict = judgeDeployment(stopped, viewOf(deploymentId, deploymentInfo));
-      if (verdict.kind === 'not-this-one') {
-        if (verdict.unreadableBecause !== undefined) unreadable.push(verdict.unreadableBecause);
-        continue;
-      }
-      if (verdict.kind === 'ignore') return ignored(deps, verdict.reason, event.detail);
-
-      try {
-        await deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
-      } catch (error) {
-        // Another event of this stop, another task, an alarm or the hook got there first: the same outcome.
-        if (isNamed(error, 'DeploymentAlreadyCompletedException')) {
-          return ignored(deps, `deployment ${deploymentId} had already finished`, event.detail);
-        }
-        throw error;
-      }
-      deps.log({
-        level: 'warn',
-        msg: 'stopped the deployment with rollback',
-        deploymentId,
-        task: event.detail,
-      });
-      return { action: 'stopped', deploymentId };
+    event: Pick<EventBridgeEvent<string, TaskStoppedDetail>, 'detail'> | null | undefined,
+    context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<GuardResult> {
+    const detail = event?.detail ?? undefined;
+    const stopped = detail?.taskDefinitionArn;
+    if (typeof stopped !== 'string' || stopped === '') {
+      return leaveAlone(deps.log, 'the event names no task definition', detail);
     }
-    return ignored(deps, nothingToStop(stopped, unreadable), event.detail);
+    const endsAt = Date.now() + (context?.getRemainingTimeInMillis() ?? DEFAULT_BUDGET_MS);
+    const budget: Budget = {
+      remainingMs: () => endsAt - Date.now(),
+      reserveMs: RESERVE_MS,
+      ...(deps.sleep && { sleep: deps.sleep }),
+    };
+    try {
+      return await decide(deps, { ...detail, taskDefinitionArn: stopped }, budget);
+    } catch (error) {
+      const reason = `could not finish: ${describe(error)}`;
+      deps.log({ level: 'error', msg: 'the guard could not decide', reason, task: detail });
+      return { action: 'failed', reason };
+    }
   };
+}
+
+async function decide(
+  deps: GuardDeps,
+  detail: TaskStoppedDetail & { readonly taskDefinitionArn: string },
+  budget: Budget,
+): Promise<GuardOutcome> {
+  const stopped = detail.taskDefinitionArn;
+  const { deployments = [] } = await callWithinBudget(
+    'ListDeployments',
+    (abortSignal) =>
+      deps.codedeploy.send(
+        new ListDeploymentsCommand({
+          applicationName: deps.applicationName,
+          deploymentGroupName: deps.deploymentGroupName,
+          includeOnlyStatuses: [...ACTIVE_STATUSES],
+        }),
+        { abortSignal },
+      ),
+    budget,
+  );
+  const unreadable: string[] = [];
+  for (const deploymentId of deployments) {
+    const { deploymentInfo } = await callWithinBudget(
+      `GetDeployment ${deploymentId}`,
+      (abortSignal) => deps.codedeploy.send(new GetDeploymentCommand({ deploymentId }), { abortSignal }),
+      budget,
+    );
+    const verdict = judgeDeployment(stopped, viewOf(deploymentId, deploymentInfo));
+    if (verdict.kind === 'not-this-one') {
+      if (verdict.unreadableBecause !== undefined) unreadable.push(verdict.unreadableBecause);
+      continue;
+    }
+    if (verdict.kind === 'ignore') return leaveAlone(deps.log, verdict.reason, detail);
+
+    try {
+      await callWithinBudget(
+        `StopDeployment ${deploymentId}`,
+        (abortSignal) =>
+          deps.codedeploy.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }), {
+            abortSignal,
+          }),
+        budget,
+      );
+    } catch (error) {
+      // Another event of this stop, another task, an alarm or the hook got there first: the same outcome.
+      if (isNamed(error, 'DeploymentAlreadyCompletedException')) {
+        return leaveAlone(deps.log, `deployment ${deploymentId} had already finished`, detail);
+      }
+      throw error;
+    }
+    deps.log({
+      level: 'warn',
+      msg: 'stopped the deployment with rollback',
+      deploymentId,
+      task: detail,
+    });
+    return { action: 'stopped', deploymentId };
+  }
+  return leaveAlone(deps.log, nothingToStop(stopped, unreadable), detail);
 }
 
 /** What the guard's decision needs of a CodeDeploy deployment. */
@@ -98,20 +155,13 @@ function viewOf(id: string, info: DeploymentInfo | undefined): DeploymentView {
   };
 }
 
-/** By name, not class: the SDK's error classes are not shared between copies of the client. */
-function isNamed(error: unknown, name: string): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
-}
-
-function ignored(deps: GuardDeps, reason: string, task: unknown): GuardOutcome {
-  deps.log({ level: 'info', msg: 'nothing to roll back', reason, task });
-  return { action: 'ignored', reason };
-}
-
 let configured: ReturnType<typeof createGuard> | undefined;
 
 /** The Lambda entry point; configuration comes from the environment the stack sets. */
-export async function handler(event: EventBridgeEvent<'ECS Task State Change', TaskStoppedDetail>) {
+export async function handler(
+  event: EventBridgeEvent<'ECS Task State Change', TaskStoppedDetail>,
+  context?: Context,
+) {
   const { APPLICATION_NAME, DEPLOYMENT_GROUP_NAME } = process.env;
   if (!APPLICATION_NAME || !DEPLOYMENT_GROUP_NAME) {
     throw new Error('APPLICATION_NAME and DEPLOYMENT_GROUP_NAME must be set; the stack sets them');
@@ -122,5 +172,5 @@ export async function handler(event: EventBridgeEvent<'ECS Task State Change', T
     deploymentGroupName: DEPLOYMENT_GROUP_NAME,
     log: (entry) => console.log(JSON.stringify(entry)),
   });
-  return configured(event);
+  return configured(event, context);
 }

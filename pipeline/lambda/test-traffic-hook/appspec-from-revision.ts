@@ -6,8 +6,9 @@ export type AppSpecText =
 
 /**
  * Reads the AppSpec from the revision GetDeployment returns. CodePipeline's ECS action sends it inline
- * (`AppSpecContent`); a deployment created by hand may use the deprecated `String` type, read the same
- * way, or point at S3, which these functions have no permission to read and so report as unreadable.
+ * (`AppSpecContent`; why, when no AWS document says so: docs/deploy.md, "How the AppSpec reaches
+ * CodeDeploy"); a deployment created by hand may use the deprecated `String` type, read the same way, or
+ * point at S3, which these functions have no permission to read and so report as unreadable.
  */
 export function appSpecFromRevision(revision: RevisionLocation | undefined): AppSpecText {
   const inline = revision?.appSpecContent?.content ?? revision?.string?.content;

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
+import { callWithinBudget, describe } from '../aws-calls/call-within-budget';
 import { settings } from '../../../contract/settings';
 import { findExpectedVersion, type ExpectedVersion } from './expected-version';
 import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
@@ -33,21 +34,42 @@ export interface HookDeps {
   readonly reportReserveMs: number;
   /** Upper bound for the expected-version lookup, so the probe keeps its time. */
   readonly versionLookupTimeoutMs: number;
+  /** Waits between retries of a throttled status report. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * Kept back from the Lambda's remaining time while retrying the report, so the hook still ends itself; at
+ * most half of `reportReserveMs`, the time set aside for the report.
+ */
+const REPORT_MARGIN_MS = 500;
 
 /** The verdict reported to CodeDeploy and returned for the logs. */
 export interface HookOutcome {
   readonly status: Extract<LifecycleEventStatus, 'Succeeded' | 'Failed'>;
   readonly reason: string;
   readonly expectedVersion?: string;
+  /**
+   * Why CodeDeploy did not get the verdict: the report was throttled or failed past the budget. CodeDeploy
+   * then fails the lifecycle event when its own hour runs out, so the logs say why.
+   */
+  readonly notReported?: string;
 }
 
 /** Builds the handler around its dependencies. */
 export function createHandler(deps: HookDeps) {
-  return async function handle(event: HookEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-    const deploymentId = event.DeploymentId;
-    const executionId = event.LifecycleEventHookExecutionId;
-    if (!deploymentId || !executionId) {
+  return async function handle(
+    event: HookEvent | null | undefined,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ): Promise<HookOutcome> {
+    const deploymentId = event?.DeploymentId;
+    const executionId = event?.LifecycleEventHookExecutionId;
+    if (
+      typeof deploymentId !== 'string' ||
+      !deploymentId ||
+      typeof executionId !== 'string' ||
+      !executionId
+    ) {
       // Without both ids there is nothing to report to; say so loudly instead of guessing.
       deps.log({ level: 'error', msg: 'event lacks DeploymentId or LifecycleEventHookExecutionId', event });
       return { status: 'Failed', reason: 'malformed event' } satisfies HookOutcome;
@@ -65,15 +87,45 @@ export function createHandler(deps: HookDeps) {
       deploymentId,
       ...outcome,
     });
-    await deps.codedeploy.send(
-      new PutLifecycleEventHookExecutionStatusCommand({
-        deploymentId,
-        lifecycleEventHookExecutionId: executionId,
-        status: outcome.status,
-      }),
-    );
-    return outcome;
+    const notReported = await report(deps, deploymentId, executionId, outcome, context);
+    return notReported === undefined ? outcome : { ...outcome, notReported };
   };
+}
+
+/** Tells CodeDeploy the verdict, retrying while it throttles; says why when that was not possible. */
+async function report(
+  deps: HookDeps,
+  deploymentId: string,
+  executionId: string,
+  outcome: HookOutcome,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<string | undefined> {
+  try {
+    await callWithinBudget(
+      'PutLifecycleEventHookExecutionStatus',
+      (abortSignal) =>
+        deps.codedeploy.send(
+          new PutLifecycleEventHookExecutionStatusCommand({
+            deploymentId,
+            lifecycleEventHookExecutionId: executionId,
+            status: outcome.status,
+          }),
+          { abortSignal },
+        ),
+      {
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        reserveMs: Math.min(REPORT_MARGIN_MS, deps.reportReserveMs / 2),
+        ...(deps.sleep && { sleep: deps.sleep }),
+      },
+    );
+    return undefined;
+  } catch (error) {
+    // A repeated invocation of a hook that already answered: CodeDeploy has a verdict, nothing is lost.
+    const already = (error as { name?: unknown } | null)?.name === 'LifecycleEventAlreadyCompletedException';
+    const why = already ? `already reported: ${describe(error)}` : describe(error);
+    deps.log({ level: already ? 'info' : 'error', msg: 'the verdict was not reported', deploymentId, why });
+    return why;
+  }
 }
 
 async function decide(deps: HookDeps, deploymentId: string): Promise<HookOutcome> {

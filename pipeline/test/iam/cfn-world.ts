@@ -237,6 +237,9 @@ export class CfnWorld {
         regional('elasticloadbalancing', `listener/app/alb/0123456789abcdef/${hexOf(logicalId)}`),
       'AWS::ElasticLoadBalancingV2::TargetGroup': () =>
         regional('elasticloadbalancing', `targetgroup/${name.slice(0, 32)}/${hexOf(logicalId)}`),
+      // listener-rule/app/<alb>/<alb id>/<listener id>/<rule id>, under the rule's own listener.
+      'AWS::ElasticLoadBalancingV2::ListenerRule': () =>
+        `${this.resolveString(stack, props.ListenerArn).replace(':listener/', ':listener-rule/')}/${hexOf(logicalId)}`,
     };
     const format = formats[type];
     if (format === undefined) throw new Error(`${stack}/${logicalId}: no ARN format for ${type}`);

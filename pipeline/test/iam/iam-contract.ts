@@ -21,7 +21,10 @@ export type PrincipalName =
   | 'hook Lambda'
   | 'guard Lambda'
   | 'EventBridge'
-  | 'CodeStar Notifications';
+  | 'CodeStar Notifications'
+  | 'load-balancer role'
+  | 'hook invoke role'
+  | 'native deploy role';
 
 /** Values the placeholders of resources and context keys stand for. */
 export type FactName =
@@ -51,7 +54,11 @@ export type FactName =
   | 'ProjectArn'
   | 'ProjectName'
   | 'ArtifactBucketArn'
-  | 'RepositoryArn';
+  | 'RepositoryArn'
+  | 'ProductionRuleArn'
+  | 'TestRuleArn'
+  | 'BlueTargetGroupArn'
+  | 'GreenTargetGroupArn';
 
 /** When AWS makes the call. */
 export type Phase = 'release' | 'rollback' | 'rehearsal';

@@ -45,4 +45,16 @@ describe('renderAppSpec', () => {
   it('refuses YAML that does not parse, naming the file', () => {
     expect(() => renderAppSpec(`${TEMPLATE}\n  - : : [`, SAMPLE)).toThrow(/^appspec\.yml: is not valid YAML/);
   });
+
+  it('refuses the task definition placeholder written a second time, outside TaskDefinition', () => {
+    const bad = TEMPLATE.replace("PlatformVersion: 'LATEST'", "PlatformVersion: '<TASK_DEFINITION>'");
+    expect(() => renderAppSpec(bad, SAMPLE)).toThrow(
+      /^appspec\.yml: writes <TASK_DEFINITION> 2 times; write it once, as Resources\[0\]\.TargetService\.Properties\.TaskDefinition/,
+    );
+  });
+
+  it('refuses an AppSpec without the task definition placeholder', () => {
+    const bad = TEMPLATE.replace("TaskDefinition: '<TASK_DEFINITION>'", "TaskDefinition: ''");
+    expect(() => renderAppSpec(bad, SAMPLE)).toThrow(/TaskDefinition: must be "<TASK_DEFINITION>"/);
+  });
 });

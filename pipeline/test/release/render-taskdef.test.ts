@@ -119,4 +119,81 @@ describe('renderTaskDefinition', () => {
     });
     expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(/family: is "other" but the service uses/);
   });
+
+  it.each([
+    [
+      'executionRoleArn',
+      (td: EditableTaskDef) =>
+        ((td as unknown as Record<string, unknown>).executionRoleArn = 'arn:aws:iam::999999999999:role/x'),
+      /taskdef\.json executionRoleArn: is "arn:aws:iam::999999999999:role\/x" but the service stack's is .*write "\{\{TASK_EXECUTION_ROLE_ARN\}\}"/,
+    ],
+    [
+      'taskRoleArn',
+      (td: EditableTaskDef) => delete (td as unknown as Record<string, unknown>).taskRoleArn,
+      /taskdef\.json taskRoleArn: is null but .*write "\{\{TASK_ROLE_ARN\}\}"/,
+    ],
+    [
+      'awslogs-group',
+      (td: EditableTaskDef) => (logOptions(td)['awslogs-group'] = '/ecs/other'),
+      /logConfiguration awslogs-group: is "\/ecs\/other" .*write "\{\{LOG_GROUP_NAME\}\}"/,
+    ],
+    [
+      'awslogs-region',
+      (td: EditableTaskDef) => (logOptions(td)['awslogs-region'] = 'us-east-1'),
+      /logConfiguration awslogs-region: is "us-east-1" .*write "\{\{AWS_REGION\}\}"/,
+    ],
+  ])(
+    'refuses a template whose %s placeholder is missing, naming the field and the placeholder to write',
+    (_, edit, message) => {
+      expect(() => renderTaskDefinition(template(edit), SAMPLE)).toThrow(message);
+    },
+  );
+
+  it('refuses an environment entry given twice, since ECS and this check could read different ones', () => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.environment.push({ name: 'FAULTS', value: 'health-fail' });
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(
+      /containerDefinitions\[0\]\.environment: names "FAULTS" more than once/,
+    );
+  });
+
+  it('refuses the image placeholder in a second container and a container name used twice', () => {
+    const sidecar = template((td) => {
+      td.containerDefinitions.push({ ...td.containerDefinitions[0]!, name: 'sidecar' });
+    });
+    expect(() => renderTaskDefinition(sidecar, SAMPLE)).toThrow(
+      /use "<IMAGE1_NAME>" in 2 containers \("app", "sidecar"\); only the service's container "app"/,
+    );
+    const twin = template((td) => {
+      td.containerDefinitions.push({ ...td.containerDefinitions[0]!, image: 'busybox' });
+    });
+    expect(() => renderTaskDefinition(twin, SAMPLE)).toThrow(
+      /containerDefinitions: name "app" more than once/,
+    );
+  });
+
+  it.each([
+    ['another port', [{ containerPort: 9090, protocol: 'tcp' }], /maps 9090 but the service listens on 8080/],
+    ['no port', [], /maps no port but the service listens on 8080/],
+    ['two ports', [{ containerPort: 8080 }, { containerPort: 9090 }], /maps 8080, 9090 but/],
+  ])('refuses a container that maps %s', (_, portMappings, message) => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.portMappings = portMappings;
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(message);
+  });
+
+  it('refuses a PORT that differs from the mapped port, and points at the wrong-port fault', () => {
+    const bad = template((td) => {
+      td.containerDefinitions[0]!.environment.push({ name: 'PORT', value: '9090' });
+    });
+    expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(
+      /environment PORT: is "9090" but the container maps 8080.*flip the wrong-port fault/,
+    );
+  });
 });
+
+function logOptions(td: EditableTaskDef): Record<string, string> {
+  return (td.containerDefinitions[0]!.logConfiguration as { options: Record<string, string> }).options;
+}

@@ -31,8 +31,13 @@ export interface LoadOptions {
   url: string;
   /** Stop after this many requests. */
   count?: number;
-  /** Stop sending after this long; requests in flight still finish (bounded by `timeoutMs`). */
+  /**
+   * Stop sending after this long. Requests in flight then have `endGraceMs` more to finish; any still open
+   * after it are cut and counted as timeouts, so a target that stalls cannot stretch the run.
+   */
   durationMs?: number;
+  /** See `durationMs`. @default the smaller of `timeoutMs` and {@link END_GRACE_MS} */
+  endGraceMs?: number;
   /** Pace: one request every `intervalMs` (across all workers). */
   intervalMs?: number;
   /** Pace: this many requests per second; ignored when `intervalMs` is given. */
@@ -59,6 +64,19 @@ export interface LoadResult {
   series: LoadSecond[];
   durationMs: number;
 }
+
+/** The longest a run with a duration waits, after it, for the requests still in flight. */
+export const END_GRACE_MS = 5_000;
+
+/**
+ * Distinct `x-app-version` values counted by name; further ones are counted under {@link OTHER_VERSIONS},
+ * so a server that sends a new value on every answer cannot grow the tally without limit.
+ */
+export const MAX_VERSIONS = 20;
+/** Characters of an `x-app-version` value kept (a version or image tag is at most 128). */
+export const MAX_VERSION_CHARS = 128;
+/** The `byVersion` key for versions past {@link MAX_VERSIONS}. */
+export const OTHER_VERSIONS = '(other)';
 
 /** A request fails on a connection error, a timeout, or a status outside 2xx/3xx. */
 export function isFailed(r: LoadRequestResult): boolean {
@@ -157,7 +175,15 @@ class LoadTally {
     return Math.max(0, Math.floor((t - this.startedAt) / 1000));
   }
 
-  record(r: LoadRequestResult): void {
+  /** The key `version` is counted under: itself while fewer than {@link MAX_VERSIONS} are known. */
+  private versionKey(version: string): string {
+    return version in this.byVersion || Object.keys(this.byVersion).length < MAX_VERSIONS
+      ? version
+      : OTHER_VERSIONS;
+  }
+
+  record(result: LoadRequestResult): void {
+    const r = result.version === undefined ? result : { ...result, version: this.versionKey(result.version) };
     const { totals } = this;
     totals.requests += 1;
     if (isFailed(r)) totals.failed += 1;
@@ -207,7 +233,8 @@ interface Sender {
   readonly requestOptions: http.RequestOptions;
   readonly timeoutMs: number;
   readonly now: () => number;
-  readonly inFlight: Set<http.ClientRequest>;
+  /** Each request in flight, with how to end it as a timeout. */
+  readonly inFlight: Map<http.ClientRequest, () => void>;
   /** True once the caller aborted: requests cut short then are not results. */
   readonly cancelled: () => boolean;
 }
@@ -228,23 +255,24 @@ function sendOne(sender: Sender): Promise<LoadRequestResult | undefined> {
     };
     const req = sender.client.get(sender.requestOptions, (res) => {
       const header = res.headers['x-app-version'];
-      const version = Array.isArray(header) ? header[0] : header;
+      const version = (Array.isArray(header) ? header[0] : header)?.slice(0, MAX_VERSION_CHARS);
       res.on('end', () => finish({ status: res.statusCode, ...(version !== undefined && { version }) }));
       res.on('error', () => finish({ error: timedOut ? 'timeout' : 'connection' }));
       res.resume();
     });
-    const timer = setTimeout(() => {
+    const timeOut = (): void => {
       timedOut = true;
       req.destroy();
       finish({ error: 'timeout' });
-    }, sender.timeoutMs);
+    };
+    const timer = setTimeout(timeOut, sender.timeoutMs);
     req.on('error', () =>
       finish(sender.cancelled() ? undefined : { error: timedOut ? 'timeout' : 'connection' }),
     );
     req.on('close', () => {
       if (sender.cancelled()) finish(undefined);
     });
-    sender.inFlight.add(req);
+    sender.inFlight.set(req, timeOut);
   });
 }
 
@@ -273,10 +301,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const stop = new AbortController();
   // Every paced worker waits on this signal at once; Node warns past 10 listeners.
   setMaxListeners(options.concurrency + 10, stop.signal);
-  const inFlight = new Set<http.ClientRequest>();
+  const inFlight = new Map<http.ClientRequest, () => void>();
   const onAbort = (): void => {
     stop.abort();
-    for (const req of inFlight) req.destroy();
+    for (const req of inFlight.keys()) req.destroy();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
@@ -293,6 +321,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const tally = new LoadTally(now(), options.onSecond);
   const startedPerf = performance.now();
   const ticker = setInterval(() => tally.flushUntil(tally.secondOf(now())), 250);
+  const endGraceMs = options.endGraceMs ?? Math.min(options.timeoutMs, END_GRACE_MS);
+  const cutter =
+    options.durationMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          stop.abort();
+          for (const timeOut of [...inFlight.values()]) timeOut();
+        }, options.durationMs + endGraceMs);
 
   let slot = 0;
   const deadline = options.durationMs === undefined ? Infinity : startedPerf + options.durationMs;
@@ -321,6 +357,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     await Promise.all(Array.from({ length: options.concurrency }, worker));
   } finally {
     clearInterval(ticker);
+    clearTimeout(cutter);
     options.signal?.removeEventListener('abort', onAbort);
     agent.destroy();
   }

@@ -108,7 +108,8 @@ describe('local faults', () => {
   test('wrong-port becomes a spare loopback port per task, unless it names the container port', () => {
     expect(localFaults(parseFaults('wrong-port'), scaling, 5000, 5001).faults).toBe('wrong-port=5001');
     expect(
-      localFaults(parseFaults(`wrong-port=${settings.container.port}`), scaling, 5000, 5001).faults,
+      localFaults(parseFaults(`wrong-port=${settings.container.port}`, { port: 5000 }), scaling, 5000, 5001)
+        .faults,
     ).toBe('wrong-port=5000');
   });
 

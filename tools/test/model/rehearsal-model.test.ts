@@ -38,7 +38,6 @@ describe('expected release', () => {
     expect(expectedRelease(parseFaults('crash-after=3600')).outcome).toBe('succeeded');
     expect(expectedRelease(parseFaults('latency=100')).outcome).toBe('succeeded');
     expect(expectedRelease(parseFaults('error-rate=0')).outcome).toBe('succeeded');
-    expect(expectedRelease(parseFaults(`wrong-port=${settings.container.port}`)).outcome).toBe('succeeded');
   });
 
   it('counts the traffic shift as part of the deployment a crash can still roll back', () => {

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { repositoryFiles } from '../helpers/repository-files';
 
 /* The README is a front page; docs/ holds the rest. Every link between them must lead somewhere. */
 const ROOT = join(__dirname, '../../..');
@@ -45,10 +45,10 @@ describe('the documentation', () => {
     // Notes the project was started from are not part of it; every statement must stand on what is here.
     const outside =
       /\b(?:SCENARIOS|DESIGN|REFERENCE|ENVIRONMENT)\.md\b|\bseeds\/|source documents|the seed's/;
-    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
-      .split('\n')
-      .filter((file) => file !== '' && file !== 'package-lock.json' && !file.endsWith('docs.test.ts'));
-    const hits = tracked.filter((file) => existsSync(join(ROOT, file)) && outside.test(read(file)));
+    const tracked = repositoryFiles(ROOT).filter(
+      (file) => file !== 'package-lock.json' && !file.endsWith('docs.test.ts'),
+    );
+    const hits = tracked.filter((file) => outside.test(read(file)));
     expect(hits).toEqual([]);
   });
 

@@ -1,0 +1,104 @@
+/**
+ * Finds the actors of a native blue/green release in the resolved `ecs` templates by what they do: the
+ * role and rules the service's load balancer configuration names, the hook and role its lifecycle hook
+ * names, the function the abnormal-stop rule targets. Never by logical ID.
+ */
+import type { CfnWorld, Located } from './cfn-world';
+import type { FactName, PrincipalName } from './iam-contract';
+import type { Actor, ReleaseFacts } from './release-facts';
+
+const prop = (found: Located, name: string): unknown => found.resource.Properties?.[name];
+
+function only(world: CfnWorld, type: string, where: (found: Located) => boolean = () => true): Located {
+  const matches = world.resourcesOfType(type).filter(where);
+  if (matches.length !== 1) throw new Error(`expected one ${type} matching, found ${matches.length}`);
+  return matches[0]!;
+}
+
+function roleActor(world: CfnWorld, at: Located, roleArnValue: unknown): Actor {
+  const arn = world.resolveString(at.stack, roleArnValue);
+  return { kind: 'role', stack: at.stack, arn, name: arn.slice(arn.lastIndexOf('/') + 1) };
+}
+
+/** The function an ARN names, found among the templates' functions. */
+function functionByArn(world: CfnWorld, arn: string): Located {
+  return only(world, 'AWS::Lambda::Function', (f) => world.arn(f.stack, f.logicalId) === arn);
+}
+
+/** The CodeBuild project the pipeline's Deploy stage runs: the native deploy step. */
+function nativeDeployProject(world: CfnWorld): Located {
+  const pipeline = only(world, 'AWS::CodePipeline::Pipeline');
+  const stages = prop(pipeline, 'Stages') as {
+    Name: string;
+    Actions: { ActionTypeId: { Provider: string }; Configuration: { ProjectName?: unknown } }[];
+  }[];
+  const action = stages.find((s) => s.Name === 'Deploy')?.Actions[0];
+  if (action?.ActionTypeId.Provider !== 'CodeBuild')
+    throw new Error('the Deploy stage runs no CodeBuild project');
+  const name = world.resolveString(pipeline.stack, action.Configuration.ProjectName);
+  return only(world, 'AWS::CodeBuild::Project', (p) => world.physicalName(p.stack, p.logicalId) === name);
+}
+
+/** The native release's principals and the ARNs the native rows refer to. */
+export function findNativeFacts(world: CfnWorld): ReleaseFacts {
+  const service = only(world, 'AWS::ECS::Service');
+  const str = (value: unknown) => world.resolveString(service.stack, value);
+  const lb = (
+    prop(service, 'LoadBalancers') as {
+      TargetGroupArn: unknown;
+      AdvancedConfiguration: Record<
+        'AlternateTargetGroupArn' | 'ProductionListenerRule' | 'TestListenerRule' | 'RoleArn',
+        unknown
+      >;
+    }[]
+  )[0]!;
+  const hook = (
+    prop(service, 'DeploymentConfiguration') as {
+      LifecycleHooks: { HookTargetArn: unknown; RoleArn: unknown }[];
+    }
+  ).LifecycleHooks[0]!;
+  const hookFunction = functionByArn(world, str(hook.HookTargetArn));
+  const stopped = only(world, 'AWS::Events::Rule', (rule) =>
+    ((prop(rule, 'EventPattern') as { 'detail-type'?: string[] })['detail-type'] ?? []).includes(
+      'ECS Task State Change',
+    ),
+  );
+  const guardArn = (prop(stopped, 'Targets') as { Arn: unknown }[])
+    .map((t) => world.resolveString(stopped.stack, t.Arn))
+    .find((arn) => arn.includes(':lambda:'));
+  if (guardArn === undefined) throw new Error('the abnormal-stop rule targets no function');
+  const guard = functionByArn(world, guardArn);
+  const serviceArn = world.arn(service.stack, service.logicalId);
+  const [, clusterName, serviceName] = serviceArn.split(':').at(-1)!.split('/');
+  const { partition, region, account } = world.env;
+  const taskDef = only(world, 'AWS::ECS::TaskDefinition');
+  const deployProject = nativeDeployProject(world);
+  const actors: Partial<Record<PrincipalName, Actor>> = {
+    'native deploy role': roleActor(world, deployProject, prop(deployProject, 'ServiceRole')),
+    'load-balancer role': roleActor(world, service, lb.AdvancedConfiguration.RoleArn),
+    'hook invoke role': roleActor(world, service, hook.RoleArn),
+    'hook Lambda': roleActor(world, hookFunction, prop(hookFunction, 'Role')),
+    'guard Lambda': roleActor(world, guard, prop(guard, 'Role')),
+  };
+  const values: Partial<Record<FactName, string>> = {
+    Partition: partition,
+    Region: region,
+    Account: account,
+    ClusterName: clusterName!,
+    ServiceName: serviceName!,
+    ServiceArn: serviceArn,
+    ProductionRuleArn: str(lb.AdvancedConfiguration.ProductionListenerRule),
+    TestRuleArn: str(lb.AdvancedConfiguration.TestListenerRule),
+    BlueTargetGroupArn: str(lb.TargetGroupArn),
+    GreenTargetGroupArn: str(lb.AdvancedConfiguration.AlternateTargetGroupArn),
+    HookFunctionArn: world.arn(hookFunction.stack, hookFunction.logicalId),
+    GuardFunctionArn: guardArn,
+    TaskExecutionRoleArn: world.resolveString(taskDef.stack, prop(taskDef, 'ExecutionRoleArn')),
+    TaskRoleArn: world.resolveString(taskDef.stack, prop(taskDef, 'TaskRoleArn')),
+    TaskFamily: world.resolveString(taskDef.stack, prop(taskDef, 'Family')),
+  };
+  return {
+    actors: actors as Record<PrincipalName, Actor>,
+    values: values as Record<FactName, string>,
+  };
+}

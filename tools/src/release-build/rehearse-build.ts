@@ -1,0 +1,237 @@
+#!/usr/bin/env node
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../local/free-port';
+import { parseBuildspec } from './buildspec';
+import { type ArtifactCheck, checkArtifacts } from './check-artifacts';
+import { buildEnvironment } from './codebuild-env';
+import { startRegistry, type RunningRegistry } from './registry';
+import { type BuildResult, runPhases } from './run-phases';
+import { createShellSession, type CommandSession } from './shell-session';
+import { writeStandIns } from './stand-in-commands';
+
+const USAGE = `Usage: npm run rehearse:build [-- --keep] [-- --region <region>] [-- --buildspec <file>]
+
+Runs buildspec.yml as CodeBuild runs it for CodePipeline, on an export of HEAD without .git, with the
+variables CodeBuild and the pipeline stack set; docker goes to podman, the image to a registry on loopback
+standing in for ECR. Then checks the artifacts as the deploy stage reads them. See docs/release-build.md.
+
+  --keep             keep the temporary folder (export, registry storage, logs) for a look afterwards
+  --region <region>  AWS_REGION of the rehearsed build (default: $AWS_REGION or us-east-1)
+  --buildspec <file> run this buildspec instead of the commit's buildspec.yml (to try a change before
+                     committing it; CI always runs the commit's own)
+
+Environment: BASE_IMAGE (the Dockerfile's base, e.g. a local stand-in), BUILD_CA_BUNDLE (CA bundle for npm
+inside the image build), CONTAINER_RUNTIME (podman's OCI runtime, default runc).`;
+
+/** Repository name in the stand-in registry, as the pipeline stack's ECR repository is named. */
+const REPOSITORY = 'rollback-rehearsal';
+
+interface Rehearsal {
+  readonly work: string;
+  readonly srcDir: string;
+  readonly commit: string;
+  registry?: RunningRegistry;
+  session?: CommandSession;
+  repositoryUri?: string;
+}
+
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** The commit's files without .git, as CodePipeline's CODE_ZIP source output hands them to CodeBuild. */
+function exportHead(repo: string, srcDir: string): string {
+  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  mkdirSync(srcDir, { recursive: true });
+  const archive = execFileSync('git', ['archive', 'HEAD'], { cwd: repo, maxBuffer: 512 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', srcDir], { input: archive });
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  if (dirty.trim() !== '')
+    out(`note: uncommitted changes are not part of the build: it builds commit ${commit}`);
+  return commit;
+}
+
+/** Removes what the rehearsal made: the registry process, the pushed tag in local storage, the folder. */
+async function cleanUp(rehearsal: Rehearsal, keep: boolean): Promise<void> {
+  rehearsal.session?.kill();
+  await rehearsal.registry?.stop();
+  if (rehearsal.repositoryUri) {
+    spawnSync('podman', ['rmi', '--force', `${rehearsal.repositoryUri}:${rehearsal.commit}`], {
+      stdio: 'ignore',
+    });
+  }
+  if (keep) out(`kept ${rehearsal.work}`);
+  else rmSync(rehearsal.work, { recursive: true, force: true });
+}
+
+function runDeployCheck(srcDir: string): (dir: string) => Promise<{ code: number; output: string }> {
+  return (dir) => {
+    const result = spawnSync(
+      process.execPath,
+      [join(srcDir, 'dist/pipeline/release/check-deploy-inputs.js'), dir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return Promise.resolve({ code: result.status ?? 1, output: `${result.stdout}${result.stderr}` });
+  };
+}
+
+/** What a rehearsal that ran to the end has shown, and what no rehearsal here can show. */
+const COVERED = [
+  'buildspec.yml read from the commit, its phases in order in one bash session, on a tree without .git',
+  "CodeBuild's variables and the pipeline stack's project and action variables",
+  "the image built from the Dockerfile by the buildspec's own docker commands, pushed to a real registry",
+  "the artifacts and the test report where the buildspec's artifacts and reports sections look",
+  'imageDetail.json, taskdef.json and appspec.yml as the deploy stage fills and reads them',
+];
+const NOT_COVERED = [
+  `CodeBuild's managed image and runtime-versions (Node ${process.version} ran the build here)`,
+  'IAM: the project role, ECR and S3 permissions',
+  'the real ECR (tag immutability, scanning, lifecycle) and the artifact and report upload',
+  'the deploy itself (CodeDeploy, ECS)',
+];
+
+function summary(build: BuildResult, checks: readonly ArtifactCheck[], totalMs: number): void {
+  out('\n== summary');
+  for (const phase of build.phases) {
+    const why = phase.failure
+      ? ` (exit ${phase.failure.exitCode}: ${phase.failure.command.trim().split('\n')[0]})`
+      : '';
+    const seconds = (phase.durationMs / 1000).toFixed(1).padStart(6);
+    out(`  phase ${phase.name.padEnd(10)} ${phase.status.padEnd(9)} ${seconds} s${why}`);
+  }
+  for (const c of checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.detail}`);
+  out(`  total ${(totalMs / 1000).toFixed(1)} s`);
+  if (build.succeeded && checks.every((c) => c.ok)) {
+    out('  checked:');
+    for (const line of COVERED) out(`    - ${line}`);
+  } else {
+    out('  the build failed: nothing after the failed command was checked');
+  }
+  out('  never checked here:');
+  for (const line of NOT_COVERED) out(`    - ${line}`);
+}
+
+async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: string): Promise<number> {
+  const started = Date.now();
+  const registryDir = join(rehearsal.work, 'registry');
+  mkdirSync(registryDir, { recursive: true });
+  rehearsal.registry = await startRegistry(registryDir, await freePort());
+  out(
+    `registry: docker-registry on ${rehearsal.registry.url} (pid ${rehearsal.registry.pid}) stands in for ECR`,
+  );
+  rehearsal.repositoryUri = `${rehearsal.registry.host}/${REPOSITORY}`;
+  const binDir = join(rehearsal.work, 'bin');
+  writeStandIns({
+    binDir,
+    registryUrl: rehearsal.registry.url,
+    awsStandInScript: join(__dirname, 'aws-stand-in.js'),
+    baseImage: process.env.BASE_IMAGE,
+    caBundle: process.env.BUILD_CA_BUNDLE || undefined,
+    runtime: process.env.CONTAINER_RUNTIME,
+    authFile: join(rehearsal.work, 'auth.json'),
+    pushedDir: join(rehearsal.work, 'pushed'),
+  });
+  const specFile = buildspecFile ?? join(rehearsal.srcDir, 'buildspec.yml');
+  if (buildspecFile) out(`buildspec: ${specFile}, not the commit's buildspec.yml`);
+  const spec = parseBuildspec(readFileSync(specFile, 'utf8'));
+  // CodeBuild's precedence: the project's and the action's variables win over the buildspec's env.variables.
+  const env = {
+    ...spec.variables,
+    ...buildEnvironment({
+      commit: rehearsal.commit,
+      srcDir: rehearsal.srcDir,
+      region,
+      repositoryUri: rehearsal.repositoryUri,
+      binDir,
+      buildUuid: randomUUID(),
+      machine: process.env,
+    }),
+  };
+  const stateDir = join(rehearsal.work, 'session');
+  mkdirSync(stateDir);
+  rehearsal.session = createShellSession({
+    cwd: rehearsal.srcDir,
+    env,
+    stateDir,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  out(
+    `build: commit ${rehearsal.commit} in ${rehearsal.srcDir} as uid ${process.getuid?.() ?? '?'}${process.getuid?.() === 0 ? ' (root, as CodeBuild)' : ' (CodeBuild runs as root)'}`,
+  );
+  const build = await runPhases(spec, { session: rehearsal.session, log: out, now: Date.now });
+  const checks = build.succeeded
+    ? await checkArtifacts({
+        spec,
+        srcDir: rehearsal.srcDir,
+        registryUrl: rehearsal.registry.url,
+        registryHost: rehearsal.registry.host,
+        tag: rehearsal.commit,
+        checkDeployInputs: runDeployCheck(rehearsal.srcDir),
+      })
+    : [];
+  summary(build, checks, Date.now() - started);
+  return build.succeeded && checks.every((c) => c.ok) ? 0 : 1;
+}
+
+/** Runs the rehearsal; returns the exit code (2 for a usage error). */
+export async function main(argv: readonly string[]): Promise<number> {
+  let values: { keep?: boolean; region?: string; buildspec?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        keep: { type: 'boolean' },
+        region: { type: 'string' },
+        buildspec: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  const repo = resolve(process.cwd());
+  const work = mkdtempSync(join(tmpdir(), 'release-build-'));
+  const srcDir = join(work, 'src');
+  const rehearsal: Rehearsal = { work, srcDir, commit: exportHead(repo, srcDir) };
+  const stop = (signal: NodeJS.Signals): void => {
+    out(`\n${signal}: stopping the build and the registry`);
+    void cleanUp(rehearsal, values.keep ?? false).finally(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const buildspec = values.buildspec === undefined ? undefined : resolve(values.buildspec);
+    return await rehearse(rehearsal, values.region ?? process.env.AWS_REGION ?? 'us-east-1', buildspec);
+  } finally {
+    await cleanUp(rehearsal, values.keep ?? false);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
