@@ -70,6 +70,7 @@ export type DecidingSignal =
   | 'unhealthy-hosts alarm'
   | 'stopped-tasks alarm'
   | 'target-5xx alarm'
+  | 'elb-5xx alarm'
   | 'response-time alarm';
 
 /** One signal and when it tells CodeDeploy. */

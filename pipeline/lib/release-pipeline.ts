@@ -5,7 +5,7 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,7 @@ import {
   acknowledgeRehearsalLogGroup,
   acknowledgeShortLivedBucket,
 } from './control-tower';
+import { nativeDeployProject } from './native-deploy-project';
 import { acknowledgeWildcards } from './release-pipeline-nag';
 import {
   BUILD_VARIABLES,
@@ -369,123 +370,14 @@ export class ReleasePipeline extends Construct {
     }
     return new actions.CodeBuildAction({
       actionName: RELEASE_STAGES.deploy.action,
-      project: this.createNativeDeployProject(target, target.nativeService),
+      project: nativeDeployProject(this, {
+        service: target.nativeService,
+        passedRoles: [executionRoleOf(target), target.taskDefinition.taskRole],
+        artifactBucket: this.artifactBucket,
+        logGroup: this.createBuildLogs('NativeDeployLogs'),
+      }),
       input: sourceOutput,
       extraInputs: [buildOutput],
-    });
-  }
-
-  /**
-   * The Deploy stage under the `ecs` controller. CodePipeline's standard Amazon ECS action builds the
-   * new revision from the service's current task definition with only the image replaced (CodePipeline
-   * User Guide, "Amazon Elastic Container Service deploy action reference"), so a fault flipped in the
-   * commit's taskdef.json would not be released. This CodeBuild step registers the rendered taskdef.json
-   * itself, updates the service, and waits for ECS's blue/green deployment (hook, shift and bake time)
-   * to end; a stopped or rolled-back deployment fails the step and so the execution
-   * (`pipeline/release/deploy-native.ts`).
-   */
-  private createNativeDeployProject(
-    target: ReleaseTarget,
-    service: ecs.IBaseService,
-  ): codebuild.PipelineProject {
-    const project = new codebuild.PipelineProject(this, 'NativeDeploy', {
-      description: 'Registers the release task definition and follows the native ECS blue/green deployment',
-      environment: {
-        buildImage: codebuild.LinuxBuildImage.AMAZON_LINUX_2023_5,
-        computeType: codebuild.ComputeType.SMALL,
-      },
-      environmentVariables: {
-        CLUSTER_NAME: { value: service.cluster.clusterName },
-        SERVICE_NAME: { value: service.serviceName },
-      },
-      buildSpec: codebuild.BuildSpec.fromObject({
-        version: '0.2',
-        phases: {
-          install: { 'runtime-versions': { nodejs: 24 }, commands: ['npm ci --no-audit --no-fund'] },
-          build: {
-            commands: [
-              'npm run build',
-              // The release artifact is the action's second input (CodeBuild, "Multiple input sources").
-              'node dist/pipeline/release/deploy-native.js --release "$CODEBUILD_SRC_DIR_Release"',
-            ],
-          },
-        },
-      }),
-      // Test shift, hook, every traffic step and the bake time: an hour covers the slowest configuration.
-      timeout: Duration.minutes(90),
-      encryptionKey: this.artifactBucket.encryptionKey,
-      logging: { cloudWatch: { logGroup: this.createBuildLogs('NativeDeployLogs') } },
-    });
-    const stack = Stack.of(this);
-    const deployments = stack.formatArn({
-      service: 'ecs',
-      resource: 'service-deployment',
-      resourceName: `${service.cluster.clusterName}/${service.serviceName}/*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-    project.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['ecs:RegisterTaskDefinition'], resources: ['*'] }),
-    );
-    project.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['ecs:UpdateService'], resources: [service.serviceArn] }),
-    );
-    project.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ecs:DescribeServiceDeployments'],
-        resources: [service.serviceArn, deployments],
-      }),
-    );
-    // Registering the revision passes both task roles; only to ECS tasks.
-    project.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [executionRoleOf(target).roleArn, target.taskDefinition.taskRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
-    );
-    this.acknowledgeNativeDeployWildcards(project);
-    return project;
-  }
-
-  /** The native deploy project's wildcards: aws-cdk-lib's artifact, log and report grants, and ECS's own. */
-  private acknowledgeNativeDeployWildcards(project: codebuild.PipelineProject): void {
-    const stack = Stack.of(this);
-    const artifactReason =
-      "aws-cdk-lib's artifact grants: object-level actions on this pipeline's own artifact bucket and its key, nothing else.";
-    acknowledgeWildcards(
-      project,
-      {
-        actions: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
-        resources: [this.artifactBucket.arnForObjects('*')],
-      },
-      artifactReason,
-    );
-    acknowledgeWildcards(project, { actions: ['kms:ReEncrypt*', 'kms:GenerateDataKey*'] }, artifactReason);
-    acknowledgeWildcards(
-      project,
-      {
-        resources: [
-          `${stack.formatArn({ service: 'logs', resource: 'log-group', arnFormat: ArnFormat.COLON_RESOURCE_NAME, resourceName: `/aws/codebuild/${project.projectName}` })}:*`,
-          stack.formatArn({
-            service: 'codebuild',
-            resource: 'report-group',
-            resourceName: `${project.projectName}-*`,
-          }),
-        ],
-      },
-      "The deploy step's own log group and report groups, as aws-cdk-lib grants them to every CodeBuild project.",
-    );
-    acknowledgeWildcards(
-      project,
-      { resources: ['*'] },
-      'ecs:RegisterTaskDefinition has no resource-level permissions (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container Service").',
-    );
-    // The pattern reaches this stack as two cross-stack imports, which cdk-nag names by their export names
-    // (the service stack's cluster and service).
-    Validations.of(project.role!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:service-deployment/RollbackRehearsalService:ExportsOutputRefServiceCluster572F72F13E552352/RollbackRehearsalService:ExportsOutputFnGetAttService9571FDD8Name56F663B1/*]',
-      reason:
-        "Service deployment ids are created by each UpdateService; the pattern names the service stack's cluster and service only.",
     });
   }
 

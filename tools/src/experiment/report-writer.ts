@@ -51,6 +51,14 @@ function verdictRows(report: ExperimentReport): [string, string][] {
       'time to detection',
       `${v.detectionMs === undefined ? 'n/a' : formatDuration(v.detectionMs)} ${report.detectionBasis}`,
     ],
+    ...(v.detectedAwsSeconds === undefined
+      ? []
+      : ([
+          [
+            'detection against the model (AWS s)',
+            `${Math.round(v.detectedAwsSeconds)} s detected, ${v.modelled?.seconds ?? '-'} s modelled (${v.modelled?.decidedBy ?? 'no rollback'})`,
+          ],
+        ] as [string, string][])),
     ['modelled AWS worst case (core/model)', describeModelled(v.modelled)],
     ...report.facts.map(([k, val]): [string, string] => [k, val]),
   ];

@@ -1,5 +1,5 @@
 export type EventKind =
-  'phase' | 'traffic' | 'health' | 'task' | 'alarm' | 'hook' | 'rollback' | 'outcome' | 'note';
+  'phase' | 'traffic' | 'health' | 'task' | 'alarm' | 'hook' | 'guard' | 'rollback' | 'outcome' | 'note';
 
 /** One moment of a rehearsal, local or on AWS: the one timeline type every report reads. */
 export interface TimelineEvent {

@@ -11,6 +11,8 @@ export interface ExperimentVerdict {
   readonly decidedBy: string;
   /** Measured time from the start of the deployment (local) or from green running (AWS) to the stop. */
   readonly detectionMs?: number;
+  /** The detection in AWS seconds from green running, to compare with the model's (local: converted). */
+  readonly detectedAwsSeconds?: number;
   /** The model's worst case for the same faults on AWS. */
   readonly modelled?: RollbackPrediction;
 }

@@ -4,6 +4,7 @@ import {
   type DeploymentAlarmDefinition,
 } from '../../../contract/deployment-alarms';
 import { settings, type Settings } from '../../../contract/settings';
+import type { DecidingSignal } from '../../../core/model/signal-paths';
 import type { Clock } from './clock';
 import { GROUP_NAMES, type GroupName, type RequestRecord } from './lb-metrics';
 
@@ -35,6 +36,8 @@ export interface AlarmDefinition {
   readonly name: string;
   /** The metric and threshold in words, e.g. `UnHealthyHostCount (green) max >= 1`. */
   readonly description: string;
+  /** The signal this alarm is, in the rehearsal model's words. */
+  readonly signal: DecidingSignal;
   readonly datapoint: (period: PeriodData) => Datapoint;
 }
 
@@ -68,10 +71,20 @@ const VALUES: Record<
   StoppedTasks: (p) => p.stoppedTasks,
 };
 
+/** Each deployment alarm as the rehearsal model names the signal. */
+const SIGNALS: Record<DeploymentAlarmDefinition['id'], DecidingSignal> = {
+  UnhealthyHosts: 'unhealthy-hosts alarm',
+  Target5xx: 'target-5xx alarm',
+  ResponseTime: 'response-time alarm',
+  Elb5xx: 'elb-5xx alarm',
+  StoppedTasks: 'stopped-tasks alarm',
+};
+
 function definitionFor(d: DeploymentAlarmDefinition, group?: GroupName): AlarmDefinition {
   const op = OPERATORS[d.comparison];
   return {
     name: group ? `${d.name}-${group}` : d.name,
+    signal: SIGNALS[d.id],
     description: `${d.metricName}${group ? ` (${group})` : ''} ${d.statistic.toLowerCase()} ${op.text} ${d.threshold}${d.rate ? ` (% of ${d.rate.per}, or a count >= ${d.rate.countThreshold} under ${d.rate.minRequests} requests)` : ''}`,
     datapoint: (p) => {
       const value = VALUES[d.id](p, p.groups[group ?? 'green'], d);
@@ -85,10 +98,19 @@ function definitionFor(d: DeploymentAlarmDefinition, group?: GroupName): AlarmDe
 /**
  * The deployment group's alarms, built from the same definitions as the stack's CloudWatch alarms
  * (`contract/deployment-alarms.ts`): per-target-group alarms on both groups (they swap roles), then the
- * service-wide ones.
+ * service-wide ones. A compressed rehearsal passes the response-time threshold compressed, because the
+ * latency it is compared with runs compressed.
  */
-export function alarmDefinitions(config: Settings = settings): AlarmDefinition[] {
-  const definitions = deploymentAlarmDefinitions(config);
+export function alarmDefinitions(
+  config: Settings = settings,
+  overrides: { readonly responseTimeSeconds?: number } = {},
+): AlarmDefinition[] {
+  const { responseTimeSeconds } = overrides;
+  const definitions = deploymentAlarmDefinitions(config).map((d) =>
+    d.id === 'ResponseTime' && responseTimeSeconds !== undefined
+      ? { ...d, threshold: responseTimeSeconds }
+      : d,
+  );
   return [
     ...GROUP_NAMES.flatMap((group) =>
       definitions.filter((d) => d.perTargetGroup).map((d) => definitionFor(d, group)),
@@ -113,6 +135,8 @@ export interface AlarmMonitorOptions {
   readonly unhealthyCount: (group: GroupName) => number;
   readonly evaluationPeriods?: number;
   readonly datapointsToAlarm?: number;
+  /** A closed period's datapoint reaches the alarm this long later (CloudWatch's publish delay). @default 0 */
+  readonly publishDelayMs?: number;
   readonly onChange?: (change: AlarmChange) => void;
 }
 
@@ -148,6 +172,7 @@ export class AlarmMonitor {
   private readonly history = new Map<string, boolean[]>();
   private readonly state = new Map<string, AlarmState>();
   private timer: unknown;
+  private readonly publishing = new Set<unknown>();
   private running = false;
 
   constructor(private readonly options: AlarmMonitorOptions) {
@@ -162,9 +187,22 @@ export class AlarmMonitor {
     this.schedule();
   }
 
+  /**
+   * Closes the current period early (its datapoint is evaluated as usual) and starts the next one now, so
+   * the periods are counted from this moment on.
+   */
+  alignPeriods(): void {
+    if (!this.running) return;
+    this.options.clock.clearTimeout(this.timer);
+    this.publish(this.closePeriod());
+    this.schedule();
+  }
+
   stop(): void {
     this.running = false;
     this.options.clock.clearTimeout(this.timer);
+    for (const handle of this.publishing) this.options.clock.clearTimeout(handle);
+    this.publishing.clear();
   }
 
   recordRequest(r: RequestRecord): void {
@@ -199,8 +237,16 @@ export class AlarmMonitor {
 
   /** Closes the current period and evaluates every alarm; exposed for tests. */
   evaluate(): void {
+    this.evaluatePeriod(this.closePeriod());
+  }
+
+  private closePeriod(): PeriodData {
     const finished = this.period;
     this.period = emptyPeriod(this.options.unhealthyCount);
+    return finished;
+  }
+
+  private evaluatePeriod(finished: PeriodData): void {
     const n = this.options.evaluationPeriods ?? settings.alarms.evaluationPeriods;
     const m = this.options.datapointsToAlarm ?? settings.alarms.datapointsToAlarm;
     for (const alarm of this.options.definitions) {
@@ -218,8 +264,22 @@ export class AlarmMonitor {
   private schedule(): void {
     this.timer = this.options.clock.setTimeout(() => {
       if (!this.running) return;
-      this.evaluate();
+      this.publish(this.closePeriod());
       this.schedule();
     }, this.options.periodMs);
+  }
+
+  /** A closed period's datapoints reach the alarms after the publish delay. */
+  private publish(finished: PeriodData): void {
+    const { clock, publishDelayMs = 0 } = this.options;
+    if (publishDelayMs <= 0) {
+      this.evaluatePeriod(finished);
+      return;
+    }
+    const handle = clock.setTimeout(() => {
+      this.publishing.delete(handle);
+      if (this.running) this.evaluatePeriod(finished);
+    }, publishDelayMs);
+    this.publishing.add(handle);
   }
 }

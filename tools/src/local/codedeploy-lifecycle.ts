@@ -1,3 +1,4 @@
+import type { DecidingSignal } from '../../../core/model/signal-paths';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { Aborted, type Clock, sleep, waitUntil } from './clock';
 import type { ShiftStep } from '../../../contract/deployment-configs';
@@ -6,16 +7,22 @@ import type { GroupName } from './lb-metrics';
 import type { Timeline } from '../experiment/timeline';
 
 /**
- * Why a deployment stopped: an alarm, the hook, green never getting ready within the (capped) wait, or the
- * person running the rehearsal interrupting it.
+ * Why a deployment stopped: an alarm, the hook, the stopped-task guard, green never getting ready within
+ * the (capped) wait, or the person running the rehearsal interrupting it.
  */
-export type StopTrigger = 'alarm' | 'hook' | 'ready-timeout' | 'interrupt';
+export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'ready-timeout' | 'interrupt';
 
-/** Passed as the abort reason when an alarm stops the deployment. */
+/** Passed as the abort reason when an alarm or the guard stops the deployment. */
 export interface StopReason {
   readonly trigger: StopTrigger;
+  /** The signal that stopped it, in the rehearsal model's words; none for a timeout or an interrupt. */
+  readonly signal?: DecidingSignal;
   readonly detail: string;
 }
+
+/** CodeDeploy's lifecycle steps for ECS, as the local stand-in runs them. */
+export type LifecycleStep =
+  'Install' | 'AllowTestTraffic' | 'AfterAllowTestTraffic' | 'AllowTraffic' | 'Bake' | 'Terminating blue';
 
 export interface LifecycleDeps {
   readonly clock: Clock;
@@ -28,6 +35,12 @@ export interface LifecycleDeps {
   /** The AfterAllowTestTraffic hook; resolves with the probe's verdict. */
   readonly hook: () => Promise<ProbeResult>;
   readonly steps: readonly ShiftStep[];
+  /** CodeDeploy moves the test listener to green this long after green is ready. @default 0 */
+  readonly stepDelayMs?: number;
+  /** The hook Lambda starts this long after CodeDeploy invokes it. @default 0 */
+  readonly hookColdStartMs?: number;
+  /** Called as each step begins. */
+  readonly onStep?: (step: LifecycleStep) => void;
   readonly terminationWaitMs: number;
   readonly readyWaitMs: number;
   readonly readyPollMs: number;
@@ -46,8 +59,10 @@ export interface DeploymentOutcome {
   readonly finishedAtMs: number;
   /** Production traffic reached green before the stop (canary or later). */
   readonly productionShifted: boolean;
+  /** The signal that stopped it, in the rehearsal model's words. */
+  readonly signal?: DecidingSignal;
   /** The lifecycle step in progress when the deployment stopped (e.g. `Install`, `Bake`). */
-  readonly stoppedIn?: string;
+  readonly stoppedIn?: LifecycleStep;
   readonly hook?: ProbeResult;
 }
 
@@ -93,13 +108,14 @@ export async function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutco
   const startedAtMs = timeline.elapsed();
   let productionShifted = false;
   let hook: ProbeResult | undefined;
-  let step = 'Install';
-  const phase = (message: string): void => {
-    step = message.split(':')[0] ?? message;
-    timeline.add('phase', message);
+  let step: LifecycleStep = 'Install';
+  const phase = (next: LifecycleStep, detail?: string): void => {
+    step = next;
+    deps.onStep?.(next);
+    timeline.add('phase', detail === undefined ? next : `${next}: ${detail}`);
   };
   try {
-    phase('Install: starting the green task set');
+    phase('Install', 'starting the green task set');
     await raced(deps.green.start(), signal);
     const ready = await waitUntil(clock, deps.greenReady, {
       everyMs: deps.readyPollMs,
@@ -112,21 +128,27 @@ export async function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutco
         detail: `green did not become healthy within the local cap of ${Math.round(deps.readyWaitMs / 1000)} s (CodeDeploy would wait about an hour)`,
       });
     }
-    phase('AllowTestTraffic: test listener to green');
+    await sleep(clock, deps.stepDelayMs ?? 0, signal);
+    phase('AllowTestTraffic', 'test listener to green');
     routing.setTest('green');
-    phase('AfterAllowTestTraffic: hook probing the test listener');
+    phase('AfterAllowTestTraffic', 'hook probing the test listener');
+    await sleep(clock, deps.hookColdStartMs ?? 0, signal);
     hook = await raced(deps.hook(), signal);
     timeline.add('hook', `hook ${hook.ok ? 'Succeeded' : 'Failed'}: ${hook.reason}`);
     if (!hook.ok)
-      throw new Stop({ trigger: 'hook', detail: `AfterAllowTestTraffic hook failed: ${hook.reason}` });
-    phase('AllowTraffic: shifting production traffic');
+      throw new Stop({
+        trigger: 'hook',
+        signal: 'test-traffic hook',
+        detail: `AfterAllowTestTraffic hook failed: ${hook.reason}`,
+      });
+    phase('AllowTraffic', 'shifting production traffic');
     for (const step of deps.steps) {
       routing.setProduction({ blue: 100 - step.percent, green: step.percent });
       productionShifted = true;
       timeline.add('traffic', `production: ${step.percent} % green`);
       if (step.waitMs > 0) await sleep(clock, step.waitMs, signal);
     }
-    phase('Bake: blue kept for the termination wait');
+    phase('Bake', 'blue kept for the termination wait');
     await sleep(clock, deps.terminationWaitMs, signal);
     phase('Terminating blue');
     await deps.blue.stop();
@@ -154,6 +176,7 @@ export async function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutco
       outcome: 'rolled-back',
       reason: stop.reason.detail,
       trigger: stop.reason.trigger,
+      ...(stop.reason.signal && { signal: stop.reason.signal }),
       startedAtMs,
       detectedAtMs,
       rolledBackAtMs,

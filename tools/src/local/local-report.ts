@@ -43,7 +43,7 @@ export function localReport(result: RehearsalResult): ExperimentReport {
     facts: [
       ['faults (green)', `\`${result.faults || 'none'}\``],
       ['deployment configuration', result.config],
-      ['time scale', `${result.timeScale} (health checks ${result.timings.healthScale})`],
+      ['time scale', `${result.timeScale}, one clock for every wait that takes part in a race`],
       ['reason', result.reason],
       ['time to rollback', `${maybe(v.rollbackMs)} measured (compressed)`],
       ['stopped in', result.deployment.stoppedIn ?? 'n/a'],

@@ -1,30 +1,32 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
-import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
+import type { DeploymentView } from '../../../core/guard/guard-decision';
+import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
-import {
-  expectedRelease,
-  type ExpectedRelease,
-  type ReleaseOutcome,
-  type RollbackPrediction,
-} from '../../../core/model/rollback-time';
-import { modelledAwsTime } from './aws-model';
-import { alarmDefinitions, AlarmMonitor, type AlarmState } from './alarms';
+import { alarmDefinitions, type AlarmMonitor } from './alarms';
+import type { HookRun } from './real-time-spans';
+import { compareWithModel } from './model-comparison';
+import { deploymentAlarms, rehearsalGuard } from './stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
 import { runLifecycle, type DeploymentOutcome, type StopReason } from './codedeploy-lifecycle';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
-import { accepts, freePort } from './free-port';
 import { httpHealthCheck } from './health-check-request';
-import { LbMetrics, type GroupName, type GroupSecond } from './lb-metrics';
+import { LbMetrics, type GroupName } from './lb-metrics';
 import { LocalLoadBalancer } from './load-balancer';
-import { localFaults } from './local-faults';
+import { runLocalHook } from './local-hook';
 import { localTimings, scaleSteps, STARTUP_ALLOWANCE_MS, type LocalTimings } from './local-timings';
-import { LoadSeries, type VersionSecond } from './load-series';
+import { LoadSeries } from './load-series';
+import { type GuardDecision, type ProgressSnapshot, type RehearsalResult } from './rehearsal-result';
+import { localTaskDefinitionArn, type LocalStoppedTaskGuard } from './stopped-task-guard';
 import type { LaunchTask } from './task-process';
-import { TaskSet, type TaskStop } from './task-set';
-import { TargetGroup, type HealthCounts } from './target-group';
+import type { TaskSet, TaskStop } from './task-set';
+import { GreenStart } from './green-start';
+import { rehearsalTaskSet } from './rehearsal-task-set';
+import { TargetGroup } from './target-group';
 import { Timeline, type TimelineEvent } from '../experiment/timeline';
+
+export type { ProgressSnapshot, RehearsalResult } from './rehearsal-result';
 
 /** The versions the two task sets report in `x-app-version`. */
 export const VERSIONS: Record<GroupName, string> = { blue: 'blue', green: 'green' };
@@ -49,44 +51,6 @@ export interface RehearsalOptions {
   readonly allocatePort?: () => Promise<number>;
 }
 
-/** The live state shown on one terminal line. */
-export interface ProgressSnapshot {
-  readonly elapsedMs: number;
-  readonly phase: string;
-  readonly greenPercent: number;
-  readonly health: Record<GroupName, HealthCounts>;
-  readonly alarms: string[];
-  readonly requestsPerSecond: number;
-  readonly errorsPerSecond: number;
-}
-
-/** Everything a report needs about one rehearsal. */
-export interface RehearsalResult {
-  readonly faults: string;
-  readonly config: string;
-  readonly timeScale: number;
-  readonly timings: LocalTimings;
-  readonly outcome: ReleaseOutcome;
-  readonly expected: ExpectedRelease;
-  readonly matched: boolean;
-  readonly reason: string;
-  readonly deployment: DeploymentOutcome;
-  readonly timeline: TimelineEvent[];
-  readonly load: Pick<LoadResult, 'requests' | 'failed' | 'byVersion' | 'byStatus' | 'errors' | 'latency'> & {
-    failedByVersion: Record<string, number>;
-  };
-  readonly series: VersionSecond[];
-  /** Percent of production traffic on green, from each change. */
-  readonly traffic: { atMs: number; green: number }[];
-  readonly targetGroups: Record<GroupName, GroupSecond>;
-  readonly taskStops: TaskStop[];
-  readonly alarms: { name: string; description: string; state: AlarmState; firedAtMs?: number }[];
-  readonly notes: string[];
-  readonly hook?: ProbeResult;
-  /** The worst-case AWS time the infrastructure model predicts for these faults. */
-  readonly modelledAws?: RollbackPrediction;
-}
-
 /** Load loop limit for one request: longer than any latency fault the catalogue ships by default. */
 const LOAD_TIMEOUT_MS = 10_000;
 const LOAD_CONCURRENCY = 10;
@@ -94,6 +58,13 @@ const LOAD_CONCURRENCY = 10;
 const STEADY_MS = 1_000;
 /** Real time of load after the verdict, so the chart shows who serves once the deployment is over. */
 const TAIL_MS = 2_000;
+/** The local deployment, as CodeDeploy's API would name it to the guard. */
+const DEPLOYMENT_ID = 'd-LOCAL';
+/** Each task set's task definition revision: blue is the one deployed, green the one being deployed. */
+const TASK_DEFINITIONS: Record<GroupName, string> = {
+  blue: localTaskDefinitionArn(settings.serviceName, '1'),
+  green: localTaskDefinitionArn(settings.serviceName, '2'),
+};
 /** Real limit for blue to become healthy before the deployment starts. */
 const BLUE_READY_LIMIT_MS = 20_000;
 const POLL_MS = 50;
@@ -108,6 +79,12 @@ class Rehearsal {
   private readonly metrics: LbMetrics;
   private readonly loadSeries = new LoadSeries();
   private readonly taskStops: TaskStop[] = [];
+  private readonly guardDecisions: GuardDecision[] = [];
+  private readonly guard: LocalStoppedTaskGuard;
+  /** CodeDeploy's view of the local deployment, for the guard; undefined before it starts. */
+  private deploymentView: DeploymentView | undefined;
+  /** Green's first task running: the model's time zero; the alarm periods are aligned to it. */
+  private readonly greenStart: GreenStart;
   private readonly traffic: { atMs: number; green: number }[] = [{ atMs: 0, green: 0 }];
   private readonly firedAt = new Map<string, number>();
   private readonly notes: string[] = [];
@@ -120,20 +97,36 @@ class Rehearsal {
   private readonly probeAbort = new AbortController();
   private phase = 'starting blue';
   private load: Promise<LoadResult> | undefined;
+  /** The hook's probe: when it began and ended, and each request's real time. */
+  private readonly hookRun: HookRun = { requestsMs: [] };
   private probe: Promise<ProbeResult> | undefined;
 
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
     this.timings = localTimings(options.timeScale);
-    this.timeline = new Timeline(this.clock, (event) => {
-      if (event.kind === 'phase') this.phase = event.message.split(':')[0] ?? event.message;
-      options.onEvent?.(event);
-    });
+    this.timeline = new Timeline(this.clock, (event) => options.onEvent?.(event));
+    // The alarm periods start again at green's zero: see GreenStart.
+    this.greenStart = new GreenStart(
+      () => this.timeline.elapsed(),
+      () => this.monitor.alignPeriods(),
+    );
     this.metrics = new LbMetrics(this.clock);
     this.groups = { blue: this.targetGroup('blue'), green: this.targetGroup('green') };
-    this.monitor = this.alarmMonitor();
+    const signals = {
+      clock: this.clock,
+      timings: this.timings,
+      timeline: this.timeline,
+      groups: this.groups,
+      stop: (reason: StopReason) => this.stop(reason),
+    };
+    this.monitor = deploymentAlarms(signals, this.firedAt);
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
     this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
+    this.guard = rehearsalGuard(
+      signals,
+      () => (this.deploymentView ? [this.deploymentView] : []),
+      this.guardDecisions,
+    );
   }
 
   async run(): Promise<RehearsalResult> {
@@ -168,7 +161,7 @@ class Rehearsal {
 
   /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
   private readonly interrupt = (): void =>
-    this.stopDeployment.abort({
+    this.stop({
       trigger: 'interrupt',
       detail: 'the rehearsal was interrupted',
     } satisfies StopReason);
@@ -189,29 +182,12 @@ class Rehearsal {
     });
   }
 
-  private alarmMonitor(): AlarmMonitor {
-    return new AlarmMonitor({
-      clock: this.clock,
-      periodMs: this.timings.alarmPeriodMs,
-      definitions: alarmDefinitions(),
-      unhealthyCount: (group) => this.groups[group].counts().unhealthy,
-      onChange: (change) => {
-        const value = change.value === undefined ? '' : ` (${round(change.value)})`;
-        this.timeline.add(
-          'alarm',
-          `${change.alarm.name} ${change.state}${value}: ${change.alarm.description}`,
-        );
-        if (change.state !== 'ALARM') return;
-        if (!this.firedAt.has(change.alarm.name))
-          this.firedAt.set(change.alarm.name, this.timeline.elapsed());
-        // After the current evaluation, so the reason names every alarm that went off in it.
-        queueMicrotask(() => {
-          const firing = this.monitor.firing();
-          const detail = `alarm${firing.length > 1 ? 's' : ''} ${firing.join(', ')} in ALARM`;
-          this.stopDeployment.abort({ trigger: 'alarm', detail } satisfies StopReason);
-        });
-      },
-    });
+  /** Stops the deployment with rollback, once: CodeDeploy names its rollback and later stops change nothing. */
+  private stop(reason: StopReason): void {
+    if (this.stopDeployment.signal.aborted) return;
+    if (this.deploymentView)
+      this.deploymentView = { ...this.deploymentView, rollbackDeploymentId: 'd-ROLLBACK' };
+    this.stopDeployment.abort(reason);
   }
 
   private readonly routing = {
@@ -224,36 +200,23 @@ class Rehearsal {
   };
 
   private taskSet(group: GroupName, faults: ActiveFaults): TaskSet {
-    const { options, timings } = this;
-    return new TaskSet({
-      group,
-      version: VERSIONS[group],
-      desiredCount: settings.ecs.desiredCount,
-      host: '127.0.0.1',
+    const { options } = this;
+    return rehearsalTaskSet(group, faults, {
       clock: this.clock,
+      timings: this.timings,
+      timeline: this.timeline,
       launch: options.launch,
-      allocatePort: options.allocatePort ?? (() => freePort()),
-      faultsFor: (port, spare) => {
-        const local = localFaults(faults, timings, port, spare);
-        for (const note of local.notes) if (!this.notes.includes(note)) this.notes.push(note);
-        return local.faults;
-      },
-      accepts: (host, port) => accepts(host, port),
-      targetGroup: this.groups[group],
+      ...(options.allocatePort && { allocatePort: options.allocatePort }),
       startupAllowanceMs: options.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
       startupPollMs: POLL_MS,
-      healthCheckGraceMs: timings.healthCheckGraceMs,
-      restartBackoffMs: timings.restartBackoffMs,
-      restartBackoffMaxMs: timings.restartBackoffMaxMs,
-      stopTimeoutMs: timings.stopTimeoutMs,
-      onStop: (stop) => {
-        this.taskStops.push(stop);
-        this.timeline.add(
-          'task',
-          `${stop.taskId} stopped: ${stop.reason}${stop.output ? ` [${stop.output}]` : ''}`,
-        );
-        if (stop.abnormal) this.monitor.recordTaskStop();
-      },
+      targetGroup: this.groups[group],
+      version: VERSIONS[group],
+      taskDefinitionArn: TASK_DEFINITIONS[group],
+      guard: this.guard,
+      monitor: () => this.monitor,
+      ...(group === 'green' && { greenStart: this.greenStart }),
+      taskStops: this.taskStops,
+      notes: this.notes,
     });
   }
 
@@ -308,11 +271,16 @@ class Rehearsal {
     });
   }
 
-  /** Green with the faults, through the CodeDeploy lifecycle, with the alarms watching. */
+  /** Green with the faults, through the CodeDeploy lifecycle, with the alarms and the guard watching. */
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
     const { options, timings } = this;
     this.monitor.start();
     this.sets.green = this.taskSet('green', options.faults);
+    this.deploymentView = {
+      id: DEPLOYMENT_ID,
+      status: 'InProgress',
+      taskDefinition: { arn: TASK_DEFINITIONS.green },
+    };
     const deployment = await runLifecycle({
       clock: this.clock,
       timeline: this.timeline,
@@ -322,40 +290,62 @@ class Rehearsal {
       greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
       hook: () => this.runHook(urls.test),
       steps: scaleSteps(options.config.steps, options.timeScale),
+      stepDelayMs: timings.codeDeployStepMs,
+      hookColdStartMs: timings.hookColdStartMs,
+      onStep: (step) => (this.phase = step),
       terminationWaitMs: timings.terminationWaitMs,
       readyWaitMs: timings.readyWaitMs,
       readyPollMs: POLL_MS,
       signal: this.stopDeployment.signal,
     });
+    this.deploymentView = {
+      ...this.deploymentView,
+      status: deployment.outcome === 'succeeded' ? 'Succeeded' : 'Stopped',
+    };
     this.monitor.stop();
     return deployment;
   }
 
   /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
   private runHook(testUrl: string): Promise<ProbeResult> {
-    const { probeAbort } = this;
-    this.probe = probeRelease({
-      ...probeOptionsFromSettings(testUrl, VERSIONS.green),
-      // Once the rehearsal ends, a probe still running (an alarm cut the hook short) sends nothing more.
-      fetchImpl: (input, init) =>
-        probeAbort.signal.aborted ? Promise.reject(new Error('the rehearsal has ended')) : fetch(input, init),
-      // Rejecting ends a probe still retrying /health when the rehearsal ends (the probe never throws).
-      sleep: (ms) => sleep(this.clock, ms, probeAbort.signal),
+    const run = this.hookRun;
+    run.startedAt = this.timeline.elapsed();
+    this.probe = runLocalHook(
+      testUrl,
+      VERSIONS.green,
+      this.timings.hook,
+      this.clock,
+      this.probeAbort.signal,
+      (ms) => run.requestsMs.push(ms),
+    ).then((result) => {
+      run.endedAt = this.timeline.elapsed();
+      return result;
     });
     return this.probe;
   }
 
   private result(deployment: DeploymentOutcome, loadResult: LoadResult): RehearsalResult {
     const { options, monitor } = this;
-    const expected = expectedRelease(options.faults, { settings, deploymentConfig: options.config });
+    const zero = this.greenStart.zero();
+    const launchedAt = this.greenStart.launchedAt;
+    const comparison = compareWithModel({
+      faults: options.faults,
+      config: options.config,
+      timings: this.timings,
+      deployment,
+      green: {
+        ...(launchedAt !== undefined && { launchedAt }),
+        ...(zero !== undefined && { zero }),
+      },
+      hook: this.hookRun,
+    });
     return {
       faults: formatFaults(options.faults),
       config: options.config.name,
       timeScale: options.timeScale,
       timings: this.timings,
       outcome: deployment.outcome,
-      expected,
-      matched: deployment.outcome === expected.outcome,
+      ...comparison,
       reason: deployment.reason,
       deployment,
       timeline: this.timeline.events,
@@ -373,6 +363,7 @@ class Rehearsal {
       traffic: this.traffic,
       targetGroups: this.metrics.totals(),
       taskStops: this.taskStops,
+      guard: this.guardDecisions,
       alarms: alarmDefinitions().map((d) => ({
         name: d.name,
         description: d.description,
@@ -381,12 +372,12 @@ class Rehearsal {
       })),
       notes: this.notes,
       hook: deployment.hook,
-      modelledAws: modelledAwsTime(options.faults, options.config),
     };
   }
 
   private async stopEverything(): Promise<void> {
     this.monitor.stop();
+    this.guard.close();
     this.loadAbort.abort();
     this.probeAbort.abort();
     await this.load?.catch(() => undefined);
@@ -406,5 +397,3 @@ class Rehearsal {
 export function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
   return new Rehearsal(options).run();
 }
-
-const round = (n: number): number => Math.round(n * 100) / 100;

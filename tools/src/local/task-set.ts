@@ -3,16 +3,26 @@ import type { GroupName } from './lb-metrics';
 import type { LaunchTask, TaskProcess } from './task-process';
 import type { TargetGroup } from './target-group';
 
-/** A task that stopped, as `aws ecs describe-tasks` would report it. */
-export interface TaskStop {
+/** ECS's stop codes for the stops the stand-in makes (Amazon ECS Developer Guide, "Stopped tasks errors"). */
+export type StopCode = 'EssentialContainerExited' | 'ServiceSchedulerInitiated';
+
+/** The first event of a stop: ECS sets desiredStatus STOPPED with the stop code and reason, the task still RUNNING. */
+export interface TaskStopping {
   readonly taskId: string;
   readonly group: GroupName;
-  /** Clock time of the stop. */
+  /** Clock time the stop began. */
   readonly at: number;
+  readonly stopCode: StopCode;
   readonly reason: string;
-  readonly exitCode: number | null;
   /** Stops the supervisor asked for (scale-in, end of deployment) are not abnormal. */
   readonly abnormal: boolean;
+}
+
+/** A task that stopped, as `aws ecs describe-tasks` would report it (lastStatus STOPPED). */
+export interface TaskStop extends TaskStopping {
+  /** Clock time the stop began (desiredStatus STOPPED); `at` is when the task was STOPPED. */
+  readonly stoppingAt: number;
+  readonly exitCode: number | null;
   readonly output: string;
 }
 
@@ -26,7 +36,7 @@ export interface TaskSetOptions {
   readonly allocatePort: () => Promise<number>;
   /** The `FAULTS` for a task given its port and a spare port. */
   readonly faultsFor: (port: number, sparePort: number) => string;
-  /** Whether the task's port accepts connections (the container is up). */
+  /** Whether a port accepts connections: the task's, or its spare (the container is up, listening elsewhere). */
   readonly accepts: (host: string, port: number) => Promise<boolean>;
   readonly targetGroup: TargetGroup;
   /** A task is registered when its port accepts connections, or at the latest after this long. */
@@ -35,33 +45,63 @@ export interface TaskSetOptions {
   readonly startupPollMs: number;
   /** The scheduler ignores failed health checks of a new task for this long. */
   readonly healthCheckGraceMs: number;
+  /** ECS acts on a task the target group reports unhealthy, once its grace is over, this long later. @default 0 */
+  readonly healthReactionMs?: number;
+  /**
+   * A replacement for an unhealthy task is running and registered this long after ECS decides to start it;
+   * the real start-up of the last task is taken out of the wait, so only the modelled time remains. @default 0
+   */
+  readonly replacementStartMs?: number;
   /** Delay before restarting after a crash; doubles per consecutive crash up to `restartBackoffMaxMs`. */
   readonly restartBackoffMs: number;
   readonly restartBackoffMaxMs: number;
   /** SIGKILL follows SIGTERM after this long. */
   readonly stopTimeoutMs: number;
+  /** A task was launched (clock time `at`). */
+  readonly onStart?: (task: { taskId: string; group: GroupName; port: number; at: number }) => void;
+  /** A task was registered in its target group: `up` when its port accepted connections, not at the allowance. */
+  readonly onRegistered?: (task: { taskId: string; group: GroupName; up: boolean; at: number }) => void;
+  /** A stop began: the event the stopped-task guard acts on. */
+  readonly onStopping?: (stopping: TaskStopping) => void;
   readonly onStop?: (stop: TaskStop) => void;
   readonly onEvent?: (message: string) => void;
 }
 
+/** The reason ECS gives a task it stops for failing its target group's health checks. */
+export const elbHealthReason = (targetGroup: string): string =>
+  `Task failed ELB health checks in (target-group ${targetGroup})`;
+
 interface Task {
   readonly id: string;
   readonly port: number;
+  /** The port a `wrong-port` task listens on instead; the task is up when either accepts. */
+  readonly sparePort: number;
   readonly startedAt: number;
   readonly process: TaskProcess;
+  /** The unhealthy task this one replaces; it is stopped once this one is healthy or judged unhealthy too. */
+  readonly replaces?: Task;
   registered: boolean;
+  registeredAt?: number;
+  /** ECS has started (or scheduled) a replacement for this task. */
+  replaced: boolean;
   stopping: boolean;
+  stoppingAt?: number;
 }
 
 /**
  * An ECS task set in miniature: keeps `desiredCount` tasks running, registers each in its target group
  * once it is up, restarts crashed tasks with back-off, replaces tasks that stay unhealthy after the grace
- * period, and reports every stop with its reason and exit code.
+ * period, and reports every stop when it begins and when it ends, with its stop code, reason and exit code.
+ * An unhealthy task is replaced the way the ECS service scheduler does it when `maximumPercent` allows
+ * (Amazon ECS Developer Guide, "Amazon ECS services"): the replacement starts first, and the unhealthy task
+ * is stopped once the replacement is healthy or judged unhealthy in turn.
  */
 export class TaskSet {
   private readonly tasks = new Map<string, Task>();
   private serial = 0;
   private crashes = 0;
+  /** Real milliseconds the last registered task took from launch to registration. */
+  private startupMs = 0;
   private active = false;
   private readonly pending = new Set<unknown>();
 
@@ -77,16 +117,28 @@ export class TaskSet {
   }
 
   /** Launches the desired number of tasks. */
+  /**
+   * Launches the desired number of tasks and registers them together once each is up (or given up on):
+   * Fargate starts a task set's tasks side by side, and on one machine their real start-ups would
+   * otherwise spread them by seconds, which the compressed clock would turn into minutes.
+   */
   async start(): Promise<void> {
     this.active = true;
-    await Promise.all(Array.from({ length: this.options.desiredCount }, () => this.launchOne()));
+    const ups: Promise<unknown>[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await Promise.all(
+      Array.from({ length: this.options.desiredCount }, () => this.launchOne(undefined, { gate, ups })),
+    );
+    void Promise.all(ups).then(release);
   }
 
   /** Tells the set a target's health changed; an unhealthy task past its grace period is replaced. */
   onTargetHealth(targetId: string, state: string): void {
     const task = this.tasks.get(targetId);
-    if (!task || state !== 'unhealthy' || task.stopping || !this.active) return;
-    this.scheduleHealthVerdict(task);
+    if (!task || task.stopping || !this.active) return;
+    if (state === 'healthy') this.retirePredecessor(task);
+    if (state === 'unhealthy') this.scheduleHealthVerdict(task);
   }
 
   /**
@@ -121,7 +173,10 @@ export class TaskSet {
     this.tasks.clear();
   }
 
-  private async launchOne(): Promise<void> {
+  private async launchOne(
+    replaces?: Task,
+    batch?: { gate: Promise<void>; ups: Promise<unknown>[] },
+  ): Promise<void> {
     if (!this.active) return;
     const { options } = this;
     const [port, sparePort] = await Promise.all([options.allocatePort(), options.allocatePort()]);
@@ -137,44 +192,81 @@ export class TaskSet {
     const task: Task = {
       id,
       port,
+      sparePort,
       startedAt: options.clock.now(),
       process: child,
+      ...(replaces && { replaces }),
       registered: false,
+      replaced: false,
       stopping: false,
     };
     this.tasks.set(id, task);
-    options.onEvent?.(`task ${id} started on port ${port}`);
+    options.onStart?.({ taskId: id, group: options.group, port, at: task.startedAt });
     void child.exited.then(({ code, signal }) => this.onExit(task, code, signal));
-    void this.registerWhenUp(task);
+    const up = this.waitUp(task);
+    batch?.ups.push(up);
+    void this.registerWhenUp(task, up, batch?.gate);
   }
 
-  private async registerWhenUp(task: Task): Promise<void> {
+  /** Resolves whether the task came up (false: the allowance ran out), or undefined once it stopped. */
+  private async waitUp(task: Task): Promise<boolean | undefined> {
     const { options } = this;
     const until = task.startedAt + options.startupAllowanceMs;
     while (!task.stopping && this.tasks.get(task.id) === task) {
-      if ((await options.accepts(options.host, task.port)) || options.clock.now() >= until) {
-        if (task.stopping || this.tasks.get(task.id) !== task) return;
-        task.registered = true;
-        options.targetGroup.register({ id: task.id, host: options.host, port: task.port });
-        return;
-      }
+      const up =
+        (await options.accepts(options.host, task.port)) ||
+        (await options.accepts(options.host, task.sparePort));
+      if (up || options.clock.now() >= until) return up;
       await sleep(options.clock, options.startupPollMs);
     }
+    return undefined;
   }
 
+  private async registerWhenUp(
+    task: Task,
+    waitingUp: Promise<boolean | undefined>,
+    gate?: Promise<void>,
+  ): Promise<void> {
+    const { options } = this;
+    const up = await waitingUp;
+    if (up === undefined) return;
+    this.startupMs = options.clock.now() - task.startedAt;
+    await gate;
+    if (task.stopping || this.tasks.get(task.id) !== task) return;
+    task.registered = true;
+    task.registeredAt = options.clock.now();
+    options.onRegistered?.({ taskId: task.id, group: options.group, up, at: task.registeredAt });
+    options.targetGroup.register({ id: task.id, host: options.host, port: task.port });
+  }
+
+  /** ECS judges an unhealthy task once its grace period (from registration) is over, after its reaction time. */
   private scheduleHealthVerdict(task: Task): void {
-    const wait = task.startedAt + this.options.healthCheckGraceMs - this.options.clock.now();
+    const { clock, healthCheckGraceMs, healthReactionMs = 0 } = this.options;
+    const graceEnds = (task.registeredAt ?? task.startedAt) + healthCheckGraceMs;
+    const wait = Math.max(clock.now(), graceEnds) + healthReactionMs - clock.now();
     const act = (): void => {
       if (!this.active || task.stopping || this.tasks.get(task.id) !== task) return;
       if (this.options.targetGroup.healthOf(task.id) !== 'unhealthy') return;
-      void this.stopTask(
-        task,
-        `Task failed ELB health checks in (target-group ${this.options.targetGroup.name})`,
-        true,
-      ).then(() => this.launchOne());
+      this.judgeUnhealthy(task);
     };
     if (wait <= 0) act();
     else this.later(act, wait);
+  }
+
+  /** The replacement first; the task it replaces is stopped only now that this one failed too. */
+  private judgeUnhealthy(task: Task): void {
+    this.retirePredecessor(task);
+    if (task.replaced) return;
+    task.replaced = true;
+    const wait = Math.max(0, (this.options.replacementStartMs ?? 0) - this.startupMs);
+    this.options.onEvent?.(`starting a replacement for ${task.id}`);
+    this.later(() => void this.launchOne(task), wait);
+  }
+
+  private retirePredecessor(task: Task): void {
+    const old = task.replaces;
+    if (old === undefined || old.stopping || this.tasks.get(old.id) !== old) return;
+    void this.stopTask(old, elbHealthReason(this.options.targetGroup.name), true);
   }
 
   private later(fn: () => void, ms: number): void {
@@ -187,7 +279,7 @@ export class TaskSet {
 
   private async stopTask(task: Task, reason: string, abnormal: boolean): Promise<void> {
     if (task.stopping) return;
-    task.stopping = true;
+    this.beginStop(task, 'ServiceSchedulerInitiated', reason, abnormal);
     if (task.registered) await this.options.targetGroup.deregister(task.id);
     task.process.kill('SIGTERM');
     const killer = this.options.clock.setTimeout(
@@ -196,21 +288,25 @@ export class TaskSet {
     );
     const { code } = await task.process.exited;
     this.options.clock.clearTimeout(killer);
-    this.report(task, reason, code, abnormal);
+    this.tasks.delete(task.id);
+    this.report(task, 'ServiceSchedulerInitiated', reason, code, abnormal);
+  }
+
+  private beginStop(task: Task, stopCode: StopCode, reason: string, abnormal: boolean): void {
+    task.stopping = true;
+    task.stoppingAt = this.options.clock.now();
+    const { group } = this.options;
+    this.options.onStopping?.({ taskId: task.id, group, at: task.stoppingAt, stopCode, reason, abnormal });
   }
 
   private onExit(task: Task, code: number | null, signal: NodeJS.Signals | null): void {
     if (task.stopping) return;
-    task.stopping = true;
+    const reason = `Essential container in task exited (${signal ?? `exit code ${code}`})`;
+    this.beginStop(task, 'EssentialContainerExited', reason, true);
     this.tasks.delete(task.id);
-    if (task.registered) void this.options.targetGroup.deregister(task.id);
-    this.report(
-      task,
-      `Essential container in task exited (${signal ?? `exit code ${code}`})`,
-      code,
-      true,
-      false,
-    );
+    // ECS reports the task STOPPED once it has left its target group.
+    const left = task.registered ? this.options.targetGroup.deregister(task.id) : Promise.resolve();
+    void left.then(() => this.report(task, 'EssentialContainerExited', reason, code, true));
     if (!this.active) return;
     const delay = Math.min(
       this.options.restartBackoffMs * 2 ** this.crashes,
@@ -223,16 +319,18 @@ export class TaskSet {
 
   private report(
     task: Task,
+    stopCode: StopCode,
     reason: string,
     exitCode: number | null,
     abnormal: boolean,
-    remove = true,
   ): void {
-    if (remove) this.tasks.delete(task.id);
+    const at = this.options.clock.now();
     this.options.onStop?.({
       taskId: task.id,
       group: this.options.group,
-      at: this.options.clock.now(),
+      at,
+      stoppingAt: task.stoppingAt ?? at,
+      stopCode,
       reason,
       exitCode,
       abnormal,

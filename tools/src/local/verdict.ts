@@ -16,8 +16,7 @@ const minus = (a: number | undefined, b: number): number | undefined =>
 
 function decidedBy(result: RehearsalResult): string {
   const d = result.deployment;
-  if (d.trigger === 'hook') return 'the AfterAllowTestTraffic hook';
-  if (d.trigger === 'alarm') return d.reason;
+  if (result.decidedBy !== undefined) return result.decidedBy;
   if (d.trigger === 'ready-timeout')
     return "green never became ready (local cap on CodeDeploy's hour-long wait)";
   if (d.trigger === 'interrupt') return 'interrupted';
@@ -39,8 +38,11 @@ export function verdictOf(result: RehearsalResult): LocalVerdict {
       observed: result.outcome,
       decidedBy: decidedBy(result),
       ...(detectionMs !== undefined && { detectionMs }),
+      ...(result.detectedAwsSeconds !== undefined && { detectedAwsSeconds: result.detectedAwsSeconds }),
       ...(result.modelledAws && { modelled: result.modelledAws }),
     }),
+    // Locally the deciding signal must match the model's too, not only the outcome.
+    matched: result.matched,
     ...(rollbackMs !== undefined && { rollbackMs }),
     deploymentMs: Math.round(d.finishedAtMs - d.startedAtMs),
     ...(waitNote && { waitNote }),

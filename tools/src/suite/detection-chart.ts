@@ -1,5 +1,4 @@
 import { escapeHtml } from '../experiment/escape-html';
-import { verdictOf } from '../local/verdict';
 import type { SuiteRun } from './suite-run';
 
 const LABEL_W = 190;
@@ -18,20 +17,20 @@ interface Bar {
 function bars(runs: readonly SuiteRun[]): Bar[] {
   return runs.flatMap((run): Bar[] => {
     if (run.state !== 'done') return [];
-    const detection = verdictOf(run.result).detectionMs;
+    const detection = run.result.detectedAwsSeconds;
     const modelled = run.result.modelledAws?.seconds;
     if (detection === undefined && modelled === undefined) return [];
     return [
       {
         label: run.entry.label,
-        ...(detection !== undefined && { measuredS: detection / 1000 }),
+        ...(detection !== undefined && { measuredS: detection }),
         ...(modelled !== undefined && { modelledS: modelled }),
       },
     ];
   });
 }
 
-/** A panel's bars on their own scale (compressed seconds and AWS seconds are not comparable lengths). */
+/** A panel's bars; both panels share one scale (AWS seconds), so their lengths compare. */
 function panel(
   rows: readonly Bar[],
   x0: number,
@@ -39,7 +38,7 @@ function panel(
   css: string,
   title: string,
 ): string {
-  const max = Math.max(1, ...rows.map((b) => pick(b) ?? 0));
+  const max = Math.max(1, ...rows.flatMap((b) => [b.measuredS ?? 0, b.modelledS ?? 0]));
   const parts = [`<text x="${x0}" y="${TOP - 18}" class="panel-title">${escapeHtml(title)}</text>`];
   rows.forEach((b, i) => {
     const value = pick(b);
@@ -65,7 +64,7 @@ function panel(
 
 /**
  * An SVG with one row per rehearsal that has a detection time or a modelled one: on the left the measured
- * time to detection (compressed), on the right the model's AWS worst case, each panel on its own scale.
+ * time to detection converted to AWS seconds, on the right the model's AWS worst case, on one scale.
  */
 export function detectionChart(runs: readonly SuiteRun[], timeScale: number): string {
   const rows = bars(runs);
@@ -80,6 +79,6 @@ export function detectionChart(runs: readonly SuiteRun[], timeScale: number): st
     .join('');
   return `<svg id="detection-chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Measured time to detection against the modelled AWS worst case, per rehearsal">
 <style>.label,.value,.tick,.none{font:12px sans-serif;fill:#333}.panel-title{font:bold 12px sans-serif;fill:#222}.bar-measured{fill:#1f77b4}.bar-modelled{fill:#ff7f0e}.axis{stroke:#999}.none{fill:#999}</style>
-${labels}${panel(rows, LABEL_W, (b) => b.measuredS, 'bar-measured', `measured detection (time scale ${timeScale})`)}${panel(rows, LABEL_W + PANEL_W + GAP * 2, (b) => b.modelledS, 'bar-modelled', 'modelled AWS worst case')}
+${labels}${panel(rows, LABEL_W, (b) => b.measuredS, 'bar-measured', `detection, in AWS s (time scale ${timeScale})`)}${panel(rows, LABEL_W + PANEL_W + GAP * 2, (b) => b.modelledS, 'bar-modelled', 'modelled AWS worst case')}
 </svg>`;
 }

@@ -1,5 +1,3 @@
-import { formatDuration } from '../experiment/format-duration';
-import { verdictOf } from '../local/verdict';
 import type { SuiteRun } from './suite-run';
 
 /** The scorecard's columns, in order. */
@@ -9,21 +7,26 @@ export const SCORECARD_COLUMNS = [
   'outcome',
   'matched',
   'decided by',
-  'detection (measured)',
-  'AWS worst case (modelled)',
+  'modelled: decided by',
+  'detection (AWS s)',
+  'modelled (AWS s)',
   'requests',
   'failed',
 ] as const;
 
-/** What decided a rehearsal, in a few words: the alarms that fired, the hook, or every step passing. */
+/** What decided a rehearsal, in the rehearsal model's words, or why nothing did. */
 export function decidedBy(run: SuiteRun): string {
   if (run.state === 'interrupted') return 'interrupted';
   if (run.state === 'failed') return 'the rehearsal failed';
-  const d = run.result.deployment;
-  if (d.trigger === 'hook') return 'test-traffic hook';
-  if (d.trigger === 'alarm') return `alarm ${/^alarms? (.*) in ALARM$/.exec(d.reason)?.[1] ?? d.reason}`;
-  if (d.trigger === 'ready-timeout') return 'green never ready (local cap)';
+  const r = run.result;
+  if (r.decidedBy !== undefined) return r.decidedBy;
+  if (r.deployment.trigger === 'ready-timeout') return 'green never ready (local cap)';
   return 'every step passed';
+}
+
+/** What the model says decides on AWS, or `-` when nothing rolls back. */
+export function modelledSignal(run: SuiteRun): string {
+  return (run.state === 'done' && run.result.modelledAws?.decidedBy) || '-';
 }
 
 /** The modelled AWS worst case for a run's faults: seconds to the rollback trigger, or `-` when none. */
@@ -38,17 +41,17 @@ export function scorecardRows(runs: readonly SuiteRun[]): string[][] {
   return runs.map((run) => {
     if (run.state !== 'done') {
       const why = run.state === 'failed' ? `error: ${run.error}` : 'interrupted';
-      return [run.entry.label, '', why, 'NO', decidedBy(run), '-', '-', '-', '-'];
+      return [run.entry.label, '', why, 'NO', decidedBy(run), modelledSignal(run), '-', '-', '-', '-'];
     }
     const r = run.result;
-    const detection = verdictOf(r).detectionMs;
     return [
       run.entry.label,
       r.expected.outcome,
       r.outcome,
       r.matched ? 'yes' : 'NO',
       decidedBy(run),
-      detection === undefined ? '-' : formatDuration(detection),
+      modelledSignal(run),
+      r.detectedAwsSeconds === undefined ? '-' : `${Math.round(r.detectedAwsSeconds)} s`,
       modelledCell(run),
       String(r.load.requests),
       String(r.load.failed),
@@ -60,7 +63,7 @@ export function scorecardRows(runs: readonly SuiteRun[]): string[][] {
 export function formatScorecard(runs: readonly SuiteRun[]): string {
   const rows = [[...SCORECARD_COLUMNS], ...scorecardRows(runs)];
   const widths = SCORECARD_COLUMNS.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const numeric = new Set([5, 6, 7, 8]);
+  const numeric = new Set([6, 7, 8, 9]);
   const render = (row: readonly string[]): string =>
     row
       .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))

@@ -14,8 +14,9 @@ describe('the experiment report writer', () => {
     for (const row of [
       '| outcome | **rolled-back** |',
       '| matched | yes |',
-      '| decided by | alarm unhealthy-hosts-green in ALARM |',
+      '| decided by | stopped-task guard |',
       '| time to detection | 3.4 s measured (compressed), from the start of the deployment |',
+      '| detection against the model (AWS s) | 60 s detected, 116 s modelled (stopped-task guard) |',
     ])
       expect(markdown).toContain(row);
     expect(markdown).toMatch(/\| modelled AWS worst case \(core\/model\) \| rolled-back about \d+ s/);

@@ -5,6 +5,7 @@ import { expectedRelease, type ReleaseOutcome } from '../../../core/model/rollba
 import type { DeploymentOutcome } from '../../src/local/codedeploy-lifecycle';
 import { localTimings } from '../../src/local/local-timings';
 import type { RehearsalOptions, RehearsalResult } from '../../src/local/rehearsal';
+import { detectedAwsSecondsOf, matchesModel } from '../../src/local/rehearsal-result';
 
 const group = { requests: 0, target5xx: 0, elb5xx: 0, responseTimeSumMs: 0, responses: 0 };
 
@@ -19,17 +20,25 @@ export function resultFor(
   const expected = expectedRelease(faults);
   const outcome = overrides.outcome ?? expected.outcome;
   const rolledBack = outcome === 'rolled-back';
+  const modelledAws = modelledAwsTime(faults);
+  // Decided, by default, by the signal the model names (the unhealthy-hosts alarm when it names none).
+  const signal = modelledAws?.decidedBy ?? 'unhealthy-hosts alarm';
   const deployment: DeploymentOutcome = {
     outcome,
-    reason: rolledBack ? 'alarm unhealthy-hosts-green in ALARM' : 'every step passed',
-    ...(rolledBack && { trigger: 'alarm' as const, detectedAtMs: 5_400, rolledBackAtMs: 6_000 }),
+    reason: rolledBack ? `${signal} stopped the deployment` : 'every step passed',
+    ...(rolledBack && {
+      trigger: signal === 'stopped-task guard' ? ('guard' as const) : ('alarm' as const),
+      signal,
+      detectedAtMs: 5_400,
+      rolledBackAtMs: 6_000,
+    }),
     startedAtMs: 2_000,
     finishedAtMs: rolledBack ? 6_000 : 30_000,
     productionShifted: !rolledBack,
     ...overrides.deployment,
   };
   const failed = overrides.failed ?? 0;
-  const modelledAws = modelledAwsTime(faults);
+  const decidedBy = deployment.signal;
   return {
     faults: formatFaults(faults),
     config: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
@@ -37,9 +46,14 @@ export function resultFor(
     timings: localTimings(20),
     outcome,
     expected,
-    matched: outcome === expected.outcome,
+    matched: matchesModel(outcome, decidedBy, expected, modelledAws),
     reason: deployment.reason,
+    ...(decidedBy && { decidedBy }),
     deployment,
+    greenRunningAtMs: 2_400,
+    greenStartupMs: 300,
+    ...(rolledBack && { detectedAwsSeconds: detectedAwsSecondsOf(5_400 - 2_400, 20, []) }),
+    realTime: [],
     timeline: [{ atMs: 0, kind: 'note', message: 'fixture' }],
     load: {
       requests: 200,
@@ -54,6 +68,7 @@ export function resultFor(
     traffic: [{ atMs: 0, green: 0 }],
     targetGroups: { blue: { ...group }, green: { ...group } },
     taskStops: [],
+    guard: [],
     alarms: [],
     notes: [],
     ...(modelledAws && { modelledAws }),

@@ -24,7 +24,10 @@ describe('rehearse local: usage', () => {
     [['no-such-fault'], /unknown fault "no-such-fault"/],
     [['error-rate=2'], /error-rate/],
     [['--config', 'HalfAtOnce'], /--config must be one of AllAtOnce/],
-    [['--time-scale', '0'], /--time-scale needs a number from 1 to 60 \(above 60 a one-minute alarm/],
+    [
+      ['--time-scale', '0'],
+      /--time-scale needs a number from 1 to 60 \(above 60 a 5 s health-check interval/,
+    ],
     [['--time-scale', '0.5'], /--time-scale needs a number from 1 to 60/],
     [['--time-scale', '1e9'], /--time-scale needs a number from 1 to 60/],
     [['--time-scale', '61'], /--time-scale needs a number from 1 to 60/],

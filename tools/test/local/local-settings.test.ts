@@ -2,7 +2,14 @@ import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { deploymentConfig } from '../../../contract/deployment-configs';
 import { localFaults } from '../../src/local/local-faults';
-import { localTimings, MIN_HEALTH_INTERVAL_MS, scaleSteps } from '../../src/local/local-timings';
+import { DEFAULT_ASSUMPTIONS } from '../../../core/model/signal-paths';
+import {
+  localTimings,
+  MIN_HEALTH_INTERVAL_MS,
+  MIN_HEALTH_TIMEOUT_MS,
+  MIN_RESPONSE_LIMIT_MS,
+  scaleSteps,
+} from '../../src/local/local-timings';
 
 describe('deployment configurations', () => {
   test('the settings default is a known configuration', () => {
@@ -38,13 +45,38 @@ describe('local timings', () => {
     expect(scaleSteps(deploymentConfig('Canary10Percent5Minutes')!.steps, 60)[0]?.waitMs).toBe(5000);
   });
 
-  test('health checks are compressed too, but never below the minimum interval', () => {
-    expect(localTimings(2).healthCheck.intervalMs).toBe(
-      (settings.targetHealthCheck.intervalSeconds * 1000) / 2,
+  test('one clock: health checks, grace, the guard, ECS and the hook are divided by the same scale', () => {
+    const t = localTimings(20);
+    const aws = (ms: number): number => ms * 20;
+    expect(aws(t.healthCheck.intervalMs)).toBe(settings.targetHealthCheck.intervalSeconds * 1000);
+    expect(t.healthCheck.timeoutMs).toBe(
+      Math.max(MIN_HEALTH_TIMEOUT_MS, (settings.targetHealthCheck.timeoutSeconds * 1000) / 20),
     );
+    expect(aws(t.healthCheckGraceMs)).toBe(settings.ecs.healthCheckGracePeriodSeconds * 1000);
+    expect(aws(t.deregistrationDelayMs)).toBe(settings.deregistrationDelaySeconds * 1000);
+    expect(aws(t.eventDeliveryMs)).toBe(DEFAULT_ASSUMPTIONS.eventDeliverySeconds * 1000);
+    expect(aws(t.guardReactionMs)).toBe(DEFAULT_ASSUMPTIONS.guardReactionSeconds * 1000);
+    expect(aws(t.replacementTaskStartMs)).toBe(DEFAULT_ASSUMPTIONS.replacementTaskStartSeconds * 1000);
+    expect(aws(t.metricPublishDelayMs)).toBe(DEFAULT_ASSUMPTIONS.metricPublishDelaySeconds * 1000);
+    expect(aws(t.codeDeployStepMs)).toBe(DEFAULT_ASSUMPTIONS.codeDeployStepSeconds * 1000);
+    expect(aws(t.hookColdStartMs)).toBe(DEFAULT_ASSUMPTIONS.hookColdStartSeconds * 1000);
+    expect(aws(t.hook.requestRoundTripMs)).toBeCloseTo(DEFAULT_ASSUMPTIONS.requestRoundTripSeconds * 1000);
+  });
+
+  test('response times are compressed only down to the floor, the limit and the hook keeping their ratios', () => {
+    const t = localTimings(20);
+    expect(t.responseTimeAlarmMs).toBe(
+      Math.max(MIN_RESPONSE_LIMIT_MS, (settings.alarms.responseTimeSeconds * 1000) / 20),
+    );
+    expect(t.hook.maxResponseMs * t.responseScale).toBe(settings.alarms.responseTimeSeconds * 1000);
+    expect(t.hook.requestTimeoutMs * t.responseScale).toBe(settings.hook.requestTimeoutMs);
+    expect(t.hook.probeTimeoutMs * t.responseScale).toBe(settings.hook.probeTimeoutMs);
+  });
+
+  test('health checks are never faster than the minimum interval, nor time out sooner than the floor', () => {
     const fast = localTimings(1000);
     expect(fast.healthCheck.intervalMs).toBe(MIN_HEALTH_INTERVAL_MS);
-    expect(fast.healthCheck.timeoutMs).toBeLessThan(fast.healthCheck.intervalMs);
+    expect(fast.healthCheck.timeoutMs).toBe(MIN_HEALTH_TIMEOUT_MS);
     expect(fast.healthCheck.healthyThreshold).toBe(settings.targetHealthCheck.healthyThresholdCount);
   });
 
@@ -54,12 +86,23 @@ describe('local timings', () => {
 });
 
 describe('local faults', () => {
-  const scaling = { timeScale: 60, healthScale: 5 };
+  const scaling = { timeScale: 20, responseScale: 1 };
 
-  test('crash-after follows the time scale and slow-start the health-check scale', () => {
-    const local = localFaults(parseFaults('crash-after=60,slow-start=30'), scaling, 5000, 5001);
-    expect(local.faults).toBe('crash-after=1,slow-start=6');
-    expect(local.notes).toHaveLength(2);
+  test('durations follow the one time scale, latency the response-time scale, and the notes keep the AWS value', () => {
+    const local = localFaults(
+      parseFaults('crash-after=60,slow-start=30,latency=2000'),
+      { timeScale: 20, responseScale: 4 },
+      5000,
+      5001,
+    );
+    expect(local.faults).toBe('latency=500,crash-after=3,slow-start=1.5');
+    expect(local.notes).toEqual([
+      expect.stringMatching(
+        /^latency=2000 \(AWS ms\) runs as latency=500 \(scale 4, the response-time limit's/,
+      ),
+      expect.stringMatching(/^crash-after=60 \(AWS s\) runs as crash-after=3/),
+      expect.stringMatching(/^slow-start=30 \(AWS s\) runs as slow-start=1.5/),
+    ]);
   });
 
   test('wrong-port becomes a spare loopback port per task, unless it names the container port', () => {
@@ -70,9 +113,9 @@ describe('local faults', () => {
     ).toBe('wrong-port=5000');
   });
 
-  test('other faults pass through unchanged', () => {
-    expect(localFaults(parseFaults('latency=2000,error-rate=0.5'), scaling, 5000, 5001).faults).toBe(
-      'error-rate=0.5,latency=2000',
+  test('faults without a duration pass through unchanged', () => {
+    expect(localFaults(parseFaults('error-rate=0.5,health-fail'), scaling, 5000, 5001).faults).toBe(
+      'health-fail,error-rate=0.5',
     );
   });
 });

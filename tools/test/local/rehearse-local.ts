@@ -14,6 +14,9 @@ export interface LocalRun {
     matched: boolean;
     reason: string;
     trigger: string | null;
+    decidedBy: string | null;
+    detectedAwsSeconds: number | null;
+    modelledAws: { decidedBy?: string; seconds?: number } | null;
     productionShifted: boolean;
     load: {
       requests: number;

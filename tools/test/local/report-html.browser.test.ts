@@ -18,7 +18,7 @@ const CHROMIUM = findChromium('the HTML report browser test');
   });
 
   test('writes Markdown and JSON, and an HTML page whose chart shows the traffic and the rollback marker', async () => {
-    const run = await rehearseLocal(['health-fail', '--time-scale', '60', '--report', dir]);
+    const run = await rehearseLocal(['health-fail', '--time-scale', '20', '--report', dir]);
     expect(run.json.outcome).toBe('rolled-back');
     const markdown = await readFile(path.join(dir, 'report.md'), 'utf8');
     expect(markdown).toMatch(/^# Local rehearsal: rolled-back/);

@@ -1,6 +1,6 @@
 import type { TaskLaunch, TaskProcess } from '../../src/local/task-process';
 import { TargetGroup } from '../../src/local/target-group';
-import { TaskSet, type TaskStop } from '../../src/local/task-set';
+import { TaskSet, type TaskStop, type TaskStopping } from '../../src/local/task-set';
 import { FakeClock } from '../helpers/fake-clock';
 
 interface FakeTask extends TaskProcess {
@@ -13,6 +13,7 @@ function setup(healthy: (id: string) => boolean = () => true) {
   const clock = new FakeClock();
   const launched: FakeTask[] = [];
   const stops: TaskStop[] = [];
+  const stopping: TaskStopping[] = [];
   let port = 5000;
   const tg = new TargetGroup({
     name: 'green',
@@ -54,12 +55,15 @@ function setup(healthy: (id: string) => boolean = () => true) {
     startupAllowanceMs: 3000,
     startupPollMs: 50,
     healthCheckGraceMs: 2000,
+    healthReactionMs: 300,
+    replacementStartMs: 500,
     restartBackoffMs: 500,
     restartBackoffMaxMs: 1500,
     stopTimeoutMs: 1000,
     onStop: (s) => stops.push(s),
+    onStopping: (s) => stopping.push(s),
   });
-  return { clock, set, tg, launched, stops };
+  return { clock, set, tg, launched, stops, stopping };
 }
 
 describe('local ECS task set', () => {
@@ -74,15 +78,21 @@ describe('local ECS task set', () => {
     await set.kill();
   });
 
-  test('a crashed task is reported as an abnormal stop and restarted with doubling back-off', async () => {
-    const { clock, set, tg, launched, stops } = setup();
+  test('a crashed task begins its stop at once, is STOPPED once deregistered, and restarts with doubling back-off', async () => {
+    const { clock, set, tg, launched, stops, stopping } = setup();
     await set.start();
     await clock.advance(0);
     launched[0]!.exit(70);
     await clock.advance(0);
+    expect(stopping).toEqual([
+      expect.objectContaining({ taskId: 'green-1', stopCode: 'EssentialContainerExited', abnormal: true }),
+    ]);
+    expect(stops).toEqual([]);
+    await clock.advance(100);
     expect(stops).toEqual([expect.objectContaining({ abnormal: true, exitCode: 70, output: 'last words' })]);
     expect(stops[0]?.reason).toMatch(/Essential container in task exited \(exit code 70\)/);
-    await clock.advance(499);
+    expect(stops[0]!.at - stops[0]!.stoppingAt).toBe(100);
+    await clock.advance(399);
     expect(launched).toHaveLength(2);
     await clock.advance(1);
     expect(launched).toHaveLength(3);
@@ -95,18 +105,41 @@ describe('local ECS task set', () => {
     await set.kill();
   });
 
-  test('a task that stays unhealthy after the grace period is stopped and replaced', async () => {
-    const { clock, set, tg, launched, stops } = setup((id) => id !== 'green-1');
+  test('an unhealthy task is replaced first and stopped only once its replacement is healthy', async () => {
+    const { clock, set, tg, launched, stopping } = setup((id) => id !== 'green-1');
     await set.start();
     await clock.advance(1000);
     expect(tg.healthOf('green-1')).toBe('unhealthy');
-    expect(stops).toEqual([]);
-    await clock.advance(1000);
-    await clock.advance(200);
-    expect(stops[0]).toMatchObject({ taskId: 'green-1', abnormal: true });
-    expect(stops[0]?.reason).toMatch(/failed ELB health checks/);
-    expect(launched[0]?.signals).toEqual(['SIGTERM']);
+    // The grace period (2000 ms from registration), then ECS's reaction (300 ms).
+    await clock.advance(1299);
+    expect(launched).toHaveLength(2);
+    await clock.advance(1);
+    // The replacement starts after the replacement time (500 ms; this fake start-up takes none of it).
+    await clock.advance(499);
+    expect(launched).toHaveLength(2);
+    await clock.advance(1);
     expect(launched).toHaveLength(3);
+    expect(stopping).toEqual([]);
+    await clock.advance(1000);
+    expect(tg.healthOf('green-3')).toBe('healthy');
+    expect(stopping).toEqual([
+      expect.objectContaining({ taskId: 'green-1', stopCode: 'ServiceSchedulerInitiated', abnormal: true }),
+    ]);
+    expect(stopping[0]?.reason).toMatch(/^Task failed ELB health checks in \(target-group green\)$/);
+    tg.close();
+    await set.kill();
+  });
+
+  test('a replacement that is unhealthy too stops the task it replaces when ECS judges it', async () => {
+    const { clock, set, tg, launched, stopping } = setup(() => false);
+    await set.start();
+    await clock.advance(2300 + 500);
+    expect(launched).toHaveLength(4);
+    expect(stopping).toEqual([]);
+    // The replacements are judged like their predecessors: grace, then the reaction.
+    await clock.advance(2300);
+    expect(stopping.map((s) => s.taskId).sort()).toEqual(['green-1', 'green-2']);
+    expect(stopping.every((s) => s.abnormal && /failed ELB health checks/.test(s.reason))).toBe(true);
     tg.close();
     await set.kill();
   });

@@ -23,14 +23,31 @@ describe('rehearse suite', () => {
     expect(seen[0]).toBe('none');
     const out = deps.stdout.text;
     expect(out).toMatch(
-      /^fault +expected +outcome +matched +decided by +detection \(measured\) +AWS worst case \(modelled\) +requests +failed$/m,
+      /^fault +expected +outcome +matched +decided by +modelled: decided by +detection \(AWS s\) +modelled \(AWS s\) +requests +failed$/m,
     );
     expect(out).toMatch(
-      /^health-fail +rolled-back +rolled-back +yes +alarm unhealthy-hosts-green +3\.4 s +\d+ s +200 +0$/m,
+      /^health-fail +rolled-back +rolled-back +yes +stopped-task guard +stopped-task guard +60 s +116 s +200 +0$/m,
     );
-    expect(out).toMatch(/^none +succeeded +succeeded +yes +every step passed +- +- +200 +0$/m);
+    expect(out).toMatch(/^none +succeeded +succeeded +yes +every step passed +- +- +- +200 +0$/m);
     expect(out).toContain('all 9 rehearsals matched the catalogue');
     expect(out).toMatch(/wall time: \d+\.\d s \(9 rehearsals, \d+ at a time, time scale 20\)/);
+  });
+
+  test('the right outcome by another signal than the model names is a mismatch: exit 1, both signals named', async () => {
+    const deps = testDeps(noWait);
+    const code = await runSuiteCommand(['--faults', 'health-fail'], deps, {
+      rehearse: (options) =>
+        Promise.resolve(
+          resultFor(options.faults, { deployment: { trigger: 'alarm', signal: 'unhealthy-hosts alarm' } }),
+        ),
+    });
+    expect(code).toBe(1);
+    expect(deps.stdout.text).toMatch(
+      /^health-fail +rolled-back +rolled-back +NO +unhealthy-hosts alarm +stopped-task guard /m,
+    );
+    expect(deps.stdout.text).toContain(
+      'mismatch: health-fail: rolled-back by the unhealthy-hosts alarm, expected by the stopped-task guard',
+    );
   });
 
   test('a rehearsal that does not end as the catalogue expects exits 1 and is named', async () => {

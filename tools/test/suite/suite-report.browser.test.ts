@@ -19,7 +19,7 @@ const CHROMIUM = findChromium('the suite report browser test');
   });
 
   test('shows the scorecard, links every row to its own report, and charts detection against the model', async () => {
-    const run = await rehearseSuite(['--faults', 'none,health-fail', '--time-scale', '60', '--report', dir]);
+    const run = await rehearseSuite(['--faults', 'none,health-fail', '--time-scale', '20', '--report', dir]);
     expect(run.code).toBe(0);
     const summary = await readFile(path.join(dir, 'summary.md'), 'utf8');
     expect(summary).toMatch(/^## Rollback rehearsal suite: all 2 rehearsals matched the catalogue$/m);

@@ -37,7 +37,7 @@ describe('suite reports', () => {
       ).size,
     ).toBe(1);
     expect(lines[3]).toMatch(
-      /^latency=2000 +rolled-back +succeeded +NO +every step passed +- +\d+ s +200 +3$/,
+      /^latency=2000 +rolled-back +succeeded +NO +every step passed +test-traffic hook +- +\d+ s +200 +3$/,
     );
     expect(lines[4]).toMatch(/^startup-crash +error: blue did not become healthy +NO +the rehearsal failed/);
   });
