@@ -1,35 +1,49 @@
 #!/usr/bin/env node
-import { type CliDeps, defaultDeps } from './cli-deps';
-import { COMMANDS } from './commands';
+import type * as CliDepsModule from './cli-deps';
+import type { CliDeps } from './cli-deps';
+import type * as CommandsModule from './commands';
 import { superviseProcess } from './process/supervisor';
 
-const USAGE = `Usage: npm run rehearse -- <command> [options]
+// The commands, and the AWS SDK they bring, load only once the process's signals are in the supervisor's
+// care (below): loading takes a second or more on a busy machine, and a Ctrl-C in that time must end the
+// process with 130, as at any later moment.
+const loadCommands = (): typeof CommandsModule.COMMANDS =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./commands') as typeof CommandsModule).COMMANDS;
+
+function usage(): string {
+  const commands = loadCommands();
+  return `Usage: npm run rehearse -- <command> [options]
 
 Commands:
-${Object.entries(COMMANDS)
+${Object.entries(commands)
   .map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`)
   .join('\n')}
 
 Run "npm run rehearse -- <command> --help" for a command's options.`;
+}
 
 /** Runs one rehearsal command and returns its exit code; no command means the local rehearsal. */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
   const [name = 'local', ...rest] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
-    deps.stdout.write(`${USAGE}\n`);
+    deps.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const commands = loadCommands();
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    deps.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
+    deps.stderr.write(`Unknown command "${name}".\n\n${usage()}\n`);
     return 2;
   }
   return command.run(rest, deps);
 }
 
 if (require.main === module) {
-  // Before anything starts: whatever a command starts must end with this process, however it ends.
+  // Before anything else: whatever a command starts must end with this process, however it ends.
   const supervision = superviseProcess(process, process.stderr);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { defaultDeps } = require('./cli-deps') as typeof CliDepsModule;
   main(process.argv.slice(2), defaultDeps(supervision)).then(
     (code) => {
       process.exitCode = code;

@@ -1,18 +1,20 @@
 import path from 'node:path';
+import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { guardCommand } from '../args/guard-command';
-import { parseCommandArgs } from '../args/parse-command-args';
+import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import {
   DEFAULT_RATE,
   DEFAULT_TIME_SCALE,
   parseRehearsalFlags,
   REHEARSAL_FLAGS,
+  type RehearsalFlags,
   rehearsalLauncher,
 } from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { ensureWritableDir } from '../args/writable-dir';
+import { ReportFolder } from '../args/report-folder';
 import { MAX_TIME_SCALE } from '../local/local-timings';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { ProgressWriter } from '../local/progress';
@@ -40,7 +42,9 @@ Options:
                      the image is built from the Dockerfile when missing (BASE_IMAGE, BUILD_CA_BUNDLE apply)
   --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
   --json             print the result as JSON on stdout (progress goes to stderr)
-  --report DIR       also write DIR/report.md, DIR/report.json and DIR/report.html
+  --report DIR       also write DIR/report.md, DIR/report.json and DIR/report.html (a folder that
+                     already holds a report is refused; so is one another rehearsal is writing)
+  --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
 Exit code: 0 when the outcome matches the catalogue, 1 when it does not, 2 on a usage error.`;
@@ -49,6 +53,7 @@ const OPTIONS = {
   ...REHEARSAL_FLAGS,
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
+  replace: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -74,30 +79,53 @@ export async function runLocal(
     const faults = await usageOnConfigError(() => parseFaults(positionals.join(',')), 'FAULT');
     const flags = parseRehearsalFlags(values);
     const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
-    if (reportDir !== undefined) await ensureWritableDir(reportDir, '--report');
-    const { launch, startupAllowanceMs } = await rehearsalLauncher(flags, deps, local.launch);
-
-    const progressOut = values.json ? deps.stderr : deps.stdout;
-    const progress = new ProgressWriter(progressOut);
-    const result = await (local.rehearse ?? runRehearsal)({
-      faults,
-      config: flags.config,
-      timeScale: flags.timeScale,
-      rate: flags.rate,
-      launch,
-      ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
-      onEvent: (event) => progress.event(event),
-      onProgress: (snapshot) => progress.snapshot(snapshot),
-    });
-    progress.done();
-    if (values.json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
-    else deps.stdout.write(formatSummary(result));
-    if (reportDir !== undefined) {
-      const files = await writeReport(reportDir, result);
-      deps.stderr.write(`report written: ${files.join(', ')}\n`);
+    if (values.replace && reportDir === undefined)
+      throw new UsageError('--replace needs --report', '--replace');
+    const folder =
+      reportDir === undefined
+        ? undefined
+        : await ReportFolder.claim(reportDir, '--report', {
+            replace: values.replace,
+            ...(deps.track && { track: deps.track }),
+          });
+    try {
+      return await rehearseAndReport(values.json, flags, faults, deps, local, folder);
+    } finally {
+      folder?.release();
     }
-    return result.matched ? 0 : 1;
   });
+}
+
+async function rehearseAndReport(
+  json: boolean,
+  flags: RehearsalFlags,
+  faults: ActiveFaults,
+  deps: CliDeps,
+  local: LocalDeps,
+  folder: ReportFolder | undefined,
+): Promise<number> {
+  const { launch, startupAllowanceMs } = await rehearsalLauncher(flags, deps, local.launch);
+
+  const progressOut = json ? deps.stderr : deps.stdout;
+  const progress = new ProgressWriter(progressOut);
+  const result = await (local.rehearse ?? runRehearsal)({
+    faults,
+    config: flags.config,
+    timeScale: flags.timeScale,
+    rate: flags.rate,
+    launch,
+    ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
+    onEvent: (event) => progress.event(event),
+    onProgress: (snapshot) => progress.snapshot(snapshot),
+  });
+  progress.done();
+  if (json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
+  else deps.stdout.write(formatSummary(result));
+  if (folder !== undefined) {
+    const files = await folder.write((dir) => writeReport(dir, result));
+    deps.stderr.write(`report written: ${files.join(', ')}\n`);
+  }
+  return result.matched ? 0 : 1;
 }
 
 export const localCommand: Command = {

@@ -6,7 +6,7 @@ import { guardCommand } from '../args/guard-command';
 import type { CountRule } from '../../../contract/parse-units';
 import { countFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
-import { ensureWritableDir } from '../args/writable-dir';
+import { ReportFolder } from '../args/report-folder';
 import {
   DEFAULT_RATE,
   DEFAULT_TIME_SCALE,
@@ -61,6 +61,8 @@ Options:
   --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
   --json             print a JSON array, one "local --json" result per rehearsal (live lines go to stderr)
   --report DIR       write DIR/index.html, DIR/summary.md and DIR/<rehearsal>/report.{md,json,html}
+                     (a folder that already holds a report is refused; so is one another run is writing)
+  --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
 Exit code: 0 when every rehearsal matches the catalogue, 1 when any does not (the scorecard names them),
@@ -72,6 +74,7 @@ const OPTIONS = {
   ...REHEARSAL_FLAGS,
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
+  replace: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -90,6 +93,7 @@ interface SuiteArgs {
   readonly flags: RehearsalFlags;
   readonly json: boolean;
   readonly report?: string;
+  readonly replace: boolean;
 }
 
 /** Each rehearsal is about five processes and a load loop; past this a machine only thrashes. */
@@ -115,13 +119,15 @@ async function parseSuiteArgs(
     values.parallel === undefined
       ? defaultParallel(cores)
       : countFlag(values.parallel, '--parallel', PARALLEL);
-  if (values.report !== undefined) await ensureWritableDir(path.resolve(cwd, values.report), '--report');
+  if (values.replace && values.report === undefined)
+    throw new UsageError('--replace needs --report', '--replace');
   return {
     entries,
     parallel,
     flags: parseRehearsalFlags(values),
     json: values.json,
-    ...(values.report !== undefined && { report: values.report }),
+    ...(values.report !== undefined && { report: path.resolve(cwd, values.report) }),
+    replace: values.replace,
   };
 }
 
@@ -138,50 +144,70 @@ export async function runSuiteCommand(
       deps.stdout.write(`${help(cores)}\n`);
       return 0;
     }
-    const { launch, startupAllowanceMs } = await rehearsalLauncher(args.flags, deps, suite.launch);
-    const controller = new AbortController();
-    const removeInterrupt = deps.onInterrupt?.(() => {
-      deps.stderr.write('Interrupted: stopping every rehearsal and its processes.\n');
-      controller.abort();
-    });
-    const liveOut = args.json ? deps.stderr : deps.stdout;
-    const colour = liveOut.isTTY === true && deps.env.NO_COLOR === undefined && deps.env.TERM !== 'dumb';
-    const lines = new LiveLines(liveOut, args.entries, { colour });
-    const now = deps.now ?? Date.now;
-    const started = now();
-    let runs: SuiteRun[];
+    const folder =
+      args.report === undefined
+        ? undefined
+        : await ReportFolder.claim(args.report, '--report', {
+            replace: args.replace,
+            ...(deps.track && { track: deps.track }),
+          });
     try {
-      lines.start();
-      runs = await runSuite({
-        entries: args.entries,
-        parallel: args.parallel,
-        config: args.flags.config,
-        timeScale: args.flags.timeScale,
-        rate: args.flags.rate,
-        launch,
-        ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
-        signal: controller.signal,
-        now,
-        startGapMs: START_GAP_MS,
-        ...(suite.rehearse && { rehearse: suite.rehearse }),
-        ...(deps.sleep && { sleep: deps.sleep }),
-        onStart: (i) => lines.running(i),
-        onProgress: (i, snapshot) => lines.running(i, snapshot),
-        onDone: (i, run) => lines.done(i, run),
-      });
+      return await runAndReport(args, deps, suite, folder);
     } finally {
-      removeInterrupt?.();
+      folder?.release();
     }
-    const meta: SuiteMeta = {
-      config: args.flags.config.name,
-      timeScale: args.flags.timeScale,
-      parallel: args.parallel,
-      wallMs: now() - started,
-    };
-    await report(args, runs, meta, deps);
-    if (controller.signal.aborted) return 130;
-    return mismatches(runs).length === 0 ? 0 : 1;
   });
+}
+
+async function runAndReport(
+  args: SuiteArgs,
+  deps: CliDeps,
+  suite: SuiteDeps,
+  folder: ReportFolder | undefined,
+): Promise<number> {
+  const { launch, startupAllowanceMs } = await rehearsalLauncher(args.flags, deps, suite.launch);
+  const controller = new AbortController();
+  const removeInterrupt = deps.onInterrupt?.(() => {
+    deps.stderr.write('Interrupted: stopping every rehearsal and its processes.\n');
+    controller.abort();
+  });
+  const liveOut = args.json ? deps.stderr : deps.stdout;
+  const colour = liveOut.isTTY === true && deps.env.NO_COLOR === undefined && deps.env.TERM !== 'dumb';
+  const lines = new LiveLines(liveOut, args.entries, { colour });
+  const now = deps.now ?? Date.now;
+  const started = now();
+  let runs: SuiteRun[];
+  try {
+    lines.start();
+    runs = await runSuite({
+      entries: args.entries,
+      parallel: args.parallel,
+      config: args.flags.config,
+      timeScale: args.flags.timeScale,
+      rate: args.flags.rate,
+      launch,
+      ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
+      signal: controller.signal,
+      now,
+      startGapMs: START_GAP_MS,
+      ...(suite.rehearse && { rehearse: suite.rehearse }),
+      ...(deps.sleep && { sleep: deps.sleep }),
+      onStart: (i) => lines.running(i),
+      onProgress: (i, snapshot) => lines.running(i, snapshot),
+      onDone: (i, run) => lines.done(i, run),
+    });
+  } finally {
+    removeInterrupt?.();
+  }
+  const meta: SuiteMeta = {
+    config: args.flags.config.name,
+    timeScale: args.flags.timeScale,
+    parallel: args.parallel,
+    wallMs: now() - started,
+  };
+  await report(args, runs, meta, deps, folder);
+  if (controller.signal.aborted) return 130;
+  return mismatches(runs).length === 0 ? 0 : 1;
 }
 
 /** One `--json` element: what `local --json` prints, or why there is no result. */
@@ -191,7 +217,13 @@ export function runJson(run: SuiteRun): object {
   return run.state === 'failed' ? { ...base, error: run.error } : { ...base, interrupted: true };
 }
 
-async function report(args: SuiteArgs, runs: SuiteRun[], meta: SuiteMeta, deps: CliDeps): Promise<void> {
+async function report(
+  args: SuiteArgs,
+  runs: SuiteRun[],
+  meta: SuiteMeta,
+  deps: CliDeps,
+  folder: ReportFolder | undefined,
+): Promise<void> {
   const missed = mismatches(runs);
   const summary = [
     suiteHeadline(runs),
@@ -204,8 +236,8 @@ async function report(args: SuiteArgs, runs: SuiteRun[], meta: SuiteMeta, deps: 
   } else {
     deps.stdout.write(`\n${formatScorecard(runs)}\n\n${summary}\n`);
   }
-  if (args.report !== undefined) {
-    const files = await writeSuiteReport(path.resolve(deps.cwd, args.report), runs, meta);
+  if (folder !== undefined) {
+    const files = await folder.write((dir) => writeSuiteReport(dir, runs, meta));
     deps.stderr.write(`report written: ${files.join(', ')} and one folder per rehearsal\n`);
   }
 }

@@ -15,20 +15,67 @@ interface EnvEntry {
   name?: unknown;
   value?: unknown;
 }
+interface ContainerDefinition {
+  name?: unknown;
+  environment?: EnvEntry[];
+}
 interface TaskDef {
-  containerDefinitions?: { name?: unknown; environment?: EnvEntry[] }[];
+  containerDefinitions?: ContainerDefinition[];
+}
+
+const describe = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'object'
+        ? 'an object'
+        : `a ${typeof value}`;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The array at `where` when it is an array of objects (missing is an empty array); anything else, JSON
+ * that parses but is not the task definition shape ECS takes, is refused by name instead of failing later
+ * on a property of `null` or a number.
+ */
+function objectsAt<T>(value: unknown, where: string, file: string): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw new TaskDefError(file, `${where} must be an array, got ${describe(value)}`);
+  const bad = value.findIndex((item) => !isObject(item));
+  if (bad !== -1) {
+    throw new TaskDefError(file, `${where}[${bad}] must be an object, got ${describe(value[bad])}`);
+  }
+  return value as T[];
 }
 
 function faultsEntry(doc: TaskDef, file: string): EnvEntry {
   const containerName = settings.container.name;
-  const container = doc.containerDefinitions?.find((c) => c.name === containerName);
+  const containers = objectsAt<ContainerDefinition>(doc.containerDefinitions, 'containerDefinitions', file);
+  const index = containers.findIndex((c) => c.name === containerName);
+  const container = containers[index];
   if (!container)
     throw new TaskDefError(file, `no container named "${containerName}" in containerDefinitions`);
-  const entry = container.environment?.find((e) => e.name === VARIABLE);
+  const environment = objectsAt<EnvEntry>(
+    container.environment,
+    `containerDefinitions[${index}].environment`,
+    file,
+  );
+  const entries = environment.filter((e) => e.name === VARIABLE);
+  const entry = entries[0];
   if (!entry) {
     throw new TaskDefError(
       file,
       `container "${containerName}" has no ${VARIABLE} entry in environment; add {"name": "${VARIABLE}", "value": ""}`,
+    );
+  }
+  // With two entries, which one the service sees is up to the container runtime: a flip could not say what it releases.
+  if (entries.length > 1) {
+    throw new TaskDefError(
+      file,
+      `container "${containerName}" has ${entries.length} ${VARIABLE} entries in environment; keep one`,
     );
   }
   if (typeof entry.value !== 'string') throw new TaskDefError(file, `${VARIABLE} value must be a string`);
@@ -36,14 +83,19 @@ function faultsEntry(doc: TaskDef, file: string): EnvEntry {
 }
 
 function parse(text: string, file: string): TaskDef {
+  let doc: unknown;
   try {
-    return JSON.parse(text) as TaskDef;
+    doc = JSON.parse(text);
   } catch (error) {
     throw new TaskDefError(
       file,
       `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+  if (!isObject(doc)) {
+    throw new TaskDefError(file, `must hold a task definition object, got ${describe(doc)}`);
+  }
+  return doc;
 }
 
 /** The `FAULTS` value of the service's container in a task definition's text. */

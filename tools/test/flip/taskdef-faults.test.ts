@@ -31,8 +31,27 @@ describe('taskdef FAULTS editing', () => {
       '{"containerDefinitions":[{"name":"app","environment":[{"name":"APP_VERSION","value":"1"}]}]}',
       /no FAULTS entry/,
     ],
+    // JSON that parses but is not a task definition: named, never a TypeError from deep inside.
+    ['null', /must hold a task definition object, got null/],
+    ['[]', /must hold a task definition object, got an array/],
+    ['"taskdef"', /must hold a task definition object, got a string/],
+    ['{"containerDefinitions": 5}', /containerDefinitions must be an array, got a number/],
+    ['{"containerDefinitions": [null]}', /containerDefinitions\[0\] must be an object, got null/],
+    [
+      '{"containerDefinitions": [{"name": "app", "environment": {"FAULTS": ""}}]}',
+      /containerDefinitions\[0\]\.environment must be an array, got an object/,
+    ],
+    [
+      '{"containerDefinitions": [{"name": "x"}, {"name": "app", "environment": [null]}]}',
+      /containerDefinitions\[1\]\.environment\[0\] must be an object, got null/,
+    ],
+    [
+      '{"containerDefinitions": [{"name": "app", "environment": [{"name": "FAULTS", "value": ""}, {"name": "FAULTS", "value": "latency"}]}]}',
+      /has 2 FAULTS entries in environment; keep one/,
+    ],
   ])('refuses %s', (text, message) => {
     expect(() => writeFaults(text, 'health-fail', 'x.json')).toThrow(TaskDefError);
     expect(() => writeFaults(text, 'health-fail', 'x.json')).toThrow(message);
+    expect(() => readFaults(text, 'x.json')).toThrow(TaskDefError);
   });
 });

@@ -52,7 +52,7 @@ describe('rehearse local: report folder', () => {
       writeFileSync(file, '');
       const { code, stderr, launch } = await run(['--report', path.join(file, 'reports')]);
       expect(code).toBe(2);
-      expect(stderr).toMatch(/--report .*a-file\/reports: cannot write there \(ENOTDIR\)/);
+      expect(stderr).toMatch(/--report .*a-file\/reports: cannot write there \((ENOTDIR|EEXIST)\)/);
       expect(stderr).toMatch(/^ {2}--report DIR/m);
       expect(launch).not.toHaveBeenCalled();
     } finally {

@@ -70,7 +70,7 @@ describe('.github/workflows/ci.yml', () => {
   it('runs the same gates as the release build, then synth and the container tests', () => {
     expect(runs()).toEqual(
       expect.arrayContaining([
-        'npm ci --no-audit --no-fund',
+        'npm ci --strict-allow-scripts --no-audit --no-fund',
         'npm run lint',
         'npm run typecheck',
         'npm test',
@@ -99,7 +99,7 @@ describe('.github/workflows/ci.yml: the rollback rehearsal suite', () => {
     expect(job).toBeDefined();
     expect(reportDir).not.toBe('');
     expect(job!.if).toBeUndefined();
-    expect(job!.steps.map((s) => s.run)).toContain('npm ci --no-audit --no-fund');
+    expect(job!.steps.map((s) => s.run)).toContain('npm ci --strict-allow-scripts --no-audit --no-fund');
   });
 
   it("lets the suite's exit code fail the job: nothing swallows it", () => {
