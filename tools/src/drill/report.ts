@@ -5,9 +5,8 @@ import type { Check } from './preflight';
 import type { Hypothesis } from './prediction';
 import type { PhaseStats } from './load-phases';
 import { writeReport as writeExperimentReport, type ExperimentReport } from '../experiment/report-writer';
-import type { EventKind, TimelineEvent } from '../experiment/timeline';
+import type { RehearsalEvent } from '../experiment/rehearsal-event';
 import type { ExperimentVerdict } from '../experiment/verdict';
-import type { TimelineEntry } from './timeline';
 
 /** The experiment journal of one drill, written as report.json and report.md. */
 export interface DrillReport {
@@ -27,8 +26,8 @@ export interface DrillReport {
   };
   steadyBefore: PhaseStats;
   observations: {
-    /** Milliseconds from the start of the drill, like a local rehearsal's timeline. */
-    timeline: TimelineEvent[];
+    /** The drill's typed record: the person's steps and AWS's events, in milliseconds from its start. */
+    events: RehearsalEvent[];
     /** Seconds from the push, and from green tasks running (the model's origin), to detection. */
     detection?: { fromPushSeconds?: number; fromGreenSeconds?: number };
     rollbackDoneFromPushSeconds?: number;
@@ -58,31 +57,6 @@ const phaseRow = (label: string, s: PhaseStats): string[] => [
   counts(s.byStatus),
   counts(s.byVersion),
 ];
-
-const KIND_OF: Record<string, EventKind> = {
-  'green tasks running': 'task',
-  'test traffic': 'traffic',
-  'production traffic on green': 'traffic',
-  'hook result': 'hook',
-  alarm: 'alarm',
-  'deployment stopped': 'rollback',
-  'rollback started': 'rollback',
-  'rollback done': 'outcome',
-  'deployment ended': 'outcome',
-  'no deployment': 'outcome',
-  'steady state measured': 'note',
-};
-
-/** A drill's moments (clock time, label, detail) on the timeline every report reads. */
-export function toTimelineEvents(entries: readonly TimelineEntry[], startedAt: number): TimelineEvent[] {
-  return [...entries]
-    .sort((a, b) => a.at - b.at)
-    .map((e) => ({
-      atMs: Math.round(e.at - startedAt),
-      kind: KIND_OF[e.label] ?? 'phase',
-      message: e.detail ? `${e.label}: ${e.detail}` : e.label,
-    }));
-}
 
 function hypothesisLines(r: DrillReport): string[] {
   const p = r.hypothesis.prediction;
@@ -192,7 +166,7 @@ export function drillReport(r: DrillReport): ExperimentReport {
         ],
       },
     ],
-    timeline: r.observations.timeline,
+    events: r.observations.events,
     record: r,
   };
 }

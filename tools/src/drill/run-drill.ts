@@ -14,14 +14,11 @@ import { LoadPhases } from './load-phases';
 import { hypothesisFor } from './prediction';
 import { runPreflight, type DrillTarget } from './preflight';
 import { experimentVerdict } from '../experiment/verdict';
-import { reportName, toTimelineEvents, writeReport, type DrillReport } from './report';
-import {
-  deploymentTimeline,
-  detectionTime,
-  greenRunningTime,
-  rollbackDoneTime,
-  type TimelineEntry,
-} from './timeline';
+import { describeEvent, type DrillAction } from '../experiment/rehearsal-event';
+import { RehearsalRecord } from '../experiment/rehearsal-record';
+import { deploymentEvents } from './deployment-events';
+import { drillFigures } from './drill-figures';
+import { reportName, writeReport, type DrillReport } from './report';
 
 export interface DrillOptions {
   /** Fault entries as given (`name` or `name=value`); validated by the service's parser. */
@@ -58,12 +55,6 @@ export interface DrillRun {
 
 const seconds = (ms: number): number => Math.round(ms / 1000);
 
-/** What stopped the deployment, as CodeDeploy says it, or that nothing did. */
-function decidedBy(result: WatchResult): string {
-  if (result.error) return `${result.error.code}: ${result.error.message}`;
-  if (result.outcome === 'succeeded') return 'none (every step passed)';
-  return result.rollbackMessage ?? result.status;
-}
 const INTERRUPTED = 130;
 
 /** A drill cut short: the status the report records and the exit code. */
@@ -93,7 +84,7 @@ function emptyReport(
     hypothesis,
     method: { load: options.load, pushed: false },
     steadyBefore: phases.stats.before,
-    observations: { timeline: [], during: phases.stats.during, versions: phases.versions },
+    observations: { events: [], during: phases.stats.during, versions: phases.versions },
     steadyAfter: phases.stats.after,
     restore: {
       done: false,
@@ -106,7 +97,8 @@ function emptyReport(
 class Drill {
   private readonly faults: string;
   private readonly phases = new LoadPhases();
-  private readonly marks: TimelineEntry[] = [];
+  /** The person's steps, as they happen; AWS's events join them when the drill ends. */
+  private readonly marks: RehearsalRecord;
   private readonly report: DrillReport;
   private result: WatchResult | undefined;
   private pushAt = 0;
@@ -117,6 +109,7 @@ class Drill {
   ) {
     this.faults = formatFaults(parseFaults(options.entries.join(',')));
     this.report = emptyReport(this.faults, deps.now(), options, this.phases);
+    this.marks = new RehearsalRecord({ now: deps.now }, undefined, this.report.startedAt);
   }
 
   async run(): Promise<DrillRun> {
@@ -145,10 +138,9 @@ class Drill {
     for (const line of lines) this.deps.out.write(`${line}\n`);
   }
 
-  private mark(label: string, detail?: string): void {
-    const entry = { at: this.deps.now(), label, ...(detail !== undefined && { detail }) };
-    this.marks.push(entry);
-    this.say(`${clockTime(entry.at)}  ${label}${detail ? `: ${detail}` : ''}`);
+  private mark(action: DrillAction, detail?: string): void {
+    const event = this.marks.add({ type: 'drill', action, ...(detail !== undefined && { detail }) });
+    this.say(`${clockTime(this.report.startedAt + event.atMs)}  ${describeEvent(event)}`);
   }
 
   private stopIfInterrupted(): void {
@@ -235,7 +227,7 @@ class Drill {
     }
     await this.deps.sleep(this.options.steadyMs, this.deps.signal);
     const stats = this.phases.stats[phase];
-    this.mark('steady state measured', `${stats.requests} requests, ${stats.failed} failed`);
+    this.mark('steady-state-measured', `${stats.requests} requests, ${stats.failed} failed`);
     // Cut short after the release, the steady state is shorter but the verdict still stands.
     if (phase === 'before') this.stopIfInterrupted();
   }
@@ -269,16 +261,16 @@ class Drill {
     const change = await applyFlip(options.taskdefFile, options.entries);
     const commit = await commitFile(deps.git, options.cwd, options.taskdefFile, flipMessage(change.after));
     report.method.commit = commit;
-    this.mark('flip committed', `${commit.slice(0, 12)} FAULTS "${change.before}" -> "${change.after}"`);
+    this.mark('flip-committed', `${commit.slice(0, 12)} FAULTS "${change.before}" -> "${change.after}"`);
     this.phases.phase = 'during';
     if (options.push) {
       await gitOrThrow(deps.git, ['push', options.remote, `HEAD:${options.branch}`], options.cwd);
       report.method.pushed = true;
       this.pushAt = deps.now();
-      this.mark('push', `${options.remote} ${options.branch}`);
+      this.mark('pushed', `${options.remote} ${options.branch}`);
     } else {
       this.pushAt = deps.now();
-      this.mark('waiting for your push', `run: git push ${options.remote} HEAD:${options.branch}`);
+      this.mark('waiting-for-push', `run: git push ${options.remote} HEAD:${options.branch}`);
     }
   }
 
@@ -295,40 +287,38 @@ class Drill {
       const latest = await latestDeployment(codeDeploy, group, new Date(this.pushAt - 60_000));
       if (latest?.deploymentId && latest.deploymentId !== previousId) {
         this.report.method.deploymentId = latest.deploymentId;
-        this.mark('deployment found', latest.deploymentId);
+        this.mark('deployment-found', latest.deploymentId);
         return latest.deploymentId;
       }
       if (deps.now() >= deadline) break;
       await deps.sleep(options.pollMs, deps.signal);
     }
     this.mark(
-      'no deployment',
+      'no-deployment',
       `none appeared within ${seconds(options.waitDeploymentMs)} s; check the pipeline (build or source stage)`,
     );
     throw new DrillEnd('no-deployment', 1);
   }
 
-  /** Detection and rollback times, and whether the release did what the hypothesis said. */
+  /** The record so far: the person's steps and, once watched, AWS's events, in time order. */
+  private events(): DrillReport['observations']['events'] {
+    const watched = this.result ? deploymentEvents(this.result, this.report.startedAt) : [];
+    return [...this.marks.events, ...watched].sort((a, b) => a.atMs - b.atMs);
+  }
+
+  /** Detection and rollback times, and whether the release did what the hypothesis said: read from the record. */
   private judge(result: WatchResult): void {
     const { report } = this;
-    const detectedAt = detectionTime(result);
-    const greenAt = greenRunningTime(result);
-    if (detectedAt !== undefined) {
-      report.observations.detection = {
-        fromPushSeconds: seconds(detectedAt - this.pushAt),
-        ...(greenAt !== undefined && { fromGreenSeconds: seconds(detectedAt - greenAt) }),
-      };
-    }
-    const rolledBackAt = rollbackDoneTime(result);
-    if (rolledBackAt !== undefined)
-      report.observations.rollbackDoneFromPushSeconds = seconds(rolledBackAt - this.pushAt);
+    const figures = drillFigures(this.events());
+    const detection = figures.detection;
+    if (detection) report.observations.detection = detection;
+    if (figures.rollbackDoneFromPushSeconds !== undefined)
+      report.observations.rollbackDoneFromPushSeconds = figures.rollbackDoneFromPushSeconds;
     const { expected, prediction } = report.hypothesis;
-    const predicted = prediction?.seconds;
-    const detection = report.observations.detection;
     const verdict = experimentVerdict({
       expected,
       observed: result.outcome,
-      decidedBy: decidedBy(result),
+      decidedBy: figures.decidedBy,
       ...(detection?.fromGreenSeconds !== undefined && { detectionMs: detection.fromGreenSeconds * 1000 }),
       ...(prediction && { modelled: prediction }),
     });
@@ -339,7 +329,7 @@ class Drill {
     );
     if (detection) {
       this.say(
-        `   detected ${detection.fromPushSeconds} s after the push, ${detection.fromGreenSeconds ?? '-'} s after green was running (model: ${predicted ?? '-'} s)`,
+        `   detected ${detection.fromPushSeconds ?? '-'} s after the push, ${detection.fromGreenSeconds ?? '-'} s after green was running (model: ${prediction?.seconds ?? '-'} s)`,
       );
     }
   }
@@ -360,10 +350,10 @@ class Drill {
     this.say('', '== Restore');
     const cleared = await applyFlip(options.taskdefFile, []);
     const commit = await commitFile(deps.git, options.cwd, options.taskdefFile, flipMessage(cleared.after));
-    this.mark('restore committed', commit.slice(0, 12));
+    this.mark('restore-committed', commit.slice(0, 12));
     if (options.push) {
       await gitOrThrow(deps.git, ['push', options.remote, `HEAD:${options.branch}`], options.cwd);
-      this.mark('restore pushed');
+      this.mark('restore-pushed');
     }
     this.report.restore = {
       done: true,
@@ -379,8 +369,7 @@ class Drill {
     const { report } = this;
     report.status = status;
     report.finishedAt = this.deps.now();
-    const watched = this.result ? deploymentTimeline(this.result) : [];
-    report.observations.timeline = toTimelineEvents([...this.marks, ...watched], report.startedAt);
+    report.observations.events = this.events();
     if (status === 'preflight-failed') return { report, exitCode };
     const reportPath = await writeReport(path.join(this.options.reportDir, report.name), report);
     this.say(`Report: ${reportPath}`);

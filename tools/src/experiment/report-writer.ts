@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeHtml } from './escape-html';
 import { formatDuration } from './format-duration';
-import type { TimelineEvent } from './timeline';
+import { describeEvent, EVENT_KIND, type RehearsalEvent } from './rehearsal-event';
 import { describeModelled, type ExperimentVerdict } from './verdict';
 
 /** A part of a report: prose lines, a table, or the timeline (placed where the section stands). */
@@ -26,7 +26,8 @@ export interface ExperimentReport {
   /** Further rows of the verdict table (faults, configuration, requests, ...). */
   readonly facts: readonly (readonly [string, string])[];
   readonly sections: readonly ReportSection[];
-  readonly timeline: readonly TimelineEvent[];
+  /** The rehearsal's typed record; the timeline tables describe each event. */
+  readonly events: readonly RehearsalEvent[];
   /** An inline SVG for the HTML page. */
   readonly chart?: string;
   /** What report.json holds. */
@@ -34,9 +35,9 @@ export interface ExperimentReport {
 }
 
 const TIMELINE_HEADER = ['at (s)', 'kind', 'event'];
-/** The timeline as table rows: seconds since the start, kind, event. */
-const timelineRows = (timeline: readonly TimelineEvent[]): string[][] =>
-  timeline.map((e) => [(e.atMs / 1000).toFixed(2), e.kind, e.message]);
+/** The record as table rows: seconds since the start, kind, event. */
+const timelineRows = (events: readonly RehearsalEvent[]): string[][] =>
+  events.map((e) => [(e.atMs / 1000).toFixed(2), EVENT_KIND[e.type], describeEvent(e)]);
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The verdict table every report starts with, then the source's own facts. */
@@ -64,12 +65,12 @@ function verdictRows(report: ExperimentReport): [string, string][] {
   ];
 }
 
-function markdownSection(section: ReportSection, timeline: readonly TimelineEvent[]): string[] {
+function markdownSection(section: ReportSection, events: readonly RehearsalEvent[]): string[] {
   const lines = [`## ${section.title}`, ''];
   if (section.lines) lines.push(...section.lines, '');
   const tables = [
     ...(section.table ? [section.table] : []),
-    ...(section.timeline ? [{ header: TIMELINE_HEADER, rows: timelineRows(timeline) }] : []),
+    ...(section.timeline ? [{ header: TIMELINE_HEADER, rows: timelineRows(events) }] : []),
   ];
   for (const { header, rows } of tables) {
     lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`);
@@ -86,7 +87,7 @@ export function reportMarkdown(report: ExperimentReport): string {
     return `| ${k} | ${cell(shown)} |`;
   });
   const lines = [`# ${report.title}: ${report.verdict.observed}`, '', '| | |', '|---|---|', ...rows, ''];
-  for (const section of report.sections) lines.push(...markdownSection(section, report.timeline));
+  for (const section of report.sections) lines.push(...markdownSection(section, report.events));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
@@ -96,13 +97,13 @@ function htmlTable(id: string, header: readonly string[], rows: readonly (readon
   return `<table${id ? ` id="${id}"` : ''}>${head}${body}</table>`;
 }
 
-function htmlSection(section: ReportSection, timeline: readonly TimelineEvent[]): string {
+function htmlSection(section: ReportSection, events: readonly RehearsalEvent[]): string {
   const parts = [`<h2>${escapeHtml(section.title)}</h2>`];
   if (section.lines)
     parts.push(...section.lines.filter((l) => l !== '').map((l) => `<p>${escapeHtml(l)}</p>`));
   if (section.table) parts.push(htmlTable('', section.table.header, section.table.rows));
   if (section.timeline) {
-    parts.push(htmlTable('events', TIMELINE_HEADER, timelineRows(timeline)));
+    parts.push(htmlTable('events', TIMELINE_HEADER, timelineRows(events)));
   }
   return parts.join('\n');
 }
@@ -129,7 +130,7 @@ td, th { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; verti
 <h1>${escapeHtml(report.title)}: <span id="outcome" class="${status}">${escapeHtml(report.verdict.observed)}</span></h1>
 <table id="verdict">${verdict}</table>
 ${report.chart ? `<h2>Timeline chart</h2>\n${report.chart}` : ''}
-${report.sections.map((s) => htmlSection(s, report.timeline)).join('\n')}
+${report.sections.map((s) => htmlSection(s, report.events)).join('\n')}
 </body>
 </html>
 `;

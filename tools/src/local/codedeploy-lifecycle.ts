@@ -1,16 +1,14 @@
-import type { DecidingSignal } from '../../../core/model/signal-paths';
 import type { ProbeResult } from '../../../core/probe/release-probe';
+import type { DecidingSignal } from '../../../core/model/signal-paths';
+import { summarizeDeployment, type DeploymentSummary } from '../experiment/read-record';
+import type { RehearsalRecord } from '../experiment/rehearsal-record';
+import type { StopTrigger } from '../experiment/rehearsal-event';
 import { Aborted, type Clock, sleep, waitUntil } from './clock';
 import type { ShiftStep } from '../../../contract/deployment-configs';
 import type { Weights } from './load-balancer';
 import type { GroupName } from './lb-metrics';
-import type { Timeline } from '../experiment/timeline';
 
-/**
- * Why a deployment stopped: an alarm, the hook, the stopped-task guard, green never getting ready within
- * the (capped) wait, or the person running the rehearsal interrupting it.
- */
-export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'ready-timeout' | 'interrupt';
+export type { StopTrigger } from '../experiment/rehearsal-event';
 
 /** Passed as the abort reason when an alarm or the guard stops the deployment. */
 export interface StopReason {
@@ -26,7 +24,8 @@ export type LifecycleStep =
 
 export interface LifecycleDeps {
   readonly clock: Clock;
-  readonly timeline: Timeline;
+  /** Where every step, traffic move, hook verdict and stop goes; the outcome is read back from it. */
+  readonly record: RehearsalRecord;
   readonly routing: { setProduction(weights: Weights): void; setTest(group: GroupName): void };
   readonly green: { start(): Promise<void>; stop(): Promise<void> };
   readonly blue: { stop(): Promise<void> };
@@ -39,8 +38,6 @@ export interface LifecycleDeps {
   readonly stepDelayMs?: number;
   /** The hook Lambda starts this long after CodeDeploy invokes it. @default 0 */
   readonly hookColdStartMs?: number;
-  /** Called as each step begins. */
-  readonly onStep?: (step: LifecycleStep) => void;
   readonly terminationWaitMs: number;
   readonly readyWaitMs: number;
   readonly readyPollMs: number;
@@ -48,22 +45,26 @@ export interface LifecycleDeps {
   readonly signal: AbortSignal;
 }
 
-export interface DeploymentOutcome {
+/** The deployment as the record tells it, with the hook's full answer. */
+export interface DeploymentOutcome extends DeploymentSummary {
   readonly outcome: 'succeeded' | 'rolled-back';
-  readonly reason: string;
-  readonly trigger?: StopTrigger;
-  /** Milliseconds since the rehearsal started: deployment start, detection, rollback complete, end. */
   readonly startedAtMs: number;
-  readonly detectedAtMs?: number;
-  readonly rolledBackAtMs?: number;
   readonly finishedAtMs: number;
-  /** Production traffic reached green before the stop (canary or later). */
-  readonly productionShifted: boolean;
-  /** The signal that stopped it, in the rehearsal model's words. */
-  readonly signal?: DecidingSignal;
-  /** The lifecycle step in progress when the deployment stopped (e.g. `Install`, `Bake`). */
-  readonly stoppedIn?: LifecycleStep;
   readonly hook?: ProbeResult;
+}
+
+/** The record's summary of a deployment that ended; throws when the record holds no outcome. */
+export function deploymentOutcome(summary: DeploymentSummary, hook?: ProbeResult): DeploymentOutcome {
+  const { outcome, startedAtMs, finishedAtMs } = summary;
+  if ((outcome !== 'succeeded' && outcome !== 'rolled-back') || startedAtMs === undefined)
+    throw new Error(`the record holds no finished local deployment (outcome ${outcome ?? 'none'})`);
+  return {
+    ...summary,
+    outcome,
+    startedAtMs,
+    finishedAtMs: finishedAtMs ?? startedAtMs,
+    ...(hook && { hook }),
+  };
 }
 
 class Stop extends Error {
@@ -104,15 +105,18 @@ function raced<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * ready stops it and rolls back: production and test traffic return to blue and green is stopped.
  */
 export async function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutcome> {
-  const { timeline, routing, signal, clock } = deps;
-  const startedAtMs = timeline.elapsed();
-  let productionShifted = false;
+  const { record, routing, signal, clock } = deps;
   let hook: ProbeResult | undefined;
-  let step: LifecycleStep = 'Install';
-  const phase = (next: LifecycleStep, detail?: string): void => {
-    step = next;
-    deps.onStep?.(next);
-    timeline.add('phase', detail === undefined ? next : `${next}: ${detail}`);
+  const phase = (step: LifecycleStep, detail?: string): void => {
+    record.add({ type: 'lifecycle', step, status: 'started', ...(detail !== undefined && { detail }) });
+  };
+  const production = (greenPercent: number): void => {
+    routing.setProduction({ blue: 100 - greenPercent, green: greenPercent });
+    record.add({ type: 'traffic', listener: 'production', greenPercent });
+  };
+  const test = (group: GroupName): void => {
+    routing.setTest(group);
+    record.add({ type: 'traffic', listener: 'test', greenPercent: group === 'green' ? 100 : 0 });
   };
   try {
     phase('Install', 'starting the green task set');
@@ -130,11 +134,11 @@ export async function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutco
     }
     await sleep(clock, deps.stepDelayMs ?? 0, signal);
     phase('AllowTestTraffic', 'test listener to green');
-    routing.setTest('green');
+    test('green');
     phase('AfterAllowTestTraffic', 'hook probing the test listener');
     await sleep(clock, deps.hookColdStartMs ?? 0, signal);
     hook = await raced(deps.hook(), signal);
-    timeline.add('hook', `hook ${hook.ok ? 'Succeeded' : 'Failed'}: ${hook.reason}`);
+    record.add({ type: 'hook', ok: hook.ok, reason: hook.reason });
     if (!hook.ok)
       throw new Stop({
         trigger: 'hook',
@@ -143,47 +147,27 @@ export async function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutco
       });
     phase('AllowTraffic', 'shifting production traffic');
     for (const step of deps.steps) {
-      routing.setProduction({ blue: 100 - step.percent, green: step.percent });
-      productionShifted = true;
-      timeline.add('traffic', `production: ${step.percent} % green`);
+      production(step.percent);
       if (step.waitMs > 0) await sleep(clock, step.waitMs, signal);
     }
     phase('Bake', 'blue kept for the termination wait');
     await sleep(clock, deps.terminationWaitMs, signal);
     phase('Terminating blue');
     await deps.blue.stop();
-    const finishedAtMs = timeline.elapsed();
-    timeline.add('outcome', 'deployment succeeded');
-    return {
-      outcome: 'succeeded',
-      reason: 'every step passed',
-      startedAtMs,
-      finishedAtMs,
-      productionShifted,
-      hook,
-    };
+    record.add({ type: 'outcome', outcome: 'succeeded' });
   } catch (error) {
-    const stop = asStop(error);
-    const detectedAtMs = timeline.elapsed();
-    timeline.add('rollback', `deployment stopped: ${stop.reason.detail}; rolling back`);
-    routing.setProduction({ blue: 100, green: 0 });
-    routing.setTest('blue');
-    timeline.add('traffic', 'production: 0 % green');
+    const { reason } = asStop(error);
+    record.add({
+      type: 'stop',
+      trigger: reason.trigger,
+      ...(reason.signal && { signal: reason.signal }),
+      detail: reason.detail,
+    });
+    production(0);
+    test('blue');
     await deps.green.stop();
-    const rolledBackAtMs = timeline.elapsed();
-    timeline.add('outcome', 'rolled back: green stopped, blue serving');
-    return {
-      outcome: 'rolled-back',
-      reason: stop.reason.detail,
-      trigger: stop.reason.trigger,
-      ...(stop.reason.signal && { signal: stop.reason.signal }),
-      startedAtMs,
-      detectedAtMs,
-      rolledBackAtMs,
-      finishedAtMs: rolledBackAtMs,
-      productionShifted,
-      stoppedIn: step,
-      hook,
-    };
+    record.add({ type: 'rollback', status: 'done', detail: 'green stopped, blue serving' });
+    record.add({ type: 'outcome', outcome: 'rolled-back' });
   }
+  return deploymentOutcome(summarizeDeployment(record.events), hook);
 }

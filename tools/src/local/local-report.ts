@@ -1,5 +1,6 @@
 import type { ExperimentReport, ReportSection } from '../experiment/report-writer';
 import { formatCounts, formatDuration } from '../experiment/format-duration';
+import { alarmHistory, eventsOf } from '../experiment/read-record';
 import type { RehearsalResult } from './rehearsal';
 import { toJson } from './report-json';
 import { timelineChart } from './timeline-chart';
@@ -24,18 +25,23 @@ function hookSection(result: RehearsalResult): ReportSection[] {
 /** The local rehearsal as an experiment report: the verdict, the local figures, hook, alarms, timeline. */
 export function localReport(result: RehearsalResult): ExperimentReport {
   const v = verdictOf(result);
+  const history = alarmHistory(result.events);
   const alarms: ReportSection = {
     title: 'Alarms',
     table: {
       header: ['alarm', 'condition', 'state at end', 'first ALARM at'],
-      rows: result.alarms.map((a) => [
-        a.name,
-        a.description,
-        a.state,
-        a.firedAtMs === undefined ? '' : maybe(a.firedAtMs),
-      ]),
+      rows: result.alarms.map((a) => {
+        const h = history.get(a.name);
+        return [
+          a.name,
+          a.description,
+          h?.state ?? 'OK',
+          h?.firedAtMs === undefined ? '' : maybe(h.firedAtMs),
+        ];
+      }),
     },
   };
+  const notes = eventsOf(result.events, 'note').map((n) => `- ${n.text}`);
   return {
     title: 'Local rehearsal',
     verdict: v,
@@ -57,9 +63,9 @@ export function localReport(result: RehearsalResult): ExperimentReport {
       ...hookSection(result),
       alarms,
       { title: 'Timeline (measured seconds since start)', timeline: true },
-      ...(result.notes.length > 0 ? [{ title: 'Notes', lines: result.notes.map((n) => `- ${n}`) }] : []),
+      ...(notes.length > 0 ? [{ title: 'Notes', lines: notes }] : []),
     ],
-    timeline: result.timeline,
+    events: result.events,
     chart: timelineChart(result),
     record: toJson(result),
   };

@@ -3,7 +3,8 @@ import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { settings } from '../../../contract/settings';
 import { expectedRelease } from '../../../core/model/rollback-time';
 import { modelledAwsTime } from './aws-model';
-import type { DeploymentOutcome } from './codedeploy-lifecycle';
+import { eventsOf, greenRunningAtMs, summarizeDeployment } from '../experiment/read-record';
+import type { RehearsalEvent } from '../experiment/rehearsal-event';
 import type { LocalTimings } from './local-timings';
 import { realTimeSpans, type HookRun } from './real-time-spans';
 import { detectedAwsSecondsOf, matchesModel, type RehearsalResult } from './rehearsal-result';
@@ -22,34 +23,39 @@ export type ModelComparison = Pick<
 >;
 
 /**
- * Sets a deployment's outcome against the model: the expected outcome and deciding signal, whether both
+ * Sets a rehearsal's record against the model: the expected outcome and deciding signal, whether both
  * match, and the detection in AWS seconds from green running (the model's time zero).
  */
 export function compareWithModel(input: {
   readonly faults: ActiveFaults;
   readonly config: DeploymentConfig;
   readonly timings: LocalTimings;
-  readonly deployment: DeploymentOutcome;
-  readonly green: { readonly launchedAt?: number; readonly zero?: number };
+  readonly events: readonly RehearsalEvent[];
   readonly hook: HookRun;
 }): ModelComparison {
-  const { deployment, green, timings } = input;
+  const { events, timings } = input;
+  const deployment = summarizeDeployment(events);
   const expected = expectedRelease(input.faults, { settings, deploymentConfig: input.config });
   const modelledAws = modelledAwsTime(input.faults, input.config);
   const decidedBy = deployment.signal;
+  const zero = greenRunningAtMs(events);
+  const launchedAt = eventsOf(events, 'task-started').find((e) => e.group === 'green')?.atMs;
+  const green = {
+    ...(launchedAt !== undefined && { launchedAt }),
+    ...(zero !== undefined && { zero }),
+  };
   const realTime = realTimeSpans(timings, green, decidedBy, input.hook);
-  const zero = green.zero;
   const detectedAwsSeconds =
     deployment.detectedAtMs === undefined || zero === undefined
       ? undefined
       : detectedAwsSecondsOf(deployment.detectedAtMs - zero, timings.timeScale, realTime);
   return {
     expected,
-    matched: matchesModel(deployment.outcome, decidedBy, expected, modelledAws),
+    matched:
+      deployment.outcome !== undefined && matchesModel(deployment.outcome, decidedBy, expected, modelledAws),
     ...(decidedBy && { decidedBy }),
     ...(zero !== undefined && { greenRunningAtMs: Math.round(zero) }),
-    ...(zero !== undefined &&
-      green.launchedAt !== undefined && { greenStartupMs: Math.round(zero - green.launchedAt) }),
+    ...(zero !== undefined && launchedAt !== undefined && { greenStartupMs: Math.round(zero - launchedAt) }),
     ...(detectedAwsSeconds !== undefined && { detectedAwsSeconds }),
     realTime,
     ...(modelledAws && { modelledAws }),

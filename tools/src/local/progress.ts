@@ -1,12 +1,12 @@
 import type { Writable } from 'node:stream';
 import type { ProgressSnapshot } from './rehearsal';
-import type { TimelineEvent } from '../experiment/timeline';
+import { describeEvent, EVENT_KIND, type RehearsalEvent } from '../experiment/rehearsal-event';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1).padStart(6)} s`;
 
-/** One timeline event as a plain line. */
-export function formatEvent(event: TimelineEvent): string {
-  return `[${seconds(event.atMs)}] ${event.kind.padEnd(8)} ${event.message}`;
+/** One event of the record as a plain line. */
+export function formatEvent(event: RehearsalEvent): string {
+  return `[${seconds(event.atMs)}] ${EVENT_KIND[event.type].padEnd(8)} ${describeEvent(event)}`;
 }
 
 /** The live status line: phase, traffic split, target health, alarms, request and error rates. */
@@ -33,7 +33,7 @@ export class ProgressWriter {
 
   constructor(private readonly out: Writable & { isTTY?: boolean; columns?: number }) {}
 
-  event(event: TimelineEvent): void {
+  event(event: RehearsalEvent): void {
     if (this.out.isTTY) this.out.write(`\r\x1b[2K${formatEvent(event)}\n${this.status}`);
     else this.out.write(`${formatEvent(event)}\n`);
   }

@@ -2,15 +2,12 @@ import type { ReleaseOutcome, ExpectedRelease, RollbackPrediction } from '../../
 import type { DecidingSignal } from '../../../core/model/signal-paths';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import type { LoadResult } from '../load/load-loop';
-import type { TimelineEvent } from '../experiment/timeline';
-import type { AlarmState } from './alarms';
+import type { RecordedOutcome, RehearsalEvent } from '../experiment/rehearsal-event';
 import type { DeploymentOutcome } from './codedeploy-lifecycle';
 import type { HealthCounts } from './target-group';
 import type { GroupName, GroupSecond } from './lb-metrics';
 import type { LocalTimings } from './local-timings';
 import type { VersionSecond } from './load-series';
-import type { TaskStop } from './task-set';
-import type { GuardOutcome } from '../../../core/guard/guard-decision';
 
 /** The live state shown on one terminal line. */
 export interface ProgressSnapshot {
@@ -21,13 +18,6 @@ export interface ProgressSnapshot {
   readonly alarms: string[];
   readonly requestsPerSecond: number;
   readonly errorsPerSecond: number;
-}
-
-/** One decision of the local stopped-task guard. */
-export interface GuardDecision {
-  readonly atMs: number;
-  readonly taskArn?: string;
-  readonly outcome: GuardOutcome;
 }
 
 /** Everything a report needs about one rehearsal. */
@@ -58,18 +48,15 @@ export interface RehearsalResult {
   readonly detectedAwsSeconds?: number;
   /** What could not be compressed, how long it took, and how much of it the detection counts (AWS ms). */
   readonly realTime: readonly RealTimeSpan[];
-  readonly timeline: TimelineEvent[];
+  /** The rehearsal's typed record: every figure above is read from it. */
+  readonly events: readonly RehearsalEvent[];
   readonly load: Pick<LoadResult, 'requests' | 'failed' | 'byVersion' | 'byStatus' | 'errors' | 'latency'> & {
     failedByVersion: Record<string, number>;
   };
   readonly series: VersionSecond[];
-  /** Percent of production traffic on green, from each change. */
-  readonly traffic: { atMs: number; green: number }[];
   readonly targetGroups: Record<GroupName, GroupSecond>;
-  readonly taskStops: TaskStop[];
-  readonly guard: GuardDecision[];
-  readonly alarms: { name: string; description: string; state: AlarmState; firedAtMs?: number }[];
-  readonly notes: string[];
+  /** The deployment group's alarms; their states and firing times are in the record. */
+  readonly alarms: readonly { readonly name: string; readonly description: string }[];
   readonly hook?: ProbeResult;
   /** The worst-case AWS time the infrastructure model predicts for these faults. */
   readonly modelledAws?: RollbackPrediction;
@@ -100,7 +87,7 @@ export function detectedAwsSecondsOf(
 
 /** Whether a rehearsal did what the model says AWS does: the same outcome and, for a rollback, the same signal. */
 export function matchesModel(
-  outcome: ReleaseOutcome,
+  outcome: RecordedOutcome,
   decidedBy: DecidingSignal | undefined,
   expected: ExpectedRelease,
   modelled: RollbackPrediction | undefined,

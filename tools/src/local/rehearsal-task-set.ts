@@ -1,6 +1,6 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { settings } from '../../../contract/settings';
-import type { Timeline } from '../experiment/timeline';
+import type { RehearsalRecord } from '../experiment/rehearsal-record';
 import type { AlarmMonitor } from './alarms';
 import type { Clock } from './clock';
 import { accepts, freePort } from './free-port';
@@ -10,14 +10,14 @@ import { localFaults } from './local-faults';
 import type { LocalTimings } from './local-timings';
 import type { LocalStoppedTaskGuard } from './stopped-task-guard';
 import type { LaunchTask } from './task-process';
-import { TaskSet, type TaskStop } from './task-set';
+import { TaskSet } from './task-set';
 import type { TargetGroup } from './target-group';
 
 /** What a task set of the rehearsal reports to and reads from. */
 export interface RehearsalTaskSetDeps {
   readonly clock: Clock;
   readonly timings: LocalTimings;
-  readonly timeline: Timeline;
+  readonly record: RehearsalRecord;
   readonly launch: LaunchTask;
   readonly allocatePort?: () => Promise<number>;
   readonly startupAllowanceMs: number;
@@ -29,13 +29,11 @@ export interface RehearsalTaskSetDeps {
   readonly monitor: () => AlarmMonitor;
   /** Set for green only: its first task running is the model's time zero. */
   readonly greenStart?: GreenStart;
-  readonly taskStops: TaskStop[];
-  readonly notes: string[];
 }
 
 /**
  * One task set of the rehearsal (ECS in miniature) with the settings' desired count, the compressed ECS
- * timings, and every task event going to the timeline, the guard (the first event of a stop) and the
+ * timings, and every task event going to the record, the guard (the first event of a stop) and the
  * stopped-tasks alarm (the last one, once it reaches the log group).
  */
 export function rehearsalTaskSet(
@@ -43,7 +41,8 @@ export function rehearsalTaskSet(
   faults: ActiveFaults,
   deps: RehearsalTaskSetDeps,
 ): TaskSet {
-  const { timings, timeline, greenStart } = deps;
+  const { timings, record, greenStart } = deps;
+  const noted = new Set<string>();
   return new TaskSet({
     group,
     version: deps.version,
@@ -54,7 +53,11 @@ export function rehearsalTaskSet(
     allocatePort: deps.allocatePort ?? (() => freePort()),
     faultsFor: (port, spare) => {
       const local = localFaults(faults, timings, port, spare);
-      for (const note of local.notes) if (!deps.notes.includes(note)) deps.notes.push(note);
+      for (const text of local.notes) {
+        if (noted.has(text)) continue;
+        noted.add(text);
+        record.add({ type: 'note', text });
+      }
       return local.faults;
     },
     accepts: (host, port) => accepts(host, port),
@@ -67,19 +70,26 @@ export function rehearsalTaskSet(
     restartBackoffMs: timings.restartBackoffMs,
     restartBackoffMaxMs: timings.restartBackoffMaxMs,
     stopTimeoutMs: timings.stopTimeoutMs,
-    onStart: (task) => {
-      greenStart?.launched();
-      timeline.add('task', `${task.taskId} started on port ${task.port}`);
-    },
-    onRegistered: (task) => greenStart?.registered(task.up),
+    onStart: (task) => record.add({ type: 'task-started', group, taskId: task.taskId, port: task.port }),
+    onRegistered: (task) => greenStart?.taskRegistered(task.up),
     onStopping: (stopping) => {
       if (stopping.stopCode === 'EssentialContainerExited') greenStart?.crashed();
-      timeline.add('task', `${stopping.taskId} stopping (${stopping.stopCode}): ${stopping.reason}`);
+      const { taskId, stopCode, reason, abnormal } = stopping;
+      record.add({ type: 'task-stopping', group, taskId, stopCode, reason, abnormal });
       deps.guard.taskStopping(stopping, deps.taskDefinitionArn);
     },
     onStop: (stop) => {
-      deps.taskStops.push(stop);
-      timeline.add('task', `${stop.taskId} stopped: ${stop.reason}${stop.output ? ` [${stop.output}]` : ''}`);
+      const { taskId, stopCode, reason, abnormal, exitCode, output } = stop;
+      record.add({
+        type: 'task-stopped',
+        group,
+        taskId,
+        stopCode,
+        reason,
+        abnormal,
+        exitCode,
+        ...(output && { output }),
+      });
       // The stopped-tasks metric filter counts the last event of a stop, once it reaches the log group.
       if (stop.abnormal)
         deps.clock.setTimeout(() => deps.monitor().recordTaskStop(), timings.eventDeliveryMs);

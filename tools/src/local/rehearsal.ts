@@ -6,7 +6,6 @@ import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import { alarmDefinitions, type AlarmMonitor } from './alarms';
 import type { HookRun } from './real-time-spans';
-import { compareWithModel } from './model-comparison';
 import { deploymentAlarms, rehearsalGuard } from './stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
 import { runLifecycle, type DeploymentOutcome, type StopReason } from './codedeploy-lifecycle';
@@ -17,14 +16,17 @@ import { LocalLoadBalancer } from './load-balancer';
 import { runLocalHook } from './local-hook';
 import { localTimings, scaleSteps, STARTUP_ALLOWANCE_MS, type LocalTimings } from './local-timings';
 import { LoadSeries } from './load-series';
-import { type GuardDecision, type ProgressSnapshot, type RehearsalResult } from './rehearsal-result';
+import { type ProgressSnapshot, type RehearsalResult } from './rehearsal-result';
 import { localTaskDefinitionArn, type LocalStoppedTaskGuard } from './stopped-task-guard';
 import type { LaunchTask } from './task-process';
-import type { TaskSet, TaskStop } from './task-set';
+import type { TaskSet } from './task-set';
 import { GreenStart } from './green-start';
 import { rehearsalTaskSet } from './rehearsal-task-set';
 import { TargetGroup } from './target-group';
-import { Timeline, type TimelineEvent } from '../experiment/timeline';
+import { alarmsFiring, eventsOf, phaseOf } from '../experiment/read-record';
+import type { RehearsalEvent } from '../experiment/rehearsal-event';
+import { RehearsalRecord } from '../experiment/rehearsal-record';
+import { resultFromRecord } from './result-from-record';
 
 export type { ProgressSnapshot, RehearsalResult } from './rehearsal-result';
 
@@ -42,7 +44,7 @@ export interface RehearsalOptions {
   /** A task is registered at the latest this long after it starts, listening or not. @default STARTUP_ALLOWANCE_MS */
   readonly startupAllowanceMs?: number;
   readonly clock?: Clock;
-  readonly onEvent?: (event: TimelineEvent) => void;
+  readonly onEvent?: (event: RehearsalEvent) => void;
   /** Called about four times a second with the live state. */
   readonly onProgress?: (snapshot: ProgressSnapshot) => void;
   /** Ends the rehearsal early: what it started is stopped, then it rejects with the abort reason. */
@@ -75,19 +77,14 @@ type Urls = Awaited<ReturnType<LocalLoadBalancer['listen']>>;
 class Rehearsal {
   private readonly clock: Clock;
   private readonly timings: LocalTimings;
-  private readonly timeline: Timeline;
+  private readonly record: RehearsalRecord;
   private readonly metrics: LbMetrics;
   private readonly loadSeries = new LoadSeries();
-  private readonly taskStops: TaskStop[] = [];
-  private readonly guardDecisions: GuardDecision[] = [];
   private readonly guard: LocalStoppedTaskGuard;
   /** CodeDeploy's view of the local deployment, for the guard; undefined before it starts. */
   private deploymentView: DeploymentView | undefined;
   /** Green's first task running: the model's time zero; the alarm periods are aligned to it. */
   private readonly greenStart: GreenStart;
-  private readonly traffic: { atMs: number; green: number }[] = [{ atMs: 0, green: 0 }];
-  private readonly firedAt = new Map<string, number>();
-  private readonly notes: string[] = [];
   private readonly sets: Partial<Record<GroupName, TaskSet>> = {};
   private readonly groups: Record<GroupName, TargetGroup>;
   private readonly monitor: AlarmMonitor;
@@ -95,7 +92,6 @@ class Rehearsal {
   private readonly stopDeployment = new AbortController();
   private readonly loadAbort = new AbortController();
   private readonly probeAbort = new AbortController();
-  private phase = 'starting blue';
   private load: Promise<LoadResult> | undefined;
   /** The hook's probe: when it began and ended, and each request's real time. */
   private readonly hookRun: HookRun = { requestsMs: [] };
@@ -104,10 +100,10 @@ class Rehearsal {
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
     this.timings = localTimings(options.timeScale);
-    this.timeline = new Timeline(this.clock, (event) => options.onEvent?.(event));
+    this.record = new RehearsalRecord(this.clock, (event) => options.onEvent?.(event));
     // The alarm periods start again at green's zero: see GreenStart.
     this.greenStart = new GreenStart(
-      () => this.timeline.elapsed(),
+      (basis) => this.record.add({ type: 'green-running', basis }),
       () => this.monitor.alignPeriods(),
     );
     this.metrics = new LbMetrics(this.clock);
@@ -115,37 +111,33 @@ class Rehearsal {
     const signals = {
       clock: this.clock,
       timings: this.timings,
-      timeline: this.timeline,
+      record: this.record,
       groups: this.groups,
       stop: (reason: StopReason) => this.stop(reason),
     };
-    this.monitor = deploymentAlarms(signals, this.firedAt);
+    this.monitor = deploymentAlarms(signals);
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
     this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
-    this.guard = rehearsalGuard(
-      signals,
-      () => (this.deploymentView ? [this.deploymentView] : []),
-      this.guardDecisions,
-    );
+    this.guard = rehearsalGuard(signals, () => (this.deploymentView ? [this.deploymentView] : []));
   }
 
   async run(): Promise<RehearsalResult> {
     const { options } = this;
     options.signal?.addEventListener('abort', this.interrupt, { once: true });
     const progress = setInterval(() => this.reportProgress(), 250);
-    this.timeline.add(
-      'note',
-      `green FAULTS=${formatFaults(options.faults) || '(none)'}; ${options.config.name}; time scale ${options.timeScale}`,
-    );
+    this.record.add({
+      type: 'started',
+      faults: formatFaults(options.faults),
+      config: options.config.name,
+      timeScale: options.timeScale,
+    });
     try {
       const urls = await this.lb.listen();
       await this.startBlue();
       this.startLoad(urls.production);
-      this.phase = 'steady (blue)';
       await sleep(this.clock, STEADY_MS, options.signal);
       const deployment = await this.deployGreen(urls);
       options.signal?.throwIfAborted();
-      this.phase = deployment.outcome;
       await sleep(this.clock, TAIL_MS, options.signal);
       this.loadAbort.abort();
       const loadResult = await this.load!;
@@ -174,7 +166,7 @@ class Rehearsal {
       clock: this.clock,
       check: httpHealthCheck(settings.container.healthPath, this.timings.healthyCodes),
       onChange: (group, target, from, to) => {
-        this.timeline.add('health', `${target.id}: ${from} -> ${to}`);
+        this.record.add({ type: 'target-health', group: name, target: target.id, from, to });
         this.monitor.sampleUnhealthy(name, group.counts().unhealthy);
         if (to === 'healthy') this.sets[name]?.noteHealthy();
         this.sets[name]?.onTargetHealth(target.id, to);
@@ -191,11 +183,7 @@ class Rehearsal {
   }
 
   private readonly routing = {
-    setProduction: (weights: { blue: number; green: number }): void => {
-      this.lb.setProduction(weights);
-      if (this.traffic.at(-1)?.green !== weights.green)
-        this.traffic.push({ atMs: Math.round(this.timeline.elapsed()), green: weights.green });
-    },
+    setProduction: (weights: { blue: number; green: number }): void => this.lb.setProduction(weights),
     setTest: (group: GroupName): void => this.lb.setTest(group),
   };
 
@@ -204,7 +192,7 @@ class Rehearsal {
     return rehearsalTaskSet(group, faults, {
       clock: this.clock,
       timings: this.timings,
-      timeline: this.timeline,
+      record: this.record,
       launch: options.launch,
       ...(options.allocatePort && { allocatePort: options.allocatePort }),
       startupAllowanceMs: options.startupAllowanceMs ?? STARTUP_ALLOWANCE_MS,
@@ -215,20 +203,19 @@ class Rehearsal {
       guard: this.guard,
       monitor: () => this.monitor,
       ...(group === 'green' && { greenStart: this.greenStart }),
-      taskStops: this.taskStops,
-      notes: this.notes,
     });
   }
 
   private reportProgress(): void {
-    const nowSecond = Math.floor(this.timeline.elapsed() / 1000);
+    const { events } = this.record;
+    const nowSecond = Math.floor(this.record.elapsed() / 1000);
     const latest = this.loadSeries.latest(nowSecond);
     this.options.onProgress?.({
-      elapsedMs: this.timeline.elapsed(),
-      phase: this.phase,
+      elapsedMs: this.record.elapsed(),
+      phase: phaseOf(events),
       greenPercent: this.lb.production.green,
       health: { blue: this.groups.blue.counts(), green: this.groups.green.counts() },
-      alarms: this.monitor.firing(),
+      alarms: alarmsFiring(events),
       requestsPerSecond: latest.requests,
       errorsPerSecond: latest.failed,
     });
@@ -247,26 +234,27 @@ class Rehearsal {
       },
     );
     if (!blueReady) {
-      const stops = this.taskStops.map((s) => `${s.reason} [${s.output}]`).join('; ') || 'none';
+      const stops =
+        eventsOf(this.record.events, 'task-stopped')
+          .map((s) => `${s.reason} [${s.output ?? ''}]`)
+          .join('; ') || 'none';
       throw new Error(
         `blue (no fault) did not become healthy within ${BLUE_READY_LIMIT_MS / 1000} s; is the service built (npm run build)? Last stops: ${stops}`,
       );
     }
     this.routing.setProduction({ blue: 100, green: 0 });
+    this.record.add({ type: 'traffic', listener: 'production', greenPercent: 0 });
   }
 
   private startLoad(production: string): void {
-    this.timeline.add(
-      'phase',
-      `blue serving production at ${production}; load loop at ${this.options.rate} req/s`,
-    );
+    this.record.add({ type: 'load', url: production, rate: this.options.rate });
     this.load = runLoad({
       url: `${production}/`,
       rate: this.options.rate,
       concurrency: LOAD_CONCURRENCY,
       timeoutMs: LOAD_TIMEOUT_MS,
       signal: this.loadAbort.signal,
-      now: () => this.timeline.elapsed(),
+      now: () => this.record.elapsed(),
       onResult: (r) => this.loadSeries.add(r),
     });
   }
@@ -283,7 +271,7 @@ class Rehearsal {
     };
     const deployment = await runLifecycle({
       clock: this.clock,
-      timeline: this.timeline,
+      record: this.record,
       routing: this.routing,
       green: this.sets.green,
       blue: this.sets.blue!,
@@ -292,7 +280,6 @@ class Rehearsal {
       steps: scaleSteps(options.config.steps, options.timeScale),
       stepDelayMs: timings.codeDeployStepMs,
       hookColdStartMs: timings.hookColdStartMs,
-      onStep: (step) => (this.phase = step),
       terminationWaitMs: timings.terminationWaitMs,
       readyWaitMs: timings.readyWaitMs,
       readyPollMs: POLL_MS,
@@ -309,7 +296,7 @@ class Rehearsal {
   /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
   private runHook(testUrl: string): Promise<ProbeResult> {
     const run = this.hookRun;
-    run.startedAt = this.timeline.elapsed();
+    run.startedAt = this.record.elapsed();
     this.probe = runLocalHook(
       testUrl,
       VERSIONS.green,
@@ -318,37 +305,21 @@ class Rehearsal {
       this.probeAbort.signal,
       (ms) => run.requestsMs.push(ms),
     ).then((result) => {
-      run.endedAt = this.timeline.elapsed();
+      run.endedAt = this.record.elapsed();
       return result;
     });
     return this.probe;
   }
 
   private result(deployment: DeploymentOutcome, loadResult: LoadResult): RehearsalResult {
-    const { options, monitor } = this;
-    const zero = this.greenStart.zero();
-    const launchedAt = this.greenStart.launchedAt;
-    const comparison = compareWithModel({
+    const { options } = this;
+    return resultFromRecord({
       faults: options.faults,
       config: options.config,
       timings: this.timings,
-      deployment,
-      green: {
-        ...(launchedAt !== undefined && { launchedAt }),
-        ...(zero !== undefined && { zero }),
-      },
-      hook: this.hookRun,
-    });
-    return {
-      faults: formatFaults(options.faults),
-      config: options.config.name,
-      timeScale: options.timeScale,
-      timings: this.timings,
-      outcome: deployment.outcome,
-      ...comparison,
-      reason: deployment.reason,
-      deployment,
-      timeline: this.timeline.events,
+      events: this.record.events,
+      ...(deployment.hook && { hook: deployment.hook }),
+      hookRun: this.hookRun,
       load: {
         requests: loadResult.requests,
         failed: loadResult.failed,
@@ -359,20 +330,10 @@ class Rehearsal {
         failedByVersion: this.loadSeries.failedByVersion,
       },
       // The second in which the load loop stopped is partial: leave it out of the per-second series.
-      series: this.loadSeries.series().slice(0, Math.floor(this.timeline.elapsed() / 1000)),
-      traffic: this.traffic,
+      series: this.loadSeries.series().slice(0, Math.floor(this.record.elapsed() / 1000)),
       targetGroups: this.metrics.totals(),
-      taskStops: this.taskStops,
-      guard: this.guardDecisions,
-      alarms: alarmDefinitions().map((d) => ({
-        name: d.name,
-        description: d.description,
-        state: monitor.states()[d.name] ?? 'OK',
-        firedAtMs: this.firedAt.get(d.name),
-      })),
-      notes: this.notes,
-      hook: deployment.hook,
-    };
+      alarms: alarmDefinitions().map((d) => ({ name: d.name, description: d.description })),
+    });
   }
 
   private async stopEverything(): Promise<void> {

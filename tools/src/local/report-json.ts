@@ -1,9 +1,14 @@
+import { alarmHistory, productionTraffic } from '../experiment/read-record';
 import type { RehearsalResult } from './rehearsal';
 import { verdictOf } from './verdict';
 
-/** The machine-readable result (`--json`, `report.json`). */
+/**
+ * The machine-readable result (`--json`, `report.json`): the verdict's figures, then the typed record they
+ * are read from (`events`), then what the record derives for a reader's convenience (alarms, traffic).
+ */
 export function toJson(result: RehearsalResult): object {
   const v = verdictOf(result);
+  const history = alarmHistory(result.events);
   return {
     outcome: result.outcome,
     expected: result.expected,
@@ -26,18 +31,19 @@ export function toJson(result: RehearsalResult): object {
     modelledAws: result.modelledAws ?? null,
     greenRunningAtMs: result.greenRunningAtMs ?? null,
     greenStartupMs: result.greenStartupMs ?? null,
-    guard: result.guard,
     stoppedIn: result.deployment.stoppedIn ?? null,
     productionShifted: result.deployment.productionShifted,
     load: result.load,
     hook: result.hook ?? null,
-    alarms: result.alarms,
-    taskStops: result.taskStops,
+    alarms: result.alarms.map((a) => ({
+      ...a,
+      state: history.get(a.name)?.state ?? 'OK',
+      firedAtMs: history.get(a.name)?.firedAtMs ?? null,
+    })),
     targetGroups: result.targetGroups,
     timings: result.timings,
-    notes: result.notes,
-    timeline: result.timeline,
-    traffic: result.traffic,
+    events: result.events,
+    traffic: productionTraffic(result.events),
     series: result.series,
   };
 }

@@ -1,4 +1,5 @@
 import { formatCounts, formatDuration } from '../experiment/format-duration';
+import { eventsOf } from '../experiment/read-record';
 import type { RehearsalResult } from './rehearsal';
 import { describeModelled } from '../experiment/verdict';
 import { verdictOf } from './verdict';
@@ -32,10 +33,10 @@ export function formatSummary(result: RehearsalResult): string {
   );
   if (result.hook)
     lines.push(`  hook:        ${result.hook.ok ? 'Succeeded' : 'Failed'}: ${result.hook.reason}`);
-  const stops = result.taskStops.filter((s) => s.abnormal);
+  const stops = eventsOf(result.events, 'task-stopped').filter((s) => s.abnormal);
   if (stops.length > 0) {
     lines.push(`  task stops:  ${stops.length}; first: ${stops[0]?.taskId} ${stops[0]?.reason}`);
   }
-  for (const note of result.notes) lines.push(`  note:        ${note}`);
+  for (const note of eventsOf(result.events, 'note')) lines.push(`  note:        ${note.text}`);
   return `${lines.join('\n')}\n`;
 }

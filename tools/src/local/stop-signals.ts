@@ -1,12 +1,11 @@
 import { settings } from '../../../contract/settings';
 import type { DeploymentView } from '../../../core/guard/guard-decision';
-import type { Timeline } from '../experiment/timeline';
+import type { RehearsalRecord } from '../experiment/rehearsal-record';
 import { alarmDefinitions, AlarmMonitor } from './alarms';
 import type { Clock } from './clock';
 import type { StopReason } from './codedeploy-lifecycle';
 import type { GroupName } from './lb-metrics';
 import type { LocalTimings } from './local-timings';
-import type { GuardDecision } from './rehearsal-result';
 import { LocalStoppedTaskGuard } from './stopped-task-guard';
 import type { TargetGroup } from './target-group';
 
@@ -14,21 +13,19 @@ import type { TargetGroup } from './target-group';
 export interface StopSignalDeps {
   readonly clock: Clock;
   readonly timings: LocalTimings;
-  readonly timeline: Timeline;
+  readonly record: RehearsalRecord;
   readonly groups: Record<GroupName, TargetGroup>;
   /** Stops the deployment with rollback; called once per signal, the first call wins. */
   readonly stop: (reason: StopReason) => void;
 }
 
-const round = (n: number): number => Math.round(n * 100) / 100;
-
 /**
  * CloudWatch and the deployment group's alarms in miniature: the stack's alarm definitions evaluated per
- * compressed period after the publish delay, and seen by the controller after its alarm poll. The first
- * ALARM time of each alarm goes to `firedAt`.
+ * compressed period after the publish delay, and seen by the controller after its alarm poll. Every state
+ * change goes to the record.
  */
-export function deploymentAlarms(deps: StopSignalDeps, firedAt: Map<string, number>): AlarmMonitor {
-  const { clock, timings, timeline } = deps;
+export function deploymentAlarms(deps: StopSignalDeps): AlarmMonitor {
+  const { clock, timings, record } = deps;
   // The response-time threshold races the latency fault's delay: both run at the response-time scale.
   const definitions = alarmDefinitions(settings, {
     responseTimeSeconds: timings.responseTimeAlarmMs / 1000,
@@ -40,10 +37,16 @@ export function deploymentAlarms(deps: StopSignalDeps, firedAt: Map<string, numb
     definitions,
     unhealthyCount: (group) => deps.groups[group].counts().unhealthy,
     onChange: (change) => {
-      const value = change.value === undefined ? '' : ` (${round(change.value)})`;
-      timeline.add('alarm', `${change.alarm.name} ${change.state}${value}: ${change.alarm.description}`);
-      if (change.state !== 'ALARM') return;
-      if (!firedAt.has(change.alarm.name)) firedAt.set(change.alarm.name, timeline.elapsed());
+      const { alarm, state, value } = change;
+      record.add({
+        type: 'alarm',
+        alarm: alarm.name,
+        state,
+        ...(value !== undefined && { value }),
+        description: alarm.description,
+        signal: alarm.signal,
+      });
+      if (state !== 'ALARM') return;
       // The controller polls its alarms: it sees this one that much later.
       clock.setTimeout(() => {
         const firing = monitor.firing();
@@ -57,13 +60,12 @@ export function deploymentAlarms(deps: StopSignalDeps, firedAt: Map<string, numb
   return monitor;
 }
 
-/** The stopped-task guard, wired to the rehearsal: its decisions go to `decisions` and the timeline. */
+/** The stopped-task guard, wired to the rehearsal: its decisions go to the record. */
 export function rehearsalGuard(
   deps: StopSignalDeps,
   deployments: () => readonly DeploymentView[],
-  decisions: GuardDecision[],
 ): LocalStoppedTaskGuard {
-  const { timeline } = deps;
+  const { record } = deps;
   return new LocalStoppedTaskGuard({
     clock: deps.clock,
     eventDeliveryMs: deps.timings.eventDeliveryMs,
@@ -75,18 +77,14 @@ export function rehearsalGuard(
         signal: 'stopped-task guard',
         detail: `the stopped-task guard stopped the deployment: ${task.stoppedReason ?? 'task stopped'}`,
       }),
-    onDecision: (outcome, task) => {
-      decisions.push({
-        atMs: Math.round(timeline.elapsed()),
+    onDecision: (outcome, task) =>
+      record.add({
+        type: 'guard',
+        action: outcome.action,
         ...(task.taskArn && { taskArn: task.taskArn }),
-        outcome,
-      });
-      timeline.add(
-        'guard',
-        outcome.action === 'stopped'
-          ? `guard stopped deployment ${outcome.deploymentId} with rollback`
-          : `guard left it alone: ${outcome.reason}`,
-      );
-    },
+        ...(outcome.action === 'stopped'
+          ? { deploymentId: outcome.deploymentId }
+          : { reason: outcome.reason }),
+      }),
   });
 }

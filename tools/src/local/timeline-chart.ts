@@ -1,4 +1,5 @@
 import { escapeHtml } from '../experiment/escape-html';
+import { productionTraffic } from '../experiment/read-record';
 import type { RehearsalResult } from './rehearsal';
 
 const WIDTH = 960;
@@ -25,7 +26,7 @@ interface Plot {
 }
 
 function plotFor(result: RehearsalResult): Plot {
-  const lastEventS = Math.max(0, ...result.timeline.map((e) => e.atMs / 1000));
+  const lastEventS = Math.max(0, ...result.events.map((e) => e.atMs / 1000));
   const spanS = Math.max(1, result.series.length, Math.ceil(lastEventS));
   const totals = result.series.map((s) => Object.values(s.requests).reduce((a, b) => a + b, 0));
   const yMax = Math.max(5, ...totals) * 1.15;
@@ -89,8 +90,9 @@ function versionLines(plot: Plot, result: RehearsalResult, versions: readonly st
 }
 
 function trafficLine(plot: Plot, result: RehearsalResult): string {
-  const steps = result.traffic.flatMap((t, i) => {
-    const next = result.traffic[i + 1]?.atMs ?? plot.spanS * 1000;
+  const traffic = productionTraffic(result.events);
+  const steps = traffic.flatMap((t, i) => {
+    const next = traffic[i + 1]?.atMs ?? plot.spanS * 1000;
     return [
       `${fmt(plot.x(t.atMs / 1000))},${fmt(plot.yPct(t.green))}`,
       `${fmt(plot.x(next / 1000))},${fmt(plot.yPct(t.green))}`,
@@ -125,15 +127,15 @@ function markers(result: RehearsalResult): Marker[] {
     { atMs: d.startedAtMs, colour: '#444', label: 'deployment start', cls: 'phase-marker', row: 0, width: 1 },
   ];
   let row = 1;
-  for (const e of result.timeline) {
-    if (e.kind === 'alarm' && e.message.includes(' ALARM')) {
-      const label = e.message.split(' ')[0] ?? 'alarm';
-      list.push({ atMs: e.atMs, colour: '#e07b00', label, cls: 'alarm-marker', row: row++ });
-    }
-    if (e.kind === 'hook') {
-      const label = e.message.split(':')[0] ?? 'hook';
+  for (const e of result.events) {
+    if (e.type === 'alarm' && e.state === 'ALARM')
+      list.push({ atMs: e.atMs, colour: '#e07b00', label: e.alarm, cls: 'alarm-marker', row: row++ });
+    if (e.type === 'hook') {
+      const label = `hook ${e.ok ? 'Succeeded' : 'Failed'}`;
       list.push({ atMs: e.atMs, colour: '#7b3fa0', label, cls: 'hook-marker', row: row++ });
     }
+    if (e.type === 'guard' && e.action === 'stopped')
+      list.push({ atMs: e.atMs, colour: '#b00060', label: 'guard', cls: 'guard-marker', row: row++ });
   }
   const end =
     d.detectedAtMs !== undefined

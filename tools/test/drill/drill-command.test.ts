@@ -197,23 +197,35 @@ describe('rehearse drill', () => {
       verdict: { expected: { outcome: 'rolled-back' }, observed: 'rolled-back', matched: true },
       restore: { done: true, pushed: true },
     });
-    const labels = report.observations.timeline.map((e) => e.message.split(':')[0]);
-    for (const label of [
-      'steady state measured',
-      'flip committed',
-      'push',
-      'deployment created',
-      'green tasks running',
-      'test traffic',
-      'hook result',
-      'deployment stopped',
-      'rollback started',
-      'rollback done',
-      'restore pushed',
-    ]) {
-      expect(labels).toContain(label);
-    }
-    expect(labels.indexOf('push')).toBeLessThan(labels.indexOf('deployment created'));
+    // The record holds the person's steps and AWS's events, typed, in time order.
+    const events = report.observations.events;
+    expect(events.flatMap((e) => (e.type === 'drill' ? [e.action] : []))).toEqual([
+      'steady-state-measured',
+      'flip-committed',
+      'pushed',
+      'deployment-found',
+      'steady-state-measured',
+      'restore-committed',
+      'restore-pushed',
+    ]);
+    const first = (type: string): number => events.findIndex((e) => e.type === type);
+    for (const type of ['deployment', 'green-running', 'lifecycle', 'hook', 'stop', 'rollback', 'outcome'])
+      expect(first(type)).toBeGreaterThanOrEqual(0);
+    expect(events.find((e) => e.type === 'traffic')).toMatchObject({ listener: 'test', greenPercent: 100 });
+    expect(events.find((e) => e.type === 'hook')).toMatchObject({ ok: false });
+    // The failed hook event was seen before the deployment's error: it is the detection.
+    expect(events.find((e) => e.type === 'stop')).toMatchObject({
+      trigger: 'hook',
+      signal: 'test-traffic hook',
+    });
+    expect(events.filter((e) => e.type === 'rollback').map((e) => e.type === 'rollback' && e.status)).toEqual(
+      ['started', 'done'],
+    );
+    expect(events.findIndex((e) => e.type === 'drill' && e.action === 'pushed')).toBeLessThan(
+      first('deployment'),
+    );
+    expect(events.map((e) => e.atMs)).toEqual([...events.map((e) => e.atMs)].sort((a, b) => a - b));
+    expect(report.verdict?.decidedBy).toBe('test-traffic hook');
     expect(report.steadyBefore.requests).toBeGreaterThan(0);
     expect(report.steadyBefore.failed).toBe(0);
     expect(report.observations.detection!.fromPushSeconds).toBeGreaterThan(0);

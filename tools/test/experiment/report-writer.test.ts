@@ -26,10 +26,10 @@ describe('the experiment report writer', () => {
     const markdown = reportMarkdown({
       ...rolledBack,
       sections: [{ title: 'Observations', timeline: true, lines: ['before the table'] }],
-      timeline: [{ atMs: 1500, kind: 'alarm', message: 'a | b' }],
+      events: [{ atMs: 1500, type: 'note', text: 'a | b' }],
     });
     expect(markdown).toContain('## Observations\n\nbefore the table\n\n| at (s) | kind | event |');
-    expect(markdown).toContain('| 1.50 | alarm | a \\| b |');
+    expect(markdown).toContain('| 1.50 | note | a \\| b |');
   });
 
   it('marks a mismatch in the page and escapes what the rehearsal reported', () => {

@@ -1,60 +1,86 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
+import { deploymentConfig } from '../../../contract/deployment-configs';
 import { formatFaults } from '../../../contract/faults/parse-faults';
-import { modelledAwsTime } from '../../src/local/aws-model';
+import type { DecidingSignal } from '../../../core/model/signal-paths';
 import { expectedRelease, type ReleaseOutcome } from '../../../core/model/rollback-time';
-import type { DeploymentOutcome } from '../../src/local/codedeploy-lifecycle';
+import type { EventInput, RehearsalEvent, StopTrigger } from '../../src/experiment/rehearsal-event';
+import { modelledAwsTime } from '../../src/local/aws-model';
 import { localTimings } from '../../src/local/local-timings';
 import type { RehearsalOptions, RehearsalResult } from '../../src/local/rehearsal';
-import { detectedAwsSecondsOf, matchesModel } from '../../src/local/rehearsal-result';
+import { resultFromRecord } from '../../src/local/result-from-record';
 
 const group = { requests: 0, target5xx: 0, elb5xx: 0, responseTimeSumMs: 0, responses: 0 };
 
+/** The moments the fixture's record holds, in rehearsal milliseconds. */
+export const FIXTURE_MS = {
+  deploymentStart: 2_000,
+  greenLaunch: 2_100,
+  greenRunning: 2_400,
+  stop: 5_400,
+  rolledBack: 6_000,
+  succeeded: 30_000,
+};
+
+const at = (atMs: number, event: EventInput): RehearsalEvent => ({ ...event, atMs });
+
+const TRIGGER_OF = (signal: DecidingSignal): StopTrigger =>
+  signal === 'stopped-task guard' ? 'guard' : signal === 'test-traffic hook' ? 'hook' : 'alarm';
+
+/** A record of a rehearsal that ends with `outcome`, stopped (when it rolls back) by `signal`. */
+export function recordFor(
+  faults: ActiveFaults,
+  outcome: ReleaseOutcome,
+  stop: { trigger: StopTrigger; signal?: DecidingSignal },
+): RehearsalEvent[] {
+  const t = FIXTURE_MS;
+  const events = [
+    at(0, { type: 'started', faults: formatFaults(faults), config: 'fixture', timeScale: 20 }),
+    at(1_000, { type: 'traffic', listener: 'production', greenPercent: 0 }),
+    at(t.deploymentStart, { type: 'lifecycle', step: 'Install', status: 'started' }),
+    at(t.greenLaunch, { type: 'task-started', group: 'green', taskId: 'green-1', port: 4001 }),
+    at(t.greenRunning, { type: 'green-running', basis: 'listening' }),
+  ];
+  if (outcome === 'rolled-back')
+    return [
+      ...events,
+      at(t.stop, { type: 'stop', ...stop, detail: `${stop.signal ?? stop.trigger} stopped the deployment` }),
+      at(t.stop, { type: 'traffic', listener: 'production', greenPercent: 0 }),
+      at(t.rolledBack, { type: 'rollback', status: 'done' }),
+      at(t.rolledBack, { type: 'outcome', outcome }),
+    ];
+  return [
+    ...events,
+    at(10_000, { type: 'lifecycle', step: 'AllowTraffic', status: 'started' }),
+    at(10_000, { type: 'traffic', listener: 'production', greenPercent: 10 }),
+    at(20_000, { type: 'traffic', listener: 'production', greenPercent: 100 }),
+    at(t.succeeded, { type: 'outcome', outcome }),
+  ];
+}
+
 /**
- * A rehearsal result as `runRehearsal` would return it for `faults`, ending with `outcome` (the
- * catalogue's own expectation unless given), decided by `deployment` (every step passing by default).
+ * A rehearsal result as `runRehearsal` would return it for `faults`: a typed record ending with `outcome`
+ * (the catalogue's own expectation unless given), stopped by the model's signal unless `stop` says
+ * otherwise, and read the way the rehearsal reads its own.
  */
 export function resultFor(
   faults: ActiveFaults,
-  overrides: { outcome?: ReleaseOutcome; deployment?: Partial<DeploymentOutcome>; failed?: number } = {},
+  overrides: {
+    outcome?: ReleaseOutcome;
+    stop?: { trigger: StopTrigger; signal?: DecidingSignal };
+    failed?: number;
+  } = {},
 ): RehearsalResult {
-  const expected = expectedRelease(faults);
-  const outcome = overrides.outcome ?? expected.outcome;
-  const rolledBack = outcome === 'rolled-back';
-  const modelledAws = modelledAwsTime(faults);
+  const outcome = overrides.outcome ?? expectedRelease(faults).outcome;
   // Decided, by default, by the signal the model names (the unhealthy-hosts alarm when it names none).
-  const signal = modelledAws?.decidedBy ?? 'unhealthy-hosts alarm';
-  const deployment: DeploymentOutcome = {
-    outcome,
-    reason: rolledBack ? `${signal} stopped the deployment` : 'every step passed',
-    ...(rolledBack && {
-      trigger: signal === 'stopped-task guard' ? ('guard' as const) : ('alarm' as const),
-      signal,
-      detectedAtMs: 5_400,
-      rolledBackAtMs: 6_000,
-    }),
-    startedAtMs: 2_000,
-    finishedAtMs: rolledBack ? 6_000 : 30_000,
-    productionShifted: !rolledBack,
-    ...overrides.deployment,
-  };
+  const signal = modelledAwsTime(faults)?.decidedBy ?? 'unhealthy-hosts alarm';
+  const stop = overrides.stop ?? { trigger: TRIGGER_OF(signal), signal };
   const failed = overrides.failed ?? 0;
-  const decidedBy = deployment.signal;
-  return {
-    faults: formatFaults(faults),
-    config: 'CodeDeployDefault.ECSCanary10Percent5Minutes',
-    timeScale: 20,
+  return resultFromRecord({
+    faults,
+    config: deploymentConfig('CodeDeployDefault.ECSCanary10Percent5Minutes')!,
     timings: localTimings(20),
-    outcome,
-    expected,
-    matched: matchesModel(outcome, decidedBy, expected, modelledAws),
-    reason: deployment.reason,
-    ...(decidedBy && { decidedBy }),
-    deployment,
-    greenRunningAtMs: 2_400,
-    greenStartupMs: 300,
-    ...(rolledBack && { detectedAwsSeconds: detectedAwsSecondsOf(5_400 - 2_400, 20, []) }),
-    realTime: [],
-    timeline: [{ atMs: 0, kind: 'note', message: 'fixture' }],
+    events: recordFor(faults, outcome, stop),
+    hookRun: { requestsMs: [] },
     load: {
       requests: 200,
       failed,
@@ -65,14 +91,9 @@ export function resultFor(
       failedByVersion: {},
     },
     series: [{ second: 0, requests: { blue: 20 }, failed: {} }],
-    traffic: [{ atMs: 0, green: 0 }],
     targetGroups: { blue: { ...group }, green: { ...group } },
-    taskStops: [],
-    guard: [],
     alarms: [],
-    notes: [],
-    ...(modelledAws && { modelledAws }),
-  };
+  });
 }
 
 /** A stand-in for `runRehearsal` that answers at once with {@link resultFor}, per the options' faults. */

@@ -1,6 +1,6 @@
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLifecycle, type LifecycleDeps, type StopReason } from '../../src/local/codedeploy-lifecycle';
-import { Timeline } from '../../src/experiment/timeline';
+import { RehearsalRecord } from '../../src/experiment/rehearsal-record';
 import { FakeClock } from '../helpers/fake-clock';
 
 const PASS: ProbeResult = { ok: true, reason: 'all checks passed', checks: [] };
@@ -12,7 +12,7 @@ function setup(overrides: Partial<LifecycleDeps> = {}) {
   const stop = new AbortController();
   const deps: LifecycleDeps = {
     clock,
-    timeline: new Timeline(clock),
+    record: new RehearsalRecord(clock),
     routing: {
       setProduction: (w) => calls.push(`production green ${w.green}`),
       setTest: (g) => calls.push(`test ${g}`),

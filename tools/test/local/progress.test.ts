@@ -1,3 +1,4 @@
+import type { RehearsalEvent } from '../../src/experiment/rehearsal-event';
 import { ProgressWriter } from '../../src/local/progress';
 import type { ProgressSnapshot } from '../../src/local/rehearsal';
 import { MemoryStream } from '../helpers/test-deps';
@@ -14,7 +15,12 @@ const snapshot: ProgressSnapshot = {
   requestsPerSecond: 20,
   errorsPerSecond: 1,
 };
-const event = { atMs: 12_000, kind: 'alarm' as const, message: 'unhealthy-hosts-green ALARM' };
+const event = {
+  atMs: 12_000,
+  type: 'alarm',
+  alarm: 'unhealthy-hosts-green',
+  state: 'ALARM',
+} satisfies RehearsalEvent;
 
 describe('live progress', () => {
   test('on a terminal: one status line redrawn in place, events printed above it', () => {

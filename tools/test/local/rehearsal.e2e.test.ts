@@ -51,9 +51,8 @@ describe('rehearse suite, end to end against the real service', () => {
 
   test('the JSON result carries the lifecycle in CodeDeploy order and the load by version', () => {
     const json = runs.get('no fault')!;
-    const phases = json.timeline.filter((e) => e.kind === 'phase').map((e) => e.message.split(':')[0]);
-    expect(phases).toEqual([
-      'blue serving production at http',
+    const steps = json.events.flatMap((e) => (e.type === 'lifecycle' ? [e.step] : []));
+    expect(steps).toEqual([
       'Install',
       'AllowTestTraffic',
       'AfterAllowTestTraffic',
@@ -61,10 +60,10 @@ describe('rehearse suite, end to end against the real service', () => {
       'Bake',
       'Terminating blue',
     ]);
-    expect(json.timeline.filter((e) => e.kind === 'traffic').map((e) => e.message)).toEqual([
-      'production: 10 % green',
-      'production: 100 % green',
-    ]);
+    const production = json.events.flatMap((e) =>
+      e.type === 'traffic' && e.listener === 'production' ? [e.greenPercent] : [],
+    );
+    expect(production).toEqual([0, 10, 100]);
     expect(json.load.requests).toBe(json.load.byVersion.blue! + json.load.byVersion.green!);
   });
 

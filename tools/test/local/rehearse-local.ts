@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { runLocal } from '../../src/commands/local';
+import type { RehearsalEvent } from '../../src/experiment/rehearsal-event';
 import { MemoryStream } from '../helpers/test-deps';
 
 /** The repository root: the e2e tests spawn the compiled service from `dist/` there. */
@@ -25,8 +26,7 @@ export interface LocalRun {
       failedByVersion: Record<string, number>;
     };
     times: { measuredMs: { detection: number | null; rollback: number | null; deployment: number } };
-    timeline: { atMs: number; kind: string; message: string }[];
-    taskStops: { reason: string; exitCode: number | null; abnormal: boolean }[];
+    events: RehearsalEvent[];
   };
   wallMs: number;
   stderr: string;

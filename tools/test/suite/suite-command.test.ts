@@ -38,7 +38,7 @@ describe('rehearse suite', () => {
     const code = await runSuiteCommand(['--faults', 'health-fail'], deps, {
       rehearse: (options) =>
         Promise.resolve(
-          resultFor(options.faults, { deployment: { trigger: 'alarm', signal: 'unhealthy-hosts alarm' } }),
+          resultFor(options.faults, { stop: { trigger: 'alarm', signal: 'unhealthy-hosts alarm' } }),
         ),
     });
     expect(code).toBe(1);

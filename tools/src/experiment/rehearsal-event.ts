@@ -1,0 +1,229 @@
+import type { DecidingSignal } from '../../../core/model/signal-paths';
+
+/** The two task sets: blue is the one deployed, green the one being deployed. */
+export type Colour = 'blue' | 'green';
+
+/**
+ * Why a deployment stopped: an alarm, the hook, the stopped-task guard, green never getting ready within
+ * the (capped) wait, the person running the rehearsal interrupting it, or (on AWS) any other reason
+ * CodeDeploy gives.
+ */
+export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'ready-timeout' | 'interrupt' | 'other';
+
+/** How a deployment ended: the local outcomes, and on AWS also how a watch could end. */
+export type RecordedOutcome =
+  'succeeded' | 'rolled-back' | 'failed' | 'stopped' | 'rollback-failed' | 'interrupted';
+
+/** What a person did during a drill on AWS, in order. */
+export type DrillAction =
+  | 'steady-state-measured'
+  | 'flip-committed'
+  | 'pushed'
+  | 'waiting-for-push'
+  | 'deployment-found'
+  | 'no-deployment'
+  | 'restore-committed'
+  | 'restore-pushed';
+
+/**
+ * Why a moment counts as green running (the rehearsal model's time zero): a green task registered without
+ * listening yet, listening, or crashing locally; on AWS, CodeDeploy's Install step ending or a poll that
+ * saw every green task running.
+ */
+export type GreenRunningBasis = 'registered' | 'listening' | 'crashed' | 'install-done' | 'tasks-running';
+
+/** Fields every event has: milliseconds since the rehearsal started (compressed time in a local rehearsal). */
+interface At {
+  readonly atMs: number;
+}
+
+/**
+ * One moment of a rehearsal, local or on AWS: the one record every verdict, chart and report reads. Each
+ * member carries its meaning in typed fields; {@link describeEvent} makes the human line from them.
+ */
+export type RehearsalEvent = At &
+  (
+    | {
+        readonly type: 'started';
+        readonly faults: string;
+        readonly config: string;
+        readonly timeScale?: number;
+      }
+    | { readonly type: 'note'; readonly text: string }
+    /** Blue serves production alone and the load loop starts against it. */
+    | { readonly type: 'load'; readonly url: string; readonly rate: number }
+    | { readonly type: 'drill'; readonly action: DrillAction; readonly detail?: string }
+    | { readonly type: 'deployment'; readonly status: string; readonly deploymentId?: string }
+    | {
+        readonly type: 'lifecycle';
+        /** CodeDeploy's lifecycle event (`Install`, `AfterAllowTestTraffic`, ...) or the stand-in's step. */
+        readonly step: string;
+        readonly status: 'started' | 'succeeded' | 'failed';
+        readonly detail?: string;
+      }
+    | { readonly type: 'traffic'; readonly listener: 'production' | 'test'; readonly greenPercent: number }
+    | {
+        readonly type: 'target-health';
+        readonly group: Colour;
+        readonly target: string;
+        readonly from: string;
+        readonly to: string;
+      }
+    | {
+        readonly type: 'task-started';
+        readonly group: Colour;
+        readonly taskId: string;
+        readonly port?: number;
+      }
+    | { readonly type: 'green-running'; readonly basis: GreenRunningBasis }
+    | {
+        readonly type: 'task-stopping';
+        readonly group: Colour;
+        readonly taskId: string;
+        readonly stopCode: string;
+        readonly reason: string;
+        /** Stops the scheduler makes on purpose (scale-in, end of a deployment) are not abnormal. */
+        readonly abnormal: boolean;
+      }
+    | {
+        readonly type: 'task-stopped';
+        readonly group: Colour;
+        readonly taskId: string;
+        readonly stopCode: string;
+        readonly reason: string;
+        readonly abnormal: boolean;
+        readonly exitCode: number | null;
+        /** The last lines the task wrote, when known. */
+        readonly output?: string;
+      }
+    | {
+        readonly type: 'alarm';
+        readonly alarm: string;
+        readonly state: 'OK' | 'ALARM';
+        readonly value?: number;
+        readonly description?: string;
+        /** The signal this alarm is, in the rehearsal model's words. */
+        readonly signal?: DecidingSignal;
+      }
+    | { readonly type: 'hook'; readonly ok: boolean; readonly reason: string }
+    | {
+        readonly type: 'guard';
+        readonly action: 'stopped' | 'ignored';
+        /** The stopped task the guard was told about. */
+        readonly taskArn?: string;
+        readonly deploymentId?: string;
+        readonly reason?: string;
+      }
+    | {
+        readonly type: 'stop';
+        readonly trigger: StopTrigger;
+        /** The signal that stopped the deployment, in the rehearsal model's words, when one did. */
+        readonly signal?: DecidingSignal;
+        readonly detail: string;
+        /** CodeDeploy's error code, on AWS. */
+        readonly code?: string;
+      }
+    | { readonly type: 'rollback'; readonly status: 'started' | 'done'; readonly detail?: string }
+    | { readonly type: 'outcome'; readonly outcome: RecordedOutcome }
+  );
+
+export type EventType = RehearsalEvent['type'];
+
+/** `Omit` applied to each member of a union, so a discriminated union stays one. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event before the record stamps its time. */
+export type EventInput = DistributiveOmit<RehearsalEvent, 'atMs'>;
+
+/** The event of one type. */
+export type EventOf<T extends EventType> = Extract<RehearsalEvent, { type: T }>;
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+const suffix = (detail: string | undefined): string => (detail ? `: ${detail}` : '');
+
+const DRILL_ACTIONS: Record<DrillAction, string> = {
+  'steady-state-measured': 'steady state measured',
+  'flip-committed': 'flip committed',
+  pushed: 'push',
+  'waiting-for-push': 'waiting for your push',
+  'deployment-found': 'deployment found',
+  'no-deployment': 'no deployment',
+  'restore-committed': 'restore committed',
+  'restore-pushed': 'restore pushed',
+};
+
+const GREEN_RUNNING: Record<GreenRunningBasis, string> = {
+  registered: "green's first task registered (not listening yet)",
+  listening: "green's first task running and listening: the model's time zero",
+  crashed: "green's first task crashed: the model's time zero",
+  'install-done': 'green tasks running (Install ended)',
+  'tasks-running': 'green tasks running',
+};
+
+/** The event as one human line; derived from its fields, never read back. */
+export function describeEvent(event: RehearsalEvent): string {
+  switch (event.type) {
+    case 'started':
+      return `green FAULTS=${event.faults || '(none)'}; ${event.config}${event.timeScale === undefined ? '' : `; time scale ${event.timeScale}`}`;
+    case 'note':
+      return event.text;
+    case 'load':
+      return `blue serving production at ${event.url}; load loop at ${event.rate} req/s`;
+    case 'drill':
+      return `${DRILL_ACTIONS[event.action]}${suffix(event.detail)}`;
+    case 'deployment':
+      return `deployment ${event.status}${event.deploymentId ? ` (${event.deploymentId})` : ''}`;
+    case 'lifecycle':
+      return `${event.step}${event.status === 'started' ? '' : ` ${event.status}`}${suffix(event.detail)}`;
+    case 'traffic':
+      return `${event.listener}: ${event.greenPercent} % green`;
+    case 'target-health':
+      return `${event.target}: ${event.from} -> ${event.to}`;
+    case 'task-started':
+      return `${event.taskId} started${event.port === undefined ? '' : ` on port ${event.port}`}`;
+    case 'green-running':
+      return GREEN_RUNNING[event.basis];
+    case 'task-stopping':
+      return `${event.taskId} stopping (${event.stopCode}): ${event.reason}`;
+    case 'task-stopped':
+      return `${event.taskId} stopped: ${event.reason}${event.output ? ` [${event.output}]` : ''}`;
+    case 'alarm':
+      return `${event.alarm} ${event.state}${event.value === undefined ? '' : ` (${round2(event.value)})`}${suffix(event.description)}`;
+    case 'hook':
+      return `hook ${event.ok ? 'Succeeded' : 'Failed'}: ${event.reason}`;
+    case 'guard':
+      return event.action === 'stopped'
+        ? `guard stopped deployment ${event.deploymentId ?? '?'} with rollback`
+        : `guard left it alone${suffix(event.reason)}`;
+    case 'stop':
+      return `deployment stopped${event.code ? ` (${event.code})` : ''}: ${event.detail}; rolling back`;
+    case 'rollback':
+      return event.status === 'started'
+        ? `rollback started${suffix(event.detail)}`
+        : `rollback done${suffix(event.detail)}`;
+    case 'outcome':
+      return `deployment ended: ${event.outcome}`;
+  }
+}
+
+/** The short word the timeline tables show in their kind column. */
+export const EVENT_KIND: Record<EventType, string> = {
+  started: 'note',
+  note: 'note',
+  load: 'phase',
+  drill: 'drill',
+  deployment: 'phase',
+  lifecycle: 'phase',
+  traffic: 'traffic',
+  'target-health': 'health',
+  'task-started': 'task',
+  'green-running': 'task',
+  'task-stopping': 'task',
+  'task-stopped': 'task',
+  alarm: 'alarm',
+  hook: 'hook',
+  guard: 'guard',
+  stop: 'rollback',
+  rollback: 'rollback',
+  outcome: 'outcome',
+};
