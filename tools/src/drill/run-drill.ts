@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { AwsClients } from '../aws/clients';
-import { latestDeployment, type DeploymentGroupRef } from '../aws/find-deployment';
-import { clockTime, formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
-import { watchDeployment, type WatchResult } from '../aws/watch-deployment';
+import { clockTime } from '../aws/format-watch';
+import type { ReleaseTargetRef } from '../aws/resolve-controller';
 import { applyFlip } from '../flip/apply-flip';
 import { commitFile, flipMessage } from '../flip/commit-file';
 import { gitOrThrow, type GitRunner } from '../git/run-git';
@@ -14,14 +14,10 @@ import { LoadPhases } from './load-phases';
 import { hypothesisFor } from './prediction';
 import { runPreflight, type DrillTarget } from './preflight';
 import { experimentVerdict } from '../experiment/verdict';
+import type { FollowedRelease, ReleaseFollower } from './followed-release';
+import { releaseFollower } from './release-follower';
 import { reportName, toTimelineEvents, writeReport, type DrillReport } from './report';
-import {
-  deploymentTimeline,
-  detectionTime,
-  greenRunningTime,
-  rollbackDoneTime,
-  type TimelineEntry,
-} from './timeline';
+import type { TimelineEntry } from './timeline';
 
 export interface DrillOptions {
   /** Fault entries as given (`name` or `name=value`); validated by the service's parser. */
@@ -38,6 +34,8 @@ export interface DrillOptions {
   readonly load: { readonly rate: number; readonly concurrency: number; readonly timeoutMs: number };
   readonly reportDir: string;
   readonly stackName?: string;
+  /** @default the stack's DeploymentController output */
+  readonly controller?: DeploymentControllerName;
 }
 
 export interface DrillDeps {
@@ -58,12 +56,6 @@ export interface DrillRun {
 
 const seconds = (ms: number): number => Math.round(ms / 1000);
 
-/** What stopped the deployment, as CodeDeploy says it, or that nothing did. */
-function decidedBy(result: WatchResult): string {
-  if (result.error) return `${result.error.code}: ${result.error.message}`;
-  if (result.outcome === 'succeeded') return 'none (every step passed)';
-  return result.rollbackMessage ?? result.status;
-}
 const INTERRUPTED = 130;
 
 /** A drill cut short: the status the report records and the exit code. */
@@ -108,7 +100,7 @@ class Drill {
   private readonly phases = new LoadPhases();
   private readonly marks: TimelineEntry[] = [];
   private readonly report: DrillReport;
-  private result: WatchResult | undefined;
+  private followed: FollowedRelease | undefined;
   private pushAt = 0;
 
   constructor(
@@ -127,7 +119,7 @@ class Drill {
     let end: DrillEnd | undefined;
     try {
       await this.steady('before');
-      this.result = await this.release(target.group);
+      this.followed = await this.release(target.release);
       await this.steady('after');
     } catch (error) {
       if (!(error instanceof DrillEnd)) throw error;
@@ -135,8 +127,8 @@ class Drill {
     } finally {
       await load.stop();
     }
-    if (end || !this.result) return this.finish(end?.status ?? 'interrupted', end?.exitCode ?? INTERRUPTED);
-    this.judge(this.result);
+    if (end || !this.followed) return this.finish(end?.status ?? 'interrupted', end?.exitCode ?? INTERRUPTED);
+    this.judge(this.followed);
     await this.maybeRestore();
     return this.finish('completed', this.report.verdict?.matched ? 0 : 1);
   }
@@ -165,6 +157,7 @@ class Drill {
       taskdefFile: options.taskdefFile,
       branch: options.branch,
       ...(options.stackName && { stackName: options.stackName }),
+      ...(options.controller && { controller: options.controller }),
     });
     this.report.preflight = preflight.checks;
     for (const c of preflight.checks) this.say(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
@@ -241,26 +234,25 @@ class Drill {
   }
 
   /** Flip, push, find the deployment the push started and follow it to its end. */
-  private async release(group: DeploymentGroupRef): Promise<WatchResult> {
-    const codeDeploy = this.deps.aws.codeDeploy();
-    const before = await latestDeployment(codeDeploy, group);
+  private async release(target: ReleaseTargetRef): Promise<FollowedRelease> {
+    const follower = releaseFollower(this.deps.aws, target);
+    const before = await follower.latestId();
     await this.flipAndPush();
-    const deploymentId = await this.waitForDeployment(group, before?.deploymentId);
+    const deploymentId = await this.waitForDeployment(follower, before);
     this.say('', `== Watching ${deploymentId}`);
-    const result = await watchDeployment({
-      client: codeDeploy,
-      deploymentId,
+    const followed = await follower.follow(deploymentId, {
       pollMs: this.options.pollMs,
       now: this.deps.now,
       sleep: this.deps.sleep,
       ...(this.deps.signal && { signal: this.deps.signal }),
-      onEvent: (event) => this.say(`  ${formatWatchEvent(event)}`),
+      onLine: (line) => this.say(`  ${line}`),
     });
-    this.result = result;
-    this.report.observations.deployment = result;
-    this.say(formatWatchSummary(result));
-    if (result.outcome === 'interrupted') throw new DrillEnd('interrupted', INTERRUPTED);
-    return result;
+    this.followed = followed;
+    this.report.method.controller = follower.controller;
+    this.report.observations.deployment = followed.record;
+    this.say(followed.summary);
+    if (followed.outcome === 'interrupted') throw new DrillEnd('interrupted', INTERRUPTED);
+    return followed;
   }
 
   private async flipAndPush(): Promise<void> {
@@ -283,20 +275,19 @@ class Drill {
   }
 
   private async waitForDeployment(
-    group: DeploymentGroupRef,
+    follower: ReleaseFollower,
     previousId: string | undefined,
   ): Promise<string> {
     const { options, deps } = this;
     this.say('', '== Waiting for the pipeline to start a deployment');
-    const codeDeploy = deps.aws.codeDeploy();
     const deadline = deps.now() + options.waitDeploymentMs;
     for (;;) {
       this.stopIfInterrupted();
-      const latest = await latestDeployment(codeDeploy, group, new Date(this.pushAt - 60_000));
-      if (latest?.deploymentId && latest.deploymentId !== previousId) {
-        this.report.method.deploymentId = latest.deploymentId;
-        this.mark('deployment found', latest.deploymentId);
-        return latest.deploymentId;
+      const latest = await follower.latestId(new Date(this.pushAt - 60_000));
+      if (latest !== undefined && latest !== previousId) {
+        this.report.method.deploymentId = latest;
+        this.mark('deployment found', latest);
+        return latest;
       }
       if (deps.now() >= deadline) break;
       await deps.sleep(options.pollMs, deps.signal);
@@ -309,17 +300,16 @@ class Drill {
   }
 
   /** Detection and rollback times, and whether the release did what the hypothesis said. */
-  private judge(result: WatchResult): void {
+  private judge(followed: FollowedRelease): void {
     const { report } = this;
-    const detectedAt = detectionTime(result);
-    const greenAt = greenRunningTime(result);
+    const { detectedAt, greenAt } = followed;
     if (detectedAt !== undefined) {
       report.observations.detection = {
         fromPushSeconds: seconds(detectedAt - this.pushAt),
         ...(greenAt !== undefined && { fromGreenSeconds: seconds(detectedAt - greenAt) }),
       };
     }
-    const rolledBackAt = rollbackDoneTime(result);
+    const rolledBackAt = followed.rolledBackAt;
     if (rolledBackAt !== undefined)
       report.observations.rollbackDoneFromPushSeconds = seconds(rolledBackAt - this.pushAt);
     const { expected, prediction } = report.hypothesis;
@@ -327,15 +317,15 @@ class Drill {
     const detection = report.observations.detection;
     const verdict = experimentVerdict({
       expected,
-      observed: result.outcome,
-      decidedBy: decidedBy(result),
+      observed: followed.outcome,
+      decidedBy: followed.decidedBy,
       ...(detection?.fromGreenSeconds !== undefined && { detectionMs: detection.fromGreenSeconds * 1000 }),
       ...(prediction && { modelled: prediction }),
     });
     report.verdict = verdict;
     this.say(
       '',
-      `== Expected ${expected.outcome}, observed ${result.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
+      `== Expected ${expected.outcome}, observed ${followed.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
     );
     if (detection) {
       this.say(
@@ -379,7 +369,7 @@ class Drill {
     const { report } = this;
     report.status = status;
     report.finishedAt = this.deps.now();
-    const watched = this.result ? deploymentTimeline(this.result) : [];
+    const watched = this.followed?.timeline ?? [];
     report.observations.timeline = toTimelineEvents([...this.marks, ...watched], report.startedAt);
     if (status === 'preflight-failed') return { report, exitCode };
     const reportPath = await writeReport(path.join(this.options.reportDir, report.name), report);
