@@ -19,8 +19,10 @@ const rev = (role: RevisionView['role'], production: number, running: number): R
 });
 /** `Omit` applied to each member of a union, so a discriminated union stays one. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-const e = (event: DistributiveOmit<NativeWatchEvent, 'deploymentArn'>): NativeWatchEvent =>
-  ({ deploymentArn: ARN, ...event });
+const e = (event: DistributiveOmit<NativeWatchEvent, 'deploymentArn'>): NativeWatchEvent => ({
+  deploymentArn: ARN,
+  ...event,
+});
 
 function result(events: NativeWatchEvent[], status: string, outcome: NativeWatchResult['outcome']) {
   return {
