@@ -20,6 +20,8 @@ export const OUTPUT_KEYS = {
   alarmTopicArn: 'AlarmTopicArn',
   hookFunctionName: 'TestTrafficHookFunctionName',
   pipelineName: 'PipelineName',
+  /** `codedeploy` or `ecs`: which deployment APIs the tools read to follow a release. */
+  deploymentController: 'DeploymentController',
 } as const;
 
 export type OutputKey = (typeof OUTPUT_KEYS)[keyof typeof OUTPUT_KEYS];

@@ -299,6 +299,7 @@ export class ServiceStack extends Stack {
       ),
       alarmTopicArn: this.alarmTopic.topicArn,
       hookFunctionName: this.hookFunction.functionName,
+      deploymentController: this.controller,
     };
     for (const [key, value] of Object.entries(outputs)) {
       const name = OUTPUT_KEYS[key as keyof typeof OUTPUT_KEYS];

@@ -138,6 +138,17 @@ describe('the service on the ECS controller', () => {
     expect(outputs).not.toContain(OUTPUT_KEYS.deploymentGroup);
     expect(outputs).toContain(OUTPUT_KEYS.hookFunctionName);
   });
+
+  test('names its controller, cluster and service in the outputs, which the tools follow a release by', () => {
+    const outputs = template().findOutputs('*');
+    expect(outputs[OUTPUT_KEYS.deploymentController]?.Value).toBe('ecs');
+    expect(outputs[OUTPUT_KEYS.clusterName]?.Value).toEqual({
+      Ref: expect.stringMatching(/^ServiceCluster/),
+    });
+    expect(outputs[OUTPUT_KEYS.ecsServiceName]?.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^Service/), 'Name'],
+    });
+  });
 });
 
 describe('the test-traffic hook', () => {

@@ -384,6 +384,7 @@ describe('notifications, dashboard and outputs', () => {
       .filter(([key]) => key !== 'pipelineName')
       .map(([, name]) => name);
     expect(Object.keys(outputs).sort()).toEqual([...expected].sort());
+    expect(outputs[OUTPUT_KEYS.deploymentController]?.Value).toBe('codedeploy');
     expect(built.service.stackName).toBe(STACK_NAMES.service);
   });
 });

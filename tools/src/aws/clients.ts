@@ -1,12 +1,15 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 
 /** Factories for the AWS SDK clients the commands use; tests pass clients mocked with aws-sdk-client-mock. */
 export interface AwsClients {
   readonly cloudFormation: () => CloudFormationClient;
   readonly codeDeploy: () => CodeDeployClient;
+  /** ECS's service deployment APIs: what follows a release under the `ecs` controller. */
+  readonly ecs: () => ECSClient;
   readonly cloudWatch: () => CloudWatchClient;
   readonly sts: () => STSClient;
 }
@@ -98,6 +101,7 @@ export function defaultAwsClients(
   return {
     cloudFormation: once(() => new CloudFormationClient(config)),
     codeDeploy: once(() => new CodeDeployClient(config)),
+    ecs: once(() => new ECSClient(config)),
     cloudWatch: once(() => new CloudWatchClient(config)),
     sts: once(() => new STSClient(config)),
   };

@@ -36,7 +36,8 @@ export function formatWatchEvent(event: WatchEvent): string {
   }
 }
 
-const OUTCOME_TEXT: Record<WatchResult['outcome'], string> = {
+/** How each outcome reads in a closing line. */
+export const OUTCOME_TEXT: Record<WatchResult['outcome'], string> = {
   succeeded: 'succeeded',
   'rolled-back': 'failed and was rolled back',
   failed: 'failed (no rollback)',

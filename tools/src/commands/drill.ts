@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
+import { controllerFlag } from '../args/controller-flag';
 import { guardCommand } from '../args/guard-command';
 import {
   AWS_POLL,
@@ -34,7 +35,8 @@ const HELP = `Usage: npm run rehearse -- drill FAULT[=VALUE] ... [options]
 
 The whole rehearsal on AWS: preflight checks, the hypothesis (expected outcome and predicted time to
 detection), a load loop against the ALB from before the push to after the deployment, flip and commit
-FAULTS in taskdef.json, push, follow the pipeline's deployment to its end, write the report, restore.
+FAULTS in taskdef.json, push, follow the pipeline's deployment to its end (CodeDeploy's, or the native
+ECS service deployment under the ecs controller), write the report, restore.
 Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed.
 
 Options:
@@ -44,8 +46,9 @@ Options:
   --branch NAME             branch whose pushes release (default ${DEFAULTS.branch})
   --remote NAME             remote to push to (default ${DEFAULTS.remote})
   --stack NAME              service stack with the outputs (default ${STACK_NAMES.service})
+  --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
   --steady TIME             steady-state load before the push and after the end (default ${DEFAULTS.steady})
-  --poll TIME               CodeDeploy poll interval (default ${DEFAULTS.poll})
+  --poll TIME               deployment poll interval (default ${DEFAULTS.poll})
   --wait-deployment TIME    how long to wait for the pipeline to start a deployment (default ${DEFAULTS.waitDeployment})
   --rate N                  load requests per second (default ${DEFAULTS.rate})
   --concurrency N           load requests in flight at most (default ${DEFAULTS.concurrency})
@@ -61,6 +64,7 @@ const OPTIONS = {
   branch: { type: 'string' },
   remote: { type: 'string' },
   stack: { type: 'string' },
+  controller: { type: 'string' },
   steady: { type: 'string' },
   poll: { type: 'string' },
   'wait-deployment': { type: 'string' },
@@ -81,6 +85,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   if (positionals.length === 0)
     throw new UsageError('drill needs a fault; list them with: npm run rehearse -- faults');
   await usageOnConfigError(() => parseFaults(positionals.join(',')));
+  const controllerChoice = controllerFlag(values.controller);
   const out = values.json ? deps.stderr : deps.stdout;
   const interactive = deps.prompt !== undefined && deps.stdout.isTTY === true;
   const controller = new AbortController();
@@ -110,6 +115,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     },
     reportDir: path.resolve(deps.cwd, values['report-dir'] ?? DEFAULTS.reportDir),
     ...(values.stack && { stackName: values.stack }),
+    ...(controllerChoice && { controller: controllerChoice }),
   };
 
   await ensureWritableDir(options.reportDir, '--report-dir');

@@ -15,7 +15,9 @@ const HELP = `Usage: npm run rehearse -- flip FAULT[=VALUE] ... [options]
 
 Sets FAULTS in the service container's environment of taskdef.json (validated with the service's own
 parser), so the next release runs with those faults; --clear empties it. Prints the change and the git
-commands that release it. See "npm run rehearse -- faults" for names and values.
+commands that release it. Both controllers release this file: CodeDeploy as the AppSpec's task
+definition, the ecs controller's Deploy step by registering it. See "npm run rehearse -- faults" for
+names and values.
 
 Options:
   --clear        clear FAULTS (restore a normal release)

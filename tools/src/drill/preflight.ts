@@ -1,14 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import { OUTPUT_KEYS, STACK_NAMES } from '../../../contract/stack-outputs';
 import type { AwsClients } from '../aws/clients';
 import { describeError } from '../aws/describe-error';
 import { ACTIVE_STATUSES, listDeploymentIds, type DeploymentGroupRef } from '../aws/find-deployment';
+import { controllerOf, releaseTargetOf, type ReleaseTargetRef } from '../aws/resolve-controller';
 import { readStackOutputs, requireOutput } from '../aws/stack-outputs';
 import { readFaults } from '../flip/taskdef-faults';
 import type { GitRunner } from '../git/run-git';
+import { alarmsAllOk } from './alarm-states';
+import { deploymentAlarmsOk, noServiceDeploymentInProgress } from './native-preflight';
+import type { Found } from './preflight-finding';
 
 /** One preflight check and what it found. */
 export interface Check {
@@ -21,7 +25,8 @@ export interface Check {
 export interface DrillTarget {
   readonly account: string;
   readonly albUrl: string;
-  readonly group: DeploymentGroupRef;
+  /** The deployment group, or the native ECS service, whose deployments the drill follows. */
+  readonly release: ReleaseTargetRef;
   readonly alarmNames: readonly string[];
   readonly branch: string;
 }
@@ -39,9 +44,9 @@ export interface PreflightInput {
   /** The branch whose pushes start a release. */
   readonly branch: string;
   readonly stackName?: string;
+  /** @default the stack's DeploymentController output */
+  readonly controller?: DeploymentControllerName;
 }
-
-type Found<T> = { ok: boolean; detail: string; value?: T };
 
 /** Runs one check and records it; a thrown error fails the check, it never ends the preflight. */
 function checker(checks: Check[]) {
@@ -59,7 +64,7 @@ function checker(checks: Check[]) {
 
 interface ServiceOutputs {
   readonly albUrl: string;
-  readonly group: DeploymentGroupRef;
+  readonly release: ReleaseTargetRef;
 }
 
 async function callerAccount(aws: AwsClients): Promise<Found<string>> {
@@ -67,20 +72,19 @@ async function callerAccount(aws: AwsClients): Promise<Found<string>> {
   return { ok: true, detail: `${id.Arn ?? '?'} (account ${id.Account ?? '?'})`, value: id.Account ?? '?' };
 }
 
-async function serviceOutputs(aws: AwsClients, stackName: string): Promise<Found<ServiceOutputs>> {
+async function serviceOutputs(
+  aws: AwsClients,
+  stackName: string,
+  controller: DeploymentControllerName | undefined,
+): Promise<Found<ServiceOutputs>> {
   const read = await readStackOutputs(aws.cloudFormation(), stackName);
-  const value = {
-    albUrl: requireOutput(read, OUTPUT_KEYS.albUrl),
-    group: {
-      application: requireOutput(read, OUTPUT_KEYS.codeDeployApplication),
-      deploymentGroup: requireOutput(read, OUTPUT_KEYS.deploymentGroup),
-    },
-  };
-  return {
-    ok: true,
-    detail: `${stackName}: ${value.albUrl}, ${value.group.application}/${value.group.deploymentGroup}`,
-    value,
-  };
+  const release = releaseTargetOf(read, controller ?? controllerOf(read));
+  const value = { albUrl: requireOutput(read, OUTPUT_KEYS.albUrl), release };
+  const where =
+    release.controller === 'ecs'
+      ? `native ECS blue/green ${release.service.cluster}/${release.service.service}`
+      : `${release.group.application}/${release.group.deploymentGroup}`;
+  return { ok: true, detail: `${stackName}: ${value.albUrl}, ${where}`, value };
 }
 
 async function cleanReleaseBranch(input: PreflightInput): Promise<Found<string>> {
@@ -125,38 +129,35 @@ async function alarmsOk(aws: AwsClients, group: DeploymentGroupRef): Promise<Fou
   if (!config?.enabled || names.length === 0) {
     return { ok: false, detail: 'the deployment group watches no alarms, so nothing can stop a bad release' };
   }
-  const { MetricAlarms = [], CompositeAlarms = [] } = await aws
-    .cloudWatch()
-    .send(new DescribeAlarmsCommand({ AlarmNames: names }));
-  const states = new Map<string, string>();
-  for (const alarm of [...MetricAlarms, ...CompositeAlarms])
-    states.set(alarm.AlarmName ?? '?', alarm.StateValue ?? '?');
-  const notOk = names
-    .filter((name) => states.get(name) !== 'OK')
-    .map((name) => `${name} is ${states.get(name) ?? 'missing'}`);
-  return notOk.length === 0
-    ? { ok: true, detail: `${names.length} alarms OK`, value: names }
-    : { ok: false, detail: notOk.join('; ') };
+  return alarmsAllOk(aws, names);
 }
 
 /**
  * Every condition a rehearsal needs before it flips anything: who we are in AWS, the deployed stack, a
  * clean tree on the release branch with no fault already flipped, no deployment in progress, and every
- * alarm of the deployment group in OK. Checks after a failed prerequisite are skipped, not thrown.
+ * alarm that can stop the release (the deployment group's, or the service's deployment alarms) in OK. Checks after a failed prerequisite are skipped, not thrown.
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
   const checks: Check[] = [];
   const check = checker(checks);
   const account = await check('AWS credentials', () => callerAccount(input.aws));
   const stackName = input.stackName ?? STACK_NAMES.service;
-  const outputs = account && (await check('stack outputs', () => serviceOutputs(input.aws, stackName)));
+  const outputs =
+    account && (await check('stack outputs', () => serviceOutputs(input.aws, stackName, input.controller)));
   const branch = await check('git tree', () => cleanReleaseBranch(input));
   await check('no fault flipped', () => noFaultFlipped(input.taskdefFile));
   let alarmNames: string[] | undefined;
-  if (outputs) {
-    await check('no deployment in progress', () => noDeploymentInProgress(input.aws, outputs.group));
-    alarmNames = await check('alarms OK', () => alarmsOk(input.aws, outputs.group));
+  const release = outputs ? outputs.release : undefined;
+  if (release?.controller === 'ecs') {
+    await check('no deployment in progress', () => noServiceDeploymentInProgress(input.aws, release.service));
+    alarmNames = await check('alarms OK', () => deploymentAlarmsOk(input.aws, release.service));
+  } else if (release?.controller === 'codedeploy') {
+    await check('no deployment in progress', () => noDeploymentInProgress(input.aws, release.group));
+    alarmNames = await check('alarms OK', () => alarmsOk(input.aws, release.group));
   }
   if (!checks.every((c) => c.ok) || !account || !outputs || !branch || !alarmNames) return { checks };
-  return { checks, target: { account, albUrl: outputs.albUrl, group: outputs.group, alarmNames, branch } };
+  return {
+    checks,
+    target: { account, albUrl: outputs.albUrl, release: outputs.release, alarmNames, branch },
+  };
 }

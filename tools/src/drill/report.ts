@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { WatchResult } from '../aws/watch-deployment';
+import type { NativeWatchResult } from '../aws/watch-native';
 import type { LoadResult } from '../load/load-loop';
 import type { Check } from './preflight';
 import type { Hypothesis } from './prediction';
@@ -23,6 +25,8 @@ export interface DrillReport {
     commit?: string;
     pushed: boolean;
     deploymentId?: string;
+    /** Who ran the deployment the drill followed. */
+    controller?: DeploymentControllerName;
   };
   steadyBefore: PhaseStats;
   observations: {
@@ -33,7 +37,7 @@ export interface DrillReport {
     rollbackDoneFromPushSeconds?: number;
     during: PhaseStats;
     versions: Record<string, { firstAt: number; lastAt: number; requests: number }>;
-    deployment?: WatchResult;
+    deployment?: WatchResult | NativeWatchResult;
     load?: Omit<LoadResult, 'series'> & { seconds: number };
   };
   steadyAfter: PhaseStats;
@@ -98,7 +102,7 @@ function methodLines(r: DrillReport): string[] {
   return [
     `- Load loop against ${method.albUrl ?? '-'}: ${method.load.rate} req/s, concurrency ${method.load.concurrency}, timeout ${method.load.timeoutMs} ms, from before the push to after the deployment ended.`,
     `- Flip committed: ${method.commit ?? '-'}; pushed by the drill: ${method.pushed ? 'yes' : 'no'}.`,
-    `- Deployment followed: ${method.deploymentId ?? '-'}.`,
+    `- Deployment followed: ${method.deploymentId ?? '-'}${method.controller ? ` (${method.controller} controller)` : ''}.`,
   ];
 }
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { AwsClients } from '../aws/clients';
-import { latestDeployment, type DeploymentGroupRef } from '../aws/find-deployment';
-import { clockTime, formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
-import { watchDeployment, type WatchResult } from '../aws/watch-deployment';
+import { clockTime } from '../aws/format-watch';
+import type { ReleaseTargetRef } from '../aws/resolve-controller';
 import { applyFlip } from '../flip/apply-flip';
 import { commitFile, flipMessage } from '../flip/commit-file';
 import { gitOrThrow, type GitRunner } from '../git/run-git';
@@ -16,8 +16,9 @@ import { runPreflight, type DrillTarget } from './preflight';
 import { experimentVerdict } from '../experiment/verdict';
 import { describeEvent, type DrillAction } from '../experiment/rehearsal-event';
 import { RehearsalRecord } from '../experiment/rehearsal-record';
-import { deploymentEvents } from './deployment-events';
 import { drillFigures } from './drill-figures';
+import type { FollowedRelease, ReleaseFollower } from './followed-release';
+import { releaseFollower } from './release-follower';
 import { reportName, writeReport, type DrillReport } from './report';
 
 export interface DrillOptions {
@@ -35,6 +36,8 @@ export interface DrillOptions {
   readonly load: { readonly rate: number; readonly concurrency: number; readonly timeoutMs: number };
   readonly reportDir: string;
   readonly stackName?: string;
+  /** @default the stack's DeploymentController output */
+  readonly controller?: DeploymentControllerName;
 }
 
 export interface DrillDeps {
@@ -100,7 +103,7 @@ class Drill {
   /** The person's steps, as they happen; AWS's events join them when the drill ends. */
   private readonly marks: RehearsalRecord;
   private readonly report: DrillReport;
-  private result: WatchResult | undefined;
+  private followed: FollowedRelease | undefined;
   private pushAt = 0;
 
   constructor(
@@ -120,7 +123,7 @@ class Drill {
     let end: DrillEnd | undefined;
     try {
       await this.steady('before');
-      this.result = await this.release(target.group);
+      this.followed = await this.release(target.release);
       await this.steady('after');
     } catch (error) {
       if (!(error instanceof DrillEnd)) throw error;
@@ -128,8 +131,8 @@ class Drill {
     } finally {
       await load.stop();
     }
-    if (end || !this.result) return this.finish(end?.status ?? 'interrupted', end?.exitCode ?? INTERRUPTED);
-    this.judge(this.result);
+    if (end || !this.followed) return this.finish(end?.status ?? 'interrupted', end?.exitCode ?? INTERRUPTED);
+    this.judge(this.followed);
     await this.maybeRestore();
     return this.finish('completed', this.report.verdict?.matched ? 0 : 1);
   }
@@ -157,6 +160,7 @@ class Drill {
       taskdefFile: options.taskdefFile,
       branch: options.branch,
       ...(options.stackName && { stackName: options.stackName }),
+      ...(options.controller && { controller: options.controller }),
     });
     this.report.preflight = preflight.checks;
     for (const c of preflight.checks) this.say(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
@@ -233,26 +237,25 @@ class Drill {
   }
 
   /** Flip, push, find the deployment the push started and follow it to its end. */
-  private async release(group: DeploymentGroupRef): Promise<WatchResult> {
-    const codeDeploy = this.deps.aws.codeDeploy();
-    const before = await latestDeployment(codeDeploy, group);
+  private async release(target: ReleaseTargetRef): Promise<FollowedRelease> {
+    const follower = releaseFollower(this.deps.aws, target);
+    const before = await follower.latestId();
     await this.flipAndPush();
-    const deploymentId = await this.waitForDeployment(group, before?.deploymentId);
+    const deploymentId = await this.waitForDeployment(follower, before);
     this.say('', `== Watching ${deploymentId}`);
-    const result = await watchDeployment({
-      client: codeDeploy,
-      deploymentId,
+    const followed = await follower.follow(deploymentId, {
       pollMs: this.options.pollMs,
       now: this.deps.now,
       sleep: this.deps.sleep,
       ...(this.deps.signal && { signal: this.deps.signal }),
-      onEvent: (event) => this.say(`  ${formatWatchEvent(event)}`),
+      onLine: (line) => this.say(`  ${line}`),
     });
-    this.result = result;
-    this.report.observations.deployment = result;
-    this.say(formatWatchSummary(result));
-    if (result.outcome === 'interrupted') throw new DrillEnd('interrupted', INTERRUPTED);
-    return result;
+    this.followed = followed;
+    this.report.method.controller = follower.controller;
+    this.report.observations.deployment = followed.record;
+    this.say(followed.summary);
+    if (followed.outcome === 'interrupted') throw new DrillEnd('interrupted', INTERRUPTED);
+    return followed;
   }
 
   private async flipAndPush(): Promise<void> {
@@ -275,20 +278,19 @@ class Drill {
   }
 
   private async waitForDeployment(
-    group: DeploymentGroupRef,
+    follower: ReleaseFollower,
     previousId: string | undefined,
   ): Promise<string> {
     const { options, deps } = this;
     this.say('', '== Waiting for the pipeline to start a deployment');
-    const codeDeploy = deps.aws.codeDeploy();
     const deadline = deps.now() + options.waitDeploymentMs;
     for (;;) {
       this.stopIfInterrupted();
-      const latest = await latestDeployment(codeDeploy, group, new Date(this.pushAt - 60_000));
-      if (latest?.deploymentId && latest.deploymentId !== previousId) {
-        this.report.method.deploymentId = latest.deploymentId;
-        this.mark('deployment-found', latest.deploymentId);
-        return latest.deploymentId;
+      const latest = await follower.latestId(new Date(this.pushAt - 60_000));
+      if (latest !== undefined && latest !== previousId) {
+        this.report.method.deploymentId = latest;
+        this.mark('deployment-found', latest);
+        return latest;
       }
       if (deps.now() >= deadline) break;
       await deps.sleep(options.pollMs, deps.signal);
@@ -302,12 +304,12 @@ class Drill {
 
   /** The record so far: the person's steps and, once watched, AWS's events, in time order. */
   private events(): DrillReport['observations']['events'] {
-    const watched = this.result ? deploymentEvents(this.result, this.report.startedAt) : [];
+    const watched = this.followed ? this.followed.events(this.report.startedAt) : [];
     return [...this.marks.events, ...watched].sort((a, b) => a.atMs - b.atMs);
   }
 
   /** Detection and rollback times, and whether the release did what the hypothesis said: read from the record. */
-  private judge(result: WatchResult): void {
+  private judge(followed: FollowedRelease): void {
     const { report } = this;
     const figures = drillFigures(this.events());
     const detection = figures.detection;
@@ -317,7 +319,7 @@ class Drill {
     const { expected, prediction } = report.hypothesis;
     const verdict = experimentVerdict({
       expected,
-      observed: result.outcome,
+      observed: followed.outcome,
       decidedBy: figures.decidedBy,
       ...(detection?.fromGreenSeconds !== undefined && { detectionMs: detection.fromGreenSeconds * 1000 }),
       ...(prediction && { modelled: prediction }),
@@ -325,7 +327,7 @@ class Drill {
     report.verdict = verdict;
     this.say(
       '',
-      `== Expected ${expected.outcome}, observed ${result.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
+      `== Expected ${expected.outcome}, observed ${followed.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
     );
     if (detection) {
       this.say(

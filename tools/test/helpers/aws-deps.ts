@@ -1,6 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../../src/aws/clients';
 
@@ -11,5 +12,12 @@ export function testAwsClients(): AwsClients {
   const cd = new CodeDeployClient(config);
   const cw = new CloudWatchClient(config);
   const sts = new STSClient(config);
-  return { cloudFormation: () => cfn, codeDeploy: () => cd, cloudWatch: () => cw, sts: () => sts };
+  const ecs = new ECSClient(config);
+  return {
+    cloudFormation: () => cfn,
+    codeDeploy: () => cd,
+    ecs: () => ecs,
+    cloudWatch: () => cw,
+    sts: () => sts,
+  };
 }

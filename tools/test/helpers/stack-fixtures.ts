@@ -12,15 +12,31 @@ export const ALARM_NAMES = [
 export function serviceStack(
   albUrl = 'http://rehearsal-alb-123.eu-west-1.elb.amazonaws.com/',
 ): DescribeStacksOutput {
-  const outputs: Record<string, string> = {
-    [OUTPUT_KEYS.albUrl]: albUrl,
-    [OUTPUT_KEYS.testListenerUrl]: albUrl.replace(/\/$/, ':8443/'),
+  return stackWith({
+    ...commonOutputs(albUrl),
     [OUTPUT_KEYS.codeDeployApplication]: APPLICATION,
     [OUTPUT_KEYS.deploymentGroup]: DEPLOYMENT_GROUP,
+  });
+}
+
+/** The service stack deployed with `-c controller=ecs`: no CodeDeploy outputs, its controller named. */
+export function nativeServiceStack(
+  albUrl = 'http://rehearsal-alb-123.eu-west-1.elb.amazonaws.com/',
+): DescribeStacksOutput {
+  return stackWith({ ...commonOutputs(albUrl), [OUTPUT_KEYS.deploymentController]: 'ecs' });
+}
+
+function commonOutputs(albUrl: string): Record<string, string> {
+  return {
+    [OUTPUT_KEYS.albUrl]: albUrl,
+    [OUTPUT_KEYS.testListenerUrl]: albUrl.replace(/\/$/, ':8443/'),
     [OUTPUT_KEYS.clusterName]: 'rehearsal-cluster',
     [OUTPUT_KEYS.ecsServiceName]: 'rollback-rehearsal',
     [OUTPUT_KEYS.alarmNames]: ALARM_NAMES.join(','),
   };
+}
+
+function stackWith(outputs: Record<string, string>): DescribeStacksOutput {
   return {
     Stacks: [
       {

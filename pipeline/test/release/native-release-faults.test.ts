@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  DescribeServiceDeploymentsCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { IMAGE_DETAIL_FILE, TASKDEF_FILE } from '../../../contract/release-file-names';
+import { settings } from '../../../contract/settings';
+import { deployNative, taskDefinitionInput } from '../../release/deploy-native';
+import { renderReleaseFiles } from '../../release/render-release-files';
+import { SAMPLE } from './sample-variables';
+
+/**
+ * What a fault flip changes under the `ecs` controller: the flip edits FAULTS in the commit's
+ * taskdef.json; the build renders it; the native deploy step registers the rendered file. This follows
+ * the repository's own templates through those steps to the RegisterTaskDefinition call.
+ */
+const ROOT = join(__dirname, '../../..');
+const ecs = mockClient(ECSClient);
+const SD = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/c/svc/abc';
+
+/** The repository's taskdef.json with FAULTS set in the service container, where a flip writes it. */
+function flipped(faults: string): string {
+  const doc = JSON.parse(readFileSync(join(ROOT, TASKDEF_FILE), 'utf8')) as {
+    containerDefinitions: { name: string; environment: { name: string; value: string }[] }[];
+  };
+  const container = doc.containerDefinitions.find((c) => c.name === settings.container.name)!;
+  container.environment.find((e) => e.name === 'FAULTS')!.value = faults;
+  return JSON.stringify(doc, null, 2);
+}
+
+async function registeredFaults(faults: string): Promise<string | undefined> {
+  const files = renderReleaseFiles(flipped(faults), readFileSync(join(ROOT, 'appspec.yml'), 'utf8'), SAMPLE);
+  ecs.reset();
+  ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:td:2' } });
+  ecs.on(UpdateServiceCommand).resolves({ service: { currentServiceDeployment: SD } });
+  ecs
+    .on(DescribeServiceDeploymentsCommand)
+    .resolves({ serviceDeployments: [{ serviceDeploymentArn: SD, status: 'SUCCESSFUL' }] });
+  await deployNative(
+    {
+      ecs: new ECSClient({ region: 'eu-west-1' }),
+      sleep: () => Promise.resolve(),
+      log: () => undefined,
+      pollMs: 1,
+    },
+    { cluster: 'c', service: 'svc' },
+    taskDefinitionInput(files[TASKDEF_FILE], files[IMAGE_DETAIL_FILE]),
+  );
+  const input = ecs.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input;
+  const container = input.containerDefinitions?.find((c) => c.name === settings.container.name);
+  expect(container?.image).toBe(SAMPLE.imageUri);
+  return container?.environment?.find((e) => e.name === 'FAULTS')?.value;
+}
+
+test.each(['health-fail', 'error-rate=0.2,latency=1500', ''])(
+  'the native deploy step registers the FAULTS the commit flipped (%j)',
+  async (faults) => {
+    expect(await registeredFaults(faults)).toBe(faults);
+  },
+);
