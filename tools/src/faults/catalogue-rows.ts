@@ -1,9 +1,13 @@
 import { FAULT_CATALOGUE, FAULT_NAMES, type FaultSpec } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
+import { settings } from '../../../contract/settings';
 import {
   decidingPrediction,
+  defaultReleaseContext,
   expectedRelease,
   expectedText,
+  timingInputsFor,
   type DecidingSignal,
   type ExpectedRelease,
 } from '../../../core/model/rollback-time';
@@ -22,18 +26,24 @@ export interface CatalogueRow {
   readonly modelledSeconds: number | null;
   /** The earliest signal, the one that decides the rollback; null on success. */
   readonly decidedBy: DecidingSignal | null;
+  /** The controller the row's figures are for. */
+  readonly controller: DeploymentControllerName;
 }
 
 /** The expected release for `name` or `name=value`, as the service would parse it. */
-export function expectedReleaseFor(entry: string): ExpectedRelease {
-  return expectedRelease(parseFaults(entry));
+export function expectedReleaseFor(
+  entry: string,
+  controller: DeploymentControllerName = DEFAULT_CONTROLLER,
+): ExpectedRelease {
+  return expectedRelease(parseFaults(entry), { ...defaultReleaseContext(settings), controller });
 }
 
-/** The catalogue in its own order, each fault at its default value. */
-export function catalogueRows(): CatalogueRow[] {
+/** The catalogue in its own order, each fault at its default value, modelled on `controller`. */
+export function catalogueRows(controller: DeploymentControllerName = DEFAULT_CONTROLLER): CatalogueRow[] {
+  const inputs = timingInputsFor({ ...defaultReleaseContext(settings), controller });
   return FAULT_NAMES.map((name) => {
     const spec = FAULT_CATALOGUE[name] as FaultSpec;
-    const prediction = decidingPrediction(parseFaults(name));
+    const prediction = decidingPrediction(parseFaults(name), inputs);
     return {
       name,
       valueKind: spec.valueKind,
@@ -41,9 +51,10 @@ export function catalogueRows(): CatalogueRow[] {
       effect: spec.effect,
       rehearsal: spec.rehearsal,
       expectedText: expectedText(name),
-      expectedRelease: expectedReleaseFor(name),
+      expectedRelease: expectedReleaseFor(name, controller),
       modelledSeconds: prediction?.seconds ?? null,
       decidedBy: prediction?.decidedBy ?? null,
+      controller,
     };
   });
 }

@@ -7,10 +7,10 @@ import type { GroupName } from './lb-metrics';
 import type { Timeline } from '../experiment/timeline';
 
 /**
- * Why a deployment stopped: an alarm, the hook, the stopped-task guard, green never getting ready within
- * the (capped) wait, or the person running the rehearsal interrupting it.
+ * Why a deployment stopped: an alarm, the hook, the stopped-task guard, the target-health watcher, green
+ * never getting ready within the (capped) wait, or the person running the rehearsal interrupting it.
  */
-export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'ready-timeout' | 'interrupt';
+export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'watcher' | 'ready-timeout' | 'interrupt';
 
 /** Passed as the abort reason when an alarm or the guard stops the deployment. */
 export interface StopReason {

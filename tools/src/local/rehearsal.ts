@@ -24,6 +24,7 @@ import type { TaskSet, TaskStop } from './task-set';
 import { GreenStart } from './green-start';
 import { rehearsalTaskSet } from './rehearsal-task-set';
 import { TargetGroup } from './target-group';
+import { rehearsalWatcher, type LocalTargetHealthWatcher } from './target-health-watcher';
 import { Timeline, type TimelineEvent } from '../experiment/timeline';
 
 export type { ProgressSnapshot, RehearsalResult } from './rehearsal-result';
@@ -81,6 +82,7 @@ class Rehearsal {
   private readonly taskStops: TaskStop[] = [];
   private readonly guardDecisions: GuardDecision[] = [];
   private readonly guard: LocalStoppedTaskGuard;
+  private readonly watcher: LocalTargetHealthWatcher;
   /** CodeDeploy's view of the local deployment, for the guard; undefined before it starts. */
   private deploymentView: DeploymentView | undefined;
   /** Green's first task running: the model's time zero; the alarm periods are aligned to it. */
@@ -127,6 +129,7 @@ class Rehearsal {
       () => (this.deploymentView ? [this.deploymentView] : []),
       this.guardDecisions,
     );
+    this.watcher = rehearsalWatcher(signals);
   }
 
   async run(): Promise<RehearsalResult> {
@@ -161,10 +164,7 @@ class Rehearsal {
 
   /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
   private readonly interrupt = (): void =>
-    this.stop({
-      trigger: 'interrupt',
-      detail: 'the rehearsal was interrupted',
-    } satisfies StopReason);
+    this.stop({ trigger: 'interrupt', detail: 'the rehearsal was interrupted' } satisfies StopReason);
 
   private targetGroup(name: GroupName): TargetGroup {
     return new TargetGroup({
@@ -275,6 +275,7 @@ class Rehearsal {
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
     const { options, timings } = this;
     this.monitor.start();
+    this.watcher.start();
     this.sets.green = this.taskSet('green', options.faults);
     this.deploymentView = {
       id: DEPLOYMENT_ID,
@@ -303,6 +304,7 @@ class Rehearsal {
       status: deployment.outcome === 'succeeded' ? 'Succeeded' : 'Stopped',
     };
     this.monitor.stop();
+    this.watcher.close();
     return deployment;
   }
 
@@ -333,10 +335,7 @@ class Rehearsal {
       config: options.config,
       timings: this.timings,
       deployment,
-      green: {
-        ...(launchedAt !== undefined && { launchedAt }),
-        ...(zero !== undefined && { zero }),
-      },
+      green: { ...(launchedAt !== undefined && { launchedAt }), ...(zero !== undefined && { zero }) },
       hook: this.hookRun,
     });
     return {
@@ -377,6 +376,7 @@ class Rehearsal {
 
   private async stopEverything(): Promise<void> {
     this.monitor.stop();
+    this.watcher.close();
     this.guard.close();
     this.loadAbort.abort();
     this.probeAbort.abort();

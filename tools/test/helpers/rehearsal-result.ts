@@ -7,6 +7,11 @@ import { localTimings } from '../../src/local/local-timings';
 import type { RehearsalOptions, RehearsalResult } from '../../src/local/rehearsal';
 import { detectedAwsSecondsOf, matchesModel } from '../../src/local/rehearsal-result';
 
+const TRIGGERS: Partial<Record<string, DeploymentOutcome['trigger']>> = {
+  'stopped-task guard': 'guard',
+  'target-health watcher': 'watcher',
+};
+
 const group = { requests: 0, target5xx: 0, elb5xx: 0, responseTimeSumMs: 0, responses: 0 };
 
 /**
@@ -27,7 +32,7 @@ export function resultFor(
     outcome,
     reason: rolledBack ? `${signal} stopped the deployment` : 'every step passed',
     ...(rolledBack && {
-      trigger: signal === 'stopped-task guard' ? ('guard' as const) : ('alarm' as const),
+      trigger: TRIGGERS[signal] ?? ('alarm' as const),
       signal,
       detectedAtMs: 5_400,
       rolledBackAtMs: 6_000,
