@@ -25,6 +25,7 @@ import type { EcsDeploymentConfigName } from './service-context';
 import { ServiceDashboard } from './service-dashboard';
 import { OUTPUT_KEYS } from '../../contract/stack-outputs';
 import { StoppedTaskGuard } from './stopped-task-guard';
+import { TargetHealthWatcher } from './target-health-watcher';
 import { StoppedTasksSignal } from './stopped-tasks-signal';
 import { TestTrafficHook } from './test-traffic-hook';
 
@@ -130,6 +131,10 @@ export class ServiceStack extends Stack {
         { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
       );
       new NativeStoppedTaskGuard(this, 'StoppedTaskGuard', { rule: stopped.rule, service: app.service });
+      new TargetHealthWatcher(this, 'TargetHealthWatcher', {
+        targetGroups: Object.values(targetGroups),
+        deploymentsOf: { nativeService: app.service },
+      });
       const hook = new NativeTestTrafficHook(this, 'TestTrafficHook', {
         vpc: network.vpc,
         testListenerUrl: lb.testListenerUrl,
@@ -148,6 +153,10 @@ export class ServiceStack extends Stack {
       new StoppedTaskGuard(this, 'StoppedTaskGuard', {
         rule: stopped.rule,
         deploymentGroup,
+      });
+      new TargetHealthWatcher(this, 'TargetHealthWatcher', {
+        targetGroups: Object.values(targetGroups),
+        deploymentsOf: { deploymentGroup },
       });
 
       const hook = new TestTrafficHook(this, 'TestTrafficHook', {
