@@ -11,6 +11,8 @@ import {
   type DecidingSignal,
   type ExpectedRelease,
 } from '../../../core/model/rollback-time';
+import { pushToVerdict, type PushToVerdict } from '../../../core/model/push-to-verdict';
+import { DEFAULT_ASSUMPTIONS, signalPaths } from '../../../core/model/signal-paths';
 
 /** One fault of the catalogue as the command line shows it. */
 export interface CatalogueRow {
@@ -28,6 +30,10 @@ export interface CatalogueRow {
   readonly decidedBy: DecidingSignal | null;
   /** The controller the row's figures are for. */
   readonly controller: DeploymentControllerName;
+  /** Modelled seconds from `git push` to the verdict (the rollback trigger, or the deployment's end). */
+  readonly pushToVerdictSeconds: number;
+  /** Where those seconds go. */
+  readonly pushToVerdict: PushToVerdict;
 }
 
 /** The expected release for `name` or `name=value`, as the service would parse it. */
@@ -41,9 +47,11 @@ export function expectedReleaseFor(
 /** The catalogue in its own order, each fault at its default value, modelled on `controller`. */
 export function catalogueRows(controller: DeploymentControllerName = DEFAULT_CONTROLLER): CatalogueRow[] {
   const inputs = timingInputsFor({ ...defaultReleaseContext(settings), controller });
+  const hookEndsAt = signalPaths(inputs, DEFAULT_ASSUMPTIONS).hookBurstEndsAt;
   return FAULT_NAMES.map((name) => {
     const spec = FAULT_CATALOGUE[name] as FaultSpec;
-    const prediction = decidingPrediction(parseFaults(name), inputs);
+    const prediction = decidingPrediction(parseFaults(name), inputs)!;
+    const loop = pushToVerdict(prediction, inputs, hookEndsAt);
     return {
       name,
       valueKind: spec.valueKind,
@@ -52,9 +60,11 @@ export function catalogueRows(controller: DeploymentControllerName = DEFAULT_CON
       rehearsal: spec.rehearsal,
       expectedText: expectedText(name),
       expectedRelease: expectedReleaseFor(name, controller),
-      modelledSeconds: prediction?.seconds ?? null,
-      decidedBy: prediction?.decidedBy ?? null,
+      modelledSeconds: prediction.seconds ?? null,
+      decidedBy: prediction.decidedBy ?? null,
       controller,
+      pushToVerdictSeconds: loop.total,
+      pushToVerdict: loop,
     };
   });
 }

@@ -47,6 +47,26 @@ describe('rehearse faults', () => {
     expect(errorRate(ecs)).toBeLessThan(errorRate(codedeploy));
   });
 
+  it('gives each fault a push-to-verdict figure beside the modelled seconds, on both controllers', async () => {
+    for (const argv of [
+      ['faults', '--json'],
+      ['faults', '--json', '--controller', 'ecs'],
+    ]) {
+      const deps = testDeps();
+      expect(await main(argv, deps)).toBe(0);
+      const rows = JSON.parse(deps.stdout.text) as {
+        modelledSeconds: number | null;
+        pushToVerdictSeconds: number;
+        pushToVerdict: { toVerdict: number; total: number };
+      }[];
+      for (const row of rows) {
+        expect(row.pushToVerdictSeconds).toBe(row.pushToVerdict.total);
+        if (row.modelledSeconds !== null) expect(row.pushToVerdict.toVerdict).toBe(row.modelledSeconds);
+        expect(row.pushToVerdictSeconds).toBeGreaterThan(row.pushToVerdict.toVerdict);
+      }
+    }
+  });
+
   it('exits 2 naming the allowed controllers for an unknown one', async () => {
     const deps = testDeps();
     expect(await main(['faults', '--controller', 'k8s'], deps)).toBe(2);
