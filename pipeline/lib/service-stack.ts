@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -131,10 +132,6 @@ export class ServiceStack extends Stack {
         { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
       );
       new NativeStoppedTaskGuard(this, 'StoppedTaskGuard', { rule: stopped.rule, service: app.service });
-      new TargetHealthWatcher(this, 'TargetHealthWatcher', {
-        targetGroups: Object.values(targetGroups),
-        deploymentsOf: { nativeService: app.service },
-      });
       const hook = new NativeTestTrafficHook(this, 'TestTrafficHook', {
         vpc: network.vpc,
         testListenerUrl: lb.testListenerUrl,
@@ -154,10 +151,6 @@ export class ServiceStack extends Stack {
         rule: stopped.rule,
         deploymentGroup,
       });
-      new TargetHealthWatcher(this, 'TargetHealthWatcher', {
-        targetGroups: Object.values(targetGroups),
-        deploymentsOf: { deploymentGroup },
-      });
 
       const hook = new TestTrafficHook(this, 'TestTrafficHook', {
         vpc: network.vpc,
@@ -172,6 +165,7 @@ export class ServiceStack extends Stack {
       });
     }
     this.alarmTopic = notifications.topic;
+    this.watchTargetHealth(Object.values(targetGroups), app.service);
 
     new ServiceDashboard(this, 'Dashboard', {
       loadBalancer: lb.loadBalancer,
@@ -210,6 +204,19 @@ export class ServiceStack extends Stack {
    * ecs.amazonaws.com only, with the managed policy AWS publishes for it (ECS Developer Guide, "Amazon ECS
    * infrastructure IAM role for load balancers").
    */
+  /** The target-health watcher, on whichever controller runs the deployments. */
+  private watchTargetHealth(
+    targetGroups: elbv2.IApplicationTargetGroup[],
+    service: ecs.FargateService,
+  ): void {
+    new TargetHealthWatcher(this, 'TargetHealthWatcher', {
+      targetGroups,
+      deploymentsOf: this.deploymentGroup
+        ? { deploymentGroup: this.deploymentGroup }
+        : { nativeService: service },
+    });
+  }
+
   private createLoadBalancerRole(): iam.Role {
     const role = new iam.Role(this, 'LoadBalancerRole', {
       assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
