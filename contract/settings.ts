@@ -149,6 +149,23 @@ export const settings = {
     lambdaTimeoutSeconds: 90,
   },
 
+  /**
+   * The target-health watcher, started with each deployment: it reads both target groups'
+   * `DescribeTargetHealth` and stops the deployment with rollback once every target of one has failed its
+   * health checks for the confirmation window (`core/watcher/target-health-decision.ts`).
+   */
+  targetHealthWatcher: {
+    /** Seconds between two reads: one ALB health-check interval, so each read can see a new check. */
+    pollSeconds: 5,
+    /**
+     * Seconds every target must keep failing after the ALB marked it unhealthy: one more failed check, and at
+     * least the ECS health-check grace period, so a target inside its grace window is never judged.
+     */
+    confirmSeconds: 5,
+    /** Seconds the watcher follows one deployment at most (its Lambda's timeout is a little longer). */
+    watchLimitSeconds: 600,
+  },
+
   /** The ALB's listeners. The test listener reaches the replacement (green) task set during a deployment. */
   loadBalancer: {
     /** Production listener port over HTTP (redirects to HTTPS when a certificate is given). */

@@ -1,7 +1,7 @@
 /**
- * The rehearsal model, fault by fault: the one statement of what a CodeDeploy blue/green release with each
- * fault should do, which signal decides, and how long that takes in the worst case, for given deployed
- * timings and fault values. The catalogue, `faults`, `flip`, `local`, `drill`, the docs and the tests all
+ * The rehearsal model, fault by fault: the one statement of what a blue/green release with each fault
+ * should do under either controller (CodeDeploy, or ECS itself), which signal decides, and how long that
+ * takes in the worst case, for given deployed timings and fault values. The catalogue, `faults`, `flip`, `local`, `drill`, the docs and the tests all
  * read it through `rollback-time.ts`.
  */
 import type { FaultName, FaultValues } from '../../contract/faults/catalogue';
@@ -49,13 +49,23 @@ const decided = (
 const AT_ONCE = 0;
 
 /**
- * Green never turns healthy: ECS replaces the failing tasks (the guard sees the stop begin) and the alarm
- * fires. `answerSeconds`: how long the service takes to answer a failing check (see `failingHealth`).
+ * Green never turns healthy: the target-health watcher sees every green target failing, ECS replaces the
+ * failing tasks (the guard sees the stop begin) and the alarm fires. `answerSeconds`: how long the service
+ * takes to answer a failing check (see `failingHealth`). `stillFailingUntil`: when the targets pass again (a
+ * slow start recovers); the watcher and ECS act only on targets still failing when they look.
  */
-function healthRollback(p: SignalPaths, answerSeconds: number, why: string, ecsStops = true): FaultVerdict {
+function healthRollback(
+  p: SignalPaths,
+  answerSeconds: number,
+  why: string,
+  stillFailingUntil = Number.POSITIVE_INFINITY,
+): FaultVerdict {
   const health = p.failingHealth(answerSeconds);
+  const watcher = p.watcherAfter(health.unhealthyAt);
+  // The watcher's confirming read and ECS's judgement of the replacement both need the targets still failing.
   const times: SignalTime[] = [
-    ...(ecsStops ? p.afterStop(health.ecsHealthStop) : []),
+    ...(stillFailingUntil > watcher.readAt ? [watcher.stop] : []),
+    ...(stillFailingUntil > health.ecsFirstJudgement ? p.afterStop(health.ecsHealthStop) : []),
     { signal: 'unhealthy-hosts alarm', seconds: p.alarmAfter(health.unhealthyAt) },
   ];
   return decided(earliest(times), why, times);
@@ -65,6 +75,18 @@ function healthRollback(p: SignalPaths, answerSeconds: number, why: string, ecsS
 function stopRollback(p: SignalPaths, crashAt: number, why: string): FaultVerdict {
   const times = p.afterStop(p.crashStop(crashAt));
   return decided(earliest(times), why, times, crashAt);
+}
+
+/** The probability with which the modelled worst case holds where a fault is a draw per request. */
+const CERTAINTY = 0.999;
+
+/**
+ * The request of the hook's burst by which one has failed with probability {@link CERTAINTY}, at an error
+ * rate of `rate`: the hook ends at its first failed request (`core/probe/release-probe.ts`).
+ */
+function requestsToFail(rate: number, t: TimingInputs): number {
+  if (rate >= 1) return 1;
+  return Math.min(t.hookBurstRequests, Math.ceil(Math.log(1 - CERTAINTY) / Math.log(1 - rate)));
 }
 
 type Model = { readonly [K in FaultName]: FaultModel<K> };
@@ -102,8 +124,8 @@ export const FAULT_MODEL: Model = {
       rate === 0
         ? { outcome: 'succeeded', signal: 'a rate of 0 never fails a request' }
         : decided(
-            { signal: 'test-traffic hook', seconds: p.hookBurstEndsAt },
-            `a burst of ${t.hookBurstRequests} passes with probability ${((1 - rate) ** t.hookBurstRequests).toExponential(1)}; then the target-5xx alarm`,
+            { signal: 'test-traffic hook', seconds: p.hookAfterRequests(requestsToFail(rate, t)) },
+            `the burst ends at its first error, by request ${requestsToFail(rate, t)} with probability ${CERTAINTY}; all ${t.hookBurstRequests} pass with probability ${((1 - rate) ** t.hookBurstRequests).toExponential(1)}; then the target-5xx alarm`,
           ),
   },
   latency: {
@@ -142,11 +164,10 @@ export const FAULT_MODEL: Model = {
           signal: `ready within ${p.unhealthyWindow} s, before ${t.targetHealthCheck.unhealthyThresholdCount} failed checks can mark a target unhealthy`,
           onsetSeconds: seconds,
         };
-      // A task that recovers before ECS judges it is never replaced: only the alarm sees it.
+      // A task that recovers before the watcher or ECS looks is neither stopped nor replaced: only the alarm sees it.
       const recovered =
         seconds + t.targetHealthCheck.intervalSeconds * t.targetHealthCheck.healthyThresholdCount;
-      const judged = p.failingHealth(AT_ONCE).ecsFirstJudgement;
-      return healthRollback(p, AT_ONCE, `/health answers 503 for ${seconds} s`, recovered > judged);
+      return healthRollback(p, AT_ONCE, `/health answers 503 for ${seconds} s`, recovered);
     },
   },
 };

@@ -54,8 +54,8 @@ export interface ExpectedRelease {
   readonly signal: string;
 }
 
-/** The 2-minute goal: every rollback fault triggers its rollback within this many seconds, worst case. */
-export const ROLLBACK_GOAL_SECONDS = 120;
+/** The goal: every rollback fault triggers its rollback within this many seconds, worst case, on either controller. */
+export const ROLLBACK_GOAL_SECONDS = 90;
 
 /** The expected outcome of a fault, in words (the docs' faults table). */
 export function expectedText(fault: FaultName): string {

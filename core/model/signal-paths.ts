@@ -1,20 +1,30 @@
 /**
- * How each signal reaches CodeDeploy, in worst-case seconds from green tasks starting (RUNNING and
- * registered in the target group). Pure: the deployed timings come in as {@link TimingInputs}, and what
- * no AWS document pins down is an explicit assumption below (a drill on AWS measures the real values).
+ * How each signal reaches the deployment's controller (CodeDeploy, or ECS itself under native blue/green),
+ * in worst-case seconds from green tasks starting (RUNNING and registered in the target group). Pure: the
+ * deployed timings come in as {@link TimingInputs}, and what no AWS document pins down is an explicit
+ * assumption below (a drill on AWS measures the real values).
  *
- * Assumptions about AWS:
+ * Assumptions about AWS, both controllers:
  * - A one-minute ALB or metric-filter datapoint covers the minute in which the condition began; in the
  *   worst case the condition starts just after a minute boundary, so the datapoint closes a full period
  *   later. CloudWatch has it, and the alarm evaluates it, up to `metricPublishDelaySeconds` after that.
- * - CodeDeploy notices an alarm in ALARM within `codeDeployAlarmPollSeconds` (it polls; the interval is
- *   not documented).
- * - CodeDeploy invokes the AfterAllowTestTraffic hook within `codeDeployStepSeconds` of green becoming
- *   healthy (it waits for the replacement task set to be steady, then moves the test listener).
+ * - The controller notices an alarm in ALARM within `codeDeployAlarmPollSeconds`: CodeDeploy polls the
+ *   deployment group's alarms, ECS the service's deployment alarms (ECS Developer Guide, "How CloudWatch
+ *   alarms detect Amazon ECS deployment failures": ECS fails the deployment when an alarm goes into ALARM
+ *   during the deployment or its bake time). Neither documents the interval.
  * - A failing ALB health check ends when the target answers: a 500 or 503 at once, or a refused connection,
  *   within `requestRoundTripSeconds`; a slow answer after the service's own limit plus that round trip; a
  *   target that never answers at the check's timeout. The unhealthy threshold's consecutive failed checks
  *   mark a target failing from its start unhealthy, the last one ending after that time.
+ * - `DescribeTargetHealth` reports that verdict at once, as state `unhealthy` with the reason of the failed
+ *   check (Elastic Load Balancing API Reference, `TargetHealth`). The target-health watcher is started by
+ *   the deployment's start event (EventBridge: CodeDeploy's "CodeDeploy Deployment State-change
+ *   Notification" START, ECS's "ECS Deployment State Change" SERVICE_DEPLOYMENT_IN_PROGRESS) and is reading
+ *   before green tasks are RUNNING and registered, which takes a Fargate task longer than the event's
+ *   delivery and a cold start. It reads every `watcher.pollSeconds`; once every target of a target group has
+ *   failed for `watcher.confirmSeconds`, its next read stops the deployment, which reaches the controller
+ *   within `watcherReactionSeconds` (one call from a warm function: `StopDeployment` with rollback, or
+ *   `StopServiceDeployment` with `stopType: ROLLBACK`, Amazon ECS API Reference).
  * - When the ECS service scheduler stops a task it sets desiredStatus STOPPED, with the stop code and the
  *   stopped reason, and sends a task state change event at that moment, while lastStatus is still RUNNING
  *   (Amazon ECS Developer Guide, "Amazon ECS task state change events": an event is sent when the scheduler
@@ -24,13 +34,28 @@
  *   counts the last one, once per task. A drill on AWS measures both.
  * - An ECS task state change reaches the log group and its metric filter, and the stopped-task guard
  *   function, within `eventDeliverySeconds`; the guard (cold start, two or three API calls) stops the
- *   deployment within `guardReactionSeconds` more.
+ *   deployment within `guardReactionSeconds` more, through either controller's stop call.
  * - ECS acts on a task whose target the ALB reports unhealthy, once the task's health check grace period
  *   is over, within `ecsHealthReactionSeconds`. It starts a replacement first and stops one of the two only
  *   when the replacement is unhealthy too (Amazon ECS Developer Guide, "Amazon ECS services"); a replacement
  *   Fargate task is running and registered within `replacementTaskStartSeconds`. The stop it then begins
- *   carries "Task failed ELB health checks in (target-group ...)".
- * A hook's verdict is pushed to CodeDeploy and acts at once; alarms are polled.
+ *   carries "Task failed ELB health checks in (target-group ...)". The scheduler does this under both
+ *   controllers.
+ *
+ * CodeDeploy: it invokes the AfterAllowTestTraffic hook within `codeDeployStepSeconds` of green becoming
+ * healthy (it waits for the replacement task set to be steady, then moves the test listener).
+ *
+ * Native ECS blue/green (ECS Developer Guide, "Amazon ECS blue/green deployments" and "Lifecycle hooks for
+ * Amazon ECS service deployments"): ECS invokes the POST_TEST_TRAFFIC_SHIFT hook within `nativeStageSeconds`
+ * of green becoming healthy (SCALE_UP ends, TEST_TRAFFIC_SHIFT moves the test rule's weights). The hook asks
+ * `/health` once per invocation and answers IN_PROGRESS while green settles, which ECS re-invokes after
+ * `callBackDelay`; green is healthy when the stage begins, so the faults below are judged in the first
+ * invocation. A FAILED answer rolls back at once. Bake time (`BakeTimeInMinutes`) plays CodeDeploy's
+ * termination wait. The deployment circuit breaker is not counted as a signal: the AWS documents disagree
+ * on whether it applies to blue/green (Amazon ECS API Reference, `DeploymentCircuitBreaker`; ECS Developer
+ * Guide, "Amazon ECS deployment failure detection").
+ *
+ * A hook's verdict is pushed to the controller and acts at once; alarms are polled.
  */
 import type { TimingInputs } from './timing-inputs';
 
@@ -41,6 +66,10 @@ export interface ObservationAssumptions {
   readonly codeDeployStepSeconds: number;
   readonly eventDeliverySeconds: number;
   readonly guardReactionSeconds: number;
+  /** The watcher's stop call reaches the controller within this of the read that decides. */
+  readonly watcherReactionSeconds: number;
+  /** Native ECS invokes the POST_TEST_TRAFFIC_SHIFT hook within this of green becoming healthy. */
+  readonly nativeStageSeconds: number;
   readonly hookColdStartSeconds: number;
   /** One request through the test listener to a service that answers at once. */
   readonly requestRoundTripSeconds: number;
@@ -57,6 +86,8 @@ export const DEFAULT_ASSUMPTIONS: ObservationAssumptions = {
   codeDeployStepSeconds: 60,
   eventDeliverySeconds: 15,
   guardReactionSeconds: 15,
+  watcherReactionSeconds: 5,
+  nativeStageSeconds: 30,
   hookColdStartSeconds: 10,
   requestRoundTripSeconds: 0.2,
   ecsHealthReactionSeconds: 15,
@@ -67,6 +98,7 @@ export const DEFAULT_ASSUMPTIONS: ObservationAssumptions = {
 export type DecidingSignal =
   | 'test-traffic hook'
   | 'stopped-task guard'
+  | 'target-health watcher'
   | 'unhealthy-hosts alarm'
   | 'stopped-tasks alarm'
   | 'target-5xx alarm'
@@ -107,6 +139,13 @@ export interface SignalPaths {
   readonly hookStartsAt: number;
   /** The hook's burst through the test listener is over (a request at a time). */
   readonly hookBurstEndsAt: number;
+  /** The hook has sent `requests` requests of its burst (it ends at the first failed one). */
+  readonly hookAfterRequests: (requests: number) => number;
+  /**
+   * Every target failing from `unhealthyAt` on: the watcher's confirming read (at the latest) and when its
+   * stop reaches the controller.
+   */
+  readonly watcherAfter: (unhealthyAt: number) => { readonly readAt: number; readonly stop: SignalTime };
   /** An alarm whose condition begins at `onset` tells CodeDeploy at this time. */
   readonly alarmAfter: (onset: number) => number;
   /** A stop reaches CodeDeploy through the guard (its first event) and through the alarm (the task STOPPED). */
@@ -130,12 +169,24 @@ export function signalPaths(t: TimingInputs, a: ObservationAssumptions): SignalP
     t.alarm.periodSeconds * t.alarm.datapointsToAlarm +
     a.metricPublishDelaySeconds +
     a.codeDeployAlarmPollSeconds;
-  const hookStartsAt = healthyAt + a.codeDeployStepSeconds + a.hookColdStartSeconds;
+  const stageSeconds = t.controller === 'ecs' ? a.nativeStageSeconds : a.codeDeployStepSeconds;
+  const hookStartsAt = healthyAt + stageSeconds + a.hookColdStartSeconds;
+  const hookAfterRequests = (requests: number) =>
+    hookStartsAt + Math.min(requests, t.hookBurstRequests) * a.requestRoundTripSeconds;
   return {
     healthyAt,
     unhealthyWindow,
     hookStartsAt,
-    hookBurstEndsAt: hookStartsAt + t.hookBurstRequests * a.requestRoundTripSeconds,
+    hookBurstEndsAt: hookAfterRequests(t.hookBurstRequests),
+    hookAfterRequests,
+    watcherAfter: (unhealthyAt) => {
+      // Worst case the ALB's verdict lands just after a read: the confirming read is up to a poll later.
+      const readAt = unhealthyAt + t.watcher.confirmSeconds + t.watcher.pollSeconds;
+      return {
+        readAt,
+        stop: { signal: 'target-health watcher', seconds: readAt + a.watcherReactionSeconds },
+      };
+    },
     alarmAfter,
     afterStop: (stop) => [
       {

@@ -7,6 +7,7 @@ import {
   trafficShiftSeconds,
   type DeploymentConfig,
 } from '../../contract/deployment-configs';
+import type { DeploymentControllerName } from '../../contract/native-strategies';
 import { settings, type Settings } from '../../contract/settings';
 
 /** The deployed timings the model needs; all in seconds. */
@@ -49,12 +50,18 @@ export interface TimingInputs {
   readonly terminationWaitMinutes: number;
   /** Seconds the deployment configuration takes to move all production traffic to green (0: all at once). */
   readonly trafficShiftSeconds: number;
+  /** The target-health watcher's read interval and confirmation window. */
+  readonly watcher: { readonly pollSeconds: number; readonly confirmSeconds: number };
+  /** Who runs the blue/green deployment: CodeDeploy or ECS itself. */
+  readonly controller: DeploymentControllerName;
 }
 
 /** What a release's outcome depends on besides the fault: the settings and the deployment configuration. */
 export interface ReleaseContext {
   readonly settings: Settings;
   readonly deploymentConfig: DeploymentConfig;
+  /** @default 'codedeploy' */
+  readonly controller?: DeploymentControllerName;
 }
 
 /** The context the stack deploys by default. */
@@ -75,6 +82,7 @@ const exitSeconds = (config: Settings, stopTimeoutSeconds: number): number =>
 export function timingInputsFromSettings(
   config: Settings = settings,
   deployment: DeploymentConfig = defaultReleaseContext(config).deploymentConfig,
+  controller: DeploymentControllerName = 'codedeploy',
 ): TimingInputs {
   return {
     containerPort: config.container.port,
@@ -100,12 +108,20 @@ export function timingInputsFromSettings(
     hookBurstRequests: config.hook.burstRequests,
     terminationWaitMinutes: config.deployment.terminationWaitMinutes,
     trafficShiftSeconds: trafficShiftSeconds(deployment),
+    watcher: watcherInputs(config),
+    controller,
   };
 }
 
+// The watcher's timings are its Lambda's code and settings, like the drain deadline: read from the settings.
+const watcherInputs = (config: Settings): TimingInputs['watcher'] => ({
+  pollSeconds: config.targetHealthWatcher.pollSeconds,
+  confirmSeconds: config.targetHealthWatcher.confirmSeconds,
+});
+
 /** Timing inputs from a release context (settings and deployment configuration). */
 export function timingInputsFor(context: ReleaseContext): TimingInputs {
-  return timingInputsFromSettings(context.settings, context.deploymentConfig);
+  return timingInputsFromSettings(context.settings, context.deploymentConfig, context.controller);
 }
 
 type Properties = Record<string, unknown>;
@@ -172,6 +188,8 @@ export function timingInputsFromTemplate(template: { Resources?: Resources }): T
     ...alarmInputs(ofType('AWS::CloudWatch::Alarm'), num),
     hookTimeoutSeconds: num(hook.Timeout, 'hook Timeout'),
     hookBurstRequests: settings.hook.burstRequests,
+    watcher: watcherInputs(settings),
+    controller: 'codedeploy',
     ...deploymentGroupInputs(ofType('AWS::CodeDeploy::DeploymentGroup')[0]!, num),
   };
 }

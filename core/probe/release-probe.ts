@@ -154,13 +154,14 @@ async function checkBurst(
 ): Promise<ProbeCheck[]> {
   // Sequential on purpose: each request is a fresh draw for probabilistic faults, and the test listener
   // sees the same gentle load on AWS as in the local rehearsal.
-  // An answer slower than the limit already fails the probe: further slow requests would only delay the
-  // verdict, and at a few seconds each run the Lambda into its timeout.
+  // Every request must pass, so the first that does not (an error, a slow answer, a wrong version) already
+  // decides: the rest could not change the verdict and would only delay the rollback (at a few seconds
+  // each, a slow release would run the Lambda into its timeout).
   const seen: Observed[] = [];
   for (let i = 0; i < options.burstRequests; i += 1) {
     const answer = await request('/');
     seen.push(answer);
-    if (isSlow(options.maxResponseMs, answer)) break;
+    if (verdictCertain(options, answer)) break;
   }
 
   const failures = seen.filter((s) => s.status !== 200);
@@ -191,6 +192,12 @@ async function checkBurst(
   // A wrong version means the test listener is not on green at all, which explains any other failure.
   return version.ok ? [status, latency, version] : [version, status, latency];
 }
+
+/** Whether one answer already fails the burst: it is not a 200, too slow, or from another version. */
+const verdictCertain = (options: ProbeOptions, s: Observed): boolean =>
+  s.status !== 200 ||
+  isSlow(options.maxResponseMs, s) ||
+  (options.expectedVersion !== undefined && s.version !== options.expectedVersion);
 
 const isSlow = (maxResponseMs: number | undefined, s: Observed): boolean =>
   maxResponseMs !== undefined && s.status !== undefined && s.elapsedMs > maxResponseMs;

@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,6 +26,7 @@ import type { EcsDeploymentConfigName } from './service-context';
 import { ServiceDashboard } from './service-dashboard';
 import { OUTPUT_KEYS } from '../../contract/stack-outputs';
 import { StoppedTaskGuard } from './stopped-task-guard';
+import { TargetHealthWatcher } from './target-health-watcher';
 import { StoppedTasksSignal } from './stopped-tasks-signal';
 import { TestTrafficHook } from './test-traffic-hook';
 
@@ -163,6 +165,7 @@ export class ServiceStack extends Stack {
       });
     }
     this.alarmTopic = notifications.topic;
+    this.watchTargetHealth(Object.values(targetGroups), app.service);
 
     new ServiceDashboard(this, 'Dashboard', {
       loadBalancer: lb.loadBalancer,
@@ -201,6 +204,19 @@ export class ServiceStack extends Stack {
    * ecs.amazonaws.com only, with the managed policy AWS publishes for it (ECS Developer Guide, "Amazon ECS
    * infrastructure IAM role for load balancers").
    */
+  /** The target-health watcher, on whichever controller runs the deployments. */
+  private watchTargetHealth(
+    targetGroups: elbv2.IApplicationTargetGroup[],
+    service: ecs.FargateService,
+  ): void {
+    new TargetHealthWatcher(this, 'TargetHealthWatcher', {
+      targetGroups,
+      deploymentsOf: this.deploymentGroup
+        ? { deploymentGroup: this.deploymentGroup }
+        : { nativeService: service },
+    });
+  }
+
   private createLoadBalancerRole(): iam.Role {
     const role = new iam.Role(this, 'LoadBalancerRole', {
       assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),

@@ -88,7 +88,7 @@ describe('buildspec.yml', () => {
       /^npm ci /,
       /^npm run lint$/,
       /^npm run typecheck$/,
-      /^npm test$/,
+      /^npm run test:release$/,
       /docker login/,
       /docker build/,
     ].map(indexOf);

@@ -48,9 +48,40 @@ test(`each rollback is triggered within ${ROLLBACK_GOAL_SECONDS} s of green task
     ].sort(),
   );
   for (const p of rollbacks) expect([p.fault, p.seconds! <= ROLLBACK_GOAL_SECONDS]).toEqual([p.fault, true]);
-  // Two minutes, worst case. The health faults come closest: ECS judges the failing task and then its
-  // replacement before it stops one of them, which the guard then sees.
-  expect(ROLLBACK_GOAL_SECONDS).toBe(120);
+  expect(ROLLBACK_GOAL_SECONDS).toBe(90);
+});
+
+test(`under native ECS blue/green each rollback is triggered within ${ROLLBACK_GOAL_SECONDS} s too, and the hook earlier`, () => {
+  const native = predictRollbackTimes(timingInputsFromSettings(settings, undefined, 'ecs'));
+  for (const p of native.filter((n) => n.outcome === 'rolled-back'))
+    expect([p.fault, p.seconds! <= ROLLBACK_GOAL_SECONDS]).toEqual([p.fault, true]);
+  const hookFault = (rows: typeof native) => rows.find((p) => p.fault === 'error-rate')!;
+  expect(hookFault(native).decidedBy).toBe('test-traffic hook');
+  expect(hookFault(predictions).seconds! - hookFault(native).seconds!).toBe(
+    DEFAULT_ASSUMPTIONS.codeDeployStepSeconds - DEFAULT_ASSUMPTIONS.nativeStageSeconds,
+  );
+});
+
+test('the target-health watcher decides green that never turns healthy; without it the guard would miss the goal', () => {
+  const health = ['health-fail', 'wrong-port', 'dependency-down', 'slow-start'];
+  for (const p of predictions.filter((r) => health.includes(r.fault)))
+    expect([p.fault, p.decidedBy]).toEqual([p.fault, 'target-health watcher']);
+  const noWatcher = predictRollbackTimes(inputs, {
+    ...DEFAULT_ASSUMPTIONS,
+    watcherReactionSeconds: Number.POSITIVE_INFINITY,
+  });
+  const healthFail = noWatcher.find((p) => p.fault === 'health-fail')!;
+  expect(healthFail.decidedBy).toBe('stopped-task guard');
+  expect(healthFail.seconds!).toBeGreaterThan(ROLLBACK_GOAL_SECONDS);
+});
+
+test('a slow start that recovers before the watcher confirms it is left to the alarm, not stopped by the watcher', () => {
+  const hc = inputs.targetHealthCheck;
+  // Marked unhealthy after the window, healthy again two passing checks later: before the confirming read.
+  const quick = predictRollbackTimes(inputs, DEFAULT_ASSUMPTIONS, {
+    'slow-start': hc.intervalSeconds * (hc.unhealthyThresholdCount - 1),
+  }).find((p) => p.fault === 'slow-start')!;
+  expect(quick.decidedBy).toBe('unhealthy-hosts alarm');
 });
 
 test('without the stopped-task guard a late crash would miss the goal, which is why the guard exists', () => {
@@ -63,7 +94,11 @@ test('without the stopped-task guard a late crash would miss the goal, which is 
 
 test('slower health checks make the health faults slower, so the model really reads its inputs', () => {
   // The alarm path alone (ECS too slow to matter) moves by the unhealthy window's growth.
-  const alarmOnly = { ...DEFAULT_ASSUMPTIONS, ecsHealthReactionSeconds: 3600 };
+  const alarmOnly = {
+    ...DEFAULT_ASSUMPTIONS,
+    ecsHealthReactionSeconds: 3600,
+    watcherReactionSeconds: 3600,
+  };
   const slowInputs = {
     ...inputs,
     targetHealthCheck: { ...inputs.targetHealthCheck, intervalSeconds: 30, unhealthyThresholdCount: 5 },
@@ -77,9 +112,11 @@ test('slower health checks make the health faults slower, so the model really re
   );
   // Through ECS, the original task and its replacement each wait out the window: twice the growth.
   const viaEcs = (i: typeof inputs) =>
-    predictRollbackTimes(i, { ...DEFAULT_ASSUMPTIONS, metricPublishDelaySeconds: 3600 }).find(
-      (p) => p.fault === 'health-fail',
-    )!;
+    predictRollbackTimes(i, {
+      ...DEFAULT_ASSUMPTIONS,
+      metricPublishDelaySeconds: 3600,
+      watcherReactionSeconds: 3600,
+    }).find((p) => p.fault === 'health-fail')!;
   expect(viaEcs(slowInputs).decidedBy).toBe('stopped-task guard');
   // A failing check of health-fail is answered at once: the window alone grows, not the check's timeout.
   const judgedAfter = (i: typeof inputs) =>

@@ -188,20 +188,39 @@ describe('the test-traffic hook', () => {
 });
 
 describe('the stopped-task guard and notifications', () => {
-  test('the guard may stop only this service’s deployments, with ECS’s own API', () => {
+  test('the guard and the target-health watcher may stop only this service’s deployments, with ECS’s own API', () => {
     const statements = Object.values(template().findResources('AWS::IAM::Policy')).flatMap(
       (p) =>
         (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } })
           .Properties.PolicyDocument.Statement,
     );
     const stops = statements.filter((st) => st.Action === 'ecs:StopServiceDeployment');
-    expect(stops).toHaveLength(1);
-    const resources = JSON.stringify(stops[0]!.Resource);
-    expect(resources).toMatch(
-      /^\[\{"Fn::Join":\["",\["arn:".*":service-deployment\/",\{"Ref":"ServiceCluster\w+"\},"\/",\{"Fn::GetAtt":\["Service\w+","Name"\]\},"\/\*"\]\]\},\{"Ref":"Service\w+"\}\]$/,
-    );
+    expect(stops).toHaveLength(2);
+    for (const stop of stops)
+      expect(JSON.stringify(stop.Resource)).toMatch(
+        /^\[\{"Fn::Join":\["",\["arn:".*":service-deployment\/",\{"Ref":"ServiceCluster\w+"\},"\/",\{"Fn::GetAtt":\["Service\w+","Name"\]\},"\/\*"\]\]\},\{"Ref":"Service\w+"\}\]$/,
+      );
     const all = JSON.stringify(template().findResources('AWS::IAM::Policy'));
     expect(all).not.toContain('codedeploy:');
+  });
+
+  test('a service deployment starting starts the target-health watcher, which reads both target groups', () => {
+    template().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Deployment State Change'],
+        detail: { eventName: ['SERVICE_DEPLOYMENT_IN_PROGRESS'] },
+      },
+    });
+    template().hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          TARGET_GROUP_ARNS: Match.anyValue(),
+          CONFIRM_SECONDS: String(settings.targetHealthWatcher.confirmSeconds),
+          SERVICE_NAME: Match.anyValue(),
+        }),
+      },
+    });
   });
 
   test('failed ECS service deployments reach the topic', () => {

@@ -363,6 +363,38 @@ describe('stopped-task guard', () => {
   });
 });
 
+describe('target-health watcher', () => {
+  test('starts with each deployment of the group and reads target health on "*", which has no resource type', () => {
+    template().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.codedeploy'],
+        'detail-type': ['CodeDeploy Deployment State-change Notification'],
+        detail: Match.objectLike({ state: ['START'] }),
+      },
+    });
+    const statements = Object.entries(template().findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('TargetHealthWatcher'))
+      .flatMap(
+        ([, p]) =>
+          (p as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } })
+            .Properties.PolicyDocument.Statement,
+      );
+    const onStar = statements.filter((st) => st.Resource === '*').flatMap((st) => [st.Action].flat());
+    expect(onStar.sort()).toEqual(['codedeploy:StopDeployment', 'elasticloadbalancing:DescribeTargetHealth']);
+    const get = statements.find((st) => st.Action === 'codedeploy:GetDeployment');
+    expect(JSON.stringify(get?.Resource)).toContain(':deploymentgroup:');
+    template().hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: settings.targetHealthWatcher.watchLimitSeconds + 60,
+      Environment: {
+        Variables: Match.objectLike({
+          POLL_SECONDS: String(settings.targetHealthWatcher.pollSeconds),
+          TARGET_GROUP_ARNS: Match.anyValue(),
+        }),
+      },
+    });
+  });
+});
+
 describe('notifications, dashboard and outputs', () => {
   test('failed or stopped deployments of this group go to the SNS topic', () => {
     template().hasResourceProperties('AWS::Events::Rule', {

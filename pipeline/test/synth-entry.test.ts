@@ -47,15 +47,15 @@ test('synth writes the service template offline, honours -c, and never calls doc
     const service = Object.values(template.Resources).find((r) => r.Type === 'AWS::ECS::Service');
     expect(service?.Properties.DesiredCount).toBe(3);
 
-    // Both of our Lambdas (each logging to a group the stack creates) were bundled by the local esbuild into
-    // loadable modules that export the handler. aws-cdk-lib's provider that empties the access-log bucket is
-    // not ours and needs the Lambda runtime's SDK.
+    // Our three Lambdas (hook, guard, watcher; each logging to a group the stack creates) were bundled by the
+    // local esbuild into loadable modules that export the handler. aws-cdk-lib's provider that empties the
+    // access-log bucket is not ours and needs the Lambda runtime's SDK.
     const bundles = Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.LoggingConfig !== undefined)
       .map((r) =>
         path.join(outdir, `asset.${String(r.Properties.Code?.S3Key).replace(/\.zip$/, '')}`, 'index.js'),
       );
-    expect(bundles).toHaveLength(2);
+    expect(bundles).toHaveLength(3);
     for (const bundle of bundles) {
       const loaded = (await import(bundle)) as { handler?: unknown };
       expect(typeof loaded.handler).toBe('function');

@@ -20,6 +20,7 @@ export type PrincipalName =
   | 'task role'
   | 'hook Lambda'
   | 'guard Lambda'
+  | 'watcher Lambda'
   | 'EventBridge'
   | 'CodeStar Notifications'
   | 'load-balancer role'
@@ -46,6 +47,8 @@ export type FactName =
   | 'AlarmArn'
   | 'HookFunctionArn'
   | 'GuardFunctionArn'
+  | 'WatcherFunctionArn'
+  | 'DeploymentStartRuleArn'
   | 'StoppedTasksRuleArn'
   | 'StoppedTasksLogGroupArn'
   | 'DeploymentStateRuleArn'
@@ -98,6 +101,8 @@ const ECS_SAR =
   'Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container Service"';
 const LEAST_PRIVILEGE =
   'IAM User Guide, "Security best practices in IAM" (apply least-privilege permissions)';
+const ELB_SAR =
+  'Service Authorization Reference, "Actions, resources, and condition keys for Elastic Load Balancing V2"';
 const EVENTBRIDGE_TARGETS = 'EventBridge User Guide, "Using resource-based policies for Amazon EventBridge"';
 const NOTIFICATIONS_TOPIC =
   'Developer Tools console User Guide, "Configure Amazon SNS topics for notifications"';
@@ -466,6 +471,38 @@ const FUNCTION_ROWS: readonly ContractRow[] = [
     phases: ['rehearsal'],
     source: LEAST_PRIVILEGE,
   },
+  {
+    principal: 'watcher Lambda',
+    action: 'elasticloadbalancing:DescribeTargetHealth',
+    resource: '*',
+    expect: 'allow',
+    phases: ['rehearsal'],
+    source: ELB_SAR,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'codedeploy:GetDeployment',
+    resource: '${DeploymentGroupArn}',
+    expect: 'allow',
+    phases: ['rehearsal'],
+    source: CODEDEPLOY_SAR,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'codedeploy:StopDeployment',
+    resource: '*',
+    expect: 'allow',
+    phases: ['rehearsal'],
+    source: CODEDEPLOY_SAR,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'codedeploy:PutLifecycleEventHookExecutionStatus',
+    resource: '*',
+    expect: 'deny',
+    phases: ['rehearsal'],
+    source: LEAST_PRIVILEGE,
+  },
 ];
 
 /** What AWS services do through resource policies: EventBridge's targets and the topic's publishers. */
@@ -475,6 +512,15 @@ const SERVICE_ROWS: readonly ContractRow[] = [
     action: 'lambda:InvokeFunction',
     resource: '${GuardFunctionArn}',
     context: { 'aws:SourceArn': '${StoppedTasksRuleArn}' },
+    expect: 'allow',
+    phases: ['rehearsal'],
+    source: EVENTBRIDGE_TARGETS,
+  },
+  {
+    principal: 'EventBridge',
+    action: 'lambda:InvokeFunction',
+    resource: '${WatcherFunctionArn}',
+    context: { 'aws:SourceArn': '${DeploymentStartRuleArn}' },
     expect: 'allow',
     phases: ['rehearsal'],
     source: EVENTBRIDGE_TARGETS,

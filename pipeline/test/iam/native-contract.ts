@@ -25,6 +25,8 @@ const PASS_ROLE = 'IAM User Guide, "Grant a user permissions to pass a role to a
 const PASSED_TO_ECS_TASKS = { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } as const;
 const LEAST_PRIVILEGE =
   'IAM User Guide, "Security best practices in IAM" (apply least-privilege permissions)';
+const ELB_SAR =
+  'Service Authorization Reference, "Actions, resources, and condition keys for Elastic Load Balancing V2"';
 
 const DEPLOYMENT =
   'arn:${Partition}:ecs:${Region}:${Account}:service-deployment/${ClusterName}/${ServiceName}/a1b2c3d4e5f6';
@@ -143,6 +145,46 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     principal: 'guard Lambda',
     action: 'ecs:UpdateService',
     resource: '${ServiceArn}',
+    expect: 'deny',
+    phases: ['rollback'],
+    source: LEAST_PRIVILEGE,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'elasticloadbalancing:DescribeTargetHealth',
+    resource: '*',
+    expect: 'allow',
+    phases: ['rollback'],
+    source: ELB_SAR,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'ecs:ListServiceDeployments',
+    resource: '${ServiceArn}',
+    expect: 'allow',
+    phases: ['rollback'],
+    source: ECS_SAR,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'ecs:StopServiceDeployment',
+    resource: DEPLOYMENT,
+    expect: 'allow',
+    phases: ['rollback'],
+    source: ECS_SAR,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'ecs:StopServiceDeployment',
+    resource: OTHER_DEPLOYMENT,
+    expect: 'deny',
+    phases: ['rollback'],
+    source: LEAST_PRIVILEGE,
+  },
+  {
+    principal: 'watcher Lambda',
+    action: 'elasticloadbalancing:ModifyRule',
+    resource: '${ProductionRuleArn}',
     expect: 'deny',
     phases: ['rollback'],
     source: LEAST_PRIVILEGE,

@@ -68,6 +68,14 @@ export function findNativeFacts(world: CfnWorld): ReleaseFacts {
     .find((arn) => arn.includes(':lambda:'));
   if (guardArn === undefined) throw new Error('the abnormal-stop rule targets no function');
   const guard = functionByArn(world, guardArn);
+  const starts = only(world, 'AWS::Events::Rule', (rule) => {
+    const pattern = prop(rule, 'EventPattern') as { detail?: { eventName?: string[] } };
+    return pattern.detail?.eventName?.includes('SERVICE_DEPLOYMENT_IN_PROGRESS') === true;
+  });
+  const watcher = functionByArn(
+    world,
+    world.resolveString(starts.stack, (prop(starts, 'Targets') as { Arn: unknown }[])[0]!.Arn),
+  );
   const serviceArn = world.arn(service.stack, service.logicalId);
   const [, clusterName, serviceName] = serviceArn.split(':').at(-1)!.split('/');
   const { partition, region, account } = world.env;
@@ -79,6 +87,7 @@ export function findNativeFacts(world: CfnWorld): ReleaseFacts {
     'hook invoke role': roleActor(world, service, hook.RoleArn),
     'hook Lambda': roleActor(world, hookFunction, prop(hookFunction, 'Role')),
     'guard Lambda': roleActor(world, guard, prop(guard, 'Role')),
+    'watcher Lambda': roleActor(world, watcher, prop(watcher, 'Role')),
   };
   const values: Partial<Record<FactName, string>> = {
     Partition: partition,

@@ -41,10 +41,13 @@ function functionRole(world: CfnWorld, fn: Located): Actor {
   return roleActor(world, fn, prop(fn, 'Role'));
 }
 
-function eventRule(world: CfnWorld, detailType: string): Located {
+/** The rule for `detailType`; with `state`, the one whose pattern matches that CodeDeploy state. */
+function eventRule(world: CfnWorld, detailType: string, state?: string): Located {
   return only(world, 'AWS::Events::Rule', (rule) => {
-    const pattern = prop(rule, 'EventPattern') as { 'detail-type'?: string[] } | undefined;
-    return pattern?.['detail-type']?.includes(detailType) === true;
+    const pattern = prop(rule, 'EventPattern') as
+      { 'detail-type'?: string[]; detail?: { state?: string[] } } | undefined;
+    const matchesState = state === undefined || pattern?.detail?.state?.includes(state) === true;
+    return pattern?.['detail-type']?.includes(detailType) === true && matchesState;
   });
 }
 
@@ -148,15 +151,20 @@ function eventFacts(world: CfnWorld): { actors: Actors; values: Values } {
   if (guard === undefined || logGroup === undefined) {
     throw new Error('the abnormal-stop rule must target a function and a log group');
   }
-  const states = eventRule(world, 'CodeDeploy Deployment State-change Notification');
+  const states = eventRule(world, 'CodeDeploy Deployment State-change Notification', 'FAILURE');
+  const starts = eventRule(world, 'CodeDeploy Deployment State-change Notification', 'START');
+  const watcher = ruleTargets(world, starts)[0]!;
   return {
     actors: {
       'guard Lambda': functionRole(world, world.target(stopped.stack, guard.value)),
+      'watcher Lambda': functionRole(world, world.target(starts.stack, watcher.value)),
       EventBridge: { kind: 'service', service: 'events.amazonaws.com' },
       'CodeStar Notifications': { kind: 'service', service: 'codestar-notifications.amazonaws.com' },
     },
     values: {
       GuardFunctionArn: guard.arn,
+      WatcherFunctionArn: watcher.arn,
+      DeploymentStartRuleArn: world.arn(...locate(starts)),
       StoppedTasksRuleArn: world.arn(...locate(stopped)),
       StoppedTasksLogGroupArn: logGroup.arn,
       DeploymentStateRuleArn: world.arn(...locate(states)),

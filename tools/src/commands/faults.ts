@@ -1,21 +1,28 @@
+import {
+  DEFAULT_CONTROLLER,
+  DEPLOYMENT_CONTROLLERS,
+  type DeploymentControllerName,
+} from '../../../contract/native-strategies';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { catalogueRows } from '../faults/catalogue-rows';
 import { renderTable } from '../faults/text-table';
 import type { CliDeps, Command } from '../cli-deps';
 
-const HELP = `Usage: npm run rehearse -- faults [--json]
+const HELP = `Usage: npm run rehearse -- faults [--json] [--controller codedeploy|ecs]
 
 Lists the fault catalogue: each fault's name, value and default, effect on the service, the rollback
-rehearsal it reproduces, what a release with it should do, which signal tells CodeDeploy first and the
-modelled worst-case seconds from green tasks starting until it does (at the default value).
+rehearsal it reproduces, what a release with it should do, which signal tells the deployment's controller
+first and the modelled worst-case seconds from green tasks starting until it does (at the default value).
 
 Options:
-  --json       print the catalogue as JSON
-  -h, --help   show this help`;
+  --json                print the catalogue as JSON
+  --controller NAME     model the release under codedeploy (default) or ecs (native ECS blue/green)
+  -h, --help            show this help`;
 
 const OPTIONS = {
   json: { type: 'boolean', default: false },
+  controller: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -37,7 +44,7 @@ function run(argv: readonly string[], deps: CliDeps): number {
   }
   if (positionals.length > 0)
     throw new UsageError(`faults takes no arguments, got "${positionals.join(' ')}"`);
-  const rows = catalogueRows();
+  const rows = catalogueRows(controllerFlag(values.controller));
   if (values.json) {
     deps.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
@@ -58,6 +65,12 @@ function run(argv: readonly string[], deps: CliDeps): number {
     `${table}\n\nFlip one with: npm run rehearse -- flip NAME[=VALUE]; rehearse it on AWS with: npm run rehearse -- drill NAME[=VALUE]\n`,
   );
   return 0;
+}
+
+function controllerFlag(value: string | undefined): DeploymentControllerName {
+  if (value === undefined) return DEFAULT_CONTROLLER;
+  if ((DEPLOYMENT_CONTROLLERS as readonly string[]).includes(value)) return value as DeploymentControllerName;
+  throw new UsageError(`--controller must be one of ${DEPLOYMENT_CONTROLLERS.join(', ')}, got "${value}"`);
 }
 
 export const faultsCommand: Command = {

@@ -8,7 +8,7 @@ export type Colour = 'blue' | 'green';
  * the (capped) wait, the person running the rehearsal interrupting it, or (on AWS) any other reason
  * CodeDeploy gives.
  */
-export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'ready-timeout' | 'interrupt' | 'other';
+export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'watcher' | 'ready-timeout' | 'interrupt' | 'other';
 
 /** How a deployment ended: the local outcomes, and on AWS also how a watch could end. */
 export type RecordedOutcome =

@@ -1,12 +1,18 @@
 import { FAULT_CATALOGUE, FAULT_NAMES, type FaultSpec } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
+import { settings } from '../../../contract/settings';
 import {
   decidingPrediction,
+  defaultReleaseContext,
   expectedRelease,
   expectedText,
+  timingInputsFor,
   type DecidingSignal,
   type ExpectedRelease,
 } from '../../../core/model/rollback-time';
+import { pushToVerdict, type PushToVerdict } from '../../../core/model/push-to-verdict';
+import { DEFAULT_ASSUMPTIONS, signalPaths } from '../../../core/model/signal-paths';
 
 /** One fault of the catalogue as the command line shows it. */
 export interface CatalogueRow {
@@ -22,18 +28,30 @@ export interface CatalogueRow {
   readonly modelledSeconds: number | null;
   /** The earliest signal, the one that decides the rollback; null on success. */
   readonly decidedBy: DecidingSignal | null;
+  /** The controller the row's figures are for. */
+  readonly controller: DeploymentControllerName;
+  /** Modelled seconds from `git push` to the verdict (the rollback trigger, or the deployment's end). */
+  readonly pushToVerdictSeconds: number;
+  /** Where those seconds go. */
+  readonly pushToVerdict: PushToVerdict;
 }
 
 /** The expected release for `name` or `name=value`, as the service would parse it. */
-export function expectedReleaseFor(entry: string): ExpectedRelease {
-  return expectedRelease(parseFaults(entry));
+export function expectedReleaseFor(
+  entry: string,
+  controller: DeploymentControllerName = DEFAULT_CONTROLLER,
+): ExpectedRelease {
+  return expectedRelease(parseFaults(entry), { ...defaultReleaseContext(settings), controller });
 }
 
-/** The catalogue in its own order, each fault at its default value. */
-export function catalogueRows(): CatalogueRow[] {
+/** The catalogue in its own order, each fault at its default value, modelled on `controller`. */
+export function catalogueRows(controller: DeploymentControllerName = DEFAULT_CONTROLLER): CatalogueRow[] {
+  const inputs = timingInputsFor({ ...defaultReleaseContext(settings), controller });
+  const hookEndsAt = signalPaths(inputs, DEFAULT_ASSUMPTIONS).hookBurstEndsAt;
   return FAULT_NAMES.map((name) => {
     const spec = FAULT_CATALOGUE[name] as FaultSpec;
-    const prediction = decidingPrediction(parseFaults(name));
+    const prediction = decidingPrediction(parseFaults(name), inputs)!;
+    const loop = pushToVerdict(prediction, inputs, hookEndsAt);
     return {
       name,
       valueKind: spec.valueKind,
@@ -41,9 +59,12 @@ export function catalogueRows(): CatalogueRow[] {
       effect: spec.effect,
       rehearsal: spec.rehearsal,
       expectedText: expectedText(name),
-      expectedRelease: expectedReleaseFor(name),
-      modelledSeconds: prediction?.seconds ?? null,
-      decidedBy: prediction?.decidedBy ?? null,
+      expectedRelease: expectedReleaseFor(name, controller),
+      modelledSeconds: prediction.seconds ?? null,
+      decidedBy: prediction.decidedBy ?? null,
+      controller,
+      pushToVerdictSeconds: loop.total,
+      pushToVerdict: loop,
     };
   });
 }

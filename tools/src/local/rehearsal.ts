@@ -27,6 +27,7 @@ import { alarmsFiring, eventsOf, phaseOf } from '../experiment/read-record';
 import type { RehearsalEvent } from '../experiment/rehearsal-event';
 import { RehearsalRecord } from '../experiment/rehearsal-record';
 import { resultFromRecord } from './result-from-record';
+import { rehearsalWatcher, type LocalTargetHealthWatcher } from './target-health-watcher';
 
 export type { ProgressSnapshot, RehearsalResult } from './rehearsal-result';
 
@@ -81,6 +82,7 @@ class Rehearsal {
   private readonly metrics: LbMetrics;
   private readonly loadSeries = new LoadSeries();
   private readonly guard: LocalStoppedTaskGuard;
+  private readonly watcher: LocalTargetHealthWatcher;
   /** CodeDeploy's view of the local deployment, for the guard; undefined before it starts. */
   private deploymentView: DeploymentView | undefined;
   /** Green's first task running: the model's time zero; the alarm periods are aligned to it. */
@@ -119,6 +121,7 @@ class Rehearsal {
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
     this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
     this.guard = rehearsalGuard(signals, () => (this.deploymentView ? [this.deploymentView] : []));
+    this.watcher = rehearsalWatcher(signals);
   }
 
   async run(): Promise<RehearsalResult> {
@@ -153,10 +156,7 @@ class Rehearsal {
 
   /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
   private readonly interrupt = (): void =>
-    this.stop({
-      trigger: 'interrupt',
-      detail: 'the rehearsal was interrupted',
-    } satisfies StopReason);
+    this.stop({ trigger: 'interrupt', detail: 'the rehearsal was interrupted' } satisfies StopReason);
 
   private targetGroup(name: GroupName): TargetGroup {
     return new TargetGroup({
@@ -263,6 +263,7 @@ class Rehearsal {
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
     const { options, timings } = this;
     this.monitor.start();
+    this.watcher.start();
     this.sets.green = this.taskSet('green', options.faults);
     this.deploymentView = {
       id: DEPLOYMENT_ID,
@@ -290,6 +291,7 @@ class Rehearsal {
       status: deployment.outcome === 'succeeded' ? 'Succeeded' : 'Stopped',
     };
     this.monitor.stop();
+    this.watcher.close();
     return deployment;
   }
 
@@ -338,6 +340,7 @@ class Rehearsal {
 
   private async stopEverything(): Promise<void> {
     this.monitor.stop();
+    this.watcher.close();
     this.guard.close();
     this.loadAbort.abort();
     this.probeAbort.abort();

@@ -91,6 +91,11 @@ export class TargetGroup {
     return this.entries.get(id)?.health.state;
   }
 
+  /** Every registered target and its state, as `DescribeTargetHealth` lists them. */
+  targets(): { readonly id: string; readonly state: TargetHealth }[] {
+    return [...this.entries.values()].map((e) => ({ id: e.target.id, state: e.health.state }));
+  }
+
   counts(): HealthCounts {
     const counts: HealthCounts = { healthy: 0, unhealthy: 0, initial: 0, draining: 0 };
     for (const entry of this.entries.values()) counts[entry.health.state] += 1;

@@ -25,12 +25,52 @@ describe('rehearse faults', () => {
     expect(rows.find((r: { name: string }) => r.name === 'health-fail')).toMatchObject({
       defaultValue: null,
       rehearsal: 1,
-      decidedBy: 'stopped-task guard',
+      decidedBy: 'target-health watcher',
       modelledSeconds: expect.any(Number),
     });
     expect(rows.find((r: { name: string }) => r.name === 'error-rate')).toMatchObject({
       decidedBy: 'test-traffic hook',
     });
+  });
+
+  it('models native ECS blue/green with --controller ecs: the hook is reached sooner than under CodeDeploy', async () => {
+    const rowsFor = async (argv: string[]) => {
+      const deps = testDeps();
+      expect(await main(argv, deps)).toBe(0);
+      return JSON.parse(deps.stdout.text) as { name: string; controller: string; modelledSeconds: number }[];
+    };
+    const errorRate = (rows: { name: string; modelledSeconds: number }[]) =>
+      rows.find((r) => r.name === 'error-rate')!.modelledSeconds;
+    const codedeploy = await rowsFor(['faults', '--json']);
+    const ecs = await rowsFor(['faults', '--json', '--controller', 'ecs']);
+    expect(ecs.every((r) => r.controller === 'ecs')).toBe(true);
+    expect(errorRate(ecs)).toBeLessThan(errorRate(codedeploy));
+  });
+
+  it('gives each fault a push-to-verdict figure beside the modelled seconds, on both controllers', async () => {
+    for (const argv of [
+      ['faults', '--json'],
+      ['faults', '--json', '--controller', 'ecs'],
+    ]) {
+      const deps = testDeps();
+      expect(await main(argv, deps)).toBe(0);
+      const rows = JSON.parse(deps.stdout.text) as {
+        modelledSeconds: number | null;
+        pushToVerdictSeconds: number;
+        pushToVerdict: { toVerdict: number; total: number };
+      }[];
+      for (const row of rows) {
+        expect(row.pushToVerdictSeconds).toBe(row.pushToVerdict.total);
+        if (row.modelledSeconds !== null) expect(row.pushToVerdict.toVerdict).toBe(row.modelledSeconds);
+        expect(row.pushToVerdictSeconds).toBeGreaterThan(row.pushToVerdict.toVerdict);
+      }
+    }
+  });
+
+  it('exits 2 naming the allowed controllers for an unknown one', async () => {
+    const deps = testDeps();
+    expect(await main(['faults', '--controller', 'k8s'], deps)).toBe(2);
+    expect(deps.stderr.text).toContain('--controller must be one of codedeploy, ecs, got "k8s"');
   });
 
   it('exits 2 on an unknown flag', async () => {

@@ -9,19 +9,25 @@ export const FAULT_TABLE_HEADER = [
   'effect on the service',
   'rehearsal',
   'expected in a release',
-  'decided by (modelled)',
-  'worst case s (modelled)',
+  'decided by (codedeploy)',
+  'worst case s (codedeploy)',
+  'decided by (ecs)',
+  'worst case s (ecs)',
 ];
 
 /**
  * The README's "Faults" rows, cell by cell: the catalogue's columns, then the rehearsal model's expected
- * outcome, deciding signal and worst-case seconds at the default value, so the docs cannot disagree.
+ * outcome, then the deciding signal and worst-case seconds at the default value on each controller, so the
+ * docs cannot disagree.
  */
 export function faultTableRows(): string[][] {
-  const rows = catalogueRows();
+  const rows = catalogueRows('codedeploy');
+  const native = catalogueRows('ecs');
+  const seconds = (s: number | null) => (s === null ? '-' : String(s));
   return FAULT_NAMES.map((name, i) => {
     const spec = FAULT_CATALOGUE[name];
     const row = rows[i]!;
+    const ecs = native[i]!;
     const value = spec.valueKind === 'none' ? 'none' : `${spec.valueKind} (\`${spec.defaultValue}\`)`;
     return [
       `\`${name}\``,
@@ -30,7 +36,9 @@ export function faultTableRows(): string[][] {
       String(spec.rehearsal),
       row.expectedText,
       row.decidedBy ?? '-',
-      row.modelledSeconds === null ? '-' : String(row.modelledSeconds),
+      seconds(row.modelledSeconds),
+      ecs.decidedBy ?? '-',
+      seconds(ecs.modelledSeconds),
     ];
   });
 }

@@ -14,9 +14,9 @@ describe('the experiment report writer', () => {
     for (const row of [
       '| outcome | **rolled-back** |',
       '| matched | yes |',
-      '| decided by | stopped-task guard |',
+      '| decided by | target-health watcher |',
       '| time to detection | 3.4 s measured (compressed), from the start of the deployment |',
-      '| detection against the model (AWS s) | 60 s detected, 116 s modelled (stopped-task guard) |',
+      '| detection against the model (AWS s) | 60 s detected, 21 s modelled (target-health watcher) |',
     ])
       expect(markdown).toContain(row);
     expect(markdown).toMatch(/\| modelled AWS worst case \(core\/model\) \| rolled-back about \d+ s/);

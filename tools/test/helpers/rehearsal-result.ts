@@ -23,8 +23,12 @@ export const FIXTURE_MS = {
 
 const at = (atMs: number, event: EventInput): RehearsalEvent => ({ ...event, atMs });
 
-const TRIGGER_OF = (signal: DecidingSignal): StopTrigger =>
-  signal === 'stopped-task guard' ? 'guard' : signal === 'test-traffic hook' ? 'hook' : 'alarm';
+const TRIGGERS: Partial<Record<DecidingSignal, StopTrigger>> = {
+  'stopped-task guard': 'guard',
+  'target-health watcher': 'watcher',
+  'test-traffic hook': 'hook',
+};
+const TRIGGER_OF = (signal: DecidingSignal): StopTrigger => TRIGGERS[signal] ?? 'alarm';
 
 /** A record of a rehearsal that ends with `outcome`, stopped (when it rolls back) by `signal`. */
 export function recordFor(

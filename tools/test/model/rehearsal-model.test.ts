@@ -84,6 +84,10 @@ describe('one rule for a set of faults', () => {
   });
 });
 
+/** The model without the target-health watcher: the backups it keeps, the guard and the alarms, decide. */
+const noWatcher = { ...DEFAULT_ASSUMPTIONS, watcherReactionSeconds: Number.POSITIVE_INFINITY };
+const predictWithout = (entry: string) => decidingPrediction(parseFaults(entry), inputs, noWatcher)!;
+
 describe('green tasks that fail their ELB health checks', () => {
   const a = DEFAULT_ASSUMPTIONS;
   const drainAndExit =
@@ -103,10 +107,25 @@ describe('green tasks that fail their ELB health checks', () => {
     'slow-start': a.requestRoundTripSeconds,
   };
 
+  it('are stopped by the watcher a confirmation window and a read after the ALB marks them unhealthy', () => {
+    const w = settings.targetHealthWatcher;
+    for (const [fault, check] of Object.entries(checkSeconds)) {
+      const prediction = predict(fault);
+      expect([fault, prediction]).toEqual([
+        fault,
+        expect.objectContaining({
+          decidedBy: 'target-health watcher',
+          seconds: Math.ceil(window + check + w.confirmSeconds + w.pollSeconds + a.watcherReactionSeconds),
+        }),
+      ]);
+      expect(prediction.signal).toContain('backed up by the stopped-task guard at');
+    }
+  });
+
   it('are stopped by ECS after a replacement fails too, and the guard decides when the stop begins', () => {
     for (const [fault, check] of Object.entries(checkSeconds)) {
       const stopping = stoppingAfter(check);
-      const prediction = predict(fault);
+      const prediction = predictWithout(fault);
       expect([fault, prediction]).toEqual([
         fault,
         expect.objectContaining({
@@ -134,14 +153,14 @@ describe('green tasks that fail their ELB health checks', () => {
 
   it('do not wait for the stopped task to drain and exit before the guard acts', () => {
     const slowDrain = { ...inputs, deregistrationDelaySeconds: 300, taskExitSeconds: 30 };
-    const now = predictFault('health-fail', true);
-    const drained = predictFault('health-fail', true, slowDrain);
+    const now = predictFault('health-fail', true, inputs, noWatcher);
+    const drained = predictFault('health-fail', true, slowDrain, noWatcher);
     expect(drained).toMatchObject({ decidedBy: 'stopped-task guard', seconds: now.seconds });
     expect(drained.signal).not.toBe(now.signal);
   });
 
   it('fall back to the unhealthy-hosts alarm when ECS is slower than the alarm', () => {
-    const slowEcs = predictRollbackTimes(inputs, { ...DEFAULT_ASSUMPTIONS, ecsHealthReactionSeconds: 600 });
+    const slowEcs = predictRollbackTimes(inputs, { ...noWatcher, ecsHealthReactionSeconds: 600 });
     expect(slowEcs.find((p) => p.fault === 'health-fail')).toMatchObject({
       decidedBy: 'unhealthy-hosts alarm',
       seconds: Math.ceil(window + DEFAULT_ASSUMPTIONS.requestRoundTripSeconds + alarmDelay),
@@ -150,8 +169,8 @@ describe('green tasks that fail their ELB health checks', () => {
 
   it('are judged no later because of the grace period: it ends before the ALB can mark a target unhealthy', () => {
     expect(settings.ecs.healthCheckGracePeriodSeconds).toBeLessThanOrEqual(window);
-    const longGrace = predictRollbackTimes({ ...inputs, healthCheckGracePeriodSeconds: 60 });
-    const now = predictRollbackTimes(inputs);
+    const longGrace = predictRollbackTimes({ ...inputs, healthCheckGracePeriodSeconds: 60 }, noWatcher);
+    const now = predictRollbackTimes(inputs, noWatcher);
     expect(longGrace[0]!.seconds!).toBeGreaterThan(now[0]!.seconds!);
   });
 });
@@ -175,8 +194,10 @@ describe('slow-start', () => {
     expect(predict(`slow-start=${window}`)).toMatchObject({ outcome: 'rolled-back' });
   });
 
-  it('is left to the alarm when the task recovers before ECS judges it, since ECS then replaces nothing', () => {
-    expect(predict(`slow-start=${window + 1}`)).toMatchObject({ decidedBy: 'unhealthy-hosts alarm' });
-    expect(predict('slow-start=30')).toMatchObject({ decidedBy: 'stopped-task guard' });
+  it('is left to the alarm when the task recovers before the watcher confirms it and ECS judges it', () => {
+    expect(predict(`slow-start=${window}`)).toMatchObject({ decidedBy: 'unhealthy-hosts alarm' });
+    expect(predict('slow-start=30')).toMatchObject({ decidedBy: 'target-health watcher' });
+    expect(predictWithout(`slow-start=${window + 1}`)).toMatchObject({ decidedBy: 'unhealthy-hosts alarm' });
+    expect(predictWithout('slow-start=30')).toMatchObject({ decidedBy: 'stopped-task guard' });
   });
 });

@@ -26,7 +26,7 @@ describe('rehearse suite', () => {
       /^fault +expected +outcome +matched +decided by +modelled: decided by +detection \(AWS s\) +modelled \(AWS s\) +requests +failed$/m,
     );
     expect(out).toMatch(
-      /^health-fail +rolled-back +rolled-back +yes +stopped-task guard +stopped-task guard +60 s +116 s +200 +0$/m,
+      /^health-fail +rolled-back +rolled-back +yes +target-health watcher +target-health watcher +60 s +21 s +200 +0$/m,
     );
     expect(out).toMatch(/^none +succeeded +succeeded +yes +every step passed +- +- +- +200 +0$/m);
     expect(out).toContain('all 9 rehearsals matched the catalogue');
@@ -43,10 +43,10 @@ describe('rehearse suite', () => {
     });
     expect(code).toBe(1);
     expect(deps.stdout.text).toMatch(
-      /^health-fail +rolled-back +rolled-back +NO +unhealthy-hosts alarm +stopped-task guard /m,
+      /^health-fail +rolled-back +rolled-back +NO +unhealthy-hosts alarm +target-health watcher /m,
     );
     expect(deps.stdout.text).toContain(
-      'mismatch: health-fail: rolled-back by the unhealthy-hosts alarm, expected by the stopped-task guard',
+      'mismatch: health-fail: rolled-back by the unhealthy-hosts alarm, expected by the target-health watcher',
     );
   });
 
