@@ -170,6 +170,7 @@ class Rehearsal {
         this.monitor.sampleUnhealthy(name, group.counts().unhealthy);
         if (to === 'healthy') this.sets[name]?.noteHealthy();
         this.sets[name]?.onTargetHealth(target.id, to);
+        if (to === 'unhealthy') this.watcher.targetFailed();
       },
     });
   }

@@ -49,6 +49,17 @@ export class LocalTargetHealthWatcher {
     this.schedule();
   }
 
+  /**
+   * A target has just turned unhealthy: the next read comes a whole poll later. The model takes the worst
+   * case, a read just before the target failed, so the watcher first sees it one poll after; without this,
+   * where the reads fall would make the local watcher up to a poll earlier than the model, by chance.
+   */
+  targetFailed(): void {
+    if (this.stopped || this.timer === undefined) return;
+    this.options.clock.clearTimeout(this.timer);
+    this.schedule();
+  }
+
   /** Stops reading: the deployment is over. */
   close(): void {
     this.stopped = true;

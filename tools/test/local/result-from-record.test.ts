@@ -5,7 +5,8 @@ import { toJson } from '../../src/local/report-json';
 import { resultFromRecord } from '../../src/local/result-from-record';
 import { FIXTURE_MS, recordFor, resultFor } from '../helpers/rehearsal-result';
 
-const faults = { 'health-fail': true } as const;
+// A fault the stopped-task guard decides in the model.
+const faults = { 'startup-crash': true } as const;
 const resultOf = (events: RehearsalEvent[]) =>
   resultFromRecord({
     ...resultFor(faults),

@@ -57,4 +57,26 @@ describe('the local target-health watcher', () => {
     watcher.close();
     expect(stops).toEqual([]);
   });
+
+  it('takes the worst case the model takes: a target that fails just after a read is first seen a whole poll later', async () => {
+    const clock = new FakeClock();
+    const states = { blue: ['healthy'], green: ['healthy'] } as Record<GroupName, TargetHealth[]>;
+    const stops: number[] = [];
+    const watcher = new LocalTargetHealthWatcher({
+      clock,
+      timeScale: TIME_SCALE,
+      groups: groups(states),
+      stop: () => stops.push(clock.now()),
+    });
+    watcher.start();
+    // A read at one poll saw it healthy; it fails a quarter of a poll later.
+    await clock.advance(poll + poll / 4);
+    const failedAt = clock.now();
+    states.green = ['unhealthy'];
+    watcher.targetFailed();
+    await clock.advance(3 * poll + confirm + reaction);
+    // Model: failed + poll (first read that sees it) + confirm + reaction. A free-running poll would read at
+    // 2 polls, three quarters of a poll after the failure, and stop that much earlier.
+    expect(stops).toEqual([failedAt + poll + confirm + reaction]);
+  });
 });
