@@ -160,3 +160,21 @@ function takeLock(lockFile: string, pid: number, refuse: (problem: string) => ne
   }
   refuse(`cannot take ${path.basename(lockFile)} beside it; remove that file if no rehearsal is running`);
 }
+
+/**
+ * Runs `work` with the folder `dir` claimed (or with none when `dir` is undefined), and releases the claim
+ * however `work` ends.
+ */
+export async function withReportFolder<T>(
+  dir: string | undefined,
+  flag: string,
+  options: ReportFolderOptions,
+  work: (folder: ReportFolder | undefined) => Promise<T>,
+): Promise<T> {
+  const folder = dir === undefined ? undefined : await ReportFolder.claim(dir, flag, options);
+  try {
+    return await work(folder);
+  } finally {
+    folder?.release();
+  }
+}

@@ -14,7 +14,7 @@ import {
   rehearsalLauncher,
 } from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { ReportFolder } from '../args/report-folder';
+import { type ReportFolder, withReportFolder } from '../args/report-folder';
 import { MAX_TIME_SCALE } from '../local/local-timings';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { ProgressWriter } from '../local/progress';
@@ -81,18 +81,12 @@ export async function runLocal(
     const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
     if (values.replace && reportDir === undefined)
       throw new UsageError('--replace needs --report', '--replace');
-    const folder =
-      reportDir === undefined
-        ? undefined
-        : await ReportFolder.claim(reportDir, '--report', {
-            replace: values.replace,
-            ...(deps.track && { track: deps.track }),
-          });
-    try {
-      return await rehearseAndReport(values.json, flags, faults, deps, local, folder);
-    } finally {
-      folder?.release();
-    }
+    return withReportFolder(
+      reportDir,
+      '--report',
+      { replace: values.replace, ...(deps.track && { track: deps.track }) },
+      (folder) => rehearseAndReport(values.json, flags, faults, deps, local, folder),
+    );
   });
 }
 

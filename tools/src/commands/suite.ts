@@ -6,7 +6,7 @@ import { guardCommand } from '../args/guard-command';
 import type { CountRule } from '../../../contract/parse-units';
 import { countFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
-import { ReportFolder } from '../args/report-folder';
+import { type ReportFolder, withReportFolder } from '../args/report-folder';
 import {
   DEFAULT_RATE,
   DEFAULT_TIME_SCALE,
@@ -144,18 +144,12 @@ export async function runSuiteCommand(
       deps.stdout.write(`${help(cores)}\n`);
       return 0;
     }
-    const folder =
-      args.report === undefined
-        ? undefined
-        : await ReportFolder.claim(args.report, '--report', {
-            replace: args.replace,
-            ...(deps.track && { track: deps.track }),
-          });
-    try {
-      return await runAndReport(args, deps, suite, folder);
-    } finally {
-      folder?.release();
-    }
+    return withReportFolder(
+      args.report,
+      '--report',
+      { replace: args.replace, ...(deps.track && { track: deps.track }) },
+      (folder) => runAndReport(args, deps, suite, folder),
+    );
   });
 }
 

@@ -26,7 +26,15 @@ const LIFECYCLE_STATUS: Record<string, 'started' | 'succeeded' | 'failed'> = {
 type Lifecycle = Extract<WatchEvent, { type: 'lifecycle' }>;
 
 /** One AWS moment, in clock time (epoch ms), before it is placed on the drill's time line. */
-type Timed = EventInput & { readonly at: number };
+export type Timed = EventInput & { readonly at: number };
+
+/** AWS moments placed on the drill's time line: milliseconds since `startedAt`, in time order. */
+export function onDrillTimeline(timed: readonly (Timed | undefined)[], startedAt: number): RehearsalEvent[] {
+  return timed
+    .filter((e): e is Timed => e !== undefined)
+    .map(({ at, ...event }) => ({ ...event, atMs: Math.round(at - startedAt) }))
+    .sort((a, b) => a.atMs - b.atMs);
+}
 
 function lifecycleEvents(e: Lifecycle): Timed[] {
   const status = LIFECYCLE_STATUS[e.status];
@@ -145,8 +153,5 @@ export function deploymentEvents(result: WatchResult, startedAt: number): Rehear
       : undefined,
     ...endEvents(result),
   ];
-  return timed
-    .filter((e): e is Timed => e !== undefined)
-    .map(({ at, ...event }) => ({ ...event, atMs: Math.round(at - startedAt) }))
-    .sort((a, b) => a.atMs - b.atMs);
+  return onDrillTimeline(timed, startedAt);
 }

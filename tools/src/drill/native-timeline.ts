@@ -6,7 +6,8 @@
 import type { DecidingSignal } from '../../../core/model/signal-paths';
 import { greenStartedAt } from '../aws/native-stages';
 import type { NativeSignal, NativeWatchEvent, NativeWatchResult, RevisionView } from '../aws/watch-native';
-import type { EventInput, RehearsalEvent, StopTrigger } from '../experiment/rehearsal-event';
+import type { RehearsalEvent, StopTrigger } from '../experiment/rehearsal-event';
+import { onDrillTimeline, type Timed } from './deployment-events';
 
 const green = (revisions: readonly RevisionView[]): RevisionView | undefined =>
   revisions.find((r) => r.role === 'green');
@@ -46,9 +47,6 @@ export function nativeRollbackDoneTime(result: NativeWatchResult): number | unde
   if (result.outcome !== 'rolled-back') return undefined;
   return result.finishTime ?? result.events.filter((e) => e.type === 'status').at(-1)?.at;
 }
-
-/** One AWS moment, in clock time (epoch ms), before it is placed on the drill's time line. */
-type Timed = EventInput & { readonly at: number };
 
 /**
  * What told ECS to stop, as the record's stop trigger. A hook's failure is the test-traffic hook; a stop by
@@ -122,8 +120,5 @@ export function nativeDeploymentEvents(result: NativeWatchResult, startedAt: num
   const endAt = result.finishTime ?? result.events.filter((e) => e.type === 'status').at(-1)?.at;
   if (endAt !== undefined && result.outcome !== 'interrupted')
     entries.push({ at: endAt, type: 'outcome', outcome: result.outcome });
-  return entries
-    .filter((e): e is Timed => e !== undefined)
-    .map(({ at, ...event }) => ({ ...event, atMs: Math.round(at - startedAt) }))
-    .sort((a, b) => a.atMs - b.atMs);
+  return onDrillTimeline(entries, startedAt);
 }
