@@ -1,4 +1,13 @@
-import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './parse-command-args';
@@ -62,6 +71,8 @@ async function holdsOnlyReports(dir: string, depth = 0): Promise<{ only: boolean
  */
 export class ReportFolder {
   private released = false;
+  /** The previous report while it is being swapped out; release finishes or undoes the swap. */
+  private previous: string | undefined;
   private readonly untrack: (() => void) | undefined;
 
   private constructor(
@@ -107,6 +118,7 @@ export class ReportFolder {
     await mkdir(this.staging, { recursive: true });
     const written = await fill(this.staging);
     const previous = `${this.dir}.previous-${path.basename(this.staging)}`;
+    this.previous = previous;
     const hadPrevious = await rename(this.dir, previous).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
@@ -116,6 +128,7 @@ export class ReportFolder {
     );
     await rename(this.staging, this.dir);
     if (hadPrevious) await rm(previous, { recursive: true, force: true });
+    this.previous = undefined;
     return written.map((file) => path.join(this.dir, path.relative(this.staging, file)));
   }
 
@@ -125,6 +138,11 @@ export class ReportFolder {
     this.released = true;
     this.untrack?.();
     rmSync(this.staging, { recursive: true, force: true });
+    // Ended in the middle of the swap (a second Ctrl-C): keep whichever report is whole in the folder.
+    if (this.previous !== undefined && existsSync(this.previous)) {
+      if (existsSync(this.dir)) rmSync(this.previous, { recursive: true, force: true });
+      else renameSync(this.previous, this.dir);
+    }
     try {
       unlinkSync(this.lockFile);
     } catch {
