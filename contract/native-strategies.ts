@@ -8,7 +8,7 @@
  * them. CANARY takes 0.1 to 100 percent and LINEAR 3 to 100, in multiples of 0.1; a step waits 0 to 1440
  * minutes. Every strategy then keeps blue for the bake time, which plays CodeDeploy's termination wait.
  */
-import { deploymentConfig, type DeploymentConfig } from './deployment-configs';
+import { deploymentConfig, type DeploymentConfig, type ShiftStep } from './deployment-configs';
 
 /** Who runs a blue/green release: CodeDeploy (`CODE_DEPLOY` controller) or ECS itself (`ECS`). */
 export const DEPLOYMENT_CONTROLLERS = ['codedeploy', 'ecs'] as const;
@@ -83,4 +83,24 @@ function checked(config: DeploymentConfig, native: Exclude<NativeStrategy, { str
     );
   }
   return native;
+}
+
+/**
+ * The production traffic steps a native strategy takes, in the shape of a CodeDeploy configuration's: each
+ * share of traffic on green and the wait after it (the step bake time; none after the last step). The bake
+ * time after the whole shift is the service's, not the strategy's.
+ */
+export function nativeShiftSteps(native: NativeStrategy): ShiftStep[] {
+  if (native.strategy === 'BLUE_GREEN') return [{ percent: 100, waitMs: 0 }];
+  const waitMs = native.stepBakeMinutes * 60_000;
+  if (native.strategy === 'CANARY')
+    return [
+      { percent: native.percent, waitMs },
+      { percent: 100, waitMs: 0 },
+    ];
+  const steps: ShiftStep[] = [];
+  for (let share = native.percent; share < 100 - 1e-9; share += native.percent)
+    steps.push({ percent: Math.round(share * 10) / 10, waitMs });
+  steps.push({ percent: 100, waitMs: 0 });
+  return steps;
 }

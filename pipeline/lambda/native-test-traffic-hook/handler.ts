@@ -13,6 +13,13 @@
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { settings } from '../../../contract/settings';
+import {
+  answerFromProbe,
+  failedAnswer as failed,
+  NATIVE_CALLBACK_DELAY_SECONDS,
+  nextAttempt,
+  type NativeHookAnswer,
+} from '../../../core/probe/native-hook-answer';
 import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
 import { versionOfRevision, type RevisionVersion } from './revision-version';
 
@@ -31,22 +38,7 @@ export interface NativeHookEvent {
   readonly hookDetails?: Readonly<Record<string, unknown>>;
 }
 
-/** Why a release failed the hook: each reason a test can name and an operator can search for. */
-export type HookFailure =
-  'malformed-event' | 'test-traffic-not-on-green' | 'health-window-expired' | 'probe-failed' | 'hook-error';
-
-/** The answer ECS reads. */
-export type NativeHookAnswer =
-  | {
-      readonly hookStatus: 'IN_PROGRESS';
-      readonly callBackDelay: number;
-      readonly hookDetails: { readonly firstAttemptAt: number; readonly attempts: number };
-    }
-  | { readonly hookStatus: 'SUCCEEDED'; readonly hookDetails: { readonly reason: string } }
-  | {
-      readonly hookStatus: 'FAILED';
-      readonly hookDetails: { readonly failure: HookFailure; readonly reason: string };
-    };
+export type { HookFailure, NativeHookAnswer } from '../../../core/probe/native-hook-answer';
 
 export interface NativeHookDeps {
   readonly ecs: ECSClient;
@@ -100,9 +92,7 @@ async function decide(deps: NativeHookDeps, event: NativeHookEvent): Promise<Nat
     );
   }
 
-  const previous = event.hookDetails ?? {};
-  const firstAttemptAt = typeof previous.firstAttemptAt === 'number' ? previous.firstAttemptAt : deps.now();
-  const attempts = (typeof previous.attempts === 'number' ? previous.attempts : 0) + 1;
+  const attempt = nextAttempt(event.hookDetails, deps.now());
 
   const expected: RevisionVersion = await versionOfRevision(deps.ecs, target, deps.containerName);
   if (expected.version === undefined) {
@@ -117,31 +107,15 @@ async function decide(deps: NativeHookDeps, event: NativeHookEvent): Promise<Nat
     ...probeOptionsFromSettings(deps.testListenerUrl, expected.version),
     healthRetryWindowMs: 0,
   });
-  deps.log({ level: 'info', msg: 'probe finished', attempts, checks: result.checks });
-
-  const healthFailed = result.checks.find((c) => c.name === 'health' && !c.ok) !== undefined;
-  if (healthFailed) {
-    const waited = deps.now() - firstAttemptAt;
-    if (waited < deps.healthWindowMs) {
-      return {
-        hookStatus: 'IN_PROGRESS',
-        callBackDelay: deps.callBackDelaySeconds,
-        hookDetails: { firstAttemptAt, attempts },
-      };
-    }
-    return failed(
-      'health-window-expired',
-      `green did not answer ${settings.container.healthPath} with 200 within ${deps.healthWindowMs} ms (${attempts} attempt(s)): ${result.reason}`,
-    );
-  }
-  const versionNote =
-    expected.version === undefined ? ` (version not checked: ${expected.unknownBecause})` : '';
-  if (!result.ok) return failed('probe-failed', `${result.reason}${versionNote}`);
-  return { hookStatus: 'SUCCEEDED', hookDetails: { reason: `${result.reason}${versionNote}` } };
-}
-
-function failed(failure: HookFailure, reason: string): NativeHookAnswer {
-  return { hookStatus: 'FAILED', hookDetails: { failure, reason } };
+  deps.log({ level: 'info', msg: 'probe finished', attempts: attempt.attempts, checks: result.checks });
+  return answerFromProbe({
+    result,
+    attempt,
+    now: deps.now(),
+    healthWindowMs: deps.healthWindowMs,
+    callBackDelaySeconds: deps.callBackDelaySeconds,
+    note: expected.version === undefined ? ` (version not checked: ${expected.unknownBecause})` : '',
+  });
 }
 
 /** Dependencies from the Lambda environment; read on first use, not at import. */
@@ -161,11 +135,7 @@ export function nativeDepsFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-/**
- * Seconds between attempts while green settles: one ALB health-check interval, so each attempt can see
- * a new target state (ECS's own default is 30 s).
- */
-export const NATIVE_CALLBACK_DELAY_SECONDS = settings.targetHealthCheck.intervalSeconds;
+export { NATIVE_CALLBACK_DELAY_SECONDS } from '../../../core/probe/native-hook-answer';
 
 let configured: ReturnType<typeof createNativeHook> | undefined;
 

@@ -10,3 +10,17 @@ export function controllerFlag(text: string | undefined): DeploymentControllerNa
     '--controller',
   );
 }
+
+/** The word that asks for every controller, side by side. */
+export const BOTH_CONTROLLERS = 'both';
+
+/** `--controller codedeploy|ecs|both` for a command that runs each controller in turn; undefined when not given. */
+export function controllersFlag(text: string | undefined): DeploymentControllerName[] | undefined {
+  if (text === undefined) return undefined;
+  if (text === BOTH_CONTROLLERS) return [...DEPLOYMENT_CONTROLLERS];
+  if ((DEPLOYMENT_CONTROLLERS as readonly string[]).includes(text)) return [text as DeploymentControllerName];
+  throw new UsageError(
+    `--controller must be one of ${[...DEPLOYMENT_CONTROLLERS, BOTH_CONTROLLERS].join(', ')}, got "${text}"`,
+    '--controller',
+  );
+}

@@ -1,8 +1,5 @@
-import {
-  DEFAULT_CONTROLLER,
-  DEPLOYMENT_CONTROLLERS,
-  type DeploymentControllerName,
-} from '../../../contract/native-strategies';
+import { DEFAULT_CONTROLLER } from '../../../contract/native-strategies';
+import { controllerFlag } from '../args/controller-flag';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { catalogueRows } from '../faults/catalogue-rows';
@@ -44,7 +41,7 @@ function run(argv: readonly string[], deps: CliDeps): number {
   }
   if (positionals.length > 0)
     throw new UsageError(`faults takes no arguments, got "${positionals.join(' ')}"`);
-  const rows = catalogueRows(controllerFlag(values.controller));
+  const rows = catalogueRows(controllerFlag(values.controller) ?? DEFAULT_CONTROLLER);
   if (values.json) {
     deps.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
@@ -65,12 +62,6 @@ function run(argv: readonly string[], deps: CliDeps): number {
     `${table}\n\nFlip one with: npm run rehearse -- flip NAME[=VALUE]; rehearse it on AWS with: npm run rehearse -- drill NAME[=VALUE]\n`,
   );
   return 0;
-}
-
-function controllerFlag(value: string | undefined): DeploymentControllerName {
-  if (value === undefined) return DEFAULT_CONTROLLER;
-  if ((DEPLOYMENT_CONTROLLERS as readonly string[]).includes(value)) return value as DeploymentControllerName;
-  throw new UsageError(`--controller must be one of ${DEPLOYMENT_CONTROLLERS.join(', ')}, got "${value}"`);
 }
 
 export const faultsCommand: Command = {

@@ -3,7 +3,9 @@ import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
+import { controllerFlag } from '../args/controller-flag';
 import { guardCommand } from '../args/guard-command';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import {
   DEFAULT_RATE,
@@ -28,11 +30,14 @@ import type { CliDeps, Command } from '../cli-deps';
 const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]
 
 Runs the service as blue (no fault) and green (with the given faults) behind a local stand-in for the
-ALB and CodeDeploy, driven by contract/settings.ts, with a load loop on the production listener; reports
-whether the release succeeded or rolled back, when and why, and whether that is what the fault catalogue
-expects. Faults: see "npm run rehearse -- faults". No fault rehearses a healthy release.
+ALB and the deployment's controller (CodeDeploy, or native ECS blue/green), driven by contract/settings.ts,
+with a load loop on the production listener; reports whether the release succeeded or rolled back, when and
+why, and whether that is what the rehearsal model expects of that controller. Faults: see
+"npm run rehearse -- faults". No fault rehearses a healthy release.
 
 Options:
+  --controller NAME  codedeploy (default: CodeDeploy's lifecycle) or ecs (native ECS blue/green: its
+                     lifecycle stages and the POST_TEST_TRAFFIC_SHIFT hook)
   --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
                      (default ${settings.deployment.defaultConfig.replace('CodeDeployDefault.ECS', '')}, from settings)
   --time-scale N     compress AWS waits (alarm periods, canary steps, bake, health checks) N times,
@@ -51,6 +56,7 @@ Exit code: 0 when the outcome matches the catalogue, 1 when it does not, 2 on a 
 
 const OPTIONS = {
   ...REHEARSAL_FLAGS,
+  controller: { type: 'string' },
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   replace: { type: 'boolean', default: false },
@@ -78,6 +84,7 @@ export async function runLocal(
     }
     const faults = await usageOnConfigError(() => parseFaults(positionals.join(',')), 'FAULT');
     const flags = parseRehearsalFlags(values);
+    const controller = controllerFlag(values.controller) ?? DEFAULT_CONTROLLER;
     const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
     if (values.replace && reportDir === undefined)
       throw new UsageError('--replace needs --report', '--replace');
@@ -85,14 +92,14 @@ export async function runLocal(
       reportDir,
       '--report',
       { replace: values.replace, ...(deps.track && { track: deps.track }) },
-      (folder) => rehearseAndReport(values.json, flags, faults, deps, local, folder),
+      (folder) => rehearseAndReport(values.json, { ...flags, controller }, faults, deps, local, folder),
     );
   });
 }
 
 async function rehearseAndReport(
   json: boolean,
-  flags: RehearsalFlags,
+  flags: RehearsalFlags & { readonly controller: DeploymentControllerName },
   faults: ActiveFaults,
   deps: CliDeps,
   local: LocalDeps,
@@ -105,6 +112,7 @@ async function rehearseAndReport(
   const result = await (local.rehearse ?? runRehearsal)({
     faults,
     config: flags.config,
+    controller: flags.controller,
     timeScale: flags.timeScale,
     rate: flags.rate,
     launch,
@@ -123,6 +131,6 @@ async function rehearseAndReport(
 }
 
 export const localCommand: Command = {
-  summary: 'rehearse a release locally: blue, green with faults, a local ALB and CodeDeploy',
+  summary: 'rehearse a release locally: blue, green with faults, a local ALB and CodeDeploy or native ECS',
   run: (argv, deps) => runLocal(argv, deps),
 };

@@ -1,3 +1,4 @@
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { DecidingSignal } from '../../../core/model/signal-paths';
 
 /** The two task sets: blue is the one deployed, green the one being deployed. */
@@ -48,6 +49,8 @@ export type RehearsalEvent = At &
         readonly faults: string;
         readonly config: string;
         readonly timeScale?: number;
+        /** Who runs the deployment, when the record says: CodeDeploy or native ECS blue/green. */
+        readonly controller?: DeploymentControllerName;
       }
     | { readonly type: 'note'; readonly text: string }
     /** Blue serves production alone and the load loop starts against it. */
@@ -105,7 +108,15 @@ export type RehearsalEvent = At &
         /** The signal this alarm is, in the rehearsal model's words. */
         readonly signal?: DecidingSignal;
       }
-    | { readonly type: 'hook'; readonly ok: boolean; readonly reason: string }
+    | {
+        readonly type: 'hook';
+        readonly ok: boolean;
+        readonly reason: string;
+        /** Native ECS's word for the answer; CodeDeploy's hook reports Succeeded or Failed. */
+        readonly hookStatus?: 'SUCCEEDED' | 'FAILED';
+      }
+    /** A native hook answered IN_PROGRESS: ECS invokes it again after the delay it asked for. */
+    | { readonly type: 'hook-pending'; readonly attempt: number; readonly callBackDelaySeconds: number }
     | {
         readonly type: 'guard';
         readonly action: 'stopped' | 'ignored';
@@ -164,7 +175,7 @@ const GREEN_RUNNING: Record<GreenRunningBasis, string> = {
 export function describeEvent(event: RehearsalEvent): string {
   switch (event.type) {
     case 'started':
-      return `green FAULTS=${event.faults || '(none)'}; ${event.config}${event.timeScale === undefined ? '' : `; time scale ${event.timeScale}`}`;
+      return `green FAULTS=${event.faults || '(none)'}; ${event.controller === 'ecs' ? 'native ECS blue/green, ' : ''}${event.config}${event.timeScale === undefined ? '' : `; time scale ${event.timeScale}`}`;
     case 'note':
       return event.text;
     case 'load':
@@ -190,7 +201,9 @@ export function describeEvent(event: RehearsalEvent): string {
     case 'alarm':
       return `${event.alarm} ${event.state}${event.value === undefined ? '' : ` (${round2(event.value)})`}${suffix(event.description)}`;
     case 'hook':
-      return `hook ${event.ok ? 'Succeeded' : 'Failed'}: ${event.reason}`;
+      return `hook ${event.hookStatus ?? (event.ok ? 'Succeeded' : 'Failed')}: ${event.reason}`;
+    case 'hook-pending':
+      return `hook answered IN_PROGRESS (attempt ${event.attempt}); ECS invokes it again in ${event.callBackDelaySeconds} s`;
     case 'guard':
       return event.action === 'stopped'
         ? `guard stopped deployment ${event.deploymentId ?? '?'} with rollback`
@@ -222,6 +235,7 @@ export const EVENT_KIND: Record<EventType, string> = {
   'task-stopped': 'task',
   alarm: 'alarm',
   hook: 'hook',
+  'hook-pending': 'hook',
   guard: 'guard',
   stop: 'rollback',
   rollback: 'rollback',

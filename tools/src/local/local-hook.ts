@@ -1,6 +1,12 @@
+import {
+  answerFromProbe,
+  NATIVE_CALLBACK_DELAY_SECONDS,
+  nextAttempt,
+} from '../../../core/probe/native-hook-answer';
 import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
 import { sleep, type Clock } from './clock';
 import type { LocalHookTimings } from './local-timings';
+import type { HookInvocation, HookReply } from './native-lifecycle';
 
 /**
  * The AfterAllowTestTraffic hook against the local test listener: the Lambda's own probe with its limits
@@ -41,4 +47,38 @@ export function runLocalHook(
     now: () => Math.round(clock.now()),
     sleep: (ms) => sleep(clock, ms, signal),
   });
+}
+
+/**
+ * One invocation of the native POST_TEST_TRAFFIC_SHIFT hook against the local test listener: the same
+ * probe with no health retry of its own, answered by the Lambda's own rule (`answerFromProbe`): IN_PROGRESS
+ * while `/health` fails inside the (compressed) health window, then SUCCEEDED or FAILED.
+ */
+export async function runLocalNativeHook(
+  invocation: HookInvocation,
+  testUrl: string,
+  expectedVersion: string,
+  timings: LocalHookTimings,
+  clock: Clock,
+  signal: AbortSignal,
+  onRequest?: (elapsedMs: number) => void,
+): Promise<HookReply> {
+  const now = (): number => Math.round(clock.now());
+  const attempt = nextAttempt(invocation.hookDetails, now());
+  const probe = await runLocalHook(
+    testUrl,
+    expectedVersion,
+    { ...timings, healthRetryWindowMs: 0 },
+    clock,
+    signal,
+    onRequest,
+  );
+  const answer = answerFromProbe({
+    result: probe,
+    attempt,
+    now: now(),
+    healthWindowMs: timings.healthRetryWindowMs,
+    callBackDelaySeconds: NATIVE_CALLBACK_DELAY_SECONDS,
+  });
+  return { answer, probe };
 }

@@ -95,7 +95,9 @@ export interface LocalTimings {
   readonly guardReactionMs: number;
   /** CodeDeploy moves on (allows test traffic) this long after green is ready. */
   readonly codeDeployStepMs: number;
-  /** The hook Lambda starts probing this long after CodeDeploy invokes it. */
+  /** Native ECS shifts test traffic and invokes the POST_TEST_TRAFFIC_SHIFT hook this long after green is ready. */
+  readonly nativeStageMs: number;
+  /** The hook Lambda starts probing this long after CodeDeploy (or ECS) invokes it. */
   readonly hookColdStartMs: number;
   readonly hook: LocalHookTimings;
   readonly readyWaitMs: number;
@@ -108,7 +110,8 @@ export interface LocalTimings {
  * Compresses every wait that takes part in a race by the one `timeScale`: health checks (interval,
  * timeout, grace), alarm periods and the metric publish delay, canary and linear intervals, the bake
  * period, deregistration delay, restart back-off, ECS's reaction and replacement start, the event delivery
- * and the guard's reaction, CodeDeploy's step and the hook's cold start, and the hook's own limits. The
+ * and the guard's reaction, CodeDeploy's step or native ECS's stage, the hook's cold start and its
+ * `callBackDelay`, and the hook's own limits. The
  * delays AWS does not document come from the rehearsal model's assumptions (`core/model/signal-paths.ts`),
  * so the local race is the modelled one. The SIGKILL deadline and the process's own start-up stay real time;
  * health-check timeouts and response times stop at floors that a busy machine's real request times need
@@ -147,6 +150,7 @@ export function localTimings(
     eventDeliveryMs: seconds(assumptions.eventDeliverySeconds),
     guardReactionMs: seconds(assumptions.guardReactionSeconds),
     codeDeployStepMs: seconds(assumptions.codeDeployStepSeconds),
+    nativeStageMs: seconds(assumptions.nativeStageSeconds),
     hookColdStartMs: seconds(assumptions.hookColdStartSeconds),
     hook: {
       requestTimeoutMs: config.hook.requestTimeoutMs / responseScale,

@@ -1,5 +1,6 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import { settings } from '../../../contract/settings';
 import { expectedRelease } from '../../../core/model/rollback-time';
 import { modelledAwsTime } from './aws-model';
@@ -29,14 +30,16 @@ export type ModelComparison = Pick<
 export function compareWithModel(input: {
   readonly faults: ActiveFaults;
   readonly config: DeploymentConfig;
+  readonly controller: DeploymentControllerName;
   readonly timings: LocalTimings;
   readonly events: readonly RehearsalEvent[];
   readonly hook: HookRun;
 }): ModelComparison {
   const { events, timings } = input;
   const deployment = summarizeDeployment(events);
-  const expected = expectedRelease(input.faults, { settings, deploymentConfig: input.config });
-  const modelledAws = modelledAwsTime(input.faults, input.config);
+  const { controller } = input;
+  const expected = expectedRelease(input.faults, { settings, deploymentConfig: input.config, controller });
+  const modelledAws = modelledAwsTime(input.faults, input.config, controller);
   const decidedBy = deployment.signal;
   const zero = greenRunningAtMs(events);
   const launchedAt = eventsOf(events, 'task-started').find((e) => e.group === 'green')?.atMs;

@@ -1,9 +1,10 @@
 import type { ReleaseOutcome, ExpectedRelease, RollbackPrediction } from '../../../core/model/rollback-time';
 import type { DecidingSignal } from '../../../core/model/signal-paths';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import type { LoadResult } from '../load/load-loop';
 import type { RecordedOutcome, RehearsalEvent } from '../experiment/rehearsal-event';
-import type { DeploymentOutcome } from './codedeploy-lifecycle';
+import type { DeploymentOutcome } from './lifecycle-parts';
 import type { HealthCounts } from './target-group';
 import type { GroupName, GroupSecond } from './lb-metrics';
 import type { LocalTimings } from './local-timings';
@@ -24,6 +25,8 @@ export interface ProgressSnapshot {
 export interface RehearsalResult {
   readonly faults: string;
   readonly config: string;
+  /** The controller the stand-in played: CodeDeploy's lifecycle or native ECS blue/green's stages. */
+  readonly controller: DeploymentControllerName;
   readonly timeScale: number;
   readonly timings: LocalTimings;
   readonly outcome: ReleaseOutcome;

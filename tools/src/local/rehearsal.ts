@@ -1,20 +1,23 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
-import type { DeploymentView } from '../../../core/guard/guard-decision';
+import { NATIVE_ACTIVE_STATUSES, type DeploymentView } from '../../../core/guard/guard-decision';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import { alarmDefinitions, type AlarmMonitor } from './alarms';
 import type { HookRun } from './real-time-spans';
 import { deploymentAlarms, rehearsalGuard } from './stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
-import { runLifecycle, type DeploymentOutcome, type StopReason } from './codedeploy-lifecycle';
+import type { DeploymentOutcome, StopReason } from './lifecycle-parts';
+import { DEPLOYMENT_ID, runController, STATUS } from './local-controllers';
+import type { HookInvocation } from './native-lifecycle';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { httpHealthCheck } from './health-check-request';
 import { LbMetrics, type GroupName } from './lb-metrics';
 import { LocalLoadBalancer } from './load-balancer';
-import { runLocalHook } from './local-hook';
-import { localTimings, scaleSteps, STARTUP_ALLOWANCE_MS, type LocalTimings } from './local-timings';
+import { runLocalHook, runLocalNativeHook } from './local-hook';
+import { localTimings, STARTUP_ALLOWANCE_MS, type LocalTimings } from './local-timings';
 import { LoadSeries } from './load-series';
 import { type ProgressSnapshot, type RehearsalResult } from './rehearsal-result';
 import { localTaskDefinitionArn, type LocalStoppedTaskGuard } from './stopped-task-guard';
@@ -38,6 +41,8 @@ export interface RehearsalOptions {
   /** Faults of the green release (blue never has any). */
   readonly faults: ActiveFaults;
   readonly config: DeploymentConfig;
+  /** Who runs the deployment: CodeDeploy's lifecycle, or native ECS blue/green's stages. @default 'codedeploy' */
+  readonly controller?: DeploymentControllerName;
   readonly timeScale: number;
   /** Load loop pace, requests per second, through the production listener. */
   readonly rate: number;
@@ -61,8 +66,6 @@ const LOAD_CONCURRENCY = 10;
 const STEADY_MS = 1_000;
 /** Real time of load after the verdict, so the chart shows who serves once the deployment is over. */
 const TAIL_MS = 2_000;
-/** The local deployment, as CodeDeploy's API would name it to the guard. */
-const DEPLOYMENT_ID = 'd-LOCAL';
 /** Each task set's task definition revision: blue is the one deployed, green the one being deployed. */
 const TASK_DEFINITIONS: Record<GroupName, string> = {
   blue: localTaskDefinitionArn(settings.serviceName, '1'),
@@ -77,6 +80,7 @@ type Urls = Awaited<ReturnType<LocalLoadBalancer['listen']>>;
 /** One rehearsal's parts and state; `run` calls the steps in order and always stops what it started. */
 class Rehearsal {
   private readonly clock: Clock;
+  private readonly controller: DeploymentControllerName;
   private readonly timings: LocalTimings;
   private readonly record: RehearsalRecord;
   private readonly metrics: LbMetrics;
@@ -101,6 +105,7 @@ class Rehearsal {
 
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
+    this.controller = options.controller ?? DEFAULT_CONTROLLER;
     this.timings = localTimings(options.timeScale);
     this.record = new RehearsalRecord(this.clock, (event) => options.onEvent?.(event));
     // The alarm periods start again at green's zero: see GreenStart.
@@ -120,7 +125,11 @@ class Rehearsal {
     this.monitor = deploymentAlarms(signals);
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
     this.lb = new LocalLoadBalancer({ groups: this.groups, metrics: this.metrics, clock: this.clock });
-    this.guard = rehearsalGuard(signals, () => (this.deploymentView ? [this.deploymentView] : []));
+    this.guard = rehearsalGuard(
+      signals,
+      () => (this.deploymentView ? [this.deploymentView] : []),
+      this.controller === 'ecs' ? NATIVE_ACTIVE_STATUSES : undefined,
+    );
     this.watcher = rehearsalWatcher(signals);
   }
 
@@ -133,6 +142,7 @@ class Rehearsal {
       faults: formatFaults(options.faults),
       config: options.config.name,
       timeScale: options.timeScale,
+      controller: this.controller,
     });
     try {
       const urls = await this.lb.listen();
@@ -175,11 +185,18 @@ class Rehearsal {
     });
   }
 
-  /** Stops the deployment with rollback, once: CodeDeploy names its rollback and later stops change nothing. */
+  /**
+   * Stops the deployment with rollback, once: CodeDeploy names its rollback deployment, ECS moves the same
+   * deployment to ROLLBACK_REQUESTED, and later stops change nothing.
+   */
   private stop(reason: StopReason): void {
     if (this.stopDeployment.signal.aborted) return;
-    if (this.deploymentView)
-      this.deploymentView = { ...this.deploymentView, rollbackDeploymentId: 'd-ROLLBACK' };
+    if (this.deploymentView) {
+      this.deploymentView =
+        this.controller === 'ecs'
+          ? { ...this.deploymentView, status: STATUS.ecs.stopping }
+          : { ...this.deploymentView, rollbackDeploymentId: 'd-ROLLBACK' };
+    }
     this.stopDeployment.abort(reason);
   }
 
@@ -260,37 +277,36 @@ class Rehearsal {
     });
   }
 
-  /** Green with the faults, through the CodeDeploy lifecycle, with the alarms and the guard watching. */
+  /** Green with the faults, through the controller's lifecycle, with the alarms, guard and watcher watching. */
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
-    const { options, timings } = this;
+    const { controller } = this;
     this.monitor.start();
     this.watcher.start();
-    this.sets.green = this.taskSet('green', options.faults);
+    this.sets.green = this.taskSet('green', this.options.faults);
     this.deploymentView = {
-      id: DEPLOYMENT_ID,
-      status: 'InProgress',
+      id: DEPLOYMENT_ID[controller],
+      status: STATUS[controller].running,
       taskDefinition: { arn: TASK_DEFINITIONS.green },
     };
-    const deployment = await runLifecycle({
-      clock: this.clock,
-      record: this.record,
-      routing: this.routing,
-      green: this.sets.green,
-      blue: this.sets.blue!,
-      greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
-      hook: () => this.runHook(urls.test),
-      steps: scaleSteps(options.config.steps, options.timeScale),
-      stepDelayMs: timings.codeDeployStepMs,
-      hookColdStartMs: timings.hookColdStartMs,
-      terminationWaitMs: timings.terminationWaitMs,
-      readyWaitMs: timings.readyWaitMs,
-      readyPollMs: POLL_MS,
-      signal: this.stopDeployment.signal,
+    const deployment = await runController(controller, {
+      // What both controllers drive: the listeners, the task sets, green's readiness and the stop signal.
+      deps: {
+        clock: this.clock,
+        record: this.record,
+        routing: this.routing,
+        green: this.sets.green,
+        blue: this.sets.blue!,
+        greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
+        readyWaitMs: this.timings.readyWaitMs,
+        readyPollMs: POLL_MS,
+        signal: this.stopDeployment.signal,
+      },
+      config: this.options.config,
+      timings: this.timings,
+      codeDeployHook: () => this.runHook(urls.test),
+      nativeHook: (invocation) => this.runNativeHook(urls.test, invocation),
     });
-    this.deploymentView = {
-      ...this.deploymentView,
-      status: deployment.outcome === 'succeeded' ? 'Succeeded' : 'Stopped',
-    };
+    this.deploymentView = { ...this.deploymentView, status: STATUS[controller][deployment.outcome] };
     this.monitor.stop();
     this.watcher.close();
     return deployment;
@@ -298,16 +314,33 @@ class Rehearsal {
 
   /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
   private runHook(testUrl: string): Promise<ProbeResult> {
-    const run = this.hookRun;
-    run.startedAt = this.record.elapsed();
-    this.probe = runLocalHook(
+    return this.tracked(
+      runLocalHook(testUrl, VERSIONS.green, this.timings.hook, this.clock, this.probeAbort.signal, (ms) =>
+        this.hookRun.requestsMs.push(ms),
+      ),
+    );
+  }
+
+  /** One invocation of the native POST_TEST_TRAFFIC_SHIFT hook, with the Lambda's own answer rule. */
+  private async runNativeHook(testUrl: string, invocation: HookInvocation) {
+    const reply = runLocalNativeHook(
+      invocation,
       testUrl,
       VERSIONS.green,
       this.timings.hook,
       this.clock,
       this.probeAbort.signal,
-      (ms) => run.requestsMs.push(ms),
-    ).then((result) => {
+      (ms) => this.hookRun.requestsMs.push(ms),
+    );
+    await this.tracked(reply.then((r) => r.probe));
+    return reply;
+  }
+
+  /** Keeps the probe in flight (so the end of the rehearsal waits for it) and its span in real time. */
+  private tracked(probe: Promise<ProbeResult>): Promise<ProbeResult> {
+    const run = this.hookRun;
+    run.startedAt ??= this.record.elapsed();
+    this.probe = probe.then((result) => {
       run.endedAt = this.record.elapsed();
       return result;
     });
@@ -319,6 +352,7 @@ class Rehearsal {
     return resultFromRecord({
       faults: options.faults,
       config: options.config,
+      controller: this.controller,
       timings: this.timings,
       events: this.record.events,
       ...(deployment.hook && { hook: deployment.hook }),
@@ -356,8 +390,8 @@ class Rehearsal {
 
 /**
  * Runs one local blue/green rehearsal: blue (no fault) serves production behind the local load balancer
- * with a load loop running, then the CodeDeploy lifecycle releases green (with the faults) and either
- * completes or rolls back. Everything started here is stopped before it resolves.
+ * with a load loop running, then the controller (CodeDeploy's lifecycle, or native ECS's stages) releases
+ * green (with the faults) and either completes or rolls back. Everything started here is stopped before it resolves.
  */
 export function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
   return new Rehearsal(options).run();

@@ -1,10 +1,11 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { formatFaults } from '../../../contract/faults/parse-faults';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { summarizeDeployment } from '../experiment/read-record';
 import type { RehearsalEvent } from '../experiment/rehearsal-event';
-import { deploymentOutcome } from './codedeploy-lifecycle';
+import { deploymentOutcome } from './lifecycle-parts';
 import type { LocalTimings } from './local-timings';
 import { compareWithModel } from './model-comparison';
 import type { HookRun } from './real-time-spans';
@@ -17,6 +18,8 @@ export interface RecordedRehearsal extends Pick<
 > {
   readonly faults: ActiveFaults;
   readonly config: DeploymentConfig;
+  /** Who ran the local deployment: the CodeDeploy stand-in or the native ECS one. */
+  readonly controller: DeploymentControllerName;
   readonly timings: LocalTimings;
   readonly events: readonly RehearsalEvent[];
   /** The hook's full answer, with each check. */
@@ -34,6 +37,7 @@ export function resultFromRecord(input: RecordedRehearsal): RehearsalResult {
   const comparison = compareWithModel({
     faults: input.faults,
     config: input.config,
+    controller: input.controller,
     timings: input.timings,
     events: input.events,
     hook: input.hookRun,
@@ -41,6 +45,7 @@ export function resultFromRecord(input: RecordedRehearsal): RehearsalResult {
   return {
     faults: formatFaults(input.faults),
     config: input.config.name,
+    controller: input.controller,
     timeScale: input.timings.timeScale,
     timings: input.timings,
     outcome: deployment.outcome,

@@ -3,7 +3,7 @@ import type { DeploymentView } from '../../../core/guard/guard-decision';
 import type { RehearsalRecord } from '../experiment/rehearsal-record';
 import { alarmDefinitions, AlarmMonitor } from './alarms';
 import type { Clock } from './clock';
-import type { StopReason } from './codedeploy-lifecycle';
+import type { StopReason } from './lifecycle-parts';
 import type { GroupName } from './lb-metrics';
 import type { LocalTimings } from './local-timings';
 import { LocalStoppedTaskGuard } from './stopped-task-guard';
@@ -64,9 +64,11 @@ export function deploymentAlarms(deps: StopSignalDeps): AlarmMonitor {
 export function rehearsalGuard(
   deps: StopSignalDeps,
   deployments: () => readonly DeploymentView[],
+  activeStatuses?: readonly string[],
 ): LocalStoppedTaskGuard {
   const { record } = deps;
   return new LocalStoppedTaskGuard({
+    ...(activeStatuses && { activeStatuses }),
     clock: deps.clock,
     eventDeliveryMs: deps.timings.eventDeliveryMs,
     reactionMs: deps.timings.guardReactionMs,

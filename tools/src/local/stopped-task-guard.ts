@@ -15,8 +15,10 @@ export interface LocalGuardOptions {
   readonly eventDeliveryMs: number;
   /** The function stops the deployment this long after the event reaches it. */
   readonly reactionMs: number;
-  /** The local deployments in progress, as CodeDeploy's API would describe them to the guard. */
+  /** The local deployments in progress, as the controller's API would describe them to the guard. */
   readonly deployments: () => readonly DeploymentView[];
+  /** The controller's states in which a rollback is still possible. @default ACTIVE_STATUSES (CodeDeploy's) */
+  readonly activeStatuses?: readonly string[];
   /** Stops the deployment with rollback (CodeDeploy's StopDeployment with autoRollbackEnabled). */
   readonly stopDeployment: (deploymentId: string, task: TaskStoppedDetail) => void;
   /** Every decision, for the rehearsal record. */
@@ -66,7 +68,7 @@ export class LocalStoppedTaskGuard {
     const stopped = detail.taskDefinitionArn ?? '';
     const unreadable: string[] = [];
     for (const deployment of this.options.deployments()) {
-      const verdict = judgeDeployment(stopped, deployment);
+      const verdict = judgeDeployment(stopped, deployment, this.options.activeStatuses);
       if (verdict.kind === 'not-this-one') {
         if (verdict.unreadableBecause !== undefined) unreadable.push(verdict.unreadableBecause);
         continue;

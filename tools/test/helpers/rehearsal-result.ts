@@ -1,8 +1,13 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { deploymentConfig } from '../../../contract/deployment-configs';
 import { formatFaults } from '../../../contract/faults/parse-faults';
+import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { DecidingSignal } from '../../../core/model/signal-paths';
-import { expectedRelease, type ReleaseOutcome } from '../../../core/model/rollback-time';
+import {
+  defaultReleaseContext,
+  expectedRelease,
+  type ReleaseOutcome,
+} from '../../../core/model/rollback-time';
 import type { EventInput, RehearsalEvent, StopTrigger } from '../../src/experiment/rehearsal-event';
 import { modelledAwsTime } from '../../src/local/aws-model';
 import { localTimings } from '../../src/local/local-timings';
@@ -72,16 +77,21 @@ export function resultFor(
     outcome?: ReleaseOutcome;
     stop?: { trigger: StopTrigger; signal?: DecidingSignal };
     failed?: number;
+    /** @default 'codedeploy' */
+    controller?: DeploymentControllerName;
   } = {},
 ): RehearsalResult {
-  const outcome = overrides.outcome ?? expectedRelease(faults).outcome;
+  const controller = overrides.controller ?? 'codedeploy';
+  const outcome =
+    overrides.outcome ?? expectedRelease(faults, { ...defaultReleaseContext(), controller }).outcome;
   // Decided, by default, by the signal the model names (the unhealthy-hosts alarm when it names none).
-  const signal = modelledAwsTime(faults)?.decidedBy ?? 'unhealthy-hosts alarm';
+  const signal = modelledAwsTime(faults, undefined, controller)?.decidedBy ?? 'unhealthy-hosts alarm';
   const stop = overrides.stop ?? { trigger: TRIGGER_OF(signal), signal };
   const failed = overrides.failed ?? 0;
   return resultFromRecord({
     faults,
     config: deploymentConfig('CodeDeployDefault.ECSCanary10Percent5Minutes')!,
+    controller,
     timings: localTimings(20),
     events: recordFor(faults, outcome, stop),
     hookRun: { requestsMs: [] },
@@ -106,6 +116,9 @@ export function fakeRehearse(
 ): (options: RehearsalOptions) => Promise<RehearsalResult> {
   return (options) => {
     const outcome = outcomeFor(options.faults);
-    return Promise.resolve(resultFor(options.faults, outcome === undefined ? {} : { outcome }));
+    const controller = options.controller ?? 'codedeploy';
+    return Promise.resolve(
+      resultFor(options.faults, { controller, ...(outcome !== undefined && { outcome }) }),
+    );
   };
 }
