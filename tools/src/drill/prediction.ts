@@ -1,7 +1,10 @@
 import { parseFaults } from '../../../contract/faults/parse-faults';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import {
   decidingPrediction,
+  defaultReleaseContext,
   expectedRelease,
+  timingInputsFor,
   type ExpectedRelease,
   type RollbackPrediction,
 } from '../../../core/model/rollback-time';
@@ -10,13 +13,27 @@ import {
 export interface Hypothesis {
   readonly faults: string;
   readonly expected: ExpectedRelease;
-  /** The rehearsal model's deciding prediction: the fault whose signal tells CodeDeploy first. */
+  /** The controller the hypothesis is about: the one the stack was deployed with. */
+  readonly controller: DeploymentControllerName;
+  /** The rehearsal model's deciding prediction: the fault whose signal tells the controller first. */
   readonly prediction?: RollbackPrediction;
 }
 
-/** Builds the hypothesis for a normalized FAULTS value, from the rehearsal model with the shared settings. */
-export function hypothesisFor(faults: string): Hypothesis {
+/**
+ * Builds the hypothesis for a normalized FAULTS value, from the rehearsal model with the shared settings
+ * and the controller the release runs under.
+ */
+export function hypothesisFor(
+  faults: string,
+  controller: DeploymentControllerName = DEFAULT_CONTROLLER,
+): Hypothesis {
   const active = parseFaults(faults);
-  const prediction = decidingPrediction(active);
-  return { faults, expected: expectedRelease(active), ...(prediction && { prediction }) };
+  const context = { ...defaultReleaseContext(), controller };
+  const prediction = decidingPrediction(active, timingInputsFor(context));
+  return {
+    faults,
+    controller,
+    expected: expectedRelease(active, context),
+    ...(prediction && { prediction }),
+  };
 }

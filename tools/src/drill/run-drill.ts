@@ -12,6 +12,7 @@ import { formatSecond } from '../load/format-load';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import { LoadPhases } from './load-phases';
 import { hypothesisFor } from './prediction';
+import { CONTROLLER_NAME } from '../local/controller-label';
 import { runPreflight, type DrillTarget } from './preflight';
 import { experimentVerdict } from '../experiment/verdict';
 import { describeEvent, type DrillAction } from '../experiment/rehearsal-event';
@@ -118,6 +119,8 @@ class Drill {
   async run(): Promise<DrillRun> {
     const target = await this.preflight();
     if (!target) return this.finish('preflight-failed', 1);
+    // The model's answer depends on the controller, which the preflight read from the stack.
+    this.report.hypothesis = hypothesisFor(this.report.faults, target.release.controller);
     this.sayHypothesis();
     const load = this.startLoad(target.albUrl);
     let end: DrillEnd | undefined;
@@ -169,10 +172,10 @@ class Drill {
   }
 
   private sayHypothesis(): void {
-    const { expected, prediction } = this.report.hypothesis;
+    const { expected, prediction, controller } = this.report.hypothesis;
     this.say(
       '',
-      '== Hypothesis',
+      `== Hypothesis (${CONTROLLER_NAME[controller]})`,
       `  FAULTS=${this.faults}: expected ${expected.outcome} (${expected.signal})`,
     );
     if (prediction?.seconds !== undefined)

@@ -5,6 +5,7 @@ import type { RehearsalResult } from './rehearsal';
 import { toJson } from './report-json';
 import { timelineChart } from './timeline-chart';
 import { verdictOf } from './verdict';
+import { CONTROLLER_NAME, deploymentLabel, hookAnswer, HOOK_STAGE } from './controller-label';
 
 const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
 
@@ -13,9 +14,9 @@ function hookSection(result: RehearsalResult): ReportSection[] {
   if (!hook) return [];
   return [
     {
-      title: 'AfterAllowTestTraffic hook',
+      title: `${HOOK_STAGE[result.controller]} hook`,
       lines: [
-        `${hook.ok ? 'Succeeded' : 'Failed'}: ${hook.reason}`,
+        hookAnswer(result.events) ?? `${hook.ok ? 'Succeeded' : 'Failed'}: ${hook.reason}`,
         ...hook.checks.map((c) => `- ${c.ok ? 'pass' : 'FAIL'} ${c.name}: ${c.detail}`),
       ],
     },
@@ -43,12 +44,13 @@ export function localReport(result: RehearsalResult): ExperimentReport {
   };
   const notes = eventsOf(result.events, 'note').map((n) => `- ${n.text}`);
   return {
-    title: 'Local rehearsal',
+    title: `Local rehearsal (${CONTROLLER_NAME[result.controller]})`,
     verdict: v,
     detectionBasis: 'measured (compressed), from the start of the deployment',
     facts: [
       ['faults (green)', `\`${result.faults || 'none'}\``],
-      ['deployment configuration', result.config],
+      ['controller', CONTROLLER_NAME[result.controller]],
+      ['deployment configuration', deploymentLabel(result.controller, result.config)],
       ['time scale', `${result.timeScale}, one clock for every wait that takes part in a race`],
       ['reason', result.reason],
       ['time to rollback', `${maybe(v.rollbackMs)} measured (compressed)`],

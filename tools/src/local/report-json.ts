@@ -19,6 +19,7 @@ export function toJson(result: RehearsalResult): object {
     detectedAwsSeconds: result.detectedAwsSeconds ?? null,
     realTime: result.realTime,
     faults: result.faults,
+    controller: result.controller,
     config: result.config,
     timeScale: result.timeScale,
     times: {

@@ -3,6 +3,7 @@ import { eventsOf } from '../experiment/read-record';
 import type { RehearsalResult } from './rehearsal';
 import { describeModelled } from '../experiment/verdict';
 import { verdictOf } from './verdict';
+import { deploymentLabel, hookAnswer, HOOK_STAGE } from './controller-label';
 
 const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
 
@@ -11,7 +12,7 @@ export function formatSummary(result: RehearsalResult): string {
   const v = verdictOf(result);
   const lines = [
     '',
-    `Release of green (FAULTS=${result.faults || 'none'}) with ${result.config}, time scale ${result.timeScale}`,
+    `Release of green (FAULTS=${result.faults || 'none'}) with ${deploymentLabel(result.controller, result.config)}, time scale ${result.timeScale}`,
     `  outcome:     ${result.outcome}`,
     `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
     `  matched:     ${result.matched ? 'yes' : 'NO'}`,
@@ -31,8 +32,8 @@ export function formatSummary(result: RehearsalResult): string {
   lines.push(
     `  users saw:   ${result.load.requests} requests, ${result.load.failed} failed; answered by ${formatCounts(result.load.byVersion)}; failed by ${formatCounts(result.load.failedByVersion)}`,
   );
-  if (result.hook)
-    lines.push(`  hook:        ${result.hook.ok ? 'Succeeded' : 'Failed'}: ${result.hook.reason}`);
+  const hook = hookAnswer(result.events);
+  if (hook) lines.push(`  hook:        ${HOOK_STAGE[result.controller]} ${hook}`);
   const stops = eventsOf(result.events, 'task-stopped').filter((s) => s.abnormal);
   if (stops.length > 0) {
     lines.push(`  task stops:  ${stops.length}; first: ${stops[0]?.taskId} ${stops[0]?.reason}`);

@@ -1,5 +1,6 @@
 import { experimentVerdict, type ExperimentVerdict } from '../experiment/verdict';
 import type { RehearsalResult } from './rehearsal';
+import { CONTROLLER_NAME, SCALE_UP_STEP } from './controller-label';
 
 /** The experiment's verdict, with the local run's own figures in milliseconds of measured (compressed) time. */
 export interface LocalVerdict extends ExperimentVerdict {
@@ -7,7 +8,7 @@ export interface LocalVerdict extends ExperimentVerdict {
   readonly rollbackMs?: number;
   /** From the start of the deployment to its end, either way. */
   readonly deploymentMs: number;
-  /** Set when the stop came while CodeDeploy was still waiting for green: what would have happened without alarms. */
+  /** Set when the stop came while the controller was still waiting for green: what would have happened without alarms. */
   readonly waitNote?: string;
 }
 
@@ -18,7 +19,7 @@ function decidedBy(result: RehearsalResult): string {
   const d = result.deployment;
   if (result.decidedBy !== undefined) return result.decidedBy;
   if (d.trigger === 'ready-timeout')
-    return "green never became ready (local cap on CodeDeploy's hour-long wait)";
+    return `green never became ready (local cap on ${CONTROLLER_NAME[result.controller]}'s wait)`;
   if (d.trigger === 'interrupt') return 'interrupted';
   return 'none (every step passed)';
 }
@@ -29,8 +30,8 @@ export function verdictOf(result: RehearsalResult): LocalVerdict {
   const detectionMs = minus(d.detectedAtMs, d.startedAtMs);
   const rollbackMs = minus(d.rolledBackAtMs, d.startedAtMs);
   const waitNote =
-    d.trigger === 'alarm' && d.stoppedIn === 'Install'
-      ? `green never became ready; CodeDeploy alone would keep waiting about an hour (locally capped at ${Math.round(result.timings.readyWaitMs / 1000)} s): the alarm is what rolled back`
+    d.trigger === 'alarm' && d.stoppedIn === SCALE_UP_STEP[result.controller]
+      ? `green never became ready; ${CONTROLLER_NAME[result.controller]} alone would keep waiting${result.controller === 'codedeploy' ? ' about an hour' : ''} (locally capped at ${Math.round(result.timings.readyWaitMs / 1000)} s): the alarm is what rolled back`
       : undefined;
   return {
     ...experimentVerdict({

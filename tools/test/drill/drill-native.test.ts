@@ -14,7 +14,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parseFaults } from '../../../contract/faults/parse-faults';
 import { main } from '../../src/cli';
+import { modelledAwsTime } from '../../src/local/aws-model';
 import type { DrillReport } from '../../src/drill/report';
 import { runGit } from '../../src/git/run-git';
 import { testAwsClients } from '../helpers/aws-deps';
@@ -171,6 +173,11 @@ describe('rehearse drill on the ecs controller', () => {
     });
     // The hook's failure, read from ECS's fields, is the model's test-traffic hook.
     expect(report.verdict!.decidedBy).toBe('test-traffic hook');
+    // The hypothesis is the native model's: ECS invokes the hook sooner than CodeDeploy moves on.
+    const native = modelledAwsTime(parseFaults('error-rate'), undefined, 'ecs')!;
+    expect(native.seconds).toBeLessThan(modelledAwsTime(parseFaults('error-rate'))!.seconds!);
+    expect(report.hypothesis).toMatchObject({ controller: 'ecs', prediction: { seconds: native.seconds } });
+    expect(d.stdout.text).toContain('== Hypothesis (native ECS blue/green)');
     const { events } = report.observations;
     for (const event of [
       { type: 'lifecycle', step: 'SCALE_UP' },
