@@ -35,6 +35,8 @@ describe('rehearse local: usage', () => {
     [['--rate', 'fast'], /--rate needs a number from 0.001 to 100000 requests per second/],
     [['crash-after=2147484'], /crash-after.*from 0 to 2147483.647/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--controller', 'lambda'], /--controller must be one of codedeploy, ecs, got "lambda"/],
+    [['--controller', 'both'], /--controller must be one of codedeploy, ecs, got "both"/],
   ])('%j is a usage error: exit 2, a message, nothing started', async (args, message) => {
     const { code, stderr, launch } = await run(args);
     expect(code).toBe(2);

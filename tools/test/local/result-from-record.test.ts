@@ -1,6 +1,8 @@
 import { deploymentConfig } from '../../../contract/deployment-configs';
 import type { RehearsalEvent } from '../../src/experiment/rehearsal-event';
 import { localTimings } from '../../src/local/local-timings';
+import { modelledAwsTime } from '../../src/local/aws-model';
+import { formatSummary } from '../../src/local/report-text';
 import { toJson } from '../../src/local/report-json';
 import { resultFromRecord } from '../../src/local/result-from-record';
 import { FIXTURE_MS, recordFor, resultFor } from '../helpers/rehearsal-result';
@@ -62,5 +64,33 @@ describe('a local rehearsal result, read from its record', () => {
     expect(json.events).toEqual(guarded);
     expect(json.events.find((e) => e.type === 'stop')).toMatchObject({ signal: 'stopped-task guard' });
     expect(json.decidedBy).toBe('stopped-task guard');
+  });
+
+  it("sets the record against the controller's own model, and says which controller ran", () => {
+    const hookFault = { 'error-rate': 0.5 } as const;
+    const stop = { trigger: 'hook', signal: 'test-traffic hook' } as const;
+    const onEach = (controller: 'codedeploy' | 'ecs') =>
+      resultFromRecord({
+        ...resultFor(hookFault),
+        faults: hookFault,
+        controller,
+        config: deploymentConfig('CodeDeployDefault.ECSCanary10Percent5Minutes')!,
+        timings: localTimings(20),
+        events: recordFor(hookFault, 'rolled-back', stop),
+        hookRun: { requestsMs: [] },
+      });
+    const codeDeploy = onEach('codedeploy');
+    const native = onEach('ecs');
+    // ECS invokes its hook sooner after green is healthy than CodeDeploy moves on.
+    expect(native.modelledAws!.seconds).toBeLessThan(codeDeploy.modelledAws!.seconds!);
+    expect(native.modelledAws).toEqual(modelledAwsTime(hookFault, undefined, 'ecs'));
+    expect(native).toMatchObject({ controller: 'ecs', matched: true });
+    expect(toJson(native)).toMatchObject({ controller: 'ecs' });
+    expect(formatSummary(native)).toContain(
+      "with native ECS blue/green, CANARY 10 %, step bake 5 min (the stack's strategy for CodeDeployDefault.ECSCanary10Percent5Minutes)",
+    );
+    expect(formatSummary(codeDeploy)).toContain(
+      'with CodeDeploy, CodeDeployDefault.ECSCanary10Percent5Minutes',
+    );
   });
 });
