@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { settings } from '../../../contract/settings';
+import { HOLDING_LINE, OPEN_LINE } from './listen-gate-protocol';
 
 /** What a task needs to start: the environment the task definition would give the container. */
 export interface TaskLaunch {
@@ -18,6 +19,13 @@ export interface TaskProcess {
   kill(signal: NodeJS.Signals): void;
   /** The last lines the process wrote, for stop reasons. */
   lastOutput(): string;
+  /**
+   * Present when the task holds its first `listen` until told: resolves true once it holds, false when it
+   * exited first (e.g. a crash at start-up).
+   */
+  readonly holdingListen?: Promise<boolean>;
+  /** Lets a holding task listen. */
+  letListen?(): void;
 }
 
 export type LaunchTask = (launch: TaskLaunch) => TaskProcess;
@@ -40,6 +48,8 @@ export function summariseLogLine(line: string): string {
 
 /** The compiled watchdog each task preloads, next to the compiled service (see exit-with-parent.ts). */
 const WATCHDOG_ENTRY = 'dist/tools/src/local/exit-with-parent.js';
+/** The compiled gate each task preloads so a task set's tasks listen together (see listen-gate.ts). */
+const GATE_ENTRY = 'dist/tools/src/local/listen-gate.js';
 
 /** Registers how to end a task synchronously however the rehearsal ends; returns its removal. */
 export type TrackTask = (end: () => void) => () => void;
@@ -47,13 +57,15 @@ export type TrackTask = (end: () => void) => () => void;
 /**
  * Starts the compiled service (`dist/app/src/server.js`) as one task with the container's environment.
  * Each task preloads a watchdog that stops it when the rehearsal's end of its stdin closes (the rehearsal
- * was killed); `track` ends it on every other way out of the rehearsal.
+ * was killed), and a gate that holds its first `listen` until the task set lets it (`letListen`); `track`
+ * ends it on every other way out of the rehearsal.
  */
 export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn'): LaunchTask {
   const entry = path.join(cwd, settings.image.entry);
   const watchdog = path.join(cwd, WATCHDOG_ENTRY);
+  const gate = path.join(cwd, GATE_ENTRY);
   return (launch) => {
-    const child = spawn(process.execPath, ['--require', watchdog, entry], {
+    const child = spawn(process.execPath, ['--require', watchdog, '--require', gate, entry], {
       cwd,
       env: {
         PATH: process.env.PATH,
@@ -66,14 +78,17 @@ export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    // Nothing is ever written: the pipe exists so that its closing tells the task the rehearsal is gone.
+    // Only the gate's line is written: the pipe's closing tells the task the rehearsal is gone.
     child.stdin.on('error', () => undefined);
+    let holding!: (held: boolean) => void;
+    const holdingListen = new Promise<boolean>((resolve) => (holding = resolve));
     const untrack = track?.(() => child.kill('SIGKILL'));
     child.once('exit', () => untrack?.());
     const lines: string[] = [];
     const keep = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() !== '') lines.push(summariseLogLine(line.trim()));
+        if (line.trim() === HOLDING_LINE) holding(true);
+        else if (line.trim() !== '') lines.push(summariseLogLine(line.trim()));
       }
       lines.splice(0, Math.max(0, lines.length - KEEP_LINES));
     };
@@ -83,12 +98,17 @@ export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', () => resolve({ code: 127, signal: null }));
     });
+    void exited.then(() => holding(false));
     return {
       exited,
       kill: (signal) => {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       },
       lastOutput: () => lines.join(' | '),
+      holdingListen,
+      letListen: () => {
+        if (child.stdin.writable) child.stdin.write(`${OPEN_LINE}\n`);
+      },
     };
   };
 }

@@ -125,10 +125,18 @@ export class TaskSet {
   async start(): Promise<void> {
     this.active = true;
     const ups: Promise<unknown>[] = [];
+    const holds: TaskProcess[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     await Promise.all(
-      Array.from({ length: this.options.desiredCount }, () => this.launchOne(undefined, { gate, ups })),
+      Array.from({ length: this.options.desiredCount }, () =>
+        this.launchOne(undefined, { gate, ups, holds }),
+      ),
+    );
+    // Tasks that hold their first listen are let go together, once each holds (or has exited), so their
+    // own timers (a `crash-after` counts from listening) start side by side too.
+    void Promise.all(holds.map((p) => p.holdingListen ?? Promise.resolve(false))).then(() =>
+      holds.forEach((p) => p.letListen?.()),
     );
     void Promise.all(ups).then(release);
   }
@@ -175,7 +183,7 @@ export class TaskSet {
 
   private async launchOne(
     replaces?: Task,
-    batch?: { gate: Promise<void>; ups: Promise<unknown>[] },
+    batch?: { gate: Promise<void>; ups: Promise<unknown>[]; holds: TaskProcess[] },
   ): Promise<void> {
     if (!this.active) return;
     const { options } = this;
@@ -203,6 +211,8 @@ export class TaskSet {
     this.tasks.set(id, task);
     options.onStart?.({ taskId: id, group: options.group, port, at: task.startedAt });
     void child.exited.then(({ code, signal }) => this.onExit(task, code, signal));
+    if (child.holdingListen && batch) batch.holds.push(child);
+    else if (child.holdingListen) void child.holdingListen.then(() => child.letListen?.());
     const up = this.waitUp(task);
     batch?.ups.push(up);
     void this.registerWhenUp(task, up, batch?.gate);

@@ -9,7 +9,10 @@ interface FakeTask extends TaskProcess {
   signals: NodeJS.Signals[];
 }
 
-function setup(healthy: (id: string) => boolean = () => true) {
+function setup(
+  healthy: (id: string) => boolean = () => true,
+  gate?: (task: FakeTask) => Pick<TaskProcess, 'holdingListen' | 'letListen'>,
+) {
   const clock = new FakeClock();
   const launched: FakeTask[] = [];
   const stops: TaskStop[] = [];
@@ -46,7 +49,7 @@ function setup(healthy: (id: string) => boolean = () => true) {
         lastOutput: () => 'last words',
       };
       launched.push(task);
-      return task;
+      return gate ? Object.assign(task, gate(task)) : task;
     },
     allocatePort: () => Promise.resolve(port++),
     faultsFor: (_port, spare) => `wrong-port=${spare}`,
@@ -67,6 +70,23 @@ function setup(healthy: (id: string) => boolean = () => true) {
 }
 
 describe('local ECS task set', () => {
+  test("lets a set's tasks that hold their listen go together, once the slowest holds", async () => {
+    const holds: (() => void)[] = [];
+    const opened: string[] = [];
+    const { clock, set } = setup(undefined, (task) => ({
+      holdingListen: new Promise<boolean>((resolve) => holds.push(() => resolve(true))),
+      letListen: () => opened.push(task.launch.id),
+    }));
+    await set.start();
+    holds[0]!();
+    await clock.advance(0);
+    expect(opened).toEqual([]);
+    holds[1]!();
+    await clock.advance(0);
+    expect(opened).toEqual(['green-1', 'green-2']);
+    await set.kill();
+  });
+
   test('starts the desired count with their own ports and registers each task once it is up', async () => {
     const { clock, set, tg, launched } = setup();
     await set.start();
