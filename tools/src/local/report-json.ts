@@ -20,6 +20,7 @@ export function toJson(result: RehearsalResult): object {
     realTime: result.realTime,
     faults: result.faults,
     config: result.config,
+    controller: result.controller,
     timeScale: result.timeScale,
     times: {
       measuredMs: {

@@ -22,7 +22,7 @@ function bars(runs: readonly SuiteRun[]): Bar[] {
     if (detection === undefined && modelled === undefined) return [];
     return [
       {
-        label: run.entry.label,
+        label: run.entry.name,
         ...(detection !== undefined && { measuredS: detection }),
         ...(modelled !== undefined && { modelledS: modelled }),
       },

@@ -22,7 +22,9 @@ const CHROMIUM = findChromium('the suite report browser test');
     const run = await rehearseSuite(['--faults', 'none,health-fail', '--time-scale', '20', '--report', dir]);
     expect(run.code).toBe(0);
     const summary = await readFile(path.join(dir, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/^## Rollback rehearsal suite: all 2 rehearsals matched the catalogue$/m);
+    expect(summary).toMatch(
+      /^## Rollback rehearsal suite: all 2 rehearsals matched the catalogue on codedeploy$/m,
+    );
 
     const browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_FLAGS });
     try {
