@@ -52,6 +52,7 @@ table { border-collapse: collapse; margin-bottom: 1.5rem; }
 td, th { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left; font-size: 0.9rem; }
 td:first-child, td:nth-child(2), td:nth-child(3) { white-space: nowrap; }
 tr.controllers th { text-align: center; background: #f4f4f4; }
+td a { white-space: nowrap; }
 td.num { text-align: right; }
 .matched { color: #1a7f37; } .mismatch { color: #c62828; font-weight: bold; }
 </style>
