@@ -66,7 +66,7 @@ const CHROMIUM = findChromium('the suite report browser test');
   test("with both controllers: one row per fault, each controller's outcome linking to its own report", async () => {
     const both = path.join(dir, 'both');
     const run = await rehearseSuite(
-      ['--controller', 'both', '--faults', 'none,health-fail', '--report', both],
+      ['--controller', 'both', '--faults', 'none,health-fail,dependency-down', '--report', both],
       { sleep: () => Promise.resolve() },
       { rehearse: fakeRehearse() },
     );
@@ -84,7 +84,7 @@ const CHROMIUM = findChromium('the suite report browser test');
       const [cd, ecs] = [await heads.nth(0).boundingBox(), await heads.nth(1).boundingBox()];
       expect(ecs!.x).toBeGreaterThanOrEqual(cd!.x + cd!.width - 1);
       const rows = page.locator('#scorecard tr[data-fault]');
-      expect(await rows.count()).toBe(2);
+      expect(await rows.count()).toBe(3);
       for (const [i, [fault, outcome]] of [
         ['none', 'succeeded'],
         ['health-fail', 'rolled-back'],
@@ -99,6 +99,12 @@ const CHROMIUM = findChromium('the suite report browser test');
           await page.goto(index);
         }
       }
+      // Every chart label, the longest fault on codedeploy included, lies inside the chart.
+      const chart = await page.locator('svg#detection-chart').boundingBox();
+      const labels = page.locator('#detection-chart text.label');
+      expect(await labels.count()).toBe(4);
+      for (const box of await Promise.all((await labels.all()).map((l) => l.boundingBox())))
+        expect(box!.x).toBeGreaterThanOrEqual(chart!.x);
       await page.screenshot({
         path: path.join(ROOT, 'reports', 'rehearsal-suite-both-index.png'),
         fullPage: true,
