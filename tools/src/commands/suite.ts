@@ -71,8 +71,8 @@ Options:
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
-Exit code: 0 when every rehearsal on every controller matches the catalogue, 1 when any does not (the scorecard names them),
-2 on a usage error, 130 when interrupted.`;
+Exit code: 0 when every rehearsal on every controller matches the catalogue, 1 when any does not (the
+scorecard names them), 2 on a usage error, 130 when interrupted.`;
 
 const OPTIONS = {
   faults: { type: 'string' },
