@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { settings } from '../../../contract/settings';
+import { DEFAULT_CONTROLLER } from '../../../contract/native-strategies';
+import { controllersFlag } from '../args/controller-flag';
 import { guardCommand } from '../args/guard-command';
 import type { CountRule } from '../../../contract/parse-units';
 import { countFlag } from '../args/flag-values';
@@ -22,7 +24,7 @@ import type { runRehearsal } from '../local/rehearsal';
 import type { LaunchTask } from '../local/task-process';
 import { LiveLines } from '../suite/live-lines';
 import { runSuite } from '../suite/run-suite';
-import { formatScorecard } from '../suite/scorecard';
+import { formatScorecard } from '../suite/scorecard-text';
 import { suiteHeadline, type SuiteMeta } from '../suite/suite-meta';
 import { HEALTHY, suitePlan, type SuiteEntry } from '../suite/suite-plan';
 import { mismatches, type SuiteRun } from '../suite/suite-run';
@@ -44,11 +46,14 @@ const START_GAP_MS = 1_500;
 const help = (cores: number): string => `Usage: npm run rehearse -- suite [options]
 
 Rehearses a healthy release and every catalogue fault at its default value, several at a time on
-loopback, each exactly as "npm run rehearse -- local FAULT" does; shows one live line per rehearsal, then
-a scorecard of expected and actual outcomes, what decided each, time to detection and the modelled AWS
-worst case. Faults: see "npm run rehearse -- faults".
+loopback, each exactly as "npm run rehearse -- local FAULT --controller NAME" does; shows one live line
+per rehearsal, then a scorecard of expected and actual outcomes, what decided each, time to detection and
+the modelled AWS worst case. With --controller both, every fault runs on each controller and the
+scorecard puts the two side by side, one row per fault. Faults: see "npm run rehearse -- faults".
 
 Options:
+  --controller NAME  codedeploy (default: CodeDeploy's lifecycle), ecs (native ECS blue/green) or both
+                     (every rehearsal on each, twice as many rehearsals)
   --faults LIST      the rehearsals, comma-separated: none (the healthy release), FAULT or FAULT=VALUE
                      (default: none and every fault at its default value)
   --parallel N       rehearsals at a time, 1 to 32
@@ -61,15 +66,17 @@ Options:
   --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
   --json             print a JSON array, one "local --json" result per rehearsal (live lines go to stderr)
   --report DIR       write DIR/index.html, DIR/summary.md and DIR/<rehearsal>/report.{md,json,html}
+                     (with --controller both: DIR/<controller>/<rehearsal>/report.{md,json,html})
                      (a folder that already holds a report is refused; so is one another run is writing)
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
-Exit code: 0 when every rehearsal matches the catalogue, 1 when any does not (the scorecard names them),
-2 on a usage error, 130 when interrupted.`;
+Exit code: 0 when every rehearsal on every controller matches the catalogue, 1 when any does not (the
+scorecard names them), 2 on a usage error, 130 when interrupted.`;
 
 const OPTIONS = {
   faults: { type: 'string' },
+  controller: { type: 'string' },
   parallel: { type: 'string' },
   ...REHEARSAL_FLAGS,
   json: { type: 'boolean', default: false },
@@ -114,7 +121,8 @@ async function parseSuiteArgs(
   if (positionals.length > 0) {
     throw new UsageError(`suite takes its faults as --faults ${positionals.join(',')}`, '--faults');
   }
-  const entries = await usageOnConfigError(() => suitePlan(values.faults), '--faults');
+  const controllers = controllersFlag(values.controller) ?? [DEFAULT_CONTROLLER];
+  const entries = await usageOnConfigError(() => suitePlan(values.faults, controllers), '--faults');
   const parallel =
     values.parallel === undefined
       ? defaultParallel(cores)
@@ -207,7 +215,11 @@ async function runAndReport(
 /** One `--json` element: what `local --json` prints, or why there is no result. */
 export function runJson(run: SuiteRun): object {
   if (run.state === 'done') return toJson(run.result);
-  const base = { faults: run.entry.label === HEALTHY ? '' : run.entry.label, matched: false };
+  const base = {
+    faults: run.entry.label === HEALTHY ? '' : run.entry.label,
+    controller: run.entry.controller,
+    matched: false,
+  };
   return run.state === 'failed' ? { ...base, error: run.error } : { ...base, interrupted: true };
 }
 

@@ -21,6 +21,7 @@ export function toJson(result: RehearsalResult): object {
     faults: result.faults,
     controller: result.controller,
     config: result.config,
+    controller: result.controller,
     timeScale: result.timeScale,
     times: {
       measuredMs: {

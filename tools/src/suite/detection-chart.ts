@@ -1,7 +1,10 @@
 import { escapeHtml } from '../experiment/escape-html';
 import type { SuiteRun } from './suite-run';
 
+/** The narrowest label column; it grows with the longest label so none is cut at the chart's left edge. */
 const LABEL_W = 190;
+/** About the width of one character of the labels' 12px sans-serif. */
+const CHAR_W = 6.6;
 const PANEL_W = 300;
 const GAP = 40;
 const ROW_H = 24;
@@ -22,7 +25,7 @@ function bars(runs: readonly SuiteRun[]): Bar[] {
     if (detection === undefined && modelled === undefined) return [];
     return [
       {
-        label: run.entry.label,
+        label: run.entry.name,
         ...(detection !== undefined && { measuredS: detection }),
         ...(modelled !== undefined && { modelledS: modelled }),
       },
@@ -68,17 +71,18 @@ function panel(
  */
 export function detectionChart(runs: readonly SuiteRun[], timeScale: number): string {
   const rows = bars(runs);
+  const labelW = Math.max(LABEL_W, Math.ceil(16 + CHAR_W * Math.max(0, ...rows.map((b) => b.label.length))));
   // Room on the right for the longest bar's value label.
-  const width = LABEL_W + 2 * PANEL_W + 2 * GAP + 70;
+  const width = labelW + 2 * PANEL_W + 2 * GAP + 70;
   const height = TOP + rows.length * ROW_H + BOTTOM;
   const labels = rows
     .map(
       (b, i) =>
-        `<text x="${LABEL_W - 8}" y="${TOP + i * ROW_H + 16}" text-anchor="end" class="label">${escapeHtml(b.label)}</text>`,
+        `<text x="${labelW - 8}" y="${TOP + i * ROW_H + 16}" text-anchor="end" class="label">${escapeHtml(b.label)}</text>`,
     )
     .join('');
   return `<svg id="detection-chart" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Measured time to detection against the modelled AWS worst case, per rehearsal">
 <style>.label,.value,.tick,.none{font:12px sans-serif;fill:#333}.panel-title{font:bold 12px sans-serif;fill:#222}.bar-measured{fill:#1f77b4}.bar-modelled{fill:#ff7f0e}.axis{stroke:#999}.none{fill:#999}</style>
-${labels}${panel(rows, LABEL_W, (b) => b.measuredS, 'bar-measured', `detection, in AWS s (time scale ${timeScale})`)}${panel(rows, LABEL_W + PANEL_W + GAP * 2, (b) => b.modelledS, 'bar-modelled', 'modelled AWS worst case')}
+${labels}${panel(rows, labelW, (b) => b.measuredS, 'bar-measured', `detection, in AWS s (time scale ${timeScale})`)}${panel(rows, labelW + PANEL_W + GAP * 2, (b) => b.modelledS, 'bar-modelled', 'modelled AWS worst case')}
 </svg>`;
 }

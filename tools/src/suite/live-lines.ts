@@ -32,7 +32,7 @@ export class LiveLines {
   ) {
     this.states = entries.map(() => ({ kind: 'waiting' }));
     this.lastPlain = entries.map(() => '');
-    this.width = Math.max(...entries.map((e) => e.label.length), 8);
+    this.width = Math.max(...entries.map((e) => e.name.length), 8);
   }
 
   /** Redraws in place only when every line fits on the screen; otherwise lines would scroll away. */
@@ -80,7 +80,7 @@ export class LiveLines {
 
   private line(index: number, colour: boolean, max = Infinity): string {
     const state = this.states[index]!;
-    const label = this.entries[index]!.label.padEnd(this.width);
+    const label = this.entries[index]!.name.padEnd(this.width);
     const [word, detail, tint] = describe(state);
     const head = `${label}  ${word.padEnd(8)}`;
     const text = `${head}  ${detail}`.trimEnd().slice(0, max);

@@ -36,7 +36,7 @@ export interface SuiteOptions {
 }
 
 /**
- * Runs the suite's rehearsals, `parallel` at a time, in one process. Each gets its own load balancer, its
+ * Runs the suite's rehearsals, `parallel` at a time, in one process, each on its entry's controller. Each gets its own load balancer, its
  * own task processes (named after the rehearsal, so containers never clash) and ports no other rehearsal
  * of the suite is given. Resolves with one run per entry, in the entries' order.
  */
@@ -56,9 +56,11 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun[]> {
       const result = await (options.rehearse ?? runRehearsal)({
         faults: entry.faults,
         config: options.config,
+        controller: entry.controller,
         timeScale: options.timeScale,
         rate: options.rate,
-        launch: (task) => options.launch({ ...task, id: `${entry.slug}-${task.id}` }),
+        // Named after its report folder, unique in the suite, so containers of two controllers never clash.
+        launch: (task) => options.launch({ ...task, id: `${entry.folder.replace(/\//g, '-')}-${task.id}` }),
         ...(options.startupAllowanceMs !== undefined && { startupAllowanceMs: options.startupAllowanceMs }),
         ...(options.signal && { signal: options.signal }),
         allocatePort,

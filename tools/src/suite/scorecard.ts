@@ -58,17 +58,3 @@ export function scorecardRows(runs: readonly SuiteRun[]): string[][] {
     ];
   });
 }
-
-/** The scorecard as an aligned text table; numbers are right-aligned. */
-export function formatScorecard(runs: readonly SuiteRun[]): string {
-  const rows = [[...SCORECARD_COLUMNS], ...scorecardRows(runs)];
-  const widths = SCORECARD_COLUMNS.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const numeric = new Set([6, 7, 8, 9]);
-  const render = (row: readonly string[]): string =>
-    row
-      .map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [render(rows[0]!), rule, ...rows.slice(1).map(render)].join('\n');
-}

@@ -1,22 +1,31 @@
-import { SCORECARD_COLUMNS, scorecardRows } from './scorecard';
+import type { ScorecardTable } from './scorecard-layout';
+import { scorecardTable } from './scorecard-table';
 import { suiteHeadline, suiteSettingsLine, type SuiteMeta } from './suite-meta';
 import { mismatches, type SuiteRun } from './suite-run';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
+/** Column names, each prefixed with its controller when several ran: Markdown tables have no spanning heading. */
+function columnNames(table: ScorecardTable): string[] {
+  const titles = (table.groups ?? []).flatMap((g) => Array.from({ length: g.span }, () => g.title));
+  return table.columns.map((name, c) => (titles[c] ? `${titles[c]} ${name}` : name));
+}
+
 /** `summary.md`: the headline, the scorecard and the mismatches, in Markdown a CI job summary shows. */
 export function toSummaryMarkdown(runs: readonly SuiteRun[], meta: SuiteMeta): string {
   const missed = mismatches(runs);
-  const rows = scorecardRows(runs).map((row) =>
-    row.map((text, c) => (c === 3 && text === 'NO' ? '**NO**' : cell(text))),
+  const table = scorecardTable(runs);
+  const rows = table.rows.map((row) =>
+    row.cells.map((text, c) => (table.verdicts.has(c) && text === 'NO' ? '**NO**' : cell(text))),
   );
+  const columns = columnNames(table);
   const lines = [
     `## Rollback rehearsal suite: ${suiteHeadline(runs)}`,
     '',
     suiteSettingsLine(meta),
     '',
-    `| ${SCORECARD_COLUMNS.join(' | ')} |`,
-    `|${SCORECARD_COLUMNS.map((_, c) => (c >= 5 ? '---:' : '---')).join('|')}|`,
+    `| ${columns.join(' | ')} |`,
+    `|${columns.map((_, c) => (table.numeric.has(c) ? '---:' : '---')).join('|')}|`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
     '',
   ];

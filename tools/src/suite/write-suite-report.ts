@@ -8,7 +8,7 @@ import { toSummaryMarkdown } from './summary-markdown';
 
 /**
  * Writes the suite's report into `dir` (created when missing): `index.html`, `summary.md`, and one folder
- * per finished rehearsal with its own `report.md`, `report.json` and `report.html`. Returns the paths of
+ * per finished rehearsal (`slug/`, or `controller/slug/` when several controllers ran) with its own `report.md`, `report.json` and `report.html`. Returns the paths of
  * the two suite files.
  */
 export async function writeSuiteReport(
@@ -19,7 +19,7 @@ export async function writeSuiteReport(
   await mkdir(dir, { recursive: true });
   await Promise.all(
     runs.flatMap((run) =>
-      run.state === 'done' ? [writeReport(path.join(dir, run.entry.slug), run.result)] : [],
+      run.state === 'done' ? [writeReport(path.join(dir, run.entry.folder), run.result)] : [],
     ),
   );
   const files: [string, string][] = [

@@ -89,13 +89,13 @@ describe('.github/workflows/ci.yml', () => {
 });
 
 describe('.github/workflows/ci.yml: the rollback rehearsal suite', () => {
-  const SUITE = /^npm run rehearse -- suite --report (\S+)$/;
+  const SUITE = /^npm run rehearse -- suite --controller both --report (\S+)$/;
   const job = Object.values(workflow.jobs).find((j) => j.steps.some((s) => SUITE.test(s.run ?? '')));
   const suiteStep = job?.steps.find((s) => SUITE.test(s.run ?? ''));
   const reportDir = SUITE.exec(suiteStep?.run ?? '')?.[1] ?? '';
   const afterFailure = (step: Step | undefined): boolean => /always\(\)|!cancelled\(\)/.test(step?.if ?? '');
 
-  it('runs the whole suite with a report folder on every pull request and push to main', () => {
+  it('runs the whole suite on both controllers with a report folder on every pull request and push to main', () => {
     expect(job).toBeDefined();
     expect(reportDir).not.toBe('');
     expect(job!.if).toBeUndefined();

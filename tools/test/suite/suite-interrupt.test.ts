@@ -35,8 +35,8 @@ describe('rehearse suite, interrupted', () => {
     // Both healthy releases take about 35 s at the default time scale: they were cut short.
     expect(run.wallMs).toBeLessThan(25_000);
     expect(run.runs).toEqual([
-      { faults: '', matched: false, interrupted: true },
-      { faults: 'error-rate=0', matched: false, interrupted: true },
+      { faults: '', controller: 'codedeploy', matched: false, interrupted: true },
+      { faults: 'error-rate=0', controller: 'codedeploy', matched: false, interrupted: true },
     ]);
     expect(started.length).toBeGreaterThanOrEqual(4);
     await new Promise((r) => setImmediate(r));

@@ -25,6 +25,20 @@ describe('suitePlan', () => {
     ]);
   });
 
+  test('one controller keeps the fault folders; several give each controller its own folder and name', () => {
+    expect(suitePlan('none', ['ecs'])).toEqual([
+      { label: 'none', slug: 'healthy', faults: {}, controller: 'ecs', name: 'none', folder: 'healthy' },
+    ]);
+    const both = suitePlan('none,latency=500', ['codedeploy', 'ecs']);
+    expect(both.map((e) => [e.name, e.controller, e.folder])).toEqual([
+      ['none on codedeploy', 'codedeploy', 'codedeploy/healthy'],
+      ['none on ecs', 'ecs', 'ecs/healthy'],
+      ['latency=500 on codedeploy', 'codedeploy', 'codedeploy/latency-500'],
+      ['latency=500 on ecs', 'ecs', 'ecs/latency-500'],
+    ]);
+    expect(suitePlan('none').map((e) => e.controller)).toEqual(['codedeploy']);
+  });
+
   test.each([
     ['latency,latency=2000', /twice/],
     ['latency,,health-fail', /empty item/],

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_FLAGS, findChromium } from '../helpers/chromium';
+import { fakeRehearse } from '../helpers/rehearsal-result';
 import { ROOT } from '../local/rehearse-local';
 import { rehearseSuite } from './rehearse-suite';
 
@@ -22,7 +23,9 @@ const CHROMIUM = findChromium('the suite report browser test');
     const run = await rehearseSuite(['--faults', 'none,health-fail', '--time-scale', '20', '--report', dir]);
     expect(run.code).toBe(0);
     const summary = await readFile(path.join(dir, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/^## Rollback rehearsal suite: all 2 rehearsals matched the catalogue$/m);
+    expect(summary).toMatch(
+      /^## Rollback rehearsal suite: all 2 rehearsals matched the catalogue on codedeploy$/m,
+    );
 
     const browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_FLAGS });
     try {
@@ -53,6 +56,57 @@ const CHROMIUM = findChromium('the suite report browser test');
       // Kept for a person to look at: reports/ is where CI collects artefacts.
       await page.screenshot({
         path: path.join(ROOT, 'reports', 'rehearsal-suite-index.png'),
+        fullPage: true,
+      });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  test("with both controllers: one row per fault, each controller's outcome linking to its own report", async () => {
+    const both = path.join(dir, 'both');
+    const run = await rehearseSuite(
+      ['--controller', 'both', '--faults', 'none,health-fail,dependency-down', '--report', both],
+      { sleep: () => Promise.resolve() },
+      { rehearse: fakeRehearse() },
+    );
+    expect(run.code).toBe(0);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_FLAGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const index = pathToFileURL(path.join(both, 'index.html')).href;
+      await page.goto(index);
+      expect(await page.locator('#headline').textContent()).toContain('on codedeploy and ecs');
+      const heads = page.locator('#scorecard tr.controllers th[data-controller]');
+      expect(await heads.allTextContents()).toEqual(['codedeploy', 'ecs']);
+      // Each controller's heading spans its own five columns.
+      const [cd, ecs] = [await heads.nth(0).boundingBox(), await heads.nth(1).boundingBox()];
+      expect(ecs!.x).toBeGreaterThanOrEqual(cd!.x + cd!.width - 1);
+      const rows = page.locator('#scorecard tr[data-fault]');
+      expect(await rows.count()).toBe(3);
+      for (const [i, [fault, outcome]] of [
+        ['none', 'succeeded'],
+        ['health-fail', 'rolled-back'],
+      ].entries()) {
+        expect(await rows.nth(i).getAttribute('data-fault')).toBe(fault);
+        const links = rows.nth(i).locator('td a');
+        const hrefs = await Promise.all([0, 1].map((n) => links.nth(n).getAttribute('href')));
+        expect(hrefs.map((h) => h!.split('/')[0])).toEqual(['codedeploy', 'ecs']);
+        for (const href of hrefs) {
+          await page.goto(new URL(href!, index).href);
+          expect(await page.locator('#outcome').textContent()).toBe(outcome);
+          await page.goto(index);
+        }
+      }
+      // Every chart label, the longest fault on codedeploy included, lies inside the chart.
+      const chart = await page.locator('svg#detection-chart').boundingBox();
+      const labels = page.locator('#detection-chart text.label');
+      expect(await labels.count()).toBe(4);
+      for (const box of await Promise.all((await labels.all()).map((l) => l.boundingBox())))
+        expect(box!.x).toBeGreaterThanOrEqual(chart!.x);
+      await page.screenshot({
+        path: path.join(ROOT, 'reports', 'rehearsal-suite-both-index.png'),
         fullPage: true,
       });
     } finally {

@@ -1,5 +1,5 @@
 import { distinctPorts } from '../../src/suite/run-suite';
-import { formatScorecard } from '../../src/suite/scorecard';
+import { formatScorecard } from '../../src/suite/scorecard-text';
 import { toIndexHtml } from '../../src/suite/index-html';
 import { suitePlan } from '../../src/suite/suite-plan';
 import type { SuiteRun } from '../../src/suite/suite-run';
@@ -44,7 +44,9 @@ describe('suite reports', () => {
 
   test('summary.md is a Markdown table with the headline and the mismatches, for a CI job summary', () => {
     const md = toSummaryMarkdown(runs, meta);
-    expect(md).toMatch(/^## Rollback rehearsal suite: 2 of 3 rehearsals did not match the catalogue$/m);
+    expect(md).toMatch(
+      /^## Rollback rehearsal suite: 2 of 3 rehearsals did not match the catalogue on codedeploy$/m,
+    );
     expect(md).toContain('| fault | expected | outcome | matched | decided by |');
     expect(md).toMatch(/^\| latency=2000 \| rolled-back \| succeeded \| \*\*NO\*\* \|/m);
     expect(md).toContain('- latency=2000: succeeded, expected rolled-back');
