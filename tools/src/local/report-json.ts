@@ -19,7 +19,6 @@ export function toJson(result: RehearsalResult): object {
     detectedAwsSeconds: result.detectedAwsSeconds ?? null,
     realTime: result.realTime,
     faults: result.faults,
-    controller: result.controller,
     config: result.config,
     controller: result.controller,
     timeScale: result.timeScale,

@@ -21,7 +21,7 @@ const CHROMIUM = findChromium('the HTML report browser test');
     const run = await rehearseLocal(['health-fail', '--time-scale', '20', '--report', dir]);
     expect(run.json.outcome).toBe('rolled-back');
     const markdown = await readFile(path.join(dir, 'report.md'), 'utf8');
-    expect(markdown).toMatch(/^# Local rehearsal: rolled-back/);
+    expect(markdown).toMatch(/^# Local rehearsal \(CodeDeploy\): rolled-back/);
     expect(markdown).toContain('| matched | yes |');
     const json = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8'));
     expect(json).toMatchObject({
