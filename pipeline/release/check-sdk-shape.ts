@@ -12,6 +12,7 @@
  * at 5 and the number of leading required members at 6. References can be thunks, and a member with traits
  * is `[ref, traits]`.
  */
+import { describeValue as describe } from '../../contract/describe-value';
 
 type SchemaRef = unknown;
 
@@ -30,9 +31,6 @@ function resolve(ref: SchemaRef): unknown {
     }
   }
 }
-
-const describe = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
 function checkNumbered(code: number, value: unknown, path: string, problems: string[]): void {
   if (code >= 64 && code < 128) {

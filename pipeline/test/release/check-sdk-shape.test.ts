@@ -55,6 +55,10 @@ describe('checkSdkShape against RegisterTaskDefinitionRequest', () => {
     ]);
   });
 
+  it('names an object given for a string in words a reader expects', () => {
+    expect(check({ ...minimal, cpu: { units: 256 } })).toEqual(['td.cpu must be a string, got an object']);
+  });
+
   it('reports a list given as a single value', () => {
     expect(check({ ...minimal, requiresCompatibilities: 'FARGATE' })).toEqual([
       'td.requiresCompatibilities must be an array, got a string',

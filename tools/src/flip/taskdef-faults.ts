@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { settings } from '../../../contract/settings';
+import { describeValue as describe } from '../../../contract/describe-value';
 
 const VARIABLE = 'FAULTS';
 
@@ -22,15 +23,6 @@ interface ContainerDefinition {
 interface TaskDef {
   containerDefinitions?: ContainerDefinition[];
 }
-
-const describe = (value: unknown): string =>
-  value === null
-    ? 'null'
-    : Array.isArray(value)
-      ? 'an array'
-      : typeof value === 'object'
-        ? 'an object'
-        : `a ${typeof value}`;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
