@@ -10,7 +10,7 @@ describe('the experiment report writer', () => {
 
   it('starts every report with the verdict: outcome, expectation, match, deciding signal, both times', () => {
     const markdown = reportMarkdown(rolledBack);
-    expect(markdown).toMatch(/^# Local rehearsal: rolled-back\n/);
+    expect(markdown).toMatch(/^# Local rehearsal \(CodeDeploy\): rolled-back\n/);
     for (const row of [
       '| outcome | **rolled-back** |',
       '| matched | yes |',
