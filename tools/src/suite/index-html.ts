@@ -65,9 +65,9 @@ ${table.rows.map((r) => row(table, r)).join('\n')}
 </table>
 ${missed.length > 0 ? `<h2>Mismatches</h2><ul id="mismatches">${missed.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>` : ''}
 <h2>Time to detection</h2>
-<p>Measured: from the start of the deployment to the signal that stopped it, in the rehearsal's compressed time.
-Modelled: the worst case the infrastructure model predicts in AWS, from green tasks starting to the rollback trigger.
-Each side has its own scale.</p>
+<p>Detection: from green's first task running (the model's time zero) to the signal that stopped it, converted to AWS seconds with the time scale.
+Modelled: the worst case the rehearsal model predicts on AWS, from green tasks starting to the rollback trigger.
+Both sides are on one scale.</p>
 ${detectionChart(runs, meta.timeScale)}
 </body>
 </html>

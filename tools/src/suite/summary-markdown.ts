@@ -31,7 +31,7 @@ export function toSummaryMarkdown(runs: readonly SuiteRun[], meta: SuiteMeta): s
   ];
   if (missed.length > 0) lines.push('### Mismatches', '', ...missed.map((m) => `- ${cell(m)}`), '');
   lines.push(
-    "Detection is measured from the start of the deployment, in compressed time; the AWS worst case is the model's, in real AWS seconds from green tasks starting. `index.html` in the report folder links each rehearsal's own report.",
+    "Detection is counted from green's first task running (the model's time zero) and converted to AWS seconds with the time scale; the AWS worst case is the model's, in AWS seconds from green tasks starting. `index.html` in the report folder links each rehearsal's own report.",
     '',
   );
   return lines.join('\n');

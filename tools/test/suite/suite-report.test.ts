@@ -51,6 +51,11 @@ describe('suite reports', () => {
     expect(md).toMatch(/^\| latency=2000 \| rolled-back \| succeeded \| \*\*NO\*\* \|/m);
     expect(md).toContain('- latency=2000: succeeded, expected rolled-back');
     expect(md).toContain('wall time 41.2 s');
+    // The detection column is AWS seconds from green running, as the scorecard's header says.
+    expect(md).toContain(
+      "counted from green's first task running (the model's time zero) and converted to AWS seconds",
+    );
+    expect(md).not.toContain('in compressed time');
   });
 
   test('index.html links each finished rehearsal to its own report and charts its detection time', () => {
@@ -59,6 +64,8 @@ describe('suite reports', () => {
     expect(html).toContain('<a href="latency-2000/report.html">latency=2000</a>');
     expect(html).not.toContain('startup-crash/report.html');
     expect(html).toContain('<svg id="detection-chart"');
+    expect(html).toContain('converted to AWS seconds with the time scale');
+    expect(html).not.toContain("rehearsal's compressed time");
   });
 
   test('hands out each port once, asking again when the OS offers one it already gave', async () => {
