@@ -3,19 +3,14 @@ import type { ShiftStep } from '../../../contract/deployment-configs';
 import {
   pause,
   raced,
+  shiftProduction,
   startGreen,
+  stepStarted,
   Stop,
   trafficMoves,
   withRollback,
   type ControllerDeps,
   type DeploymentOutcome,
-} from './lifecycle-parts';
-
-export {
-  deploymentOutcome,
-  type DeploymentOutcome,
-  type StopReason,
-  type StopTrigger,
 } from './lifecycle-parts';
 
 /** CodeDeploy's lifecycle steps for ECS, as the local stand-in runs them. */
@@ -43,9 +38,7 @@ export function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutcome> {
   const { record, signal } = deps;
   const move = trafficMoves(deps);
   let hook: ProbeResult | undefined;
-  const phase = (step: LifecycleStep, detail?: string): void => {
-    record.add({ type: 'lifecycle', step, status: 'started', ...(detail !== undefined && { detail }) });
-  };
+  const phase = (step: LifecycleStep, detail?: string): void => stepStarted(record, step, detail);
   const steps = async (): Promise<void> => {
     phase('Install', 'starting the green task set');
     await startGreen(deps, 'CodeDeploy would wait about an hour');
@@ -63,10 +56,7 @@ export function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutcome> {
         detail: `AfterAllowTestTraffic hook failed: ${hook.reason}`,
       });
     phase('AllowTraffic', 'shifting production traffic');
-    for (const step of deps.steps) {
-      move.production(step.percent);
-      if (step.waitMs > 0) await pause(deps, step.waitMs);
-    }
+    await shiftProduction(deps, deps.steps);
     phase('Bake', 'blue kept for the termination wait');
     await pause(deps, deps.terminationWaitMs);
     phase('Terminating blue');

@@ -3,6 +3,7 @@
  * deployment stopped, how a stop interrupts the step in progress, the traffic moves as the record keeps
  * them, the rollback, and the outcome read back from the record.
  */
+import type { ShiftStep } from '../../../contract/deployment-configs';
 import type { DecidingSignal } from '../../../core/model/signal-paths';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { summarizeDeployment, type DeploymentSummary } from '../experiment/read-record';
@@ -105,6 +106,20 @@ export function trafficMoves(deps: Pick<ControllerDeps, 'record' | 'routing'>) {
       record.add({ type: 'traffic', listener: 'test', greenPercent: group === 'green' ? 100 : 0 });
     },
   };
+}
+
+/** Writes the start of a step (CodeDeploy's lifecycle event, or ECS's stage) to the record. */
+export function stepStarted(record: RehearsalRecord, step: string, detail?: string): void {
+  record.add({ type: 'lifecycle', step, status: 'started', ...(detail !== undefined && { detail }) });
+}
+
+/** Moves production traffic to green step by step, waiting each step's wait; a stop ends it. */
+export async function shiftProduction(deps: ControllerDeps, steps: readonly ShiftStep[]): Promise<void> {
+  const move = trafficMoves(deps);
+  for (const step of steps) {
+    move.production(step.percent);
+    if (step.waitMs > 0) await pause(deps, step.waitMs);
+  }
 }
 
 /**

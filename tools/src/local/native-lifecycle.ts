@@ -14,7 +14,9 @@ import type { ProbeResult } from '../../../core/probe/release-probe';
 import {
   pause,
   raced,
+  shiftProduction,
   startGreen,
+  stepStarted,
   Stop,
   trafficMoves,
   withRollback,
@@ -76,9 +78,7 @@ export function runNativeLifecycle(deps: NativeLifecycleDeps): Promise<Deploymen
   const { record } = deps;
   const move = trafficMoves(deps);
   let probe: ProbeResult | undefined;
-  const stage = (step: NativeStage, detail?: string): void => {
-    record.add({ type: 'lifecycle', step, status: 'started', ...(detail !== undefined && { detail }) });
-  };
+  const stage = (step: NativeStage, detail?: string): void => stepStarted(record, step, detail);
   const steps = async (): Promise<void> => {
     stage('PRE_SCALE_UP');
     stage('SCALE_UP', 'starting the green service revision');
@@ -97,10 +97,7 @@ export function runNativeLifecycle(deps: NativeLifecycleDeps): Promise<Deploymen
         detail: `POST_TEST_TRAFFIC_SHIFT hook answered FAILED (${answer.hookDetails.failure}): ${answer.hookDetails.reason}`,
       });
     stage('PRODUCTION_TRAFFIC_SHIFT', 'shifting production traffic');
-    for (const step of deps.steps) {
-      move.production(step.percent);
-      if (step.waitMs > 0) await pause(deps, step.waitMs);
-    }
+    await shiftProduction(deps, deps.steps);
     stage('POST_PRODUCTION_TRAFFIC_SHIFT');
     stage('BAKE_TIME', 'blue kept for the bake time');
     await pause(deps, deps.bakeTimeMs);

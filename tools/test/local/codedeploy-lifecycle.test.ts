@@ -1,37 +1,21 @@
 import type { ProbeResult } from '../../../core/probe/release-probe';
-import { runLifecycle, type LifecycleDeps, type StopReason } from '../../src/local/codedeploy-lifecycle';
-import { RehearsalRecord } from '../../src/experiment/rehearsal-record';
-import { FakeClock } from '../helpers/fake-clock';
+import { runLifecycle, type LifecycleDeps } from '../../src/local/codedeploy-lifecycle';
+import type { StopReason } from '../../src/local/lifecycle-parts';
+import { fakeController } from '../helpers/fake-controller';
 
 const PASS: ProbeResult = { ok: true, reason: 'all checks passed', checks: [] };
 const FAIL: ProbeResult = { ok: false, reason: 'requests: 10/20 GET / failed', checks: [] };
 
 function setup(overrides: Partial<LifecycleDeps> = {}) {
-  const clock = new FakeClock();
-  const calls: string[] = [];
-  const stop = new AbortController();
+  const { clock, calls, stop, deps: controller } = fakeController();
   const deps: LifecycleDeps = {
-    clock,
-    record: new RehearsalRecord(clock),
-    routing: {
-      setProduction: (w) => calls.push(`production green ${w.green}`),
-      setTest: (g) => calls.push(`test ${g}`),
-    },
-    green: {
-      start: () => (calls.push('green start'), Promise.resolve()),
-      stop: () => (calls.push('green stop'), Promise.resolve()),
-    },
-    blue: { stop: () => (calls.push('blue stop'), Promise.resolve()) },
-    greenReady: () => true,
+    ...controller,
     hook: () => (calls.push('hook'), Promise.resolve(PASS)),
     steps: [
       { percent: 10, waitMs: 5000 },
       { percent: 100, waitMs: 0 },
     ],
     terminationWaitMs: 5000,
-    readyWaitMs: 30_000,
-    readyPollMs: 100,
-    signal: stop.signal,
     ...overrides,
   };
   return { clock, calls, stop, deps };

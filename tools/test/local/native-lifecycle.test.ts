@@ -1,7 +1,7 @@
 import type { NativeHookAnswer } from '../../../core/probe/native-hook-answer';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { eventsOf } from '../../src/experiment/read-record';
-import { RehearsalRecord } from '../../src/experiment/rehearsal-record';
+import type { RehearsalRecord } from '../../src/experiment/rehearsal-record';
 import type { StopReason } from '../../src/local/lifecycle-parts';
 import {
   NATIVE_STAGES,
@@ -9,7 +9,7 @@ import {
   type HookInvocation,
   type NativeLifecycleDeps,
 } from '../../src/local/native-lifecycle';
-import { FakeClock } from '../helpers/fake-clock';
+import { fakeController } from '../helpers/fake-controller';
 
 const PROBE: ProbeResult = { ok: true, reason: 'all checks passed', checks: [] };
 const SUCCEEDED: NativeHookAnswer = { hookStatus: 'SUCCEEDED', hookDetails: { reason: 'all checks passed' } };
@@ -24,24 +24,10 @@ const inProgress = (attempts: number): NativeHookAnswer => ({
 });
 
 function setup(answers: NativeHookAnswer[] = [SUCCEEDED], overrides: Partial<NativeLifecycleDeps> = {}) {
-  const clock = new FakeClock();
-  const calls: string[] = [];
+  const { clock, calls, stop, record, deps: controller } = fakeController();
   const invocations: HookInvocation[] = [];
-  const stop = new AbortController();
-  const record = new RehearsalRecord(clock);
   const deps: NativeLifecycleDeps = {
-    clock,
-    record,
-    routing: {
-      setProduction: (w) => calls.push(`production green ${w.green}`),
-      setTest: (g) => calls.push(`test ${g}`),
-    },
-    green: {
-      start: () => (calls.push('green start'), Promise.resolve()),
-      stop: () => (calls.push('green stop'), Promise.resolve()),
-    },
-    blue: { stop: () => (calls.push('blue stop'), Promise.resolve()) },
-    greenReady: () => true,
+    ...controller,
     hook: (invocation) => {
       invocations.push(invocation);
       calls.push(`hook ${invocation.attempt}`);
@@ -55,9 +41,6 @@ function setup(answers: NativeHookAnswer[] = [SUCCEEDED], overrides: Partial<Nat
     hookColdStartMs: 500,
     callBackMs: (seconds) => seconds * 50,
     bakeTimeMs: 15_000,
-    readyWaitMs: 30_000,
-    readyPollMs: 100,
-    signal: stop.signal,
     ...overrides,
   };
   return { clock, calls, stop, deps, record, invocations };
