@@ -15,6 +15,10 @@ export const DEPLOYMENT_CONTROLLERS = ['codedeploy', 'ecs'] as const;
 
 export type DeploymentControllerName = (typeof DEPLOYMENT_CONTROLLERS)[number];
 
+/** Whether a word (a flag, a stack output) names one of the controllers. */
+export const isDeploymentController = (text: string): text is DeploymentControllerName =>
+  (DEPLOYMENT_CONTROLLERS as readonly string[]).includes(text);
+
 /** The controller when the context names none: the CodeDeploy stack this repository started with. */
 export const DEFAULT_CONTROLLER: DeploymentControllerName = 'codedeploy';
 

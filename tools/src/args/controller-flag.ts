@@ -1,10 +1,14 @@
-import { DEPLOYMENT_CONTROLLERS, type DeploymentControllerName } from '../../../contract/native-strategies';
+import {
+  DEPLOYMENT_CONTROLLERS,
+  isDeploymentController,
+  type DeploymentControllerName,
+} from '../../../contract/native-strategies';
 import { UsageError } from './parse-command-args';
 
 /** `--controller codedeploy|ecs`, or a usage error that lists both. */
 export function controllerFlag(text: string | undefined): DeploymentControllerName | undefined {
   if (text === undefined) return undefined;
-  if ((DEPLOYMENT_CONTROLLERS as readonly string[]).includes(text)) return text as DeploymentControllerName;
+  if (isDeploymentController(text)) return text;
   throw new UsageError(
     `--controller must be one of ${DEPLOYMENT_CONTROLLERS.join(', ')}, got "${text}"`,
     '--controller',
@@ -18,7 +22,7 @@ export const BOTH_CONTROLLERS = 'both';
 export function controllersFlag(text: string | undefined): DeploymentControllerName[] | undefined {
   if (text === undefined) return undefined;
   if (text === BOTH_CONTROLLERS) return [...DEPLOYMENT_CONTROLLERS];
-  if ((DEPLOYMENT_CONTROLLERS as readonly string[]).includes(text)) return [text as DeploymentControllerName];
+  if (isDeploymentController(text)) return [text];
   throw new UsageError(
     `--controller must be one of ${[...DEPLOYMENT_CONTROLLERS, BOTH_CONTROLLERS].join(', ')}, got "${text}"`,
     '--controller',

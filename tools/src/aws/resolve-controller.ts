@@ -1,4 +1,8 @@
-import { DEPLOYMENT_CONTROLLERS, type DeploymentControllerName } from '../../../contract/native-strategies';
+import {
+  DEPLOYMENT_CONTROLLERS,
+  isDeploymentController,
+  type DeploymentControllerName,
+} from '../../../contract/native-strategies';
 import { OUTPUT_KEYS, STACK_NAMES } from '../../../contract/stack-outputs';
 import type { AwsClients } from './clients';
 import type { DeploymentGroupRef } from './find-deployment';
@@ -18,12 +22,12 @@ export type ReleaseTargetRef =
 export function controllerOf(outputs: StackOutputs): DeploymentControllerName {
   const named = outputs.values[OUTPUT_KEYS.deploymentController];
   if (named === undefined) return outputs.values[OUTPUT_KEYS.deploymentGroup] ? 'codedeploy' : 'ecs';
-  if (!(DEPLOYMENT_CONTROLLERS as readonly string[]).includes(named)) {
+  if (!isDeploymentController(named)) {
     throw new Error(
       `Stack ${outputs.stackName} names controller "${named}" in ${OUTPUT_KEYS.deploymentController}; these tools know ${DEPLOYMENT_CONTROLLERS.join(', ')}`,
     );
   }
-  return named as DeploymentControllerName;
+  return named;
 }
 
 /** The release target of a deployed stack, under `controller` (default: the stack's own). */

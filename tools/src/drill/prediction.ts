@@ -1,13 +1,12 @@
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import {
-  decidingPrediction,
   defaultReleaseContext,
   expectedRelease,
-  timingInputsFor,
   type ExpectedRelease,
   type RollbackPrediction,
 } from '../../../core/model/rollback-time';
+import { modelledAwsTime } from '../local/aws-model';
 
 /** The drill's hypothesis: what the release should do, and how fast the pipeline should notice. */
 export interface Hypothesis {
@@ -28,12 +27,12 @@ export function hypothesisFor(
   controller: DeploymentControllerName = DEFAULT_CONTROLLER,
 ): Hypothesis {
   const active = parseFaults(faults);
-  const context = { ...defaultReleaseContext(), controller };
-  const prediction = decidingPrediction(active, timingInputsFor(context));
+  // The same prediction a local rehearsal of these faults is set against.
+  const prediction = modelledAwsTime(active, undefined, controller);
   return {
     faults,
     controller,
-    expected: expectedRelease(active, context),
+    expected: expectedRelease(active, { ...defaultReleaseContext(), controller }),
     ...(prediction && { prediction }),
   };
 }
