@@ -36,22 +36,44 @@ export function modelledCell(run: SuiteRun): string {
   return m.seconds === undefined ? `${m.outcome}` : `${m.seconds} s`;
 }
 
+/** A run's outcome cell: what it ended as, or why it has no result. */
+export function outcomeCell(run: SuiteRun): string {
+  if (run.state === 'done') return run.result.outcome;
+  return run.state === 'failed' ? `error: ${run.error}` : 'interrupted';
+}
+
+/** A run's detection, in AWS seconds from green running, or `-` when nothing was detected. */
+export function detectionCell(run: SuiteRun): string {
+  const seconds = run.state === 'done' ? run.result.detectedAwsSeconds : undefined;
+  return seconds === undefined ? '-' : `${Math.round(seconds)} s`;
+}
+
 /** One scorecard row per run, cells as text, in {@link SCORECARD_COLUMNS} order. */
 export function scorecardRows(runs: readonly SuiteRun[]): string[][] {
   return runs.map((run) => {
     if (run.state !== 'done') {
-      const why = run.state === 'failed' ? `error: ${run.error}` : 'interrupted';
-      return [run.entry.label, '', why, 'NO', decidedBy(run), modelledSignal(run), '-', '-', '-', '-'];
+      return [
+        run.entry.label,
+        '',
+        outcomeCell(run),
+        'NO',
+        decidedBy(run),
+        modelledSignal(run),
+        '-',
+        '-',
+        '-',
+        '-',
+      ];
     }
     const r = run.result;
     return [
       run.entry.label,
       r.expected.outcome,
-      r.outcome,
+      outcomeCell(run),
       r.matched ? 'yes' : 'NO',
       decidedBy(run),
       modelledSignal(run),
-      r.detectedAwsSeconds === undefined ? '-' : `${Math.round(r.detectedAwsSeconds)} s`,
+      detectionCell(run),
       modelledCell(run),
       String(r.load.requests),
       String(r.load.failed),

@@ -1,5 +1,5 @@
 import type { DeploymentControllerName } from '../../../contract/native-strategies';
-import { decidedBy, modelledCell } from './scorecard';
+import { decidedBy, detectionCell, modelledCell, outcomeCell } from './scorecard';
 import type { ScorecardTable } from './scorecard-layout';
 import { reportLink, type SuiteRun } from './suite-run';
 
@@ -16,18 +16,8 @@ const COMMON_COLUMNS = ['fault', 'expected'] as const;
 
 function controllerCells(run: SuiteRun | undefined): string[] {
   if (run === undefined) return ['not run', 'NO', '-', '-', '-'];
-  if (run.state !== 'done') {
-    const why = run.state === 'failed' ? `error: ${run.error}` : 'interrupted';
-    return [why, 'NO', decidedBy(run), '-', '-'];
-  }
-  const r = run.result;
-  return [
-    r.outcome,
-    r.matched ? 'yes' : 'NO',
-    decidedBy(run),
-    r.detectedAwsSeconds === undefined ? '-' : `${Math.round(r.detectedAwsSeconds)} s`,
-    modelledCell(run),
-  ];
+  const matched = run.state === 'done' && run.result.matched;
+  return [outcomeCell(run), matched ? 'yes' : 'NO', decidedBy(run), detectionCell(run), modelledCell(run)];
 }
 
 /** The model's outcome for the fault: one word when every controller expects the same, else each one's. */
