@@ -4,37 +4,45 @@ import {
   nativeStrategyFor,
   type DeploymentControllerName,
 } from '../../../contract/native-strategies';
+import {
+  ACTIVE_STATUSES,
+  NATIVE_ACTIVE_STATUSES,
+  type DeploymentView,
+} from '../../../core/guard/guard-decision';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLifecycle } from './codedeploy-lifecycle';
 import type { ControllerDeps, DeploymentOutcome } from './lifecycle-parts';
 import { scaleSteps, type LocalTimings } from './local-timings';
 import { runNativeLifecycle, type HookInvocation, type HookReply } from './native-lifecycle';
 
-/** The local deployment, as each controller's API would name it to the guard. */
-export const DEPLOYMENT_ID: Record<DeploymentControllerName, string> = {
-  codedeploy: 'd-LOCAL',
-  ecs: 'arn:aws:ecs:local:000000000000:service-deployment/rehearsal/service/LOCAL',
-};
-
-type DeploymentPhase = 'running' | 'stopping' | 'succeeded' | 'rolled-back';
+/** The local deployment as one controller's API would show it to the stopped-task guard. */
+export interface GuardView {
+  readonly deploymentId: string;
+  /** Its status while it runs, and once it ended either way. */
+  readonly status: Record<'running' | 'succeeded' | 'rolled-back', string>;
+  /** The deployment once stopped with rollback: a later stop finds it already rolling back. */
+  readonly stopped: (view: DeploymentView) => DeploymentView;
+  /** The statuses in which the guard can still stop it. */
+  readonly activeStatuses: readonly string[];
+}
 
 /**
- * The deployment's status in each controller's API as it runs, is stopped and ends: CodeDeploy's
- * deployment statuses, and ECS's service deployment statuses (Amazon ECS API Reference, `ServiceDeployment`),
- * where a rollback is the same deployment in a ROLLBACK_* state.
+ * Each controller's view: CodeDeploy's deployment statuses, where a rollback is a deployment of its own,
+ * and ECS's service deployment statuses (Amazon ECS API Reference, `ServiceDeployment`), where a rollback
+ * is the same deployment in a ROLLBACK_* state.
  */
-export const STATUS: Record<DeploymentControllerName, Record<DeploymentPhase, string>> = {
+export const GUARD_VIEW: Record<DeploymentControllerName, GuardView> = {
   codedeploy: {
-    running: 'InProgress',
-    stopping: 'InProgress',
-    succeeded: 'Succeeded',
-    'rolled-back': 'Stopped',
+    deploymentId: 'd-LOCAL',
+    status: { running: 'InProgress', succeeded: 'Succeeded', 'rolled-back': 'Stopped' },
+    stopped: (view) => ({ ...view, rollbackDeploymentId: 'd-ROLLBACK' }),
+    activeStatuses: ACTIVE_STATUSES,
   },
   ecs: {
-    running: 'IN_PROGRESS',
-    stopping: 'ROLLBACK_REQUESTED',
-    succeeded: 'SUCCESSFUL',
-    'rolled-back': 'ROLLBACK_SUCCESSFUL',
+    deploymentId: 'arn:aws:ecs:local:000000000000:service-deployment/rehearsal/service/LOCAL',
+    status: { running: 'IN_PROGRESS', succeeded: 'SUCCESSFUL', 'rolled-back': 'ROLLBACK_SUCCESSFUL' },
+    stopped: (view) => ({ ...view, status: 'ROLLBACK_REQUESTED' }),
+    activeStatuses: NATIVE_ACTIVE_STATUSES,
   },
 };
 

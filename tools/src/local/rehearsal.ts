@@ -1,7 +1,7 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { formatFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
-import { NATIVE_ACTIVE_STATUSES, type DeploymentView } from '../../../core/guard/guard-decision';
+import type { DeploymentView } from '../../../core/guard/guard-decision';
 import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import type { ProbeResult } from '../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../load/load-loop';
@@ -10,7 +10,7 @@ import type { HookRun } from './real-time-spans';
 import { deploymentAlarms, rehearsalGuard } from './stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from './clock';
 import type { DeploymentOutcome, StopReason } from './lifecycle-parts';
-import { DEPLOYMENT_ID, runController, STATUS } from './local-controllers';
+import { GUARD_VIEW, runController, type GuardView } from './local-controllers';
 import type { HookInvocation } from './native-lifecycle';
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { httpHealthCheck } from './health-check-request';
@@ -81,6 +81,8 @@ type Urls = Awaited<ReturnType<LocalLoadBalancer['listen']>>;
 class Rehearsal {
   private readonly clock: Clock;
   private readonly controller: DeploymentControllerName;
+  /** How the controller's API shows the deployment to the guard. */
+  private readonly view: GuardView;
   private readonly timings: LocalTimings;
   private readonly record: RehearsalRecord;
   private readonly metrics: LbMetrics;
@@ -106,6 +108,7 @@ class Rehearsal {
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
     this.controller = options.controller ?? DEFAULT_CONTROLLER;
+    this.view = GUARD_VIEW[this.controller];
     this.timings = localTimings(options.timeScale);
     this.record = new RehearsalRecord(this.clock, (event) => options.onEvent?.(event));
     // The alarm periods start again at green's zero: see GreenStart.
@@ -128,7 +131,7 @@ class Rehearsal {
     this.guard = rehearsalGuard(
       signals,
       () => (this.deploymentView ? [this.deploymentView] : []),
-      this.controller === 'ecs' ? NATIVE_ACTIVE_STATUSES : undefined,
+      this.view.activeStatuses,
     );
     this.watcher = rehearsalWatcher(signals);
   }
@@ -191,12 +194,7 @@ class Rehearsal {
    */
   private stop(reason: StopReason): void {
     if (this.stopDeployment.signal.aborted) return;
-    if (this.deploymentView) {
-      this.deploymentView =
-        this.controller === 'ecs'
-          ? { ...this.deploymentView, status: STATUS.ecs.stopping }
-          : { ...this.deploymentView, rollbackDeploymentId: 'd-ROLLBACK' };
-    }
+    if (this.deploymentView) this.deploymentView = this.view.stopped(this.deploymentView);
     this.stopDeployment.abort(reason);
   }
 
@@ -279,16 +277,15 @@ class Rehearsal {
 
   /** Green with the faults, through the controller's lifecycle, with the alarms, guard and watcher watching. */
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
-    const { controller } = this;
     this.monitor.start();
     this.watcher.start();
     this.sets.green = this.taskSet('green', this.options.faults);
     this.deploymentView = {
-      id: DEPLOYMENT_ID[controller],
-      status: STATUS[controller].running,
+      id: this.view.deploymentId,
+      status: this.view.status.running,
       taskDefinition: { arn: TASK_DEFINITIONS.green },
     };
-    const deployment = await runController(controller, {
+    const deployment = await runController(this.controller, {
       // What both controllers drive: the listeners, the task sets, green's readiness and the stop signal.
       deps: {
         clock: this.clock,
@@ -306,7 +303,7 @@ class Rehearsal {
       codeDeployHook: () => this.runHook(urls.test),
       nativeHook: (invocation) => this.runNativeHook(urls.test, invocation),
     });
-    this.deploymentView = { ...this.deploymentView, status: STATUS[controller][deployment.outcome] };
+    this.deploymentView = { ...this.deploymentView, status: this.view.status[deployment.outcome] };
     this.monitor.stop();
     this.watcher.close();
     return deployment;

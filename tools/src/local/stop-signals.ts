@@ -64,11 +64,12 @@ export function deploymentAlarms(deps: StopSignalDeps): AlarmMonitor {
 export function rehearsalGuard(
   deps: StopSignalDeps,
   deployments: () => readonly DeploymentView[],
-  activeStatuses?: readonly string[],
+  /** The controller's statuses in which the guard can still stop the deployment. */
+  activeStatuses: readonly string[],
 ): LocalStoppedTaskGuard {
   const { record } = deps;
   return new LocalStoppedTaskGuard({
-    ...(activeStatuses && { activeStatuses }),
+    activeStatuses,
     clock: deps.clock,
     eventDeliveryMs: deps.timings.eventDeliveryMs,
     reactionMs: deps.timings.guardReactionMs,
