@@ -5,6 +5,10 @@ import {
 } from '../../../contract/native-strategies';
 import { eventsOf } from '../experiment/read-record';
 import type { RehearsalEvent } from '../experiment/rehearsal-event';
+import type { LifecycleStep } from './codedeploy-lifecycle';
+import type { NativeStage } from './native-lifecycle';
+
+type Step = LifecycleStep | NativeStage;
 
 /** The controller as a reader knows it. */
 export const CONTROLLER_NAME: Record<DeploymentControllerName, string> = {
@@ -13,13 +17,13 @@ export const CONTROLLER_NAME: Record<DeploymentControllerName, string> = {
 };
 
 /** The stage at which each controller's hook probes green through the test listener. */
-export const HOOK_STAGE: Record<DeploymentControllerName, string> = {
+export const HOOK_STAGE: Record<DeploymentControllerName, Step> = {
   codedeploy: 'AfterAllowTestTraffic',
   ecs: 'POST_TEST_TRAFFIC_SHIFT',
 };
 
 /** Where each controller waits for green to become healthy. */
-export const SCALE_UP_STEP: Record<DeploymentControllerName, string> = {
+export const SCALE_UP_STEP: Record<DeploymentControllerName, Step> = {
   codedeploy: 'Install',
   ecs: 'SCALE_UP',
 };
