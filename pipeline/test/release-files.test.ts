@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
-import { parseFaults } from '../../contract/faults/parse-faults';
 import { settings } from '../../contract/settings';
+import { expectReleasableFaults } from '../../contract/test/support/taskdef-fixture';
 
 const ROOT = join(__dirname, '..', '..');
 const taskdefText = readFileSync(join(ROOT, 'taskdef.json'), 'utf8');
@@ -64,10 +64,17 @@ describe('taskdef.json agrees with settings', () => {
     });
   });
 
-  it('releases healthy by default: FAULTS is present and empty, APP_VERSION is the commit', () => {
-    expect(env('FAULTS')).toBe('');
-    expect(parseFaults(env('FAULTS'))).toEqual({});
+  // A rehearsal commit differs from a healthy one only in FAULTS, and must release all the same.
+  it('holds FAULTS to a fault list the service accepts within the limits, whatever a flip set it to', () => {
+    expect(() => expectReleasableFaults(env('FAULTS'))).not.toThrow();
     expect(env('APP_VERSION')).toBe('{{APP_VERSION}}');
+  });
+
+  it('would refuse a FAULTS value the service refuses, naming the variable and the value', () => {
+    expect(() => expectReleasableFaults('health-fail=yes')).toThrow(
+      /FAULTS="health-fail=yes" is not valid: fault "health-fail" takes no value/,
+    );
+    expect(() => expectReleasableFaults(undefined)).toThrow(/no FAULTS entry/);
   });
 
   it('leaves every account-specific value to the build', () => {

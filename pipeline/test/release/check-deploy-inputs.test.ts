@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 import { checkDeployInputs, type DeployInputs } from '../../release/check-deploy-inputs';
 import { readReleaseVariables } from '../../release/release-variables';
 import { renderReleaseFiles } from '../../release/render-release-files';
@@ -10,7 +11,7 @@ const ROOT = join(__dirname, '../../..');
 /** The release files a build renders from the repository's templates. */
 function rendered(env = sampleEnv()): DeployInputs {
   const files = renderReleaseFiles(
-    readFileSync(join(ROOT, 'taskdef.json'), 'utf8'),
+    taskdefWithFaults(''),
     readFileSync(join(ROOT, 'appspec.yml'), 'utf8'),
     readReleaseVariables(env),
   );

@@ -9,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { IMAGE_DETAIL_FILE, TASKDEF_FILE } from '../../../contract/release-file-names';
 import { settings } from '../../../contract/settings';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 import { deployNative, taskDefinitionInput } from '../../release/deploy-native';
 import { renderReleaseFiles } from '../../release/render-release-files';
 import { SAMPLE } from './sample-variables';
@@ -22,18 +23,12 @@ const ROOT = join(__dirname, '../../..');
 const ecs = mockClient(ECSClient);
 const SD = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/c/svc/abc';
 
-/** The repository's taskdef.json with FAULTS set in the service container, where a flip writes it. */
-function flipped(faults: string): string {
-  const doc = JSON.parse(readFileSync(join(ROOT, TASKDEF_FILE), 'utf8')) as {
-    containerDefinitions: { name: string; environment: { name: string; value: string }[] }[];
-  };
-  const container = doc.containerDefinitions.find((c) => c.name === settings.container.name)!;
-  container.environment.find((e) => e.name === 'FAULTS')!.value = faults;
-  return JSON.stringify(doc, null, 2);
-}
-
 async function registeredFaults(faults: string): Promise<string | undefined> {
-  const files = renderReleaseFiles(flipped(faults), readFileSync(join(ROOT, 'appspec.yml'), 'utf8'), SAMPLE);
+  const files = renderReleaseFiles(
+    taskdefWithFaults(faults),
+    readFileSync(join(ROOT, 'appspec.yml'), 'utf8'),
+    SAMPLE,
+  );
   ecs.reset();
   ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:td:2' } });
   ecs.on(UpdateServiceCommand).resolves({ service: { currentServiceDeployment: SD } });

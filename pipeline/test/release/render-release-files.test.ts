@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
+import { faultsIn, taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 import { main, type RenderDeps } from '../../release/render-release-files';
 import { SAMPLE, sampleEnv } from './sample-variables';
 
@@ -34,7 +35,7 @@ describe('render-release-files entry', () => {
     dir = mkdtempSync(join(tmpdir(), 'render-release-'));
     templates = join(dir, 'templates');
     mkdirSync(templates);
-    copyFileSync(join(ROOT, 'taskdef.json'), join(templates, 'taskdef.json'));
+    writeFileSync(join(templates, 'taskdef.json'), taskdefWithFaults(''));
     copyFileSync(join(ROOT, 'appspec.yml'), join(templates, 'appspec.yml'));
     stdout = capture();
     stderr = capture();
@@ -70,9 +71,17 @@ describe('render-release-files entry', () => {
     expect(existsSync(join(dir, 'release'))).toBe(false);
   });
 
+  it('renders a flipped commit, its FAULTS carried into the release', async () => {
+    writeFileSync(join(templates, 'taskdef.json'), taskdefWithFaults('health-fail,latency=1500'));
+    const code = await main(['--out', 'release', '--templates', 'templates'], deps(sampleEnv()));
+    expect(code).toBe(0);
+    expect(faultsIn(readFileSync(join(dir, 'release', 'taskdef.json'), 'utf8'))).toBe(
+      'health-fail,latency=1500',
+    );
+  });
+
   it('exits 1 on a bad fault flip and writes nothing', async () => {
-    const file = join(templates, 'taskdef.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"value": ""', '"value": "health-fail=yes"'));
+    writeFileSync(join(templates, 'taskdef.json'), taskdefWithFaults('health-fail=yes'));
     const code = await main(['--out', 'release', '--templates', 'templates'], deps(sampleEnv()));
     expect(code).toBe(1);
     expect(stderr.text()).toMatch(

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 import { renderTaskDefinition } from '../../release/render-taskdef';
 import { SAMPLE } from './sample-variables';
 
-const TEMPLATE = readFileSync(join(__dirname, '../../../taskdef.json'), 'utf8');
+const TEMPLATE = taskdefWithFaults('');
 
 interface EditableContainer {
   image: string;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFaults } from '../flip/taskdef-faults';
 import type { Buildspec } from './buildspec';
 import { lookUpManifest } from './registry';
 
@@ -111,6 +112,35 @@ async function imageInRegistry(input: CheckArtifactsInput): Promise<ArtifactChec
   return check(what, true, `${name}@${digest}, the registry's digest for tag ${input.tag}`);
 }
 
+/**
+ * A rehearsal commit differs from a healthy one only in the commit's FAULTS: the release must deploy that
+ * value, or a flip would build and release the wrong thing (or nothing) while every other check passes.
+ */
+function faultsCarried(input: CheckArtifactsInput): ArtifactCheck {
+  const what = "taskdef.json releases the commit's FAULTS";
+  const committed = join(input.srcDir, 'taskdef.json');
+  const released = join(input.srcDir, input.spec.artifacts.baseDirectory, 'taskdef.json');
+  if (!existsSync(committed) || !existsSync(released)) {
+    return check(what, false, `needs both ${committed} and ${released}`);
+  }
+  try {
+    const want = readFaults(readFileSync(committed, 'utf8'), 'taskdef.json');
+    const got = readFaults(
+      readFileSync(released, 'utf8'),
+      `${input.spec.artifacts.baseDirectory}/taskdef.json`,
+    );
+    return want === got
+      ? check(
+          what,
+          true,
+          want === '' ? 'FAULTS="" (no fault), as committed' : `FAULTS="${got}", as committed`,
+        )
+      : check(what, false, `the commit says FAULTS="${want}", the release would run FAULTS="${got}"`);
+  } catch (error) {
+    return check(what, false, error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Every check, in order; the rehearsal fails if any is not ok. */
 export async function checkArtifacts(input: CheckArtifactsInput): Promise<ArtifactCheck[]> {
   const files = artifactFiles(input);
@@ -121,6 +151,7 @@ export async function checkArtifacts(input: CheckArtifactsInput): Promise<Artifa
     ...files,
     ...reports,
     image,
+    faultsCarried(input),
     check(
       'taskdef.json and appspec.yml as the deploy stage fills them',
       shapes.code === 0,

@@ -1,9 +1,10 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli';
 import { runGit } from '../../src/git/run-git';
-import { faultsOf, git, REPO_TASKDEF, tempRepo } from '../helpers/temp-repo';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
+import { faultsOf, git, tempRepo } from '../helpers/temp-repo';
 import { testDeps } from '../helpers/test-deps';
 
 describe('rehearse flip', () => {
@@ -12,7 +13,7 @@ describe('rehearse flip', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'flip-'));
     file = path.join(dir, 'taskdef.json');
-    copyFileSync(REPO_TASKDEF, file);
+    writeFileSync(file, taskdefWithFaults(''));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { readFaults, TaskDefError, writeFaults } from '../../src/flip/taskdef-faults';
-import { REPO_TASKDEF } from '../helpers/temp-repo';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 
-const original = readFileSync(REPO_TASKDEF, 'utf8');
+const original = taskdefWithFaults('');
 
 describe('taskdef FAULTS editing', () => {
-  it('changes only the FAULTS line of the real taskdef.json', () => {
+  it("changes only the FAULTS line of the repository's taskdef.json", () => {
     const next = writeFaults(original, 'error-rate=0.5');
     const before = original.split('\n');
     const after = next.split('\n');

@@ -1,21 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-/** The repository's own taskdef.json, the file flips edit. */
-export const REPO_TASKDEF = path.resolve(__dirname, '../../../taskdef.json');
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 
 export const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** The FAULTS value of the service container in a task definition's text. */
-export function faultsOf(taskdefText: string): string | undefined {
-  const doc = JSON.parse(taskdefText) as {
-    containerDefinitions: { environment: { name: string; value: string }[] }[];
-  };
-  return doc.containerDefinitions[0]?.environment.find((e) => e.name === 'FAULTS')?.value;
-}
+export { faultsIn as faultsOf } from '../../../contract/test/support/taskdef-fixture';
 
 export interface TempRepo {
   readonly dir: string;
@@ -25,8 +18,8 @@ export interface TempRepo {
 }
 
 /**
- * A git repository in a temp folder holding a copy of taskdef.json on branch main, committed, with a bare
- * repository as its `origin` so pushes work offline.
+ * A git repository in a temp folder holding the repository's taskdef.json with no fault on branch main,
+ * committed, with a bare repository as its `origin` so pushes work offline.
  */
 export function tempRepo(): TempRepo {
   const root = mkdtempSync(path.join(tmpdir(), 'rehearse-'));
@@ -38,7 +31,7 @@ export function tempRepo(): TempRepo {
   git(dir, 'config', 'user.name', 'Drill Test');
   git(dir, 'config', 'commit.gpgsign', 'false');
   const taskdef = path.join(dir, 'taskdef.json');
-  copyFileSync(REPO_TASKDEF, taskdef);
+  writeFileSync(taskdef, taskdefWithFaults(''));
   git(dir, 'add', 'taskdef.json');
   git(dir, 'commit', '--quiet', '-m', 'initial');
   git(dir, 'remote', 'add', 'origin', remote);

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 import { parseBuildspec } from '../../src/release-build/buildspec';
 import { checkArtifacts, type CheckArtifactsInput } from '../../src/release-build/check-artifacts';
 import { startFakeRegistry } from './fake-registry';
@@ -41,7 +42,8 @@ beforeEach(() => {
     join(src, 'release/imageDetail.json'),
     JSON.stringify({ ImageURI: `${host}/rollback-rehearsal@${PUSHED}` }),
   );
-  writeFileSync(join(src, 'release/taskdef.json'), '{}');
+  writeFileSync(join(src, 'taskdef.json'), taskdefWithFaults('health-fail'));
+  writeFileSync(join(src, 'release/taskdef.json'), taskdefWithFaults('health-fail'));
   writeFileSync(join(src, 'release/appspec.yml'), 'version: 0.0');
   writeFileSync(join(src, 'reports/junit.xml'), '<testsuites><testsuite name="a"/></testsuites>');
 });
@@ -70,6 +72,7 @@ describe('checking the build output as CodeBuild and the deploy stage take it', 
       'artifact release/appspec.yml',
       'report jest reports/junit.xml',
       'imageDetail.json names a pushed image',
+      "taskdef.json releases the commit's FAULTS",
       'taskdef.json and appspec.yml as the deploy stage fills them',
     ]);
   });
@@ -104,6 +107,13 @@ describe('checking the build output as CodeBuild and the deploy stage take it', 
   it('fails a missing artifact file', async () => {
     rmSync(join(src, 'release/appspec.yml'));
     expect(await failures()).toEqual([expect.stringMatching(/^artifact release\/appspec.yml: missing/)]);
+  });
+
+  it("fails a release whose FAULTS is not the commit's, naming both values", async () => {
+    writeFileSync(join(src, 'release/taskdef.json'), taskdefWithFaults(''));
+    expect(await failures()).toEqual([
+      `taskdef.json releases the commit's FAULTS: the commit says FAULTS="health-fail", the release would run FAULTS=""`,
+    ]);
   });
 
   it("passes on the deploy-input check's own message when it fails", async () => {
