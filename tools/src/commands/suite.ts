@@ -18,10 +18,10 @@ import {
   type RehearsalFlags,
 } from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
-import { toJson } from '../local/report-json';
-import type { runRehearsal } from '../local/rehearsal';
-import type { LaunchTask } from '../local/task-process';
+import { DEFAULT_REHEARSAL_IMAGE } from '../local/ecs/container-launcher';
+import { toJson } from '../local/report/report-json';
+import type { runRehearsal } from '../local/rehearsal/rehearsal';
+import type { LaunchTask } from '../local/ecs/task-process';
 import { LiveLines } from '../suite/live-lines';
 import { runSuite } from '../suite/run-suite';
 import { formatScorecard } from '../suite/scorecard-text';

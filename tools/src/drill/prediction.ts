@@ -6,7 +6,7 @@ import {
   type ExpectedRelease,
   type RollbackPrediction,
 } from '../../../core/model/rollback-time';
-import { modelledAwsTime } from '../local/aws-model';
+import { modelledAwsTime } from '../local/result/aws-model';
 
 /** The drill's hypothesis: what the release should do, and how fast the pipeline should notice. */
 export interface Hypothesis {

@@ -12,7 +12,7 @@ import { formatSecond } from '../load/format-load';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import { LoadPhases } from './load-phases';
 import { hypothesisFor } from './prediction';
-import { CONTROLLER_NAME } from '../local/controller-label';
+import { CONTROLLER_NAME } from '../local/controllers/controller-label';
 import { runPreflight, type DrillTarget } from './preflight';
 import { experimentVerdict } from '../experiment/verdict';
 import { describeEvent, type DrillAction } from '../experiment/rehearsal-event';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { ProgressSnapshot } from '../local/rehearsal';
+import type { ProgressSnapshot } from '../local/rehearsal/rehearsal';
 import type { SuiteEntry } from './suite-plan';
 import type { SuiteRun } from './suite-run';
 import { decidedBy } from './scorecard';

@@ -16,7 +16,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { main } from '../../src/cli';
-import { modelledAwsTime } from '../../src/local/aws-model';
+import { modelledAwsTime } from '../../src/local/result/aws-model';
 import type { DrillReport } from '../../src/drill/report';
 import { runGit } from '../../src/git/run-git';
 import { testAwsClients } from '../helpers/aws-deps';

@@ -3,7 +3,7 @@ import { FAULT_NAMES } from '../../../contract/faults/catalogue';
 import { formatFaultValue, parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { hypothesisFor } from '../../src/drill/prediction';
-import { modelledAwsTime } from '../../src/local/aws-model';
+import { modelledAwsTime } from '../../src/local/result/aws-model';
 import { signalPaths } from '../../../core/model/signal-paths';
 import {
   decidingPrediction,

@@ -53,6 +53,55 @@ function violations(files: readonly Source[], allowed: (file: string, target: st
 const under = (target: string, ...folders: string[]): boolean =>
   folders.some((f) => target.startsWith(`${f}/`));
 
+/**
+ * The folders of one part of tools/src and, for each, the folders of that part its production files may
+ * import besides their own; `.` is the files directly in the part's folder. docs/tools.md lists the same.
+ */
+type FolderLayers = Readonly<Record<string, readonly string[]>>;
+
+/*
+ * The local stand-in, one folder per AWS part. The files directly in local/ (the clock, free ports) are
+ * what every part shares, and import none of them.
+ */
+const LOCAL_LAYERS: FolderLayers = {
+  '.': [],
+  cloudwatch: ['.'],
+  elb: ['.', 'cloudwatch'],
+  ecs: ['.', 'cloudwatch', 'elb'],
+  'time-scale': ['.', 'elb'],
+  controllers: ['.', 'cloudwatch', 'elb', 'time-scale'],
+  lambdas: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers'],
+  result: ['.', 'cloudwatch', 'elb', 'time-scale', 'controllers'],
+  rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result'],
+  report: ['.', 'controllers', 'rehearsal'],
+};
+
+/** The folder of `file` directly under `part` (`.` for a file of `part` itself), or undefined outside it. */
+function folderIn(part: string, file: string): string | undefined {
+  if (!file.startsWith(`${part}/`)) return undefined;
+  const rest = file.slice(part.length + 1).split('/');
+  return rest.length === 1 ? '.' : rest[0];
+}
+
+/** `file imports target` for every import between folders of `part` that `layers` does not list. */
+function folderViolations(part: string, layers: FolderLayers): string[] {
+  return production.flatMap((s) => {
+    const from = folderIn(part, s.file);
+    if (from === undefined) return [];
+    return s.imports
+      .filter((t) => {
+        const to = folderIn(part, t);
+        return to !== undefined && to !== from && !(layers[from] ?? []).includes(to);
+      })
+      .map((t) => `${s.file} imports ${t}`);
+  });
+}
+
+/** The folders of `part` that hold production files, `.` for the part's own. */
+function foldersOf(part: string): string[] {
+  return [...new Set(production.flatMap((s) => folderIn(part, s.file) ?? []))].sort();
+}
+
 describe('repository layers', () => {
   it('finds the sources it checks', () => {
     for (const part of PARTS) expect(production.some((s) => s.file.startsWith(`${part}/`))).toBe(true);
@@ -108,5 +157,15 @@ describe('repository layers', () => {
     };
     for (const key of byFile.keys()) visit(key, []);
     expect(cycles).toEqual([]);
+  });
+
+  describe('the local stand-in, one folder per AWS part', () => {
+    it('gives every folder of tools/src/local its place in the layers', () => {
+      expect(foldersOf('tools/src/local')).toEqual(Object.keys(LOCAL_LAYERS).sort());
+    });
+
+    it('imports between its folders only in the directions the layers allow', () => {
+      expect(folderViolations('tools/src/local', LOCAL_LAYERS)).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { ProgressSnapshot } from '../../src/local/rehearsal';
+import type { ProgressSnapshot } from '../../src/local/rehearsal/rehearsal';
 import { LiveLines } from '../../src/suite/live-lines';
 import { suitePlan } from '../../src/suite/suite-plan';
 import { MemoryStream } from '../helpers/test-deps';

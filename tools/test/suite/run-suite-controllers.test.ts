@@ -1,5 +1,5 @@
 import { deploymentConfig } from '../../../contract/deployment-configs';
-import type { TaskLaunch, TaskProcess } from '../../src/local/task-process';
+import type { TaskLaunch, TaskProcess } from '../../src/local/ecs/task-process';
 import { runSuite } from '../../src/suite/run-suite';
 import { suitePlan } from '../../src/suite/suite-plan';
 import { fakeRehearse } from '../helpers/rehearsal-result';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { defaultFaultList } from '../../src/suite/suite-plan';
 import { runSuiteCommand } from '../../src/commands/suite';
-import type { RehearsalOptions } from '../../src/local/rehearsal';
+import type { RehearsalOptions } from '../../src/local/rehearsal/rehearsal';
 import { testDeps } from '../helpers/test-deps';
 import { fakeRehearse, resultFor } from '../helpers/rehearsal-result';
 
