@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { main } from '../../src/cli';
 import { modelledAwsTime } from '../../src/local/result/aws-model';
-import type { DrillReport } from '../../src/drill/report';
+import type { DrillReport } from '../../src/drill/report/report';
 import { runGit } from '../../src/git/run-git';
 import { testAwsClients } from '../helpers/aws-deps';
 import { at, T0 } from '../helpers/codedeploy-fixtures';

@@ -76,6 +76,14 @@ const LOCAL_LAYERS: FolderLayers = {
   report: ['.', 'controllers', 'rehearsal'],
 };
 
+/* The drill: run-drill.ts, in drill/ itself, runs its preflight, follows the deployment and writes the report. */
+const DRILL_LAYERS: FolderLayers = {
+  '.': ['preflight', 'follow', 'report'],
+  preflight: [],
+  follow: [],
+  report: ['preflight'],
+};
+
 /** The folder of `file` directly under `part` (`.` for a file of `part` itself), or undefined outside it. */
 function folderIn(part: string, file: string): string | undefined {
   if (!file.startsWith(`${part}/`)) return undefined;
@@ -167,5 +175,10 @@ describe('repository layers', () => {
     it('imports between its folders only in the directions the layers allow', () => {
       expect(folderViolations('tools/src/local', LOCAL_LAYERS)).toEqual([]);
     });
+  });
+
+  it('keeps the drill in its folders: preflight, following the deployment, report', () => {
+    expect(foldersOf('tools/src/drill')).toEqual(Object.keys(DRILL_LAYERS).sort());
+    expect(folderViolations('tools/src/drill', DRILL_LAYERS)).toEqual([]);
   });
 });

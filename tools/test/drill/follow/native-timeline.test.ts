@@ -1,12 +1,12 @@
-import type { NativeWatchEvent, NativeWatchResult, RevisionView } from '../../src/aws/watch-native';
-import { nativeDecision } from '../../src/aws/watch-native';
+import type { NativeWatchEvent, NativeWatchResult, RevisionView } from '../../../src/aws/watch-native';
+import { nativeDecision } from '../../../src/aws/watch-native';
 import {
   nativeDetectionTime,
   nativeGreenRunningTime,
   nativeRollbackDoneTime,
   nativeDeploymentEvents,
-} from '../../src/drill/native-timeline';
-import type { RehearsalEvent } from '../../src/experiment/rehearsal-event';
+} from '../../../src/drill/follow/native-timeline';
+import type { RehearsalEvent } from '../../../src/experiment/rehearsal-event';
 
 /** Each event as its time and what it is, for a readable comparison. */
 const moments = (events: RehearsalEvent[]): string[] =>

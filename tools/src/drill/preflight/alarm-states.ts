@@ -1,5 +1,5 @@
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '../../aws/clients';
 import type { Found } from './preflight-finding';
 
 /** Every alarm in `names` is in OK, or the check fails naming each one that is not. */

@@ -1,7 +1,7 @@
-import type { WatchEvent, WatchResult } from '../../src/aws/watch-deployment';
-import { deploymentEvents } from '../../src/drill/deployment-events';
-import { drillFigures } from '../../src/drill/drill-figures';
-import type { RehearsalEvent } from '../../src/experiment/rehearsal-event';
+import type { WatchEvent, WatchResult } from '../../../src/aws/watch-deployment';
+import { deploymentEvents } from '../../../src/drill/follow/deployment-events';
+import { drillFigures } from '../../../src/drill/report/drill-figures';
+import type { RehearsalEvent } from '../../../src/experiment/rehearsal-event';
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const s = (seconds: number): number => T0 + seconds * 1000;

@@ -3,12 +3,12 @@
  * is a service deployment that has not ended, and the alarms are the service's deployment alarms.
  */
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
-import type { AwsClients } from '../aws/clients';
+import type { AwsClients } from '../../aws/clients';
 import {
   listServiceDeployments,
   NATIVE_ACTIVE_STATUSES,
   type NativeServiceRef,
-} from '../aws/native-deployment';
+} from '../../aws/native-deployment';
 import { alarmsAllOk } from './alarm-states';
 import type { Found } from './preflight-finding';
 

@@ -1,5 +1,5 @@
-import { eventsOf, summarizeDeployment } from '../experiment/read-record';
-import type { RehearsalEvent } from '../experiment/rehearsal-event';
+import { eventsOf, summarizeDeployment } from '../../experiment/read-record';
+import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 
 /** What the drill's verdict reads from its record: detection and rollback times and what decided. */
 export interface DrillFigures {

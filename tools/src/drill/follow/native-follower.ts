@@ -1,7 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import { formatNativeEvent, formatNativeSummary } from '../aws/format-native';
-import { latestServiceDeployment, type NativeServiceRef } from '../aws/native-deployment';
-import { watchNativeDeployment } from '../aws/watch-native';
+import { formatNativeEvent, formatNativeSummary } from '../../aws/format-native';
+import { latestServiceDeployment, type NativeServiceRef } from '../../aws/native-deployment';
+import { watchNativeDeployment } from '../../aws/watch-native';
 import { nativeDeploymentEvents } from './native-timeline';
 import type { ReleaseFollower } from './followed-release';
 

@@ -3,10 +3,10 @@
  * event types as a CodeDeploy one (`deployment-events.ts`), with each lifecycle stage ECS went through
  * under its own name.
  */
-import type { DecidingSignal } from '../../../core/model/signal-paths';
-import { greenStartedAt } from '../aws/native-stages';
-import type { NativeSignal, NativeWatchEvent, NativeWatchResult, RevisionView } from '../aws/watch-native';
-import type { RehearsalEvent, StopTrigger } from '../experiment/rehearsal-event';
+import type { DecidingSignal } from '../../../../core/model/signal-paths';
+import { greenStartedAt } from '../../aws/native-stages';
+import type { NativeSignal, NativeWatchEvent, NativeWatchResult, RevisionView } from '../../aws/watch-native';
+import type { RehearsalEvent, StopTrigger } from '../../experiment/rehearsal-event';
 import { onDrillTimeline, type Timed } from './deployment-events';
 
 const green = (revisions: readonly RevisionView[]): RevisionView | undefined =>

@@ -1,6 +1,6 @@
-import type { EventInput, RehearsalEvent, StopTrigger } from '../experiment/rehearsal-event';
-import type { DecidingSignal } from '../../../core/model/signal-paths';
-import type { WatchEvent, WatchResult } from '../aws/watch-deployment';
+import type { EventInput, RehearsalEvent, StopTrigger } from '../../experiment/rehearsal-event';
+import type { DecidingSignal } from '../../../../core/model/signal-paths';
+import type { WatchEvent, WatchResult } from '../../aws/watch-deployment';
 
 const TEST_TRAFFIC = 'AllowTestTraffic';
 const TEST_HOOK = 'AfterAllowTestTraffic';

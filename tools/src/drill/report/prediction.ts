@@ -1,12 +1,12 @@
-import { parseFaults } from '../../../contract/faults/parse-faults';
-import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
+import { parseFaults } from '../../../../contract/faults/parse-faults';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../../contract/native-strategies';
 import {
   defaultReleaseContext,
   expectedRelease,
   type ExpectedRelease,
   type RollbackPrediction,
-} from '../../../core/model/rollback-time';
-import { modelledAwsTime } from '../local/result/aws-model';
+} from '../../../../core/model/rollback-time';
+import { modelledAwsTime } from '../../local/result/aws-model';
 
 /** The drill's hypothesis: what the release should do, and how fast the pipeline should notice. */
 export interface Hypothesis {

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import type { DeploymentControllerName } from '../../../contract/native-strategies';
-import type { WatchResult } from '../aws/watch-deployment';
-import type { NativeWatchResult } from '../aws/watch-native';
-import type { LoadResult } from '../load/load-loop';
-import type { Check } from './preflight';
+import type { DeploymentControllerName } from '../../../../contract/native-strategies';
+import type { WatchResult } from '../../aws/watch-deployment';
+import type { NativeWatchResult } from '../../aws/watch-native';
+import type { LoadResult } from '../../load/load-loop';
+import type { Check } from '../preflight/preflight';
 import type { Hypothesis } from './prediction';
 import type { PhaseStats } from './load-phases';
-import { writeReport as writeExperimentReport, type ExperimentReport } from '../experiment/report-writer';
-import type { RehearsalEvent } from '../experiment/rehearsal-event';
-import type { ExperimentVerdict } from '../experiment/verdict';
+import { writeReport as writeExperimentReport, type ExperimentReport } from '../../experiment/report-writer';
+import type { RehearsalEvent } from '../../experiment/rehearsal-event';
+import type { ExperimentVerdict } from '../../experiment/verdict';
 
 /** The experiment journal of one drill, written as report.json and report.md. */
 export interface DrillReport {

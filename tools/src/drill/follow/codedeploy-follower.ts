@@ -1,7 +1,7 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { latestDeployment, type DeploymentGroupRef } from '../aws/find-deployment';
-import { formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
-import { watchDeployment } from '../aws/watch-deployment';
+import { latestDeployment, type DeploymentGroupRef } from '../../aws/find-deployment';
+import { formatWatchEvent, formatWatchSummary } from '../../aws/format-watch';
+import { watchDeployment } from '../../aws/watch-deployment';
 import type { ReleaseFollower } from './followed-release';
 import { deploymentEvents } from './deployment-events';
 

@@ -1,4 +1,4 @@
-import { isFailed, statusKey, type LoadRequestResult } from '../load/load-loop';
+import { isFailed, statusKey, type LoadRequestResult } from '../../load/load-loop';
 
 /** Before the push (steady state), while the release is deployed, and after it ended (steady state again). */
 export type Phase = 'before' | 'during' | 'after';

@@ -1,7 +1,7 @@
-import type { DeploymentControllerName } from '../../../contract/native-strategies';
-import type { WatchOutcome, WatchResult } from '../aws/watch-deployment';
-import type { NativeWatchResult } from '../aws/watch-native';
-import type { RehearsalEvent } from '../experiment/rehearsal-event';
+import type { DeploymentControllerName } from '../../../../contract/native-strategies';
+import type { WatchOutcome, WatchResult } from '../../aws/watch-deployment';
+import type { NativeWatchResult } from '../../aws/watch-native';
+import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 
 /** A deployment the drill followed to its end, with the moments the experiment journal needs. */
 export interface FollowedRelease {

@@ -1,5 +1,5 @@
-import type { AwsClients } from '../aws/clients';
-import type { ReleaseTargetRef } from '../aws/resolve-controller';
+import type { AwsClients } from '../../aws/clients';
+import type { ReleaseTargetRef } from '../../aws/resolve-controller';
 import { codeDeployFollower } from './codedeploy-follower';
 import type { ReleaseFollower } from './followed-release';
 import { nativeFollower } from './native-follower';
