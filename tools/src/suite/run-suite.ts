@@ -4,8 +4,8 @@ import { freePort } from '../local/free-port';
 import { runRehearsal, type ProgressSnapshot } from '../local/rehearsal/rehearsal';
 import type { LaunchTask } from '../local/ecs/task-process';
 import { runLimited } from './scheduler';
-import type { SuiteEntry } from './suite-plan';
-import type { SuiteRun } from './suite-run';
+import type { SuiteEntry } from './plan/suite-plan';
+import type { SuiteRun } from './plan/suite-run';
 
 /** What every rehearsal of a suite shares. */
 export interface SuiteOptions {

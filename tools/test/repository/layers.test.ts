@@ -84,6 +84,31 @@ const DRILL_LAYERS: FolderLayers = {
   report: ['preflight'],
 };
 
+/*
+ * The suite: run-suite.ts, the scheduler and the live lines, in suite/ itself, run the plan; the scorecard and
+ * the report folder read the runs.
+ */
+const SUITE_LAYERS: FolderLayers = {
+  '.': ['plan', 'scorecard'],
+  plan: [],
+  scorecard: ['plan'],
+  report: ['plan', 'scorecard'],
+};
+
+/** A folder of tools/src holds at most this many files: what a reader keeps in mind at once. */
+const MAX_FILES_PER_FOLDER = 12;
+/** Folders the limit leaves alone: commands/ holds one file per command. */
+const UNLIMITED_FOLDERS = new Set(['tools/src/commands']);
+
+/** Every folder under `dir` (itself included) with the number of files directly in it. */
+function fileCounts(dir: string): { folder: string; files: number }[] {
+  const entries = readdirSync(join(ROOT, dir), { withFileTypes: true });
+  return [
+    { folder: dir, files: entries.filter((e) => e.isFile()).length },
+    ...entries.filter((e) => e.isDirectory()).flatMap((e) => fileCounts(`${dir}/${e.name}`)),
+  ];
+}
+
 /** The folder of `file` directly under `part` (`.` for a file of `part` itself), or undefined outside it. */
 function folderIn(part: string, file: string): string | undefined {
   if (!file.startsWith(`${part}/`)) return undefined;
@@ -180,5 +205,19 @@ describe('repository layers', () => {
   it('keeps the drill in its folders: preflight, following the deployment, report', () => {
     expect(foldersOf('tools/src/drill')).toEqual(Object.keys(DRILL_LAYERS).sort());
     expect(folderViolations('tools/src/drill', DRILL_LAYERS)).toEqual([]);
+  });
+
+  it('keeps the suite in its folders: the plan, the scorecard, the report', () => {
+    expect(foldersOf('tools/src/suite')).toEqual(Object.keys(SUITE_LAYERS).sort());
+    expect(folderViolations('tools/src/suite', SUITE_LAYERS)).toEqual([]);
+  });
+
+  it(`holds at most ${MAX_FILES_PER_FOLDER} files in any folder of tools/src but commands/`, () => {
+    const counts = fileCounts('tools/src');
+    expect(counts.length).toBeGreaterThan(10);
+    const crowded = counts
+      .filter((c) => !UNLIMITED_FOLDERS.has(c.folder) && c.files > MAX_FILES_PER_FOLDER)
+      .map((c) => `${c.folder}: ${c.files} files`);
+    expect(crowded).toEqual([]);
   });
 });

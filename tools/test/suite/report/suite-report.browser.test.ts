@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_FLAGS, findChromium } from '../helpers/chromium';
-import { fakeRehearse } from '../helpers/rehearsal-result';
-import { ROOT } from '../local/rehearse-local';
-import { rehearseSuite } from './rehearse-suite';
+import { CHROMIUM_FLAGS, findChromium } from '../../helpers/chromium';
+import { fakeRehearse } from '../../helpers/rehearsal-result';
+import { ROOT } from '../../local/rehearse-local';
+import { rehearseSuite } from '../rehearse-suite';
 
 const CHROMIUM = findChromium('the suite report browser test');
 

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeReport } from '../local/report/write-report';
+import { writeReport } from '../../local/report/write-report';
 import { toIndexHtml } from './index-html';
 import type { SuiteMeta } from './suite-meta';
-import type { SuiteRun } from './suite-run';
+import type { SuiteRun } from '../plan/suite-run';
 import { toSummaryMarkdown } from './summary-markdown';
 
 /**

@@ -1,10 +1,10 @@
-import { distinctPorts } from '../../src/suite/run-suite';
-import { formatScorecard } from '../../src/suite/scorecard-text';
-import { toIndexHtml } from '../../src/suite/index-html';
-import { suitePlan } from '../../src/suite/suite-plan';
-import type { SuiteRun } from '../../src/suite/suite-run';
-import { toSummaryMarkdown } from '../../src/suite/summary-markdown';
-import { resultFor } from '../helpers/rehearsal-result';
+import { distinctPorts } from '../../../src/suite/run-suite';
+import { formatScorecard } from '../../../src/suite/scorecard/scorecard-text';
+import { toIndexHtml } from '../../../src/suite/report/index-html';
+import { suitePlan } from '../../../src/suite/plan/suite-plan';
+import type { SuiteRun } from '../../../src/suite/plan/suite-run';
+import { toSummaryMarkdown } from '../../../src/suite/report/summary-markdown';
+import { resultFor } from '../../helpers/rehearsal-result';
 
 const [healthy, latency, crash] = suitePlan('none,latency,startup-crash');
 const runs: SuiteRun[] = [

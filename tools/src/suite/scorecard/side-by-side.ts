@@ -1,7 +1,7 @@
-import type { DeploymentControllerName } from '../../../contract/native-strategies';
+import type { DeploymentControllerName } from '../../../../contract/native-strategies';
 import { decidedBy, detectionCell, modelledCell, outcomeCell } from './scorecard';
 import type { ScorecardTable } from './scorecard-layout';
-import { reportLink, type SuiteRun } from './suite-run';
+import { reportLink, type SuiteRun } from '../plan/suite-run';
 
 /** Each controller's columns in a side-by-side scorecard, in order. */
 export const CONTROLLER_COLUMNS = [

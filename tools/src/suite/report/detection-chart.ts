@@ -1,5 +1,5 @@
-import { escapeHtml } from '../experiment/escape-html';
-import type { SuiteRun } from './suite-run';
+import { escapeHtml } from '../../experiment/escape-html';
+import type { SuiteRun } from '../plan/suite-run';
 
 /** The narrowest label column; it grows with the longest label so none is cut at the chart's left edge. */
 const LABEL_W = 190;

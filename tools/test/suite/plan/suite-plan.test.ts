@@ -1,6 +1,6 @@
-import { FAULT_NAMES } from '../../../contract/faults/catalogue';
-import { UsageError } from '../../src/args/parse-command-args';
-import { defaultFaultList, suitePlan } from '../../src/suite/suite-plan';
+import { FAULT_NAMES } from '../../../../contract/faults/catalogue';
+import { UsageError } from '../../../src/args/parse-command-args';
+import { defaultFaultList, suitePlan } from '../../../src/suite/plan/suite-plan';
 
 describe('suitePlan', () => {
   test('by default: the healthy release first, then every catalogue fault at its default value, in catalogue order', () => {

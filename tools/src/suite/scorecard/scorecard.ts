@@ -1,4 +1,4 @@
-import type { SuiteRun } from './suite-run';
+import type { SuiteRun } from '../plan/suite-run';
 
 /** The scorecard's columns, in order. */
 export const SCORECARD_COLUMNS = [

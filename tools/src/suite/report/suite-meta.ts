@@ -1,4 +1,4 @@
-import { controllersOf, mismatches, type SuiteRun } from './suite-run';
+import { controllersOf, mismatches, type SuiteRun } from '../plan/suite-run';
 
 /** What a suite's reports say about the whole run. */
 export interface SuiteMeta {

@@ -1,9 +1,9 @@
-import { escapeHtml } from '../experiment/escape-html';
+import { escapeHtml } from '../../experiment/escape-html';
 import { detectionChart } from './detection-chart';
-import type { ScorecardRow, ScorecardTable } from './scorecard-layout';
-import { scorecardTable } from './scorecard-table';
+import type { ScorecardRow, ScorecardTable } from '../scorecard/scorecard-layout';
+import { scorecardTable } from '../scorecard/scorecard-table';
 import { suiteHeadline, suiteSettingsLine, type SuiteMeta } from './suite-meta';
-import { mismatches, type SuiteRun } from './suite-run';
+import { mismatches, type SuiteRun } from '../plan/suite-run';
 
 function row(table: ScorecardTable, r: ScorecardRow): string {
   const tds = r.cells.map((text, c) => {

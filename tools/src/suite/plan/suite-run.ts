@@ -1,5 +1,5 @@
-import type { DeploymentControllerName } from '../../../contract/native-strategies';
-import type { RehearsalResult } from '../local/rehearsal/rehearsal';
+import type { DeploymentControllerName } from '../../../../contract/native-strategies';
+import type { RehearsalResult } from '../../local/rehearsal/rehearsal';
 import type { SuiteEntry } from './suite-plan';
 
 /** How one rehearsal of the suite ended. */

@@ -1,7 +1,7 @@
 import { SCORECARD_COLUMNS, scorecardRows } from './scorecard';
 import type { ScorecardTable } from './scorecard-layout';
 import { sideBySide } from './side-by-side';
-import { controllersOf, reportLink, type SuiteRun } from './suite-run';
+import { controllersOf, reportLink, type SuiteRun } from '../plan/suite-run';
 
 /**
  * The suite's scorecard: one row per rehearsal when it ran one controller (the same columns as ever),

@@ -1,7 +1,7 @@
-import type { ScorecardTable } from './scorecard-layout';
-import { scorecardTable } from './scorecard-table';
+import type { ScorecardTable } from '../scorecard/scorecard-layout';
+import { scorecardTable } from '../scorecard/scorecard-table';
 import { suiteHeadline, suiteSettingsLine, type SuiteMeta } from './suite-meta';
-import { mismatches, type SuiteRun } from './suite-run';
+import { mismatches, type SuiteRun } from '../plan/suite-run';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

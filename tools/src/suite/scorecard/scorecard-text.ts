@@ -1,6 +1,6 @@
 import type { ScorecardTable } from './scorecard-layout';
 import { scorecardTable } from './scorecard-table';
-import type { SuiteRun } from './suite-run';
+import type { SuiteRun } from '../plan/suite-run';
 
 /** Column widths that fit every cell, widened where a group's heading is longer than its columns. */
 function widths(table: ScorecardTable): number[] {

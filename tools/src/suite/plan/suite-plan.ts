@@ -1,7 +1,7 @@
-import { FAULT_CATALOGUE, FAULT_NAMES, type ActiveFaults } from '../../../contract/faults/catalogue';
-import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults';
-import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
-import { UsageError } from '../args/parse-command-args';
+import { FAULT_CATALOGUE, FAULT_NAMES, type ActiveFaults } from '../../../../contract/faults/catalogue';
+import { formatFaults, parseFaults } from '../../../../contract/faults/parse-faults';
+import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../../contract/native-strategies';
+import { UsageError } from '../../args/parse-command-args';
 
 /** The word for the healthy release (no fault) in `--faults`. */
 export const HEALTHY = 'none';
