@@ -5,10 +5,10 @@ import {
   type DeploymentConfig,
 } from '../../../contract/deployment-configs';
 import type { CliDeps } from '../cli-deps';
-import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
-import { serviceLauncher, type LaunchTask } from '../local/task-process';
+import { containerLauncher, DEFAULT_REHEARSAL_IMAGE } from '../local/ecs/container-launcher';
+import { serviceLauncher, type LaunchTask } from '../local/ecs/task-process';
 import type { CountRule } from '../../../contract/parse-units';
-import { MAX_TIME_SCALE, MIN_HEALTH_INTERVAL_MS } from '../local/local-timings';
+import { MAX_TIME_SCALE, MIN_HEALTH_INTERVAL_MS } from '../local/time-scale/local-timings';
 import { countFlag, REQUEST_RATE } from './flag-values';
 import { UsageError } from './parse-command-args';
 

@@ -17,14 +17,14 @@ import {
 } from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { type ReportFolder, withReportFolder } from '../args/report-folder';
-import { MAX_TIME_SCALE } from '../local/local-timings';
-import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
-import { ProgressWriter } from '../local/progress';
-import { runRehearsal } from '../local/rehearsal';
-import { formatSummary } from '../local/report-text';
-import { toJson } from '../local/report-json';
-import type { LaunchTask } from '../local/task-process';
-import { writeReport } from '../local/write-report';
+import { MAX_TIME_SCALE } from '../local/time-scale/local-timings';
+import { DEFAULT_REHEARSAL_IMAGE } from '../local/ecs/container-launcher';
+import { ProgressWriter } from '../local/report/progress';
+import { runRehearsal } from '../local/rehearsal/rehearsal';
+import { formatSummary } from '../local/report/report-text';
+import { toJson } from '../local/report/report-json';
+import type { LaunchTask } from '../local/ecs/task-process';
+import { writeReport } from '../local/report/write-report';
 import type { CliDeps, Command } from '../cli-deps';
 
 const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]

@@ -18,17 +18,17 @@ import {
   type RehearsalFlags,
 } from '../args/rehearsal-flags';
 import { usageOnConfigError } from '../args/usage-on-config-error';
-import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
-import { toJson } from '../local/report-json';
-import type { runRehearsal } from '../local/rehearsal';
-import type { LaunchTask } from '../local/task-process';
+import { DEFAULT_REHEARSAL_IMAGE } from '../local/ecs/container-launcher';
+import { toJson } from '../local/report/report-json';
+import type { runRehearsal } from '../local/rehearsal/rehearsal';
+import type { LaunchTask } from '../local/ecs/task-process';
 import { LiveLines } from '../suite/live-lines';
 import { runSuite } from '../suite/run-suite';
-import { formatScorecard } from '../suite/scorecard-text';
-import { suiteHeadline, type SuiteMeta } from '../suite/suite-meta';
-import { HEALTHY, suitePlan, type SuiteEntry } from '../suite/suite-plan';
-import { mismatches, type SuiteRun } from '../suite/suite-run';
-import { writeSuiteReport } from '../suite/write-suite-report';
+import { formatScorecard } from '../suite/scorecard/scorecard-text';
+import { suiteHeadline, type SuiteMeta } from '../suite/report/suite-meta';
+import { HEALTHY, suitePlan, type SuiteEntry } from '../suite/plan/suite-plan';
+import { mismatches, type SuiteRun } from '../suite/plan/suite-run';
+import { writeSuiteReport } from '../suite/report/write-suite-report';
 import type { CliDeps, Command } from '../cli-deps';
 
 /**

@@ -10,17 +10,17 @@ import { commitFile, flipMessage } from '../flip/commit-file';
 import { gitOrThrow, type GitRunner } from '../git/run-git';
 import { formatSecond } from '../load/format-load';
 import { runLoad, type LoadResult } from '../load/load-loop';
-import { LoadPhases } from './load-phases';
-import { hypothesisFor } from './prediction';
-import { CONTROLLER_NAME } from '../local/controller-label';
-import { runPreflight, type DrillTarget } from './preflight';
+import { LoadPhases } from './report/load-phases';
+import { hypothesisFor } from './report/prediction';
+import { CONTROLLER_NAME } from '../local/controllers/controller-label';
+import { runPreflight, type DrillTarget } from './preflight/preflight';
 import { experimentVerdict } from '../experiment/verdict';
 import { describeEvent, type DrillAction } from '../experiment/rehearsal-event';
 import { RehearsalRecord } from '../experiment/rehearsal-record';
-import { drillFigures } from './drill-figures';
-import type { FollowedRelease, ReleaseFollower } from './followed-release';
-import { releaseFollower } from './release-follower';
-import { reportName, writeReport, type DrillReport } from './report';
+import { drillFigures } from './report/drill-figures';
+import type { FollowedRelease, ReleaseFollower } from './follow/followed-release';
+import { releaseFollower } from './follow/release-follower';
+import { reportName, writeReport, type DrillReport } from './report/report';
 
 export interface DrillOptions {
   /** Fault entries as given (`name` or `name=value`); validated by the service's parser. */

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
-import type { ProgressSnapshot } from '../local/rehearsal';
-import type { SuiteEntry } from './suite-plan';
-import type { SuiteRun } from './suite-run';
-import { decidedBy } from './scorecard';
+import type { ProgressSnapshot } from '../local/rehearsal/rehearsal';
+import type { SuiteEntry } from './plan/suite-plan';
+import type { SuiteRun } from './plan/suite-run';
+import { decidedBy } from './scorecard/scorecard';
 
 /** A stream as the live lines see it: a terminal has a width and height, anything else does not. */
 export type LiveOut = Writable & { isTTY?: boolean; columns?: number; rows?: number };

@@ -1,11 +1,11 @@
 import type { DeploymentConfig } from '../../../contract/deployment-configs';
 import { sleepUnlessAborted } from '../cli-deps';
 import { freePort } from '../local/free-port';
-import { runRehearsal, type ProgressSnapshot } from '../local/rehearsal';
-import type { LaunchTask } from '../local/task-process';
+import { runRehearsal, type ProgressSnapshot } from '../local/rehearsal/rehearsal';
+import type { LaunchTask } from '../local/ecs/task-process';
 import { runLimited } from './scheduler';
-import type { SuiteEntry } from './suite-plan';
-import type { SuiteRun } from './suite-run';
+import type { SuiteEntry } from './plan/suite-plan';
+import type { SuiteRun } from './plan/suite-run';
 
 /** What every rehearsal of a suite shares. */
 export interface SuiteOptions {

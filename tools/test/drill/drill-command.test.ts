@@ -16,7 +16,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli';
-import type { DrillReport } from '../../src/drill/report';
+import type { DrillReport } from '../../src/drill/report/report';
 import { runGit } from '../../src/git/run-git';
 import { testAwsClients } from '../helpers/aws-deps';
 import {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { reportHtml, reportMarkdown, writeReport } from '../../src/experiment/report-writer';
-import { localReport } from '../../src/local/local-report';
+import { localReport } from '../../src/local/report/local-report';
 import { resultFor } from '../helpers/rehearsal-result';
 
 describe('the experiment report writer', () => {

@@ -1,5 +1,5 @@
 import { RehearsalRecord } from '../../src/experiment/rehearsal-record';
-import type { ControllerDeps } from '../../src/local/lifecycle-parts';
+import type { ControllerDeps } from '../../src/local/controllers/lifecycle-parts';
 import { FakeClock } from './fake-clock';
 
 /**

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../src/local/clock';
-import { LbMetrics, type RequestRecord } from '../../src/local/lb-metrics';
-import { LocalLoadBalancer } from '../../src/local/load-balancer';
-import { TargetGroup, type Target } from '../../src/local/target-group';
+import { LbMetrics, type RequestRecord } from '../../src/local/cloudwatch/lb-metrics';
+import { LocalLoadBalancer } from '../../src/local/elb/load-balancer';
+import { TargetGroup, type Target } from '../../src/local/elb/target-group';
 
 /** Checks that never mark a target unhealthy within a test. */
 const healthCheck = { intervalMs: 60_000, timeoutMs: 1000, healthyThreshold: 1, unhealthyThreshold: 1 };

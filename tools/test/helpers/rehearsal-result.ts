@@ -9,10 +9,10 @@ import {
   type ReleaseOutcome,
 } from '../../../core/model/rollback-time';
 import type { EventInput, RehearsalEvent, StopTrigger } from '../../src/experiment/rehearsal-event';
-import { modelledAwsTime } from '../../src/local/aws-model';
-import { localTimings } from '../../src/local/local-timings';
-import type { RehearsalOptions, RehearsalResult } from '../../src/local/rehearsal';
-import { resultFromRecord } from '../../src/local/result-from-record';
+import { modelledAwsTime } from '../../src/local/result/aws-model';
+import { localTimings } from '../../src/local/time-scale/local-timings';
+import type { RehearsalOptions, RehearsalResult } from '../../src/local/rehearsal/rehearsal';
+import { resultFromRecord } from '../../src/local/result/result-from-record';
 
 const group = { requests: 0, target5xx: 0, elb5xx: 0, responseTimeSumMs: 0, responses: 0 };
 

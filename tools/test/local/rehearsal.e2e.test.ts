@@ -7,7 +7,7 @@ import {
   expectedRelease,
   timingInputsFor,
 } from '../../../core/model/rollback-time';
-import { NATIVE_STAGES } from '../../src/local/native-lifecycle';
+import { NATIVE_STAGES } from '../../src/local/controllers/native-lifecycle';
 import { rehearseSuite } from '../suite/rehearse-suite';
 import type { LocalRun } from './rehearse-local';
 

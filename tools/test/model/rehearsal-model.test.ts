@@ -2,8 +2,8 @@ import { deploymentConfig } from '../../../contract/deployment-configs';
 import { FAULT_NAMES } from '../../../contract/faults/catalogue';
 import { formatFaultValue, parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
-import { hypothesisFor } from '../../src/drill/prediction';
-import { modelledAwsTime } from '../../src/local/aws-model';
+import { hypothesisFor } from '../../src/drill/report/prediction';
+import { modelledAwsTime } from '../../src/local/result/aws-model';
 import { signalPaths } from '../../../core/model/signal-paths';
 import {
   decidingPrediction,

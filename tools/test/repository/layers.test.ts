@@ -53,6 +53,88 @@ function violations(files: readonly Source[], allowed: (file: string, target: st
 const under = (target: string, ...folders: string[]): boolean =>
   folders.some((f) => target.startsWith(`${f}/`));
 
+/**
+ * The folders of one part of tools/src and, for each, the folders of that part its production files may
+ * import besides their own; `.` is the files directly in the part's folder. docs/tools.md lists the same.
+ */
+type FolderLayers = Readonly<Record<string, readonly string[]>>;
+
+/*
+ * The local stand-in, one folder per AWS part. The files directly in local/ (the clock, free ports) are
+ * what every part shares, and import none of them.
+ */
+const LOCAL_LAYERS: FolderLayers = {
+  '.': [],
+  cloudwatch: ['.'],
+  elb: ['.', 'cloudwatch'],
+  ecs: ['.', 'cloudwatch', 'elb'],
+  'time-scale': ['.', 'elb'],
+  controllers: ['.', 'cloudwatch', 'elb', 'time-scale'],
+  lambdas: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers'],
+  result: ['.', 'cloudwatch', 'elb', 'time-scale', 'controllers'],
+  rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result'],
+  report: ['.', 'controllers', 'rehearsal'],
+};
+
+/* The drill: run-drill.ts, in drill/ itself, runs its preflight, follows the deployment and writes the report. */
+const DRILL_LAYERS: FolderLayers = {
+  '.': ['preflight', 'follow', 'report'],
+  preflight: [],
+  follow: [],
+  report: ['preflight'],
+};
+
+/*
+ * The suite: run-suite.ts, the scheduler and the live lines, in suite/ itself, run the plan; the scorecard and
+ * the report folder read the runs.
+ */
+const SUITE_LAYERS: FolderLayers = {
+  '.': ['plan', 'scorecard'],
+  plan: [],
+  scorecard: ['plan'],
+  report: ['plan', 'scorecard'],
+};
+
+/** A folder of tools/src holds at most this many files: what a reader keeps in mind at once. */
+const MAX_FILES_PER_FOLDER = 12;
+/** Folders the limit leaves alone: commands/ holds one file per command. */
+const UNLIMITED_FOLDERS = new Set(['tools/src/commands']);
+
+/** Every folder under `dir` (itself included) with the number of files directly in it. */
+function fileCounts(dir: string): { folder: string; files: number }[] {
+  const entries = readdirSync(join(ROOT, dir), { withFileTypes: true });
+  return [
+    { folder: dir, files: entries.filter((e) => e.isFile()).length },
+    ...entries.filter((e) => e.isDirectory()).flatMap((e) => fileCounts(`${dir}/${e.name}`)),
+  ];
+}
+
+/** The folder of `file` directly under `part` (`.` for a file of `part` itself), or undefined outside it. */
+function folderIn(part: string, file: string): string | undefined {
+  if (!file.startsWith(`${part}/`)) return undefined;
+  const rest = file.slice(part.length + 1).split('/');
+  return rest.length === 1 ? '.' : rest[0];
+}
+
+/** `file imports target` for every import between folders of `part` that `layers` does not list. */
+function folderViolations(part: string, layers: FolderLayers): string[] {
+  return production.flatMap((s) => {
+    const from = folderIn(part, s.file);
+    if (from === undefined) return [];
+    return s.imports
+      .filter((t) => {
+        const to = folderIn(part, t);
+        return to !== undefined && to !== from && !(layers[from] ?? []).includes(to);
+      })
+      .map((t) => `${s.file} imports ${t}`);
+  });
+}
+
+/** The folders of `part` that hold production files, `.` for the part's own. */
+function foldersOf(part: string): string[] {
+  return [...new Set(production.flatMap((s) => folderIn(part, s.file) ?? []))].sort();
+}
+
 describe('repository layers', () => {
   it('finds the sources it checks', () => {
     for (const part of PARTS) expect(production.some((s) => s.file.startsWith(`${part}/`))).toBe(true);
@@ -108,5 +190,34 @@ describe('repository layers', () => {
     };
     for (const key of byFile.keys()) visit(key, []);
     expect(cycles).toEqual([]);
+  });
+
+  describe('the local stand-in, one folder per AWS part', () => {
+    it('gives every folder of tools/src/local its place in the layers', () => {
+      expect(foldersOf('tools/src/local')).toEqual(Object.keys(LOCAL_LAYERS).sort());
+    });
+
+    it('imports between its folders only in the directions the layers allow', () => {
+      expect(folderViolations('tools/src/local', LOCAL_LAYERS)).toEqual([]);
+    });
+  });
+
+  it('keeps the drill in its folders: preflight, following the deployment, report', () => {
+    expect(foldersOf('tools/src/drill')).toEqual(Object.keys(DRILL_LAYERS).sort());
+    expect(folderViolations('tools/src/drill', DRILL_LAYERS)).toEqual([]);
+  });
+
+  it('keeps the suite in its folders: the plan, the scorecard, the report', () => {
+    expect(foldersOf('tools/src/suite')).toEqual(Object.keys(SUITE_LAYERS).sort());
+    expect(folderViolations('tools/src/suite', SUITE_LAYERS)).toEqual([]);
+  });
+
+  it(`holds at most ${MAX_FILES_PER_FOLDER} files in any folder of tools/src but commands/`, () => {
+    const counts = fileCounts('tools/src');
+    expect(counts.length).toBeGreaterThan(10);
+    const crowded = counts
+      .filter((c) => !UNLIMITED_FOLDERS.has(c.folder) && c.files > MAX_FILES_PER_FOLDER)
+      .map((c) => `${c.folder}: ${c.files} files`);
+    expect(crowded).toEqual([]);
   });
 });

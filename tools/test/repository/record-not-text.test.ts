@@ -35,7 +35,10 @@ describe('the rehearsal record', () => {
 
   it('finds the files that read it', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['tools/src/experiment/read-record.ts', 'tools/src/local/timeline-chart.ts']),
+      expect.arrayContaining([
+        'tools/src/experiment/read-record.ts',
+        'tools/src/local/report/timeline-chart.ts',
+      ]),
     );
   });
 

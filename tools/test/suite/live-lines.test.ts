@@ -1,6 +1,6 @@
-import type { ProgressSnapshot } from '../../src/local/rehearsal';
+import type { ProgressSnapshot } from '../../src/local/rehearsal/rehearsal';
 import { LiveLines } from '../../src/suite/live-lines';
-import { suitePlan } from '../../src/suite/suite-plan';
+import { suitePlan } from '../../src/suite/plan/suite-plan';
 import { MemoryStream } from '../helpers/test-deps';
 import { resultFor } from '../helpers/rehearsal-result';
 

@@ -1,8 +1,8 @@
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { runLocal } from '../../src/commands/local';
 import { defaultParallel, runSuiteCommand } from '../../src/commands/suite';
-import type { RehearsalOptions } from '../../src/local/rehearsal';
-import { toJson } from '../../src/local/report-json';
+import type { RehearsalOptions } from '../../src/local/rehearsal/rehearsal';
+import { toJson } from '../../src/local/report/report-json';
 import { testDeps } from '../helpers/test-deps';
 import { fakeRehearse, resultFor } from '../helpers/rehearsal-result';
 

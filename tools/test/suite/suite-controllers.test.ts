@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
-import { defaultFaultList } from '../../src/suite/suite-plan';
+import { defaultFaultList } from '../../src/suite/plan/suite-plan';
 import { runSuiteCommand } from '../../src/commands/suite';
-import type { RehearsalOptions } from '../../src/local/rehearsal';
+import type { RehearsalOptions } from '../../src/local/rehearsal/rehearsal';
 import { testDeps } from '../helpers/test-deps';
 import { fakeRehearse, resultFor } from '../helpers/rehearsal-result';
 

@@ -1,4 +1,4 @@
-import { serviceLauncher, type TaskProcess } from '../../src/local/task-process';
+import { serviceLauncher, type TaskProcess } from '../../src/local/ecs/task-process';
 import { ROOT } from '../local/rehearse-local';
 import { rehearseSuite } from './rehearse-suite';
 

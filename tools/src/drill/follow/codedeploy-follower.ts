@@ -1,0 +1,32 @@
+import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { latestDeployment, type DeploymentGroupRef } from '../../aws/find-deployment';
+import { formatWatchEvent, formatWatchSummary } from '../../aws/format-watch';
+import { watchDeployment } from '../../aws/watch-deployment';
+import type { ReleaseFollower } from './followed-release';
+import { deploymentEvents } from './deployment-events';
+
+/** The drill's deployments under CodeDeploy: the deployment group's, followed with GetDeployment. */
+export function codeDeployFollower(client: CodeDeployClient, group: DeploymentGroupRef): ReleaseFollower {
+  return {
+    controller: 'codedeploy',
+    latestId: async (since) => (await latestDeployment(client, group, since))?.deploymentId,
+    follow: async (deploymentId, options) => {
+      const result = await watchDeployment({
+        client,
+        deploymentId,
+        pollMs: options.pollMs,
+        now: options.now,
+        sleep: options.sleep,
+        ...(options.signal && { signal: options.signal }),
+        onEvent: (event) => options.onLine(formatWatchEvent(event)),
+      });
+      return {
+        id: deploymentId,
+        outcome: result.outcome,
+        record: result,
+        summary: formatWatchSummary(result),
+        events: (startedAt) => deploymentEvents(result, startedAt),
+      };
+    },
+  };
+}

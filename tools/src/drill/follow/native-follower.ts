@@ -1,0 +1,35 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { formatNativeEvent, formatNativeSummary } from '../../aws/format-native';
+import { latestServiceDeployment, type NativeServiceRef } from '../../aws/native-deployment';
+import { watchNativeDeployment } from '../../aws/watch-native';
+import { nativeDeploymentEvents } from './native-timeline';
+import type { ReleaseFollower } from './followed-release';
+
+/**
+ * The drill's deployments under the `ecs` controller: the service deployment the pipeline's deploy step
+ * starts with UpdateService, found with ListServiceDeployments and followed with DescribeServiceDeployments.
+ */
+export function nativeFollower(client: ECSClient, service: NativeServiceRef): ReleaseFollower {
+  return {
+    controller: 'ecs',
+    latestId: async (since) => (await latestServiceDeployment(client, service, since))?.serviceDeploymentArn,
+    follow: async (deploymentArn, options) => {
+      const result = await watchNativeDeployment({
+        client,
+        deploymentArn,
+        pollMs: options.pollMs,
+        now: options.now,
+        sleep: options.sleep,
+        ...(options.signal && { signal: options.signal }),
+        onEvent: (event) => options.onLine(formatNativeEvent(event)),
+      });
+      return {
+        id: deploymentArn,
+        outcome: result.outcome,
+        record: result,
+        summary: formatNativeSummary(result),
+        events: (startedAt) => nativeDeploymentEvents(result, startedAt),
+      };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { eventsOf, summarizeDeployment } from '../../experiment/read-record';
+import type { RehearsalEvent } from '../../experiment/rehearsal-event';
+
+/** What the drill's verdict reads from its record: detection and rollback times and what decided. */
+export interface DrillFigures {
+  /** Seconds from the push, and from green tasks running (the model's origin), to detection. */
+  readonly detection?: { readonly fromPushSeconds?: number; readonly fromGreenSeconds?: number };
+  readonly rollbackDoneFromPushSeconds?: number;
+  /** What stopped the deployment: the model's signal when CodeDeploy's error names one, else its words. */
+  readonly decidedBy: string;
+}
+
+const seconds = (ms: number): number => Math.round(ms / 1000);
+
+/** The drill's figures as functions of its record (the person's steps and AWS's events, mapped). */
+export function drillFigures(events: readonly RehearsalEvent[]): DrillFigures {
+  const summary = summarizeDeployment(events);
+  const pushAt = eventsOf(events, 'drill').find(
+    (e) => e.action === 'pushed' || e.action === 'waiting-for-push',
+  )?.atMs;
+  const fromPush = (ms: number | undefined): number | undefined =>
+    ms === undefined || pushAt === undefined ? undefined : seconds(ms - pushAt);
+  const { detectedAtMs, greenRunningAtMs, rolledBackAtMs } = summary;
+  const detection =
+    detectedAtMs === undefined
+      ? undefined
+      : {
+          ...(fromPush(detectedAtMs) !== undefined && { fromPushSeconds: fromPush(detectedAtMs)! }),
+          ...(greenRunningAtMs !== undefined && {
+            fromGreenSeconds: seconds(detectedAtMs - greenRunningAtMs),
+          }),
+        };
+  const rollbackDone = fromPush(rolledBackAtMs);
+  return {
+    ...(detection && { detection }),
+    ...(rollbackDone !== undefined && { rollbackDoneFromPushSeconds: rollbackDone }),
+    decidedBy: decidedBy(events),
+  };
+}
+
+function decidedBy(events: readonly RehearsalEvent[]): string {
+  const stop = eventsOf(events, 'stop')[0];
+  if (stop) return stop.signal ?? `${stop.code ?? stop.trigger}: ${stop.detail}`;
+  const outcome = eventsOf(events, 'outcome').at(-1)?.outcome;
+  if (outcome === 'succeeded') return 'none (every step passed)';
+  return eventsOf(events, 'rollback').find((e) => e.status === 'started')?.detail ?? outcome ?? 'unknown';
+}

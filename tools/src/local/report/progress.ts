@@ -1,0 +1,53 @@
+import type { Writable } from 'node:stream';
+import type { ProgressSnapshot } from '../rehearsal/rehearsal';
+import { describeEvent, EVENT_KIND, type RehearsalEvent } from '../../experiment/rehearsal-event';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1).padStart(6)} s`;
+
+/** One event of the record as a plain line. */
+export function formatEvent(event: RehearsalEvent): string {
+  return `[${seconds(event.atMs)}] ${EVENT_KIND[event.type].padEnd(8)} ${describeEvent(event)}`;
+}
+
+/** The live status line: phase, traffic split, target health, alarms, request and error rates. */
+export function formatSnapshot(s: ProgressSnapshot): string {
+  const health = (name: 'blue' | 'green'): string => {
+    const h = s.health[name];
+    return `${name} ${h.healthy}ok/${h.unhealthy}bad${h.initial ? `/${h.initial}new` : ''}`;
+  };
+  return [
+    `[${seconds(s.elapsedMs)}] ${s.phase}`,
+    `prod ${100 - s.greenPercent}/${s.greenPercent} blue/green`,
+    `${health('blue')} ${health('green')}`,
+    `alarms: ${s.alarms.length === 0 ? 'none' : s.alarms.join(',')}`,
+    `${s.requestsPerSecond} req/s ${s.errorsPerSecond} err/s`,
+  ].join(' | ');
+}
+
+/**
+ * Live progress: on a terminal, events scroll above one status line that is redrawn in place; elsewhere,
+ * one plain line per event and no status line.
+ */
+export class ProgressWriter {
+  private status = '';
+
+  constructor(private readonly out: Writable & { isTTY?: boolean; columns?: number }) {}
+
+  event(event: RehearsalEvent): void {
+    if (this.out.isTTY) this.out.write(`\r\x1b[2K${formatEvent(event)}\n${this.status}`);
+    else this.out.write(`${formatEvent(event)}\n`);
+  }
+
+  snapshot(snapshot: ProgressSnapshot): void {
+    if (!this.out.isTTY) return;
+    // A terminal of unknown width (e.g. under `script`) reports 0 columns: assume a common width.
+    const width = (this.out.columns ?? 0) >= 40 ? (this.out.columns ?? 0) : 120;
+    this.status = formatSnapshot(snapshot).slice(0, width - 1);
+    this.out.write(`\r\x1b[2K${this.status}`);
+  }
+
+  /** Clears the status line before the summary. */
+  done(): void {
+    if (this.out.isTTY) this.out.write('\r\x1b[2K');
+  }
+}

@@ -1,0 +1,43 @@
+import { formatCounts, formatDuration } from '../../experiment/format-duration';
+import { eventsOf } from '../../experiment/read-record';
+import type { RehearsalResult } from '../rehearsal/rehearsal';
+import { describeModelled } from '../../experiment/verdict';
+import { verdictOf } from './verdict';
+import { deploymentLabel, hookAnswer, HOOK_STAGE } from '../controllers/controller-label';
+
+const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
+
+/** The end-of-run summary for a terminal or a log. */
+export function formatSummary(result: RehearsalResult): string {
+  const v = verdictOf(result);
+  const lines = [
+    '',
+    `Release of green (FAULTS=${result.faults || 'none'}) with ${deploymentLabel(result.controller, result.config)}, time scale ${result.timeScale}`,
+    `  outcome:     ${result.outcome}`,
+    `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
+    `  matched:     ${result.matched ? 'yes' : 'NO'}`,
+    `  reason:      ${result.outcome === 'rolled-back' ? v.decidedBy : result.reason}`,
+  ];
+  if (result.outcome === 'rolled-back') {
+    lines.push(
+      `  detection:   ${maybe(v.detectionMs)} after the deployment started (measured, compressed)`,
+      `  rolled back: ${maybe(v.rollbackMs)} after the deployment started (measured, compressed)`,
+      `  stopped in:  ${result.deployment.stoppedIn ?? 'n/a'}; production traffic reached green: ${result.deployment.productionShifted ? 'yes' : 'no'}`,
+    );
+    if (v.waitNote) lines.push(`  note:        ${v.waitNote}`);
+  } else {
+    lines.push(`  deployment:  ${formatDuration(v.deploymentMs)} (measured, compressed)`);
+  }
+  lines.push(`  AWS model:   ${describeModelled(v.modelled)}`);
+  lines.push(
+    `  users saw:   ${result.load.requests} requests, ${result.load.failed} failed; answered by ${formatCounts(result.load.byVersion)}; failed by ${formatCounts(result.load.failedByVersion)}`,
+  );
+  const hook = hookAnswer(result.events);
+  if (hook) lines.push(`  hook:        ${HOOK_STAGE[result.controller]} ${hook}`);
+  const stops = eventsOf(result.events, 'task-stopped').filter((s) => s.abnormal);
+  if (stops.length > 0) {
+    lines.push(`  task stops:  ${stops.length}; first: ${stops[0]?.taskId} ${stops[0]?.reason}`);
+  }
+  for (const note of eventsOf(result.events, 'note')) lines.push(`  note:        ${note.text}`);
+  return `${lines.join('\n')}\n`;
+}
