@@ -26,6 +26,7 @@ import {
   type ProjectVariableKey,
 } from '../../contract/build-variables';
 import { APPSPEC_FILE, IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../contract/release-file-names';
+import { DOCS_ONLY_PATHS, RELEASE_STAGES } from '../../contract/release-trigger';
 import { settings } from '../../contract/settings';
 
 /** The GitHub repository a release is built from, through an authorised CodeConnections connection. */
@@ -90,12 +91,6 @@ export interface ReleasePipelineProps {
   readonly buildTimeout?: Duration;
 }
 
-/**
- * Paths that hold documentation only. Markdown is listed twice, at the root and below it, because in
- * CodePipeline's globs a double star followed by a slash needs at least one directory.
- */
-export const DOCS_ONLY_PATHS: readonly string[] = ['*.md', '**/*.md', 'docs/**', 'LICENSE'];
-
 function executionRoleOf(target: ReleaseTarget): iam.IRole {
   const role = target.taskDefinition.executionRole;
   if (role === undefined) {
@@ -105,13 +100,6 @@ function executionRoleOf(target: ReleaseTarget): iam.IRole {
   }
   return role;
 }
-
-/** Names of the stages and actions, as CodePipeline shows them and the rehearsal tools look them up. */
-export const RELEASE_STAGES = {
-  source: { stage: 'Source', action: 'GitHub' },
-  build: { stage: 'Build', action: 'TestAndBuildImage' },
-  deploy: { stage: 'Deploy', action: 'BlueGreen' },
-} as const;
 
 /**
  * The release path: a push to the branch starts the pipeline (type V2, queued executions), CodeBuild runs

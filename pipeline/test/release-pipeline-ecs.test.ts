@@ -5,7 +5,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addReleasePipeline } from '../lib/release-pipeline-context';
-import { RELEASE_STAGES } from '../lib/release-pipeline';
+import { RELEASE_STAGES } from '../../contract/release-trigger';
 import type { ReleasePipelineStack } from '../lib/release-pipeline-stack';
 import { buildStacks, type BuiltStacks } from './build-stacks';
 

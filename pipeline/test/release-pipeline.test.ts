@@ -4,27 +4,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { settings } from '../../contract/settings';
 import { BUILD_VARIABLES, PROJECT_VARIABLE_KEYS } from '../../contract/build-variables';
-import { DOCS_ONLY_PATHS, RELEASE_STAGES, type ReleaseTarget } from '../lib/release-pipeline';
+import { DOCS_ONLY_PATHS, RELEASE_STAGES, triggerGlobMatches } from '../../contract/release-trigger';
+import type { ReleaseTarget } from '../lib/release-pipeline';
 import { ReleasePipelineStack } from '../lib/release-pipeline-stack';
 import { OUTPUT_KEYS } from '../../contract/stack-outputs';
 import { buildReleasePipeline, ENV, SAMPLE_SOURCE, StandInServiceStack } from './release-pipeline-stand-in';
-
-/** CodePipeline's trigger globs: `**` crosses directories, `*` and `?` stay inside one path segment. */
-function globMatches(pattern: string, path: string): boolean {
-  const regex = pattern
-    .split(/(\*\*|\*|\?)/)
-    .map((part) =>
-      part === '**'
-        ? '.*'
-        : part === '*'
-          ? '[^/]*'
-          : part === '?'
-            ? '[^/]'
-            : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
-  return new RegExp(`^${regex}$`).test(path);
-}
 
 const built = buildReleasePipeline();
 const template = Template.fromStack(built.stack);
@@ -117,13 +101,13 @@ describe('release pipeline', () => {
     'package.json',
     'app/src/server.ts',
   ])('never filters out a push touching %s', (path) => {
-    expect(DOCS_ONLY_PATHS.filter((pattern) => globMatches(pattern, path))).toEqual([]);
+    expect(DOCS_ONLY_PATHS.filter((pattern) => triggerGlobMatches(pattern, path))).toEqual([]);
   });
 
   it.each(['README.md', 'docs/rehearsals.md', 'app/NOTES.md', 'LICENSE'])(
     'filters out a push touching only %s',
     (path) => {
-      expect(DOCS_ONLY_PATHS.some((pattern) => globMatches(pattern, path))).toBe(true);
+      expect(DOCS_ONLY_PATHS.some((pattern) => triggerGlobMatches(pattern, path))).toBe(true);
     },
   );
 

@@ -1,6 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -8,6 +9,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 export interface AwsClients {
   readonly cloudFormation: () => CloudFormationClient;
   readonly codeDeploy: () => CodeDeployClient;
+  /** The release pipeline's executions: what `drill` and `watch --commit` follow before the deployment. */
+  readonly codePipeline: () => CodePipelineClient;
   /** ECS's service deployment APIs: what follows a release under the `ecs` controller. */
   readonly ecs: () => ECSClient;
   readonly cloudWatch: () => CloudWatchClient;
@@ -101,6 +104,7 @@ export function defaultAwsClients(
   return {
     cloudFormation: once(() => new CloudFormationClient(config)),
     codeDeploy: once(() => new CodeDeployClient(config)),
+    codePipeline: once(() => new CodePipelineClient(config)),
     ecs: once(() => new ECSClient(config)),
     cloudWatch: once(() => new CloudWatchClient(config)),
     sts: once(() => new STSClient(config)),

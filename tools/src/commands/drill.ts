@@ -35,9 +35,12 @@ const HELP = `Usage: npm run rehearse -- drill FAULT[=VALUE] ... [options]
 
 The whole rehearsal on AWS: preflight checks, the hypothesis (expected outcome and predicted time to
 detection), a load loop against the ALB from before the push to after the deployment, flip and commit
-FAULTS in taskdef.json, push, follow the pipeline's deployment to its end (CodeDeploy's, or the native
-ECS service deployment under the ecs controller), write the report, restore.
-Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed.
+FAULTS in taskdef.json, push, follow the pipeline's execution of that commit (ending at once when the
+trigger's file filter skips it, or when Source or Build fails, with the failed action and its log), then
+its deployment to its end (CodeDeploy's, or the native ECS service deployment under the ecs controller),
+write the report, restore.
+Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed, 130 when
+interrupted.
 
 Options:
   --no-push                 commit the flip but let you push it (the drill waits for the deployment)
@@ -46,10 +49,11 @@ Options:
   --branch NAME             branch whose pushes release (default ${DEFAULTS.branch})
   --remote NAME             remote to push to (default ${DEFAULTS.remote})
   --stack NAME              service stack with the outputs (default ${STACK_NAMES.service})
+  --pipeline NAME           release pipeline to follow (default: the ${STACK_NAMES.pipeline} stack's output)
   --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
   --steady TIME             steady-state load before the push and after the end (default ${DEFAULTS.steady})
   --poll TIME               deployment poll interval (default ${DEFAULTS.poll})
-  --wait-deployment TIME    how long to wait for the pipeline to start a deployment (default ${DEFAULTS.waitDeployment})
+  --wait-deployment TIME    how long to wait for the pipeline to start an execution, then a deployment (default ${DEFAULTS.waitDeployment})
   --rate N                  load requests per second (default ${DEFAULTS.rate})
   --concurrency N           load requests in flight at most (default ${DEFAULTS.concurrency})
   --timeout TIME            limit for one load request (default ${DEFAULTS.timeout})
@@ -64,6 +68,7 @@ const OPTIONS = {
   branch: { type: 'string' },
   remote: { type: 'string' },
   stack: { type: 'string' },
+  pipeline: { type: 'string' },
   controller: { type: 'string' },
   steady: { type: 'string' },
   poll: { type: 'string' },
@@ -115,6 +120,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     },
     reportDir: path.resolve(deps.cwd, values['report-dir'] ?? DEFAULTS.reportDir),
     ...(values.stack && { stackName: values.stack }),
+    ...(values.pipeline && { pipeline: values.pipeline }),
     ...(controllerChoice && { controller: controllerChoice }),
   };
 

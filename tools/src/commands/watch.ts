@@ -5,6 +5,9 @@ import { controllerFlag } from '../args/controller-flag';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
+import { describeCommitEnd, followCommit } from '../codepipeline/follow-commit';
+import { describePipelineEnd } from '../codepipeline/follow-execution';
+import { runGit } from '../git/run-git';
 import { latestDeployment, type DeploymentGroupRef } from '../aws/find-deployment';
 import { deploymentIdOf, formatNativeEvent, formatNativeSummary } from '../aws/format-native';
 import { formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
@@ -13,12 +16,15 @@ import {
   latestServiceDeployment,
   type NativeServiceRef,
 } from '../aws/native-deployment';
-import { resolveReleaseTarget, type TargetFlags } from '../aws/resolve-controller';
+import { resolveReleaseTarget, type ReleaseTargetRef, type TargetFlags } from '../aws/resolve-controller';
 import { watchDeployment, type WatchOutcome } from '../aws/watch-deployment';
 import { watchNativeDeployment } from '../aws/watch-native';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 
 const DEFAULT_POLL = '5s';
+
+/** How long `--commit` waits for the pipeline to start an execution, then for its deployment to appear. */
+const START_WITHIN_MS = 30 * 60_000;
 
 const HELP = `Usage: npm run rehearse -- watch [options]
 
@@ -26,9 +32,15 @@ Follows a deployment until it ends. Under CodeDeploy: status, each lifecycle eve
 result, traffic per task set, the alarm or hook that stopped it, and the rollback. Under native ECS
 blue/green: status, each lifecycle stage (TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, ...),
 the hooks' answers, traffic and tasks per service revision, triggered alarms, the circuit breaker and the
-rollback. Exits 0 when the deployment succeeded, 1 when it failed, was stopped or rolled back.
+rollback. With --commit, first the release pipeline's execution of that commit: each action's status, a
+wait behind another execution, and at once the failed action, its summary and its log when Source or
+Build fails, or the trigger's file filter that skips the commit; then the deployment it starts.
+Exits 0 when the deployment succeeded, 1 when it failed, was stopped or rolled back or nothing was
+deployed, 2 on a usage error, 130 when interrupted.
 
 Options:
+  --commit SHA              follow the pipeline execution of this pushed commit, then its deployment
+  --pipeline NAME           release pipeline for --commit (default: the ${STACK_NAMES.pipeline} stack's output)
   --deployment-id ID        the deployment to follow: a CodeDeploy id, or a service deployment ARN under
                             the ecs controller (default: the latest one)
   --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
@@ -43,6 +55,8 @@ Options:
 
 const OPTIONS = {
   'deployment-id': { type: 'string' },
+  commit: { type: 'string' },
+  pipeline: { type: 'string' },
   controller: { type: 'string' },
   application: { type: 'string' },
   'deployment-group': { type: 'string' },
@@ -172,6 +186,66 @@ async function followNative(
   return WATCH_EXIT[result.outcome];
 }
 
+/** The deployment created since `since` (the latest one when unknown), once it appears. */
+async function deploymentOf(f: Follow, target: ReleaseTargetRef, since?: Date): Promise<string | undefined> {
+  const now = f.deps.now ?? Date.now;
+  const deadline = now() + START_WITHIN_MS;
+  for (;;) {
+    const id =
+      target.controller === 'ecs'
+        ? (await latestServiceDeployment(f.aws.ecs(), target.service, since))?.serviceDeploymentArn
+        : (await latestDeployment(f.aws.codeDeploy(), target.group, since))?.deploymentId;
+    if (id !== undefined || now() >= deadline || f.signal.aborted) return id;
+    await (f.deps.sleep ?? sleepUnlessAborted)(f.pollMs, f.signal);
+  }
+}
+
+/** `--commit`: the pipeline's execution of the commit, then the deployment its deploy stage starts. */
+async function followCommitRelease(
+  f: Follow,
+  commit: string,
+  pipeline: string | undefined,
+  target: ReleaseTargetRef,
+): Promise<number> {
+  const { deps } = f;
+  const events = f.json ? deps.stderr : deps.stdout;
+  const outcome = await followCommit({
+    aws: f.aws,
+    git: deps.git ?? runGit,
+    cwd: deps.cwd,
+    commit,
+    pipeline,
+    pollMs: f.pollMs,
+    startWithinMs: START_WITHIN_MS,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? sleepUnlessAborted,
+    signal: f.signal,
+    onLine: (line) => events.write(`${line}\n`),
+  });
+  if (outcome.kind === 'interrupted') return WATCH_EXIT.interrupted;
+  if (outcome.kind === 'ended') {
+    deps.stdout.write(
+      f.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${describePipelineEnd(outcome).join('\n')}\n`,
+    );
+    return 1;
+  }
+  if (outcome.kind !== 'deploying') {
+    deps.stderr.write(`${describeCommitEnd(outcome, commit)}\n`);
+    return 1;
+  }
+  // In QUEUED mode a deployment created before this execution's deploy action started is another's.
+  const since = outcome.deployStartedAt === undefined ? undefined : new Date(outcome.deployStartedAt);
+  const id = await deploymentOf(f, target, since);
+  if (f.signal.aborted) return WATCH_EXIT.interrupted;
+  if (id === undefined) {
+    deps.stderr.write(
+      `Execution ${outcome.executionId} reached its deploy stage, but no deployment appeared within ${START_WITHIN_MS / 60_000} min.\n`,
+    );
+    return 1;
+  }
+  return target.controller === 'ecs' ? followNative(f, { arn: id }) : followCodeDeploy(f, { id });
+}
+
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) {
@@ -190,6 +264,22 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     stack: values.stack,
   };
   const deploymentId = values['deployment-id'];
+  const commit = values.commit;
+  if (commit !== undefined && deploymentId !== undefined)
+    throw new UsageError(
+      '--commit follows the deployment the commit starts; leave out --deployment-id',
+      '--commit',
+    );
+  if (commit !== undefined && !/^[0-9a-f]{7,40}$/i.test(commit))
+    throw new UsageError(
+      `--commit takes a commit id of 7 to 40 hexadecimal digits, not "${commit}"`,
+      '--commit',
+    );
+  if (values.pipeline !== undefined && commit === undefined)
+    throw new UsageError(
+      '--pipeline names the pipeline that --commit follows; give --commit too',
+      '--pipeline',
+    );
   const aws = deps.aws ?? defaultAwsClients();
   const controller = controllerOfFlags(flags, deploymentId);
 
@@ -197,6 +287,10 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const removeInterrupt = deps.onInterrupt?.(() => abort.abort());
   try {
     const follow: Follow = { aws, deps, pollMs, json: values.json, signal: abort.signal };
+    if (commit !== undefined) {
+      const target = await resolveReleaseTarget(aws, { ...flags, ...(controller && { controller }) });
+      return await followCommitRelease(follow, commit, values.pipeline, target);
+    }
     if (deploymentId !== undefined)
       return controller === 'ecs'
         ? await followNative(follow, { arn: deploymentId })

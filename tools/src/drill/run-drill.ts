@@ -5,6 +5,7 @@ import type { DeploymentControllerName } from '../../../contract/native-strategi
 import type { AwsClients } from '../aws/clients';
 import { clockTime } from '../aws/format-watch';
 import type { ReleaseTargetRef } from '../aws/resolve-controller';
+import { followDrillPush } from '../codepipeline/follow-commit';
 import { applyFlip } from '../flip/apply-flip';
 import { commitFile, flipMessage } from '../flip/commit-file';
 import { gitOrThrow, type GitRunner } from '../git/run-git';
@@ -37,6 +38,8 @@ export interface DrillOptions {
   readonly load: { readonly rate: number; readonly concurrency: number; readonly timeoutMs: number };
   readonly reportDir: string;
   readonly stackName?: string;
+  /** @default the pipeline stack's PipelineName output */
+  readonly pipeline?: string;
   /** @default the stack's DeploymentController output */
   readonly controller?: DeploymentControllerName;
 }
@@ -244,7 +247,11 @@ class Drill {
     const follower = releaseFollower(this.deps.aws, target);
     const before = await follower.latestId();
     await this.flipAndPush();
-    const deploymentId = await this.waitForDeployment(follower, before);
+    const { options, deps, report, pushAt } = this;
+    const next = await followDrillPush({ options, deps, report, pushAt, say: this.say.bind(this) });
+    if ('end' in next && next.mark) this.mark(next.mark.action, next.mark.detail);
+    if ('end' in next) throw new DrillEnd(next.end, next.end === 'interrupted' ? INTERRUPTED : 1);
+    const deploymentId = await this.waitForDeployment(follower, before, next.since);
     this.say('', `== Watching ${deploymentId}`);
     const followed = await follower.follow(deploymentId, {
       pollMs: this.options.pollMs,
@@ -283,13 +290,14 @@ class Drill {
   private async waitForDeployment(
     follower: ReleaseFollower,
     previousId: string | undefined,
+    since: Date,
   ): Promise<string> {
     const { options, deps } = this;
     this.say('', '== Waiting for the pipeline to start a deployment');
     const deadline = deps.now() + options.waitDeploymentMs;
     for (;;) {
       this.stopIfInterrupted();
-      const latest = await follower.latestId(new Date(this.pushAt - 60_000));
+      const latest = await follower.latestId(since);
       if (latest !== undefined && latest !== previousId) {
         this.report.method.deploymentId = latest;
         this.mark('deployment-found', latest);

@@ -21,6 +21,9 @@ export type DrillAction =
   | 'flip-committed'
   | 'pushed'
   | 'waiting-for-push'
+  | 'not-triggered'
+  | 'pipeline-ended'
+  | 'no-pipeline-execution'
   | 'deployment-found'
   | 'no-deployment'
   | 'restore-committed'
@@ -157,6 +160,9 @@ const DRILL_ACTIONS: Record<DrillAction, string> = {
   'flip-committed': 'flip committed',
   pushed: 'push',
   'waiting-for-push': 'waiting for your push',
+  'not-triggered': 'no release starts',
+  'pipeline-ended': 'pipeline ended before deploying',
+  'no-pipeline-execution': 'no pipeline execution',
   'deployment-found': 'deployment found',
   'no-deployment': 'no deployment',
   'restore-committed': 'restore committed',

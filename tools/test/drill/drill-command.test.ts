@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -13,6 +13,13 @@ import {
   ListDeploymentTargetsCommand,
   type ListDeploymentsInput,
 } from '@aws-sdk/client-codedeploy';
+import {
+  CodePipelineClient,
+  GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
+  ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
+} from '@aws-sdk/client-codepipeline';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli';
@@ -29,7 +36,18 @@ import {
   T0,
 } from '../helpers/codedeploy-fixtures';
 import { startServer, type LocalServer } from '../helpers/local-server';
-import { ALARM_NAMES, serviceStack } from '../helpers/stack-fixtures';
+import {
+  actionRun,
+  actionRuns,
+  BUILD_FAILURE,
+  BUILD_URL,
+  execution,
+  executions,
+  PIPELINE,
+  queuedBehind,
+} from '../helpers/codepipeline-fixtures';
+import { ALARM_NAMES, pipelineStack, serviceStack } from '../helpers/stack-fixtures';
+import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { faultsOf, git, tempRepo, type TempRepo } from '../helpers/temp-repo';
 import { testDeps } from '../helpers/test-deps';
 
@@ -37,6 +55,7 @@ const sts = mockClient(STSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const codeDeploy = mockClient(CodeDeployClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const codePipeline = mockClient(CodePipelineClient);
 
 const FAST = ['--steady', '30s', '--poll', '60s', '--rate', '50'];
 
@@ -73,7 +92,7 @@ describe('rehearse drill', () => {
       res.setHeader('x-app-version', pushed && n % 4 === 0 ? '0.2.0' : '0.1.0');
       res.end('{}');
     });
-    for (const mock of [sts, cloudFormation, codeDeploy, cloudWatch]) mock.reset();
+    for (const mock of [sts, cloudFormation, codeDeploy, cloudWatch, codePipeline]) mock.reset();
     sts.on(GetCallerIdentityCommand).resolves({
       Account: '123456789012',
       Arn: 'arn:aws:iam::123456789012:user/rehearser',
@@ -328,5 +347,135 @@ describe('rehearse drill', () => {
     expect(await main(['drill', 'meteor-strike'], d)).toBe(2);
     expect(d.stderr.text).toContain('unknown fault "meteor-strike"');
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  });
+  describe('following the pipeline execution of the flip', () => {
+    const OURS = 'b1d3c2a4-0000-4000-8000-000000000001';
+    const AHEAD = 'a0c2b1d3-0000-4000-8000-000000000000';
+    const head = (): string => git(repo.dir, 'rev-parse', 'HEAD');
+
+    beforeEach(() => {
+      cloudFormation
+        .on(DescribeStacksCommand, { StackName: STACK_NAMES.pipeline })
+        .resolves(pipelineStack(PIPELINE));
+      // The execution appears once the flip is pushed: its source revision is the flip's commit.
+      codePipeline
+        .on(ListPipelineExecutionsCommand)
+        .callsFake(() =>
+          pushed
+            ? executions(
+                { id: OURS, commit: head(), status: 'InProgress' },
+                { id: AHEAD, commit: 'c0ffee', status: 'InProgress', startSeconds: -300 },
+              )
+            : executions({ id: AHEAD, commit: 'c0ffee', status: 'InProgress', startSeconds: -300 }),
+        );
+    });
+
+    it('ends within seconds of a failed Build, naming the action, its summary and the build log', async () => {
+      codePipeline.on(GetPipelineExecutionCommand).resolves(execution(OURS, 'Failed', 'Build failed'));
+      codePipeline
+        .on(ListActionExecutionsCommand, { pipelineName: PIPELINE, filter: { pipelineExecutionId: OURS } })
+        .resolves(
+          actionRuns(
+            actionRun(OURS, 'source', 'Succeeded', -5),
+            actionRun(OURS, 'build', 'Failed', 0, { error: BUILD_FAILURE, url: BUILD_URL }),
+          ),
+        );
+      const d = deps();
+
+      const code = await main(['drill', 'health-fail', ...FAST, '--json'], d);
+
+      expect(code).toBe(1);
+      const report = JSON.parse(d.stdout.text) as DrillReport;
+      expect(report).toMatchObject({
+        status: 'pipeline-failed',
+        method: { pipelineExecutionId: OURS, pushed: true },
+        observations: {
+          pipeline: {
+            status: 'Failed',
+            failedAction: {
+              stage: 'Build',
+              action: 'TestAndBuildImage',
+              summary: BUILD_FAILURE,
+              url: BUILD_URL,
+            },
+          },
+        },
+      });
+      const marks = report.observations.events.flatMap((e) => (e.type === 'drill' ? [e] : []));
+      const push = marks.find((e) => e.action === 'pushed')!;
+      const end = marks.find((e) => e.action === 'pipeline-ended')!;
+      expect(end.atMs - push.atMs).toBeLessThanOrEqual(5_000);
+      expect(d.stderr.text).toContain(
+        `pipeline ended before deploying: Build/TestAndBuildImage Failed: ${BUILD_FAILURE} (${BUILD_URL})`,
+      );
+      // It never waited for a deployment.
+      expect(
+        codeDeploy.commandCalls(ListDeploymentsCommand).filter((c) => c.args[0].input.createTimeRange),
+      ).toEqual([]);
+    });
+
+    it('reports an execution queued behind another, follows it, then hands over to the deployment it starts', async () => {
+      codePipeline.on(GetPipelineExecutionCommand).resolves(execution(OURS, 'InProgress'));
+      codePipeline.on(GetPipelineStateCommand).resolves(queuedBehind(OURS, AHEAD));
+      const source = actionRun(OURS, 'source', 'Succeeded', -8);
+      codePipeline
+        .on(ListActionExecutionsCommand)
+        .resolvesOnce(actionRuns(source))
+        .resolvesOnce(actionRuns(source, actionRun(OURS, 'build', 'InProgress', -4, { url: BUILD_URL })))
+        .resolves(
+          actionRuns(
+            source,
+            actionRun(OURS, 'build', 'Succeeded', -4),
+            actionRun(OURS, 'deploy', 'InProgress', 0),
+          ),
+        );
+      const d = deps();
+
+      const code = await main(['drill', 'error-rate', ...FAST], d);
+
+      expect(d.stderr.text).toBe('');
+      expect(code).toBe(0);
+      expect(d.stdout.text).toContain(`waiting to enter Build behind execution ${AHEAD}`);
+      expect(d.stdout.text).toContain('Deploy/BlueGreen InProgress');
+      expect(d.stdout.text).toContain('stopped by HOOK_EXECUTION_FAILURE');
+      // The deployment is looked for from the moment this execution's deploy action started.
+      const since = codeDeploy
+        .commandCalls(ListDeploymentsCommand)
+        .flatMap((c) => (c.args[0].input.createTimeRange ? [c.args[0].input.createTimeRange.start] : []));
+      expect(since).toEqual([at(0), at(0)]);
+      const report = JSON.parse(
+        readFileSync(
+          path.join(
+            repo.dir,
+            'rehearsal-reports',
+            readdirSync(path.join(repo.dir, 'rehearsal-reports'))[0]!,
+            'report.json',
+          ),
+          'utf8',
+        ),
+      ) as DrillReport;
+      expect(report.method).toMatchObject({ pipelineExecutionId: OURS, deploymentId: 'd-NEW' });
+      expect(report.status).toBe('completed');
+    });
+
+    it('ends at once when the flipped file is one the trigger excludes', async () => {
+      mkdirSync(path.join(repo.dir, 'docs'));
+      writeFileSync(path.join(repo.dir, 'docs', 'taskdef.json'), readFileSync(repo.taskdef, 'utf8'));
+      git(repo.dir, 'add', 'docs/taskdef.json');
+      git(repo.dir, 'commit', '--quiet', '-m', 'a copy under docs');
+      const d = deps();
+
+      const code = await main(['drill', 'health-fail', ...FAST, '--file', 'docs/taskdef.json'], d);
+
+      expect(code).toBe(1);
+      expect(d.stdout.text).toMatch(
+        /no release starts: [0-9a-f]{12} changes only docs\/taskdef.json, which the pipeline's trigger excludes/,
+      );
+      expect(pushed).toBe(true);
+      expect(codePipeline.commandCalls(ListPipelineExecutionsCommand)).toEqual([]);
+      expect(
+        codeDeploy.commandCalls(ListDeploymentsCommand).filter((c) => c.args[0].input.createTimeRange),
+      ).toEqual([]);
+    });
   });
 });

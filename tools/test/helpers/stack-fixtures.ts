@@ -36,12 +36,20 @@ function commonOutputs(albUrl: string): Record<string, string> {
   };
 }
 
-function stackWith(outputs: Record<string, string>): DescribeStacksOutput {
+/** DescribeStacks for the deployed release pipeline stack. */
+export function pipelineStack(pipelineName: string): DescribeStacksOutput {
+  return stackWith({ [OUTPUT_KEYS.pipelineName]: pipelineName }, STACK_NAMES.pipeline);
+}
+
+function stackWith(
+  outputs: Record<string, string>,
+  name: string = STACK_NAMES.service,
+): DescribeStacksOutput {
   return {
     Stacks: [
       {
-        StackName: STACK_NAMES.service,
-        StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${STACK_NAMES.service}/0b1c2d3e`,
+        StackName: name,
+        StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/0b1c2d3e`,
         CreationTime: at(-86_400),
         StackStatus: 'UPDATE_COMPLETE',
         Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { DeploymentControllerName } from '../../../../contract/native-strategies';
+import type { PipelineOutcome } from '../../codepipeline/follow-execution';
 import type { WatchResult } from '../../aws/watch-deployment';
 import type { NativeWatchResult } from '../../aws/watch-native';
 import type { LoadResult } from '../../load/load-loop';
@@ -16,7 +17,8 @@ export interface DrillReport {
   faults: string;
   startedAt: number;
   finishedAt: number;
-  status: 'completed' | 'preflight-failed' | 'no-deployment' | 'interrupted';
+  status:
+    'completed' | 'preflight-failed' | 'not-triggered' | 'pipeline-failed' | 'no-deployment' | 'interrupted';
   preflight: Check[];
   hypothesis: Hypothesis;
   method: {
@@ -24,6 +26,8 @@ export interface DrillReport {
     load: { rate: number; concurrency: number; timeoutMs: number };
     commit?: string;
     pushed: boolean;
+    /** The release pipeline's execution of the flip, when the drill followed it. */
+    pipelineExecutionId?: string;
     deploymentId?: string;
     /** Who ran the deployment the drill followed. */
     controller?: DeploymentControllerName;
@@ -32,6 +36,8 @@ export interface DrillReport {
   observations: {
     /** The drill's typed record: the person's steps and AWS's events, in milliseconds from its start. */
     events: RehearsalEvent[];
+    /** The pipeline execution that ended before deploying: its status and failed action. */
+    pipeline?: Extract<PipelineOutcome, { kind: 'ended' }>;
     /** Seconds from the push, and from green tasks running (the model's origin), to detection. */
     detection?: { fromPushSeconds?: number; fromGreenSeconds?: number };
     rollbackDoneFromPushSeconds?: number;
@@ -102,6 +108,7 @@ function methodLines(r: DrillReport): string[] {
   return [
     `- Load loop against ${method.albUrl ?? '-'}: ${method.load.rate} req/s, concurrency ${method.load.concurrency}, timeout ${method.load.timeoutMs} ms, from before the push to after the deployment ended.`,
     `- Flip committed: ${method.commit ?? '-'}; pushed by the drill: ${method.pushed ? 'yes' : 'no'}.`,
+    `- Pipeline execution followed: ${method.pipelineExecutionId ?? '-'}.`,
     `- Deployment followed: ${method.deploymentId ?? '-'}${method.controller ? ` (${method.controller} controller)` : ''}.`,
   ];
 }
