@@ -1,5 +1,5 @@
-import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
+import { signalExitCode } from './exit-status';
 
 /** What a command gets from the supervisor. */
 export interface Supervision {
@@ -23,9 +23,6 @@ export interface SupervisedProcess {
   on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
   exit(code: number): void;
 }
-
-/** 128 + the signal number: the exit status a shell reports for a process ended by that signal. */
-export const signalExitCode = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
 
 /**
  * Makes this process responsible for what it starts. Everything tracked is ended on the way out; a signal

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { signalExitCode, superviseProcess } from '../../src/process/supervisor';
+import { signalExitCode } from '../../src/process/exit-status';
+import { superviseProcess } from '../../src/process/supervisor';
 import { MemoryStream } from '../helpers/test-deps';
 
 /** A process stand-in: `exit` records the code and emits 'exit', as process.exit does. */
