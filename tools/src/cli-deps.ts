@@ -20,8 +20,8 @@ export interface CliDeps {
   /** Runs git. @default the `git` executable */
   readonly git?: GitRunner;
   /**
-   * Registers what the first SIGINT or SIGTERM does (Ctrl-C, `kill`, a CI timeout) and returns its
-   * removal; a second signal ends the process. @default the process's signals, through the supervisor
+   * Registers what the first SIGINT, SIGTERM or SIGHUP does (Ctrl-C, `kill`, a CI timeout, a closed
+   * terminal) and returns its removal; a second signal ends the process. @default the process's signals, through the supervisor
    */
   readonly onInterrupt?: (handler: () => void) => () => void;
   /**

@@ -57,3 +57,22 @@ export function countFlag(text: string, flag: string, rule: CountRule): number {
   if (!parsed.ok) throw new UsageError(`${flag} needs ${parsed.allowed}; got "${text}"`, flag);
   return parsed.value;
 }
+
+/** A share such as an error rate, written `0.05` or `5%`: from 0 to 1 (0% to 100%). */
+export function shareFlag(text: string, flag: string): number {
+  const trimmed = text.trim();
+  const isPercent = trimmed.endsWith('%');
+  const parsed = parseCount(isPercent ? trimmed.slice(0, -1) : trimmed, {
+    whole: false,
+    min: 0,
+    max: isPercent ? 100 : 1,
+    why: 'a share of all requests',
+  });
+  if (!parsed.ok) {
+    throw new UsageError(
+      `${flag} needs a share from 0 to 1 or a percentage from 0% to 100% (0.05 and 5% are the same); got "${text}"`,
+      flag,
+    );
+  }
+  return isPercent ? parsed.value / 100 : parsed.value;
+}

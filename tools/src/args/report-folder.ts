@@ -64,7 +64,8 @@ async function holdsOnlyReports(dir: string, depth = 0): Promise<{ only: boolean
  * - A folder that already holds a report is refused unless `replace` is given; a folder that holds anything
  *   else (`--report .`, `--report docs`) is always refused: the report replaces the folder as a whole.
  * - Two commands writing the same folder at once are refused: the first holds `DIR.lock` (beside the folder,
- *   with its pid) until it ends; a lock whose process is gone is taken over.
+ *   with its pid) until it ends; a lock whose process is gone is taken over by one run only, the one that
+ *   creates `DIR.lock.takeover` (see `removeStaleLock`).
  * - The report is written into `DIR.partial-PID` beside it and then renamed into place, so a command
  *   interrupted while writing leaves the previous report as it was, never half of each.
  * The lock and the partial folder are removed however the process ends.
@@ -151,32 +152,86 @@ export class ReportFolder {
   }
 }
 
+/** The text of a lock (or takeover marker), or undefined when it is gone. */
+function readLock(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Whether a lock's text names a run still going; an empty one was just created and holds no pid yet. */
+function heldBy(text: string): boolean {
+  const holder = Number.parseInt(text, 10);
+  return text === '' || (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder));
+}
+
+/** Creates `file` holding `pid` if no such file exists; false when one does. */
+function createWithPid(file: string, pid: number, refuse: (problem: string) => never): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    return refuse(`cannot write there (${code ?? String(error)}); give a folder you can write to`);
+  }
+  writeSync(fd, `${pid}\n`);
+  closeSync(fd);
+  return true;
+}
+
 function takeLock(lockFile: string, pid: number, refuse: (problem: string) => never): void {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    let fd: number;
-    try {
-      fd = openSync(lockFile, 'wx');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST')
-        return refuse(`cannot write there (${code ?? String(error)}); give a folder you can write to`);
-      const text = readFileSync(lockFile, 'utf8').trim();
-      const holder = Number.parseInt(text, 10);
-      // An empty lock is one another process has just created and not yet written its pid into.
-      if (text === '' || (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder))) {
-        return refuse(
-          `another rehearsal (pid ${text || '?'}) is writing its report there; wait for it to end, or give another folder`,
-        );
-      }
-      // The process that held it is gone (killed with SIGKILL, say): the lock is stale.
-      rmSync(lockFile, { force: true });
-      continue;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (createWithPid(lockFile, pid, refuse)) return;
+    const text = readLock(lockFile);
+    // Released between the two calls: try again.
+    if (text === undefined) continue;
+    if (heldBy(text)) {
+      return refuse(
+        `another rehearsal (pid ${text || '?'}) is writing its report there; wait for it to end, or give another folder`,
+      );
     }
-    writeSync(fd, `${pid}\n`);
-    closeSync(fd);
-    return;
+    // The process that held it is gone (killed with SIGKILL, say): the lock is stale.
+    removeStaleLock(lockFile, text, pid, refuse);
   }
   refuse(`cannot take ${path.basename(lockFile)} beside it; remove that file if no rehearsal is running`);
+}
+
+/**
+ * Removes the stale lock holding `staleText`, unless another run took it over first. Only the run that
+ * creates `LOCK.takeover` may remove the lock: two runs that read the same stale pid would otherwise both
+ * remove "the" lock, the later removing the one the earlier had just taken, and both write the folder.
+ */
+function removeStaleLock(
+  lockFile: string,
+  staleText: string,
+  pid: number,
+  refuse: (problem: string) => never,
+): void {
+  const marker = `${lockFile}.takeover`;
+  if (!createWithPid(marker, pid, refuse)) {
+    const taker = readLock(marker);
+    if (taker === undefined) return;
+    if (heldBy(taker)) {
+      refuse(
+        `another rehearsal (pid ${taker || '?'}) is taking over ${path.basename(lockFile)}; wait for it to end, or give another folder`,
+      );
+    }
+    // A run killed in the moment between taking the marker and removing it: no rule tells whether a
+    // third run is removing it just now, so a person decides.
+    refuse(
+      `${path.basename(marker)} was left by a run that ended (pid ${taker}); remove it and ${path.basename(lockFile)} if no rehearsal is running`,
+    );
+  }
+  try {
+    // While this run holds the marker no other run removes the lock: the lock read here is the one removed.
+    if (readLock(lockFile) === staleText) rmSync(lockFile, { force: true });
+  } finally {
+    rmSync(marker, { force: true });
+  }
 }
 
 /**

@@ -1,9 +1,17 @@
 import { guardCommand } from '../args/guard-command';
-import { CONCURRENCY, countFlag, durationFlag, REQUEST_COUNT, REQUEST_RATE } from '../args/flag-values';
+import {
+  CONCURRENCY,
+  countFlag,
+  durationFlag,
+  REQUEST_COUNT,
+  REQUEST_RATE,
+  shareFlag,
+} from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
-import { formatSecond, formatSummary } from '../load/format-load';
-import { runLoad, type LoadOptions } from '../load/load-loop';
+import { describeThreshold, formatSecond, formatSummary, formatThresholds } from '../load/format-load';
+import { runLoad, type LoadOptions, type LoadResult } from '../load/load-loop';
 import { probe } from '../load/probe';
+import { checkThresholds, type LoadThresholds, type ThresholdCheck } from '../load/thresholds';
 import type { CliDeps, Command } from '../cli-deps';
 
 /** Defaults of the load loop: a steady trickle that any alarm can see, stopped by Ctrl-C. */
@@ -17,16 +25,20 @@ Sends GET requests to URL and prints one line per second: requests, status count
 p50/p99 latency and the versions seen (x-app-version). Prints a summary at the end and on Ctrl-C.
 
 Options:
-  --count N          stop after N requests
-  --duration TIME    stop after TIME (30s, 5m, 500ms; a bare number is seconds)
-  --interval TIME    one request every TIME (a curl loop with sleep 0.5 is --interval 0.5)
-  --rate N           N requests per second (default ${DEFAULT_RATE}); --rate max sends back to back
-  --concurrency N    requests in flight at most (default ${DEFAULT_CONCURRENCY})
-  --timeout TIME     limit for one request (default ${DEFAULT_TIMEOUT})
-  --json             print the result as JSON on stdout (progress goes to stderr)
-  -h, --help         show this help
+  --count N           stop after N requests
+  --duration TIME     stop after TIME (30s, 5m, 500ms; a bare number is seconds)
+  --interval TIME     one request every TIME (a curl loop with sleep 0.5 is --interval 0.5)
+  --rate N            N requests per second (default ${DEFAULT_RATE}); --rate max sends back to back
+  --concurrency N     requests in flight at most (default ${DEFAULT_CONCURRENCY})
+  --timeout TIME      limit for one request (default ${DEFAULT_TIMEOUT})
+  --max-error-rate R  threshold: fail when more than R of the requests failed (0.01 or 1%)
+  --max-p99 TIME      threshold: fail when the run's p99 latency is over TIME (500ms)
+  --json              print the result as JSON on stdout (progress goes to stderr)
+  -h, --help          show this help
 
-Without --count or --duration the loop runs until Ctrl-C.`;
+Without --count or --duration the loop runs until Ctrl-C.
+Exits 0 when the run ended, 1 when a threshold was crossed or nothing answers at URL, 2 on a usage
+error, 130 when interrupted (Ctrl-C).`;
 
 const OPTIONS = {
   count: { type: 'string' },
@@ -35,6 +47,8 @@ const OPTIONS = {
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  'max-error-rate': { type: 'string' },
+  'max-p99': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -86,6 +100,15 @@ export function loadOptionsFromFlags(
   };
 }
 
+function thresholdsFromFlags(flags: { 'max-error-rate'?: string; 'max-p99'?: string }): LoadThresholds {
+  return {
+    ...(flags['max-error-rate'] !== undefined && {
+      maxErrorRate: shareFlag(flags['max-error-rate'], '--max-error-rate'),
+    }),
+    ...(flags['max-p99'] !== undefined && { maxP99Ms: durationFlag(flags['max-p99'], '--max-p99') }),
+  };
+}
+
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) {
@@ -95,6 +118,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`load takes one URL, got ${positionals.length}`);
   const url = parseUrl(positionals[0]);
   const options = loadOptionsFromFlags(url.href, values);
+  const thresholds = thresholdsFromFlags(values);
 
   const first = await probe(url, options.timeoutMs);
   if (!first.ok) {
@@ -119,9 +143,28 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     removeInterrupt?.();
   }
   if (live) progress.write('\n');
-  if (controller.signal.aborted) deps.stderr.write('Interrupted; summary of what completed:\n');
-  deps.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
-  return 0;
+  const interrupted = controller.signal.aborted;
+  if (interrupted) deps.stderr.write('Interrupted; summary of what completed:\n');
+  const checks = checkThresholds(result, thresholds);
+  writeResult(result, checks, values.json, deps);
+  return interrupted ? 130 : checks.some((c) => c.crossed) ? 1 : 0;
+}
+
+/** The summary (or JSON) on stdout, with the thresholds when any were given; each one crossed on stderr. */
+function writeResult(
+  result: LoadResult,
+  checks: readonly ThresholdCheck[],
+  json: boolean,
+  deps: CliDeps,
+): void {
+  if (json) {
+    const shown = checks.length === 0 ? result : { ...result, thresholds: checks };
+    deps.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  } else {
+    const lines = [formatSummary(result), ...(checks.length === 0 ? [] : [formatThresholds(checks)])];
+    deps.stdout.write(`${lines.join('\n')}\n`);
+  }
+  for (const c of checks) if (c.crossed) deps.stderr.write(`Threshold crossed: ${describeThreshold(c)}.\n`);
 }
 
 export const loadCommand: Command = {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { exitStatus } from '../process/exit-status';
 
 /** How a finished command ended. `code` 127 with `missing` set means the executable was not found. */
 export interface CommandResult {
@@ -34,7 +35,7 @@ export const runCommand: RunCommand = (command, args, options = {}) =>
     });
     child.once('close', (code, signal) => {
       resolve({
-        code: code ?? (signal ? 128 : 1),
+        code: exitStatus(code, signal),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         missing: false,

@@ -1,4 +1,5 @@
 import type { LoadResult, LoadSecond } from './load-loop';
+import type { ThresholdCheck } from './thresholds';
 
 const counts = (byKey: Record<string, number>): string =>
   Object.entries(byKey)
@@ -34,4 +35,18 @@ export function formatSummary(r: LoadResult): string {
     `  versions  ${counts(r.byVersion)}`,
     `  latency   p50 ${ms(r.latency.p50Ms)}, p90 ${ms(r.latency.p90Ms)}, p99 ${ms(r.latency.p99Ms)}, max ${ms(r.latency.maxMs)}`,
   ].join('\n');
+}
+
+/** One threshold in words: `error rate 25.0% over the limit of 10.0%`, `p99 40ms within 500ms`. */
+export function describeThreshold(c: ThresholdCheck): string {
+  const show = (value: number): string => (c.name === 'error-rate' ? percent(value, 1) : ms(value));
+  const label = c.name === 'error-rate' ? 'error rate' : 'p99';
+  return c.crossed
+    ? `${label} ${show(c.actual)} over the limit of ${show(c.limit)}`
+    : `${label} ${show(c.actual)} within ${show(c.limit)}`;
+}
+
+/** The summary's line for the thresholds a run was given. */
+export function formatThresholds(checks: readonly ThresholdCheck[]): string {
+  return `  thresholds  ${checks.map((c) => `${describeThreshold(c)} (${c.crossed ? 'crossed' : 'ok'})`).join(', ')}`;
 }

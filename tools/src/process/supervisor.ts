@@ -1,17 +1,24 @@
-import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
+import { signalExitCode } from './exit-status';
+
+/**
+ * The signals that end this process. SIGHUP comes when the terminal it runs in closes (an SSH session
+ * dropped, a terminal window shut): without a handler Node dies of it at once and no exit handler runs.
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
 
 /** What a command gets from the supervisor. */
 export interface Supervision {
   /**
    * Registers how to end something this process started (a task process, a container), synchronously.
-   * It runs however this process ends: normal exit, usage error, uncaught error, SIGINT or SIGTERM.
+   * It runs however this process ends: normal exit, usage error, uncaught error, SIGINT, SIGTERM or SIGHUP.
    * Returns its removal, for when the thing has ended by itself.
    */
   readonly track: (end: () => void) => () => void;
   /**
-   * Registers what the first SIGINT or SIGTERM does instead of ending the process (a command that winds
-   * down: summary, report). A second signal ends the process. Returns its removal.
+   * Registers what the first SIGINT, SIGTERM or SIGHUP does instead of ending the process (a command that
+   * winds down: summary, report). A second signal ends the process. Returns its removal.
    */
   readonly onInterrupt: (handler: () => void) => () => void;
 }
@@ -19,13 +26,10 @@ export interface Supervision {
 /** The process events the supervisor listens to; tests pass an emitter. */
 export interface SupervisedProcess {
   on(event: 'exit', listener: () => void): unknown;
-  on(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  on(event: StopSignal, listener: (signal: NodeJS.Signals) => void): unknown;
   on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
   exit(code: number): void;
 }
-
-/** 128 + the signal number: the exit status a shell reports for a process ended by that signal. */
-export const signalExitCode = (signal: NodeJS.Signals): number => 128 + constants.signals[signal];
 
 /**
  * Makes this process responsible for what it starts. Everything tracked is ended on the way out; a signal
@@ -66,8 +70,7 @@ export function superviseProcess(proc: SupervisedProcess, stderr: Writable): Sup
     proc.exit(1);
   };
   proc.on('exit', endAll);
-  proc.on('SIGINT', onSignal);
-  proc.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) proc.on(signal, onSignal);
   proc.on('uncaughtException', onError);
   proc.on('unhandledRejection', onError);
   return {

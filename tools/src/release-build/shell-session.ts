@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exitStatus } from '../process/exit-status';
 
 /*
  * One shell session across every command of a build, as buildspec version 0.2 has it: "In buildspec
@@ -98,7 +99,7 @@ export function createShellSession(options: ShellSessionOptions): CommandSession
         child.once('error', reject);
         child.once('close', (code, signal) => {
           running = undefined;
-          resolve(code ?? (signal ? 128 + 15 : 1));
+          resolve(exitStatus(code, signal));
         });
       });
     },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import {
+import fs, {
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -18,6 +18,10 @@ beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), 'report-folder-'));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** The pid of a process that has ended: what a lock left by a SIGKILLed run holds. */
+const deadPid = (): string =>
+  spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
 
 const claim = (dir: string, replace = false, pid?: number) =>
   ReportFolder.claim(dir, '--report', { replace, ...(pid !== undefined && { pid }) });
@@ -102,11 +106,61 @@ describe('a report folder', () => {
 
   test('whose lock a killed run left behind (its process is gone) is taken over', async () => {
     const dir = path.join(root, 'suite');
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    writeFileSync(`${dir}.lock`, `${gone.stdout.toString()}\n`);
+    writeFileSync(`${dir}.lock`, `${deadPid()}\n`);
     const folder = await claim(dir);
     expect(readFileSync(`${dir}.lock`, 'utf8')).toBe(`${process.pid}\n`);
     folder.release();
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  test('whose stale lock two runs race to take over is won by one: the later is refused, the lock kept', async () => {
+    const dir = path.join(root, 'suite');
+    const lock = `${dir}.lock`;
+    writeFileSync(lock, `${deadPid()}\n`);
+    // The other run (pid: this test's parent, alive) takes the stale lock over right after this run has
+    // read it as stale, before this run acts on what it read.
+    const other = process.ppid;
+    const read = fs.readFileSync;
+    let raced = false;
+    const spy = jest.spyOn(fs, 'readFileSync').mockImplementation((...args: Parameters<typeof read>) => {
+      const text = read(...args);
+      if (args[0] === lock && !raced) {
+        raced = true;
+        rmSync(lock);
+        writeFileSync(lock, `${other}\n`);
+      }
+      return text;
+    });
+    try {
+      await expect(claim(dir)).rejects.toThrow(
+        `another rehearsal (pid ${other}) is writing its report there`,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(raced).toBe(true);
+    expect(readFileSync(lock, 'utf8')).toBe(`${other}\n`);
+    expect(readdirSync(root)).toEqual(['suite.lock']);
+  });
+
+  test('whose stale lock another run is taking over right now is refused, naming that run', async () => {
+    const dir = path.join(root, 'suite');
+    writeFileSync(`${dir}.lock`, `${deadPid()}\n`);
+    writeFileSync(`${dir}.lock.takeover`, `${process.ppid}\n`);
+    await expect(claim(dir)).rejects.toThrow(
+      `another rehearsal (pid ${process.ppid}) is taking over suite.lock; wait for it to end`,
+    );
+    expect(readdirSync(root).sort()).toEqual(['suite.lock', 'suite.lock.takeover']);
+  });
+
+  test('whose takeover a killed run left half-done is refused, saying which files to remove', async () => {
+    const dir = path.join(root, 'suite');
+    const gone = deadPid();
+    writeFileSync(`${dir}.lock`, `${deadPid()}\n`);
+    writeFileSync(`${dir}.lock.takeover`, `${gone}\n`);
+    await expect(claim(dir)).rejects.toThrow(
+      `suite.lock.takeover was left by a run that ended (pid ${gone}); remove it and suite.lock if no rehearsal is running`,
+    );
   });
 
   test('a lock another process has created but not yet written its pid into counts as held', async () => {

@@ -46,7 +46,7 @@ describe('rehearse load', () => {
     expect(deps.stderr.text).toMatch(/req {2}status/);
   });
 
-  it('stops on Ctrl-C and still prints the summary', async () => {
+  it('stops on Ctrl-C, still prints the summary, and exits 130', async () => {
     let interrupt: (() => void) | undefined;
     let removed = false;
     const deps = testDeps({
@@ -60,10 +60,55 @@ describe('rehearse load', () => {
     const running = main(['load', server.url, '--rate', '100'], deps);
     while (server.seen() < 5) await new Promise((resolve) => setTimeout(resolve, 10));
     interrupt!();
-    expect(await running).toBe(0);
+    expect(await running).toBe(130);
     expect(removed).toBe(true);
     expect(deps.stderr.text).toContain('Interrupted');
     expect(deps.stdout.text).toMatch(/^\d+ requests in/m);
+  });
+
+  it('exits 1 when the error rate crosses --max-error-rate, saying so on stderr and in the summary', async () => {
+    const deps = testDeps();
+    const argv = ['load', server.url, '--count', '20', '--rate', 'max', '--concurrency', '1'];
+    expect(await main([...argv, '--max-error-rate', '10%'], deps)).toBe(1);
+    expect(deps.stdout.text).toMatch(
+      /^ {2}thresholds {2}error rate 20\.0% over the limit of 10\.0% \(crossed\)$/m,
+    );
+    expect(deps.stderr.text).toContain('Threshold crossed: error rate 20.0% over the limit of 10.0%');
+  });
+
+  it('exits 0 when every threshold holds, and reports each in the JSON', async () => {
+    const deps = testDeps();
+    const argv = ['load', server.url, '--count', '20', '--rate', 'max', '--concurrency', '1', '--json'];
+    expect(await main([...argv, '--max-error-rate', '0.2', '--max-p99', '5s'], deps)).toBe(0);
+    const result = JSON.parse(deps.stdout.text);
+    expect(result.thresholds).toEqual([
+      { name: 'error-rate', limit: 0.2, actual: 0.2, crossed: false },
+      { name: 'p99', limit: 5_000, actual: result.latency.p99Ms, crossed: false },
+    ]);
+    expect(deps.stderr.text).not.toContain('Threshold');
+  });
+
+  it('exits 1 when p99 latency crosses --max-p99', async () => {
+    const slow = await startServer((_req, res) => void setTimeout(() => res.end('ok'), 30));
+    try {
+      const deps = testDeps();
+      const argv = ['load', slow.url, '--count', '5', '--rate', 'max', '--max-p99', '10ms', '--json'];
+      expect(await main(argv, deps)).toBe(1);
+      expect(JSON.parse(deps.stdout.text).thresholds).toEqual([
+        expect.objectContaining({ name: 'p99', limit: 10, crossed: true }),
+      ]);
+      expect(deps.stderr.text).toMatch(/Threshold crossed: p99 \d+ms over the limit of 10ms/);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('states its exit codes in the help', async () => {
+    const deps = testDeps();
+    expect(await main(['load', '--help'], deps)).toBe(0);
+    expect(deps.stdout.text).toContain(
+      'Exits 0 when the run ended, 1 when a threshold was crossed or nothing answers at URL, 2 on a usage\nerror, 130 when interrupted (Ctrl-C).',
+    );
   });
 
   it('exits 1 with a clear message when nothing answers at the URL', async () => {
@@ -97,6 +142,17 @@ describe('rehearse load', () => {
       /--concurrency N/,
     ],
     [['load', 'http://x/', '--interval', '1', '--rate', '2'], /not both/, /--interval TIME/],
+    [
+      ['load', 'http://x/', '--max-error-rate', '150%'],
+      /--max-error-rate needs a share from 0 to 1 or a percentage from 0% to 100%.*got "150%"/,
+      /^ {2}--max-error-rate R/m,
+    ],
+    [
+      ['load', 'http://x/', '--max-error-rate', 'low'],
+      /--max-error-rate needs a share from 0 to 1/,
+      /--max-error-rate R/,
+    ],
+    [['load', 'http://x/', '--max-p99', 'fast'], /--max-p99 needs a duration/, /^ {2}--max-p99 TIME/m],
     [['load', 'http://x/', '--verbose'], /Unknown option '--verbose'/, /^Usage/m],
   ])('exits 2 on %j with the relevant help line', async (argv, message, helpLine) => {
     const deps = testDeps();

@@ -1,5 +1,11 @@
-import { EventEmitter } from 'node:events';
-import { signalExitCode, superviseProcess } from '../../src/process/supervisor';
+import { spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { signalExitCode } from '../../src/process/exit-status';
+import { superviseProcess } from '../../src/process/supervisor';
 import { MemoryStream } from '../helpers/test-deps';
 
 /** A process stand-in: `exit` records the code and emits 'exit', as process.exit does. */
@@ -41,6 +47,7 @@ describe('process supervisor', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)('exits %s with %d when no command winds down on it, ending the children', (signal, code) => {
     const { proc, stderr, ended } = setup();
     proc.emit(signal, signal);
@@ -60,4 +67,51 @@ describe('process supervisor', () => {
     proc.emit('SIGINT', 'SIGINT');
     expect(proc.exits).toEqual([130]);
   });
+
+  it('lets a command wind down on a first SIGHUP as on SIGINT', () => {
+    const { proc, supervision } = setup();
+    const handler = jest.fn();
+    supervision.onInterrupt(handler);
+    proc.emit('SIGHUP', 'SIGHUP');
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(proc.exits).toEqual([]);
+  });
+
+  it('in a real process, ends its children and exits 129 when its terminal hangs up (SIGHUP)', async () => {
+    const supervisor = path.resolve(__dirname, '../../../dist/tools/src/process/supervisor.js');
+    const script = `
+      const { spawn } = require('node:child_process');
+      const supervision = require(${JSON.stringify(supervisor)}).superviseProcess(process, process.stderr);
+      const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+      supervision.track(() => child.kill('SIGKILL'));
+      process.stdout.write(child.pid + '\\n');
+      setInterval(() => undefined, 1000);
+    `;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(parent, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    let sleeper: number | undefined;
+    try {
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+      sleeper = Number(line.toString());
+      parent.kill('SIGHUP');
+      const [code, signal] = await exited;
+      // SIGKILL is sent on the way out; the kernel may take a moment to end the child.
+      for (let waited = 0; isRunning(sleeper) && waited < 2_000; waited += 50) await delay(50);
+      expect(isRunning(sleeper)).toBe(false);
+      expect(code ?? 128 + constants.signals[signal!]).toBe(129);
+      expect(signal).toBeNull();
+    } finally {
+      parent.kill('SIGKILL');
+      if (sleeper !== undefined && isRunning(sleeper)) process.kill(sleeper, 'SIGKILL');
+    }
+  }, 15_000);
 });
+
+/** False once `pid` has ended (a zombie waiting for its reaper has ended too). */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

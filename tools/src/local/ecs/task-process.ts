@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { settings } from '../../../../contract/settings';
+import { LineSplitter } from '../../process/line-splitter';
 import { HOLDING_LINE, OPEN_LINE } from './listen-gate-protocol';
 
 /** What a task needs to start: the environment the task definition would give the container. */
@@ -85,15 +86,17 @@ export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn
     const untrack = track?.(() => child.kill('SIGKILL'));
     child.once('exit', () => untrack?.());
     const lines: string[] = [];
-    const keep = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line.trim() === HOLDING_LINE) holding(true);
-        else if (line.trim() !== '') lines.push(summariseLogLine(line.trim()));
-      }
+    const keep = (line: string): void => {
+      if (line.trim() === HOLDING_LINE) holding(true);
+      else if (line.trim() !== '') lines.push(summariseLogLine(line.trim()));
       lines.splice(0, Math.max(0, lines.length - KEEP_LINES));
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    const outputs = [child.stdout, child.stderr].map((stream) => {
+      const splitter = new LineSplitter(keep);
+      stream.on('data', (chunk: Buffer) => splitter.write(chunk));
+      stream.on('end', () => splitter.end());
+      return splitter;
+    });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', () => resolve({ code: 127, signal: null }));
@@ -104,7 +107,17 @@ export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn
       kill: (signal) => {
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       },
-      lastOutput: () => lines.join(' | '),
+      // The exit can come before the pipes' end: a last line without its newline is still pending then.
+      lastOutput: () =>
+        [
+          ...lines,
+          ...outputs
+            .map((output) => output.pending.trim())
+            .filter((line) => line !== '')
+            .map(summariseLogLine),
+        ]
+          .slice(-KEEP_LINES)
+          .join(' | '),
       holdingListen,
       letListen: () => {
         if (child.stdin.writable) child.stdin.write(`${OPEN_LINE}\n`);
