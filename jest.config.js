@@ -57,7 +57,6 @@ const base = {
     ],
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/cdk.out/'],
-  testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */
@@ -85,6 +84,8 @@ module.exports = {
       globalTeardown: '<rootDir>/jest.global-teardown.js',
     },
   ],
+  // A global option: Jest ignores it inside a project.
+  testTimeout: 30_000,
   testSequencer: '<rootDir>/jest.test-sequencer.js',
   reporters: [
     'default',
