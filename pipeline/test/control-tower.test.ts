@@ -1,14 +1,7 @@
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { settings } from '../../contract/settings';
 import { STACK_NAMES } from '../../contract/stack-outputs';
 import { CONTROL_RULES } from '../lib/control-tower';
-
-const run = promisify(execFile);
-const root = path.join(__dirname, '..', '..');
+import { synthesizeRealApp } from './synth-real-app';
 
 interface Violation {
   readonly ruleName: string;
@@ -24,36 +17,21 @@ interface Report {
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 /*
- * AWS Control Tower's proactive controls (cfn-guard) run on every synthesis beside cdk-nag. One synthesis of
- * the real app with the pipeline context: no finding is left unacknowledged, every acknowledgement still
+ * AWS Control Tower's proactive controls (cfn-guard) run on every synthesis beside cdk-nag. The run's one
+ * synthesis of the real app with the pipeline context (synth-real-app.ts): no finding is left unacknowledged, every acknowledgement still
  * answers a finding, and what a real deployment should have is in the templates rather than acknowledged.
  */
 describe('Control Tower proactive controls on both stacks', () => {
   let report: Report;
   let service: Resources;
   let pipeline: Resources;
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'control-tower-'));
 
   beforeAll(async () => {
-    const outdir = path.join(tmp, 'out');
-    const context = {
-      githubConnectionArn:
-        'arn:aws:codeconnections:us-east-1:123456789012:connection/12345678-1234-1234-1234-123456789012',
-      githubOwner: 'owner',
-      githubRepo: 'repo',
-    };
-    const args = Object.entries(context).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
-    await run(process.execPath, [path.join(root, 'pipeline', 'bin', 'run-app.js'), ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: tmp, CDK_OUTDIR: outdir },
-      timeout: 150_000,
-    });
-    const read = <T>(name: string): T => JSON.parse(fs.readFileSync(path.join(outdir, name), 'utf8')) as T;
-    report = read<Report>('validation-report.json');
-    service = read<{ Resources: Resources }>(`${STACK_NAMES.service}.template.json`).Resources;
-    pipeline = read<{ Resources: Resources }>(`${STACK_NAMES.pipeline}.template.json`).Resources;
+    const synth = await synthesizeRealApp();
+    report = synth.read<Report>('validation-report.json');
+    service = synth.read<{ Resources: Resources }>(`${STACK_NAMES.service}.template.json`).Resources;
+    pipeline = synth.read<{ Resources: Resources }>(`${STACK_NAMES.pipeline}.template.json`).Resources;
   }, 160_000);
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   const guard = () => report.pluginReports.find((r) => r.pluginName === 'cdk-validator-cfnguard');
   const ofType = (resources: Resources, type: string) =>
