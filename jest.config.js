@@ -27,10 +27,12 @@ const INTEGRATION = [
   'pipeline/test/service-stack-ecs.test.ts',
   'pipeline/test/stopped-tasks-rule.test.ts',
   'pipeline/test/synth-entry.test.ts',
+  'tools/test/commands/load-endless-body.test.ts',
   'tools/test/load/load-loop.test.ts',
-  'tools/test/local/listen-gate.test.ts',
+  'tools/test/local/ecs/listen-gate.test.ts',
   'tools/test/local/local-process.test.ts',
   'tools/test/local/report-interrupt.test.ts',
+  'tools/test/process/supervisor.test.ts',
   'tools/test/suite/suite-interrupt.test.ts',
 ];
 
