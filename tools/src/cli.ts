@@ -39,12 +39,16 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
   return command.run(rest, deps);
 }
 
-if (require.main === module) {
+/**
+ * Runs the CLI as this process: the supervisor first, then the command; the process's exit code is the
+ * command's. The entry of `node dist/tools/src/cli.js` and of the `rehearse` launcher.
+ */
+export function runCli(argv: readonly string[]): void {
   // Before anything else: whatever a command starts must end with this process, however it ends.
   const supervision = superviseProcess(process, process.stderr);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { defaultDeps } = require('./cli-deps') as typeof CliDepsModule;
-  main(process.argv.slice(2), defaultDeps(supervision)).then(
+  main(argv, defaultDeps(supervision)).then(
     (code) => {
       process.exitCode = code;
     },
@@ -54,3 +58,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));
