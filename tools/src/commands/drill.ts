@@ -18,6 +18,7 @@ import { defaultAwsClients } from '../aws/clients';
 import { runDrill } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import { outputStyle } from '../terminal/output-style';
 
 const DEFAULTS = {
   branch: 'main',
@@ -130,6 +131,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       now: deps.now ?? Date.now,
       sleep: deps.sleep ?? sleepUnlessAborted,
       out,
+      paint: outputStyle(out, deps.env).paint,
       signal: controller.signal,
       ...(interactive && deps.prompt && { prompt: deps.prompt }),
     });

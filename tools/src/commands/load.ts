@@ -5,6 +5,7 @@ import { formatSecond, formatSummary } from '../load/format-load';
 import { runLoad, type LoadOptions } from '../load/load-loop';
 import { probe } from '../load/probe';
 import type { CliDeps, Command } from '../cli-deps';
+import { CLEAR_LINE, outputStyle } from '../terminal/output-style';
 
 /** Defaults of the load loop: a steady trickle that any alarm can see, stopped by Ctrl-C. */
 const DEFAULT_RATE = 10;
@@ -103,7 +104,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
 
   const progress = values.json ? deps.stderr : deps.stdout;
-  const live = progress.isTTY === true;
+  const live = outputStyle(progress, deps.env).live;
   const controller = new AbortController();
   const removeInterrupt = deps.onInterrupt?.(() => controller.abort());
   let result;
@@ -113,7 +114,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       signal: controller.signal,
       ...(deps.now && { now: deps.now }),
       onSecond: (second) =>
-        progress.write(live ? `\r\x1b[2K${formatSecond(second)}` : `${formatSecond(second)}\n`),
+        progress.write(live ? `${CLEAR_LINE}${formatSecond(second)}` : `${formatSecond(second)}\n`),
     });
   } finally {
     removeInterrupt?.();

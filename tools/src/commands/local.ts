@@ -20,6 +20,7 @@ import { type ReportFolder, withReportFolder } from '../args/report-folder';
 import { MAX_TIME_SCALE } from '../local/local-timings';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { ProgressWriter } from '../local/progress';
+import { outputStyle } from '../terminal/output-style';
 import { runRehearsal } from '../local/rehearsal';
 import { formatSummary } from '../local/report-text';
 import { toJson } from '../local/report-json';
@@ -108,7 +109,7 @@ async function rehearseAndReport(
   const { launch, startupAllowanceMs } = await rehearsalLauncher(flags, deps, local.launch);
 
   const progressOut = json ? deps.stderr : deps.stdout;
-  const progress = new ProgressWriter(progressOut);
+  const progress = new ProgressWriter(progressOut, outputStyle(progressOut, deps.env));
   const result = await (local.rehearse ?? runRehearsal)({
     faults,
     config: flags.config,
@@ -122,7 +123,7 @@ async function rehearseAndReport(
   });
   progress.done();
   if (json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
-  else deps.stdout.write(formatSummary(result));
+  else deps.stdout.write(formatSummary(result, outputStyle(deps.stdout, deps.env)));
   if (folder !== undefined) {
     const files = await folder.write((dir) => writeReport(dir, result));
     deps.stderr.write(`report written: ${files.join(', ')}\n`);

@@ -23,6 +23,7 @@ import { toJson } from '../local/report-json';
 import type { runRehearsal } from '../local/rehearsal';
 import type { LaunchTask } from '../local/task-process';
 import { LiveLines } from '../suite/live-lines';
+import { outputStyle } from '../terminal/output-style';
 import { runSuite } from '../suite/run-suite';
 import { formatScorecard } from '../suite/scorecard-text';
 import { suiteHeadline, type SuiteMeta } from '../suite/suite-meta';
@@ -174,8 +175,7 @@ async function runAndReport(
     controller.abort();
   });
   const liveOut = args.json ? deps.stderr : deps.stdout;
-  const colour = liveOut.isTTY === true && deps.env.NO_COLOR === undefined && deps.env.TERM !== 'dumb';
-  const lines = new LiveLines(liveOut, args.entries, { colour });
+  const lines = new LiveLines(liveOut, args.entries, outputStyle(liveOut, deps.env));
   const now = deps.now ?? Date.now;
   const started = now();
   let runs: SuiteRun[];
@@ -231,8 +231,9 @@ async function report(
   folder: ReportFolder | undefined,
 ): Promise<void> {
   const missed = mismatches(runs);
+  const paint = outputStyle(args.json ? deps.stderr : deps.stdout, deps.env).paint;
   const summary = [
-    suiteHeadline(runs),
+    paint(missed.length === 0 ? 'green' : 'red', suiteHeadline(runs)),
     ...missed.map((m) => `  mismatch: ${m}`),
     `wall time: ${(meta.wallMs / 1000).toFixed(1)} s (${runs.length} rehearsals, ${meta.parallel} at a time, time scale ${meta.timeScale})`,
   ].join('\n');

@@ -21,6 +21,7 @@ import { drillFigures } from './drill-figures';
 import type { FollowedRelease, ReleaseFollower } from './followed-release';
 import { releaseFollower } from './release-follower';
 import { reportName, writeReport, type DrillReport } from './report';
+import { PLAIN_STYLE, type OutputStyle } from '../terminal/output-style';
 
 export interface DrillOptions {
   /** Fault entries as given (`name` or `name=value`); validated by the service's parser. */
@@ -47,6 +48,8 @@ export interface DrillDeps {
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly out: Writable;
+  /** Colours the verdict line for `out`. @default no colour */
+  readonly paint?: OutputStyle['paint'];
   readonly prompt?: (question: string) => Promise<string>;
   readonly signal?: AbortSignal;
 }
@@ -328,9 +331,13 @@ class Drill {
       ...(prediction && { modelled: prediction }),
     });
     report.verdict = verdict;
+    const paint = this.deps.paint ?? PLAIN_STYLE.paint;
     this.say(
       '',
-      `== Expected ${expected.outcome}, observed ${followed.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
+      paint(
+        verdict.matched ? 'green' : 'red',
+        `== Expected ${expected.outcome}, observed ${followed.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
+      ),
     );
     if (detection) {
       this.say(

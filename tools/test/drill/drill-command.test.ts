@@ -159,7 +159,8 @@ describe('rehearse drill', () => {
     faultsOf(git(repo.dir, '--git-dir', repo.remote, 'show', 'main:taskdef.json'));
 
   it('runs the whole rehearsal: flips, pushes, follows the rollback, writes the report and restores', async () => {
-    const d = deps();
+    // A log that renders colour: the verdict line is green.
+    const d = deps({ env: { FORCE_COLOR: '1' } });
     const code = await main(['drill', 'error-rate', ...FAST, '--restore'], d);
 
     expect(d.stderr.text).toBe('');
@@ -180,7 +181,9 @@ describe('rehearse drill', () => {
     expect(d.stdout.text).toContain('expected rolled-back');
     expect(d.stdout.text).toContain('predicted: rollback triggered at most');
     expect(d.stdout.text).toContain('stopped by HOOK_EXECUTION_FAILURE');
-    expect(d.stdout.text).toContain('the hypothesis held');
+    expect(d.stdout.text).toContain(
+      '\x1b[32m== Expected rolled-back, observed rolled-back: the hypothesis held\x1b[0m',
+    );
 
     const reports = readdirSync(path.join(repo.dir, 'rehearsal-reports'));
     expect(reports).toEqual([expect.stringMatching(/^2026-11-23-1159-error-rate-0.5$/)]);

@@ -50,6 +50,18 @@ describe('rehearse suite', () => {
     );
   });
 
+  test('on a terminal the headline is green when every rehearsal matched, red when one did not', async () => {
+    const headline = async (outcome?: 'succeeded') => {
+      const deps = testDeps({ ...noWait, tty: true });
+      await runSuiteCommand(['--faults', 'latency'], deps, { rehearse: fakeRehearse(() => outcome) });
+      return /^(.*)rehearsals? (?:matched|did not match) the catalogue.*$/m.exec(deps.stdout.text)?.[0];
+    };
+    expect(await headline()).toBe('\x1b[32mall 1 rehearsals matched the catalogue on codedeploy\x1b[0m');
+    expect(await headline('succeeded')).toBe(
+      '\x1b[31m1 of 1 rehearsals did not match the catalogue on codedeploy\x1b[0m',
+    );
+  });
+
   test('a rehearsal that does not end as the catalogue expects exits 1 and is named', async () => {
     const deps = testDeps(noWait);
     const code = await runSuiteCommand(['--faults', 'none,latency'], deps, {
