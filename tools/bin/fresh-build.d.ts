@@ -8,3 +8,5 @@ export function inputSignature(root: string): string;
 export function isFresh(root: string): boolean;
 /** Where the signature of the last successful build is kept, relative to the root. */
 export const SIGNATURE_FILE: string;
+/** Builds dist/ if stale, then calls `entry`'s exported `run` with this process's arguments. */
+export function runCompiled(entry: string, run: string, root?: string): void;

@@ -3,11 +3,11 @@
 // a whole `tsc` run. Plain JavaScript: it runs before anything is compiled.
 //
 // The inputs are every file under tsconfig.build.json's `include` folders (tests left out, as the config
-// leaves them out), the TypeScript configs, the bundler script and the lock file; their paths, sizes and
-// modification times are hashed into one signature, written beside the output once a build succeeds. A
-// changed, added, removed or renamed file changes the signature, and so does a file checked out with an
-// older time. The signature is taken before the build starts, so a file saved during a build is built next
-// time. A failed build writes no signature, so the next command builds again.
+// leaves them out), the TypeScript configs, the bundler script, package.json and the lock file; their
+// paths, sizes and modification times are hashed into one signature, written beside the output once a
+// build succeeds. A changed, added, removed or renamed file changes the signature, and so does a file
+// checked out with an older time. The signature is taken before the build starts, so a file saved during
+// a build is built next time. A failed build writes no signature, so the next command builds again.
 const { createHash } = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
@@ -17,7 +17,8 @@ const { bundleService } = require('../../app/bundle');
 /** Where the signature of the last successful build is kept: inside dist/, so removing dist/ forgets it. */
 const SIGNATURE_FILE = 'dist/.build-inputs';
 const BUILD_CONFIG = 'tsconfig.build.json';
-const LOOSE_INPUTS = ['tsconfig.json', BUILD_CONFIG, 'app/bundle.js', 'package-lock.json'];
+// package.json: the CLI's --version is compiled in from it.
+const LOOSE_INPUTS = ['tsconfig.json', BUILD_CONFIG, 'app/bundle.js', 'package.json', 'package-lock.json'];
 
 function walk(root, dir, skip, found) {
   let entries;
@@ -86,4 +87,18 @@ function buildIfStale(root = path.join(__dirname, '../..')) {
   return 0;
 }
 
-module.exports = { buildIfStale, buildInputs, inputSignature, isFresh, SIGNATURE_FILE };
+/**
+ * Builds dist/ if it is stale, then calls the function `run` that the compiled `entry` exports with this
+ * process's arguments, in this same process, so its signals and exit code are the command's. A failed
+ * build runs nothing and exits 1.
+ */
+function runCompiled(entry, run, root = path.join(__dirname, '../..')) {
+  if (buildIfStale(root) !== 0) {
+    process.stderr.write(`the build failed (messages above); ${entry} was not run\n`);
+    process.exitCode = 1;
+    return;
+  }
+  require(path.join(root, entry))[run](process.argv.slice(2));
+}
+
+module.exports = { buildIfStale, buildInputs, inputSignature, isFresh, runCompiled, SIGNATURE_FILE };

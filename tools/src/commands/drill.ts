@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { controllerFlag } from '../args/controller-flag';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import {
   AWS_POLL,
@@ -38,7 +39,6 @@ The whole rehearsal on AWS: preflight checks, the hypothesis (expected outcome a
 detection), a load loop against the ALB from before the push to after the deployment, flip and commit
 FAULTS in taskdef.json, push, follow the pipeline's deployment to its end (CodeDeploy's, or the native
 ECS service deployment under the ecs controller), write the report, restore.
-Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed.
 
 Options:
   --no-push                 commit the flip but let you push it (the drill waits for the deployment)
@@ -56,7 +56,12 @@ Options:
   --timeout TIME            limit for one load request (default ${DEFAULTS.timeout})
   --report-dir PATH         where report folders go (default ${DEFAULTS.reportDir})
   --json                    print the report as JSON on stdout (progress goes to stderr)
-  -h, --help                show this help`;
+  -h, --help                show this help
+
+${exitCodesHelp(
+  'the release did what the rehearsal model expects (the hypothesis held)',
+  'it did not, or a preflight check or a step failed (the report says which)',
+)}`;
 
 const OPTIONS = {
   'no-push': { type: 'boolean', default: false },

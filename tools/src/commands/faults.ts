@@ -1,5 +1,6 @@
 import { DEFAULT_CONTROLLER } from '../../../contract/native-strategies';
 import { controllerFlag } from '../args/controller-flag';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { catalogueRows } from '../faults/catalogue-rows';
@@ -15,7 +16,9 @@ first and the modelled worst-case seconds from green tasks starting until it doe
 Options:
   --json                print the catalogue as JSON
   --controller NAME     model the release under codedeploy (default) or ecs (native ECS blue/green)
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${exitCodesHelp('the catalogue was printed', 'it could not be printed (the message says why)')}`;
 
 const OPTIONS = {
   json: { type: 'boolean', default: false },

@@ -4,6 +4,7 @@ import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { controllerFlag } from '../args/controller-flag';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
@@ -53,7 +54,10 @@ Options:
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
-Exit code: 0 when the outcome matches the catalogue, 1 when it does not, 2 on a usage error.`;
+${exitCodesHelp(
+  'the outcome matched what the rehearsal model expects of that controller',
+  'it did not match, or the rehearsal could not run (the message says why)',
+)}`;
 
 const OPTIONS = {
   ...REHEARSAL_FLAGS,

@@ -4,6 +4,7 @@ import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { settings } from '../../../contract/settings';
 import { DEFAULT_CONTROLLER } from '../../../contract/native-strategies';
 import { controllersFlag } from '../args/controller-flag';
+import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import type { CountRule } from '../../../contract/parse-units';
 import { countFlag } from '../args/flag-values';
@@ -72,8 +73,10 @@ Options:
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
-Exit code: 0 when every rehearsal on every controller matches the catalogue, 1 when any does not (the
-scorecard names them), 2 on a usage error, 130 when interrupted.`;
+${exitCodesHelp(
+  'every rehearsal on every controller matched the catalogue',
+  'any did not, or could not run (the scorecard names them)',
+)}`;
 
 const OPTIONS = {
   faults: { type: 'string' },
@@ -208,7 +211,7 @@ async function runAndReport(
     wallMs: now() - started,
   };
   await report(args, runs, meta, deps, folder);
-  if (controller.signal.aborted) return 130;
+  if (controller.signal.aborted) return EXIT.interrupted;
   return mismatches(runs).length === 0 ? 0 : 1;
 }
 

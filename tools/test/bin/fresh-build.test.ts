@@ -37,6 +37,7 @@ describe('the build inputs', () => {
       'app/bundle.js',
       'lib/c.json',
       'package-lock.json',
+      'package.json',
       'src/a.ts',
       'src/deep/b.ts',
       'tsconfig.build.json',
