@@ -20,6 +20,7 @@ import { runDrill } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { outputStyle } from '../terminal/output-style';
+import { writeJson } from '../terminal/json-output';
 
 const DEFAULTS = {
   branch: 'main',
@@ -140,7 +141,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       signal: controller.signal,
       ...(interactive && deps.prompt && { prompt: deps.prompt }),
     });
-    if (values.json) deps.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (values.json) writeJson(deps.stdout, report);
     return exitCode;
   } finally {
     removeInterrupt?.();

@@ -22,6 +22,7 @@ import { MAX_TIME_SCALE } from '../local/local-timings';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/container-launcher';
 import { ProgressWriter } from '../local/progress';
 import { outputStyle } from '../terminal/output-style';
+import { writeJson } from '../terminal/json-output';
 import { runRehearsal } from '../local/rehearsal';
 import { formatSummary } from '../local/report-text';
 import { toJson } from '../local/report-json';
@@ -126,7 +127,7 @@ async function rehearseAndReport(
     onProgress: (snapshot) => progress.snapshot(snapshot),
   });
   progress.done();
-  if (json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
+  if (json) writeJson(deps.stdout, toJson(result));
   else deps.stdout.write(formatSummary(result, outputStyle(deps.stdout, deps.env)));
   if (folder !== undefined) {
     const files = await folder.write((dir) => writeReport(dir, result));

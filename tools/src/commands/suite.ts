@@ -25,6 +25,7 @@ import type { runRehearsal } from '../local/rehearsal';
 import type { LaunchTask } from '../local/task-process';
 import { LiveLines } from '../suite/live-lines';
 import { outputStyle } from '../terminal/output-style';
+import { writeJson } from '../terminal/json-output';
 import { runSuite } from '../suite/run-suite';
 import { formatScorecard } from '../suite/scorecard-text';
 import { suiteHeadline, type SuiteMeta } from '../suite/suite-meta';
@@ -66,7 +67,8 @@ Options:
   --rate N           load loop requests per second per rehearsal (default ${DEFAULT_RATE})
   --container        run blue and green as containers of the project's image (docker or podman)
   --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
-  --json             print a JSON array, one "local --json" result per rehearsal (live lines go to stderr)
+  --json             print { schemaVersion, rehearsals: [...] }, one "local --json" result per rehearsal
+                     (live lines go to stderr)
   --report DIR       write DIR/index.html, DIR/summary.md and DIR/<rehearsal>/report.{md,json,html}
                      (with --controller both: DIR/<controller>/<rehearsal>/report.{md,json,html})
                      (a folder that already holds a report is refused; so is one another run is writing)
@@ -241,7 +243,7 @@ async function report(
     `wall time: ${(meta.wallMs / 1000).toFixed(1)} s (${runs.length} rehearsals, ${meta.parallel} at a time, time scale ${meta.timeScale})`,
   ].join('\n');
   if (args.json) {
-    deps.stdout.write(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
+    writeJson(deps.stdout, { rehearsals: runs.map(runJson) });
     deps.stderr.write(`${summary}\n`);
   } else {
     deps.stdout.write(`\n${formatScorecard(runs)}\n\n${summary}\n`);

@@ -18,6 +18,7 @@ import { resolveReleaseTarget, type TargetFlags } from '../aws/resolve-controlle
 import { watchDeployment, type WatchOutcome } from '../aws/watch-deployment';
 import { watchNativeDeployment } from '../aws/watch-native';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import { writeJson } from '../terminal/json-output';
 
 const DEFAULT_POLL = '5s';
 
@@ -162,7 +163,8 @@ async function followCodeDeploy(
     signal: f.signal,
     onEvent: (event) => events.write(`${formatWatchEvent(event)}\n`),
   });
-  deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatWatchSummary(result)}\n`);
+  if (f.json) writeJson(deps.stdout, result);
+  else deps.stdout.write(`${formatWatchSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
 }
 
@@ -196,7 +198,8 @@ async function followNative(
     signal: f.signal,
     onEvent: (event) => events.write(`${formatNativeEvent(event)}\n`),
   });
-  deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatNativeSummary(result)}\n`);
+  if (f.json) writeJson(deps.stdout, result);
+  else deps.stdout.write(`${formatNativeSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
+import { writeJson } from '../terminal/json-output';
 import { freePort } from '../local/free-port';
 import { parseBuildspec } from './buildspec';
 import { type ArtifactCheck, checkArtifacts } from './check-artifacts';
@@ -50,9 +51,8 @@ interface Rehearsal {
 let progress: NodeJS.WriteStream = process.stdout;
 const out = (line: string): void => void progress.write(`${line}\n`);
 
-/** What `--json` prints: the phases, the artifact checks and the time, under a schema version. */
+/** What `--json` prints: the phases, the artifact checks and the time. */
 interface BuildJson {
-  readonly schemaVersion: 1;
   readonly commit: string;
   readonly succeeded: boolean;
   readonly phases: BuildResult['phases'];
@@ -199,7 +199,7 @@ async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: st
   const totalMs = Date.now() - started;
   summary(build, checks, totalMs);
   const succeeded = build.succeeded && checks.every((c) => c.ok);
-  return { schemaVersion: 1, commit: rehearsal.commit, succeeded, phases: build.phases, checks, totalMs };
+  return { commit: rehearsal.commit, succeeded, phases: build.phases, checks, totalMs };
 }
 
 /** Runs the rehearsal; returns the exit code its help states. */
@@ -245,7 +245,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       values.region ?? process.env.AWS_REGION ?? 'us-east-1',
       buildspec,
     );
-    if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (values.json) writeJson(process.stdout, result);
     return result.succeeded ? EXIT.ok : EXIT.failed;
   } finally {
     await cleanUp(rehearsal, values.keep ?? false);

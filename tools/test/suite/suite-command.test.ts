@@ -113,15 +113,19 @@ describe('rehearse suite', () => {
     expect(deps.stderr.text).toMatch(/Unknown option '--bogus'/);
   });
 
-  test('--json prints one element per rehearsal, each exactly what local --json prints for it', async () => {
+  test('--json prints one element per rehearsal, each exactly what local --json prints for it, under a schema version', async () => {
     const rehearse = fakeRehearse();
     const suite = testDeps(noWait);
     expect(await runSuiteCommand(['--faults', 'health-fail,none', '--json'], suite, { rehearse })).toBe(0);
     const local = testDeps();
     expect(await runLocal(['health-fail', '--json'], local, { rehearse })).toBe(0);
-    const array = JSON.parse(suite.stdout.text) as object[];
+    const { schemaVersion, rehearsals: array } = JSON.parse(suite.stdout.text) as {
+      schemaVersion: number;
+      rehearsals: object[];
+    };
+    expect(schemaVersion).toBe(1);
     expect(array).toHaveLength(2);
-    expect(array[0]).toEqual(JSON.parse(local.stdout.text));
+    expect({ schemaVersion, ...array[0] }).toEqual(JSON.parse(local.stdout.text));
     expect(array[1]).toEqual(toJson(resultFor({})));
     // The live lines and the summary go to stderr, so stdout stays one JSON document.
     expect(suite.stderr.text).toContain('all 2 rehearsals matched the catalogue');
