@@ -15,8 +15,9 @@ import {
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { ensureWritableDir } from '../args/writable-dir';
+import { withReportFolder } from '../args/report-folder';
 import { defaultAwsClients } from '../aws/clients';
-import { runDrill } from '../drill/run-drill';
+import { runDrill, type DrillOptions } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { outputStyle } from '../terminal/output-style';
@@ -55,7 +56,11 @@ Options:
   --rate N                  load requests per second (default ${DEFAULTS.rate})
   --concurrency N           load requests in flight at most (default ${DEFAULTS.concurrency})
   --timeout TIME            limit for one load request (default ${DEFAULTS.timeout})
-  --report-dir PATH         where report folders go (default ${DEFAULTS.reportDir})
+  --report DIR              write report.md, report.json and report.html into DIR (a folder that
+                            already holds a report is refused; so is one another rehearsal is writing)
+  --replace                 with --report: write over the report DIR holds
+  --report-dir PATH         without --report: where a new report folder, named by date and faults,
+                            goes (default ${DEFAULTS.reportDir})
   --json                    print the report as JSON on stdout (progress goes to stderr)
   -h, --help                show this help
 
@@ -78,6 +83,8 @@ const OPTIONS = {
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  report: { type: 'string' },
+  replace: { type: 'boolean', default: false },
   'report-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -93,10 +100,8 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     throw new UsageError('drill needs a fault; list them with: npm run rehearse -- faults');
   await usageOnConfigError(() => parseFaults(positionals.join(',')));
   const controllerChoice = controllerFlag(values.controller);
-  const out = values.json ? deps.stderr : deps.stdout;
   const interactive = deps.prompt !== undefined && deps.stdout.isTTY === true;
-  const controller = new AbortController();
-  const options = {
+  const options: DrillOptions = {
     entries: positionals,
     cwd: deps.cwd,
     taskdefFile: path.resolve(deps.cwd, values.file ?? 'taskdef.json'),
@@ -125,7 +130,28 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     ...(controllerChoice && { controller: controllerChoice }),
   };
 
-  await ensureWritableDir(options.reportDir, '--report-dir');
+  if (values.report !== undefined && values['report-dir'] !== undefined)
+    throw new UsageError('give --report DIR or --report-dir PATH, not both', '--report');
+  if (values.replace && values.report === undefined)
+    throw new UsageError('--replace needs --report', '--replace');
+  if (values.report === undefined) await ensureWritableDir(options.reportDir, '--report-dir');
+  return withReportFolder(
+    values.report === undefined ? undefined : path.resolve(deps.cwd, values.report),
+    '--report',
+    { replace: values.replace, ...(deps.track && { track: deps.track }) },
+    (reportFolder) =>
+      drill({ ...options, ...(reportFolder && { reportFolder }) }, values.json, interactive, deps),
+  );
+}
+
+async function drill(
+  options: DrillOptions,
+  json: boolean,
+  interactive: boolean,
+  deps: CliDeps,
+): Promise<number> {
+  const out = json ? deps.stderr : deps.stdout;
+  const controller = new AbortController();
   const removeInterrupt = deps.onInterrupt?.(() => {
     out.write('Interrupted: stopping the load loop and writing the report.\n');
     controller.abort();
@@ -141,7 +167,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       signal: controller.signal,
       ...(interactive && deps.prompt && { prompt: deps.prompt }),
     });
-    if (values.json) writeJson(deps.stdout, report);
+    if (json) writeJson(deps.stdout, report);
     return exitCode;
   } finally {
     removeInterrupt?.();

@@ -22,6 +22,7 @@ import type { FollowedRelease, ReleaseFollower } from './followed-release';
 import { releaseFollower } from './release-follower';
 import { reportName, writeReport, type DrillReport } from './report';
 import { PLAIN_STYLE, type OutputStyle } from '../terminal/output-style';
+import type { ReportFolder } from '../args/report-folder';
 
 export interface DrillOptions {
   /** Fault entries as given (`name` or `name=value`); validated by the service's parser. */
@@ -37,6 +38,8 @@ export interface DrillOptions {
   readonly waitDeploymentMs: number;
   readonly load: { readonly rate: number; readonly concurrency: number; readonly timeoutMs: number };
   readonly reportDir: string;
+  /** The folder claimed for the report (`--report`); without it, a new folder under `reportDir`. */
+  readonly reportFolder?: ReportFolder;
   readonly stackName?: string;
   /** @default the stack's DeploymentController output */
   readonly controller?: DeploymentControllerName;
@@ -383,7 +386,10 @@ class Drill {
     report.finishedAt = this.deps.now();
     report.observations.events = this.events();
     if (status === 'preflight-failed') return { report, exitCode };
-    const reportPath = await writeReport(path.join(this.options.reportDir, report.name), report);
+    const { reportFolder } = this.options;
+    const reportPath = reportFolder
+      ? (await reportFolder.write(async (dir) => [await writeReport(dir, report)]))[0]!
+      : await writeReport(path.join(this.options.reportDir, report.name), report);
     this.say(`Report: ${reportPath}`);
     return { report, reportPath, exitCode };
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -324,6 +324,29 @@ describe('rehearse drill', () => {
     expect(report.observations.deployment?.outcome).toBe('interrupted');
     expect(d.stderr.text).toContain('Interrupted: stopping the load loop');
     expect(existsSync(path.join(repo.dir, 'rehearsal-reports', report.name, 'report.md'))).toBe(true);
+  });
+
+  it('with --report DIR writes the report into DIR, as local and suite do', async () => {
+    const d = deps();
+    const dir = path.join(repo.dir, 'reports', 'this-drill');
+    const argv = ['drill', 'error-rate', ...FAST, '--report', dir];
+    expect(await main(argv, d)).toBe(0);
+    expect(d.stdout.text).toContain(`Report: ${path.join(dir, 'report.md')}`);
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json', 'report.md']);
+    expect(existsSync(path.join(repo.dir, 'rehearsal-reports'))).toBe(false);
+  });
+
+  it.each([
+    [['--report', 'reports/old'], /--report .*reports\/old: already holds a report; .*add --replace/],
+    [['--replace'], /--replace needs --report/],
+    [['--report', 'a', '--report-dir', 'b'], /give --report DIR or --report-dir PATH, not both/],
+  ])('%j is a usage error before anything is checked or changed', async (flags, message) => {
+    mkdirSync(path.join(repo.dir, 'reports', 'old'), { recursive: true });
+    writeFileSync(path.join(repo.dir, 'reports', 'old', 'report.md'), '# an earlier drill\n');
+    const d = deps();
+    expect(await main(['drill', 'health-fail', ...flags], d)).toBe(2);
+    expect(d.stderr.text).toMatch(message);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it('exits 2 on an unknown fault without touching anything', async () => {
