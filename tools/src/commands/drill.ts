@@ -42,6 +42,9 @@ detection), a load loop against the ALB from before the push to after the deploy
 FAULTS in taskdef.json, push, follow the pipeline's deployment to its end (CodeDeploy's, or the native
 ECS service deployment under the ecs controller), write the report, restore.
 
+Faults: one release with every fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas
+(see "npm run rehearse -- faults").
+
 Options:
   --no-push                 commit the flip but let you push it (the drill waits for the deployment)
   --restore                 clear FAULTS, commit and push when the drill ends (asked when interactive)

@@ -30,13 +30,15 @@ import type { LaunchTask } from '../local/task-process';
 import { writeReport } from '../local/write-report';
 import type { CliDeps, Command } from '../cli-deps';
 
-const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]
+const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE] ...] [options]
 
 Runs the service as blue (no fault) and green (with the given faults) behind a local stand-in for the
 ALB and the deployment's controller (CodeDeploy, or native ECS blue/green), driven by contract/settings.ts,
 with a load loop on the production listener; reports whether the release succeeded or rolled back, when and
-why, and whether that is what the rehearsal model expects of that controller. Faults: see
-"npm run rehearse -- faults". No fault rehearses a healthy release.
+why, and whether that is what the rehearsal model expects of that controller.
+
+Faults: one release with every fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas
+(see "npm run rehearse -- faults"); none rehearses a healthy release.
 
 Options:
   --controller NAME  codedeploy (default: CodeDeploy's lifecycle) or ecs (native ECS blue/green: its

@@ -46,19 +46,22 @@ export function defaultParallel(cores: number): number {
 /** Start-up of one rehearsal's blue tasks takes about a second on an idle machine, a few on a busy one. */
 const START_GAP_MS = 1_500;
 
-const help = (cores: number): string => `Usage: npm run rehearse -- suite [options]
+const help = (cores: number): string => `Usage: npm run rehearse -- suite [FAULT[=VALUE] ...] [options]
 
 Rehearses a healthy release and every catalogue fault at its default value, several at a time on
 loopback, each exactly as "npm run rehearse -- local FAULT --controller NAME" does; shows one live line
 per rehearsal, then a scorecard of expected and actual outcomes, what decided each, time to detection and
 the modelled AWS worst case. With --controller both, every fault runs on each controller and the
-scorecard puts the two side by side, one row per fault. Faults: see "npm run rehearse -- faults".
+scorecard puts the two side by side, one row per fault.
+
+Faults: one rehearsal per fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas, and
+none for the healthy release (default: none and every fault at its default value; see
+"npm run rehearse -- faults").
 
 Options:
   --controller NAME  codedeploy (default: CodeDeploy's lifecycle), ecs (native ECS blue/green) or both
                      (every rehearsal on each, twice as many rehearsals)
-  --faults LIST      the rehearsals, comma-separated: none (the healthy release), FAULT or FAULT=VALUE
-                     (default: none and every fault at its default value)
+  --faults LIST      the same list as one flag (FAULT,FAULT=VALUE,none), instead of the arguments
   --parallel N       rehearsals at a time, 1 to 32
                      (default ${defaultParallel(cores)}, fitted to this machine's ${cores} cores)
   --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
@@ -124,11 +127,11 @@ async function parseSuiteArgs(
 ): Promise<SuiteArgs | 'help'> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) return 'help';
-  if (positionals.length > 0) {
-    throw new UsageError(`suite takes its faults as --faults ${positionals.join(',')}`, '--faults');
-  }
+  if (positionals.length > 0 && values.faults !== undefined)
+    throw new UsageError('give the faults as arguments or as --faults, not both', '--faults');
+  const list = positionals.length > 0 ? positionals.join(',') : values.faults;
   const controllers = controllersFlag(values.controller) ?? [DEFAULT_CONTROLLER];
-  const entries = await usageOnConfigError(() => suitePlan(values.faults, controllers), '--faults');
+  const entries = await usageOnConfigError(() => suitePlan(list, controllers), '--faults');
   const parallel =
     values.parallel === undefined
       ? defaultParallel(cores)

@@ -17,7 +17,8 @@ describe('rehearse local: usage', () => {
   test('--help prints the literal help text and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: npm run rehearse -- local \[FAULT\[=VALUE\],\.\.\.\]/);
+    expect(stdout).toMatch(/^Usage: npm run rehearse -- local \[FAULT\[=VALUE\] \.\.\.\]/);
+    expect(stdout).toContain('Faults: one release with every fault listed');
     expect(stdout).toContain('--time-scale N');
   });
 

@@ -93,7 +93,7 @@ describe('rehearse suite', () => {
     [['--parallel', 'two'], '--parallel'],
     [['--faults', 'bogus'], '--faults'],
     [['--faults', 'latency,latency'], '--faults'],
-    [['health-fail'], '--faults'],
+    [['health-fail', '--faults', 'latency'], '--faults'],
     [['--time-scale', '0.5'], '--time-scale'],
     [['--config', 'Nope'], '--config'],
     [['--image', 'x'], '--image'],
@@ -105,6 +105,23 @@ describe('rehearse suite', () => {
     expect(deps.stderr.text).toContain('Usage: npm run rehearse -- suite');
     expect(deps.stderr.text.split('\n').some((line) => line.trimStart().startsWith(flag))).toBe(true);
     expect(deps.stdout.text).toBe('');
+  });
+
+  test('takes its faults as arguments, as local and drill do: one rehearsal per fault listed', async () => {
+    const seen: string[] = [];
+    const rehearse = (options: RehearsalOptions) => {
+      seen.push(JSON.stringify(options.faults));
+      return fakeRehearse()(options);
+    };
+    expect(await runSuiteCommand(['none', 'latency=500,health-fail'], testDeps(noWait), { rehearse })).toBe(
+      0,
+    );
+    const fromArguments = seen.splice(0);
+    expect(
+      await runSuiteCommand(['--faults', 'none,latency=500,health-fail'], testDeps(noWait), { rehearse }),
+    ).toBe(0);
+    expect(fromArguments).toEqual(['{}', '{"latency":500}', '{"health-fail":true}']);
+    expect(seen).toEqual(fromArguments);
   });
 
   test('an unknown option is a usage error that names it', async () => {
