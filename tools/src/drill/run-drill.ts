@@ -334,14 +334,9 @@ class Drill {
       ...(prediction && { modelled: prediction }),
     });
     report.verdict = verdict;
-    const paint = this.deps.paint ?? PLAIN_STYLE.paint;
-    this.say(
-      '',
-      paint(
-        verdict.matched ? 'green' : 'red',
-        `== Expected ${expected.outcome}, observed ${followed.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
-      ),
-    );
+    const held = verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold';
+    const line = `== Expected ${expected.outcome}, observed ${followed.outcome}: ${held}`;
+    this.say('', (this.deps.paint ?? PLAIN_STYLE.paint)(verdict.matched ? 'green' : 'red', line));
     if (detection) {
       this.say(
         `   detected ${detection.fromPushSeconds ?? '-'} s after the push, ${detection.fromGreenSeconds ?? '-'} s after green was running (model: ${prediction?.seconds ?? '-'} s)`,
