@@ -27,6 +27,8 @@ const INTEGRATION = [
   'pipeline/test/service-stack-ecs.test.ts',
   'pipeline/test/stopped-tasks-rule.test.ts',
   'pipeline/test/synth-entry.test.ts',
+  'tools/test/bin/fresh-build.test.ts',
+  'tools/test/commands/exit-codes.test.ts',
   'tools/test/commands/load-endless-body.test.ts',
   'tools/test/load/load-loop.test.ts',
   'tools/test/local/ecs/listen-gate.test.ts',

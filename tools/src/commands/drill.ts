@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseFaults } from '../../../contract/faults/parse-faults';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { controllerFlag } from '../args/controller-flag';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import {
   AWS_POLL,
@@ -14,10 +15,13 @@ import {
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { ensureWritableDir } from '../args/writable-dir';
+import { withReportFolder } from '../args/report-folder';
 import { defaultAwsClients } from '../aws/clients';
-import { runDrill } from '../drill/run-drill';
+import { runDrill, type DrillOptions } from '../drill/run-drill';
 import { runGit } from '../git/run-git';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import { outputStyle } from '../terminal/output-style';
+import { writeJson } from '../terminal/json-output';
 
 const DEFAULTS = {
   branch: 'main',
@@ -39,8 +43,9 @@ FAULTS in taskdef.json, push, follow the pipeline's execution of that commit (en
 trigger's file filter skips it, or when Source or Build fails, with the failed action and its log), then
 its deployment to its end (CodeDeploy's, or the native ECS service deployment under the ecs controller),
 write the report, restore.
-Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed, 130 when
-interrupted.
+
+Faults: one release with every fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas
+(see "npm run rehearse -- faults").
 
 Options:
   --no-push                 commit the flip but let you push it (the drill waits for the deployment)
@@ -57,9 +62,18 @@ Options:
   --rate N                  load requests per second (default ${DEFAULTS.rate})
   --concurrency N           load requests in flight at most (default ${DEFAULTS.concurrency})
   --timeout TIME            limit for one load request (default ${DEFAULTS.timeout})
-  --report-dir PATH         where report folders go (default ${DEFAULTS.reportDir})
+  --report DIR              write report.md, report.json and report.html into DIR (a folder that
+                            already holds a report is refused; so is one another rehearsal is writing)
+  --replace                 with --report: write over the report DIR holds
+  --report-dir PATH         without --report: where a new report folder, named by date and faults,
+                            goes (default ${DEFAULTS.reportDir})
   --json                    print the report as JSON on stdout (progress goes to stderr)
-  -h, --help                show this help`;
+  -h, --help                show this help
+
+${exitCodesHelp(
+  'the release did what the rehearsal model expects (the hypothesis held)',
+  'it did not, or a preflight check or a step failed (the report says which)',
+)}`;
 
 const OPTIONS = {
   'no-push': { type: 'boolean', default: false },
@@ -76,6 +90,8 @@ const OPTIONS = {
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
+  report: { type: 'string' },
+  replace: { type: 'boolean', default: false },
   'report-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -91,10 +107,8 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     throw new UsageError('drill needs a fault; list them with: npm run rehearse -- faults');
   await usageOnConfigError(() => parseFaults(positionals.join(',')));
   const controllerChoice = controllerFlag(values.controller);
-  const out = values.json ? deps.stderr : deps.stdout;
   const interactive = deps.prompt !== undefined && deps.stdout.isTTY === true;
-  const controller = new AbortController();
-  const options = {
+  const options: DrillOptions = {
     entries: positionals,
     cwd: deps.cwd,
     taskdefFile: path.resolve(deps.cwd, values.file ?? 'taskdef.json'),
@@ -124,7 +138,28 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     ...(controllerChoice && { controller: controllerChoice }),
   };
 
-  await ensureWritableDir(options.reportDir, '--report-dir');
+  if (values.report !== undefined && values['report-dir'] !== undefined)
+    throw new UsageError('give --report DIR or --report-dir PATH, not both', '--report');
+  if (values.replace && values.report === undefined)
+    throw new UsageError('--replace needs --report', '--replace');
+  if (values.report === undefined) await ensureWritableDir(options.reportDir, '--report-dir');
+  return withReportFolder(
+    values.report === undefined ? undefined : path.resolve(deps.cwd, values.report),
+    '--report',
+    { replace: values.replace, ...(deps.track && { track: deps.track }) },
+    (reportFolder) =>
+      drill({ ...options, ...(reportFolder && { reportFolder }) }, values.json, interactive, deps),
+  );
+}
+
+async function drill(
+  options: DrillOptions,
+  json: boolean,
+  interactive: boolean,
+  deps: CliDeps,
+): Promise<number> {
+  const out = json ? deps.stderr : deps.stdout;
+  const controller = new AbortController();
   const removeInterrupt = deps.onInterrupt?.(() => {
     out.write('Interrupted: stopping the load loop and writing the report.\n');
     controller.abort();
@@ -136,10 +171,11 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       now: deps.now ?? Date.now,
       sleep: deps.sleep ?? sleepUnlessAborted,
       out,
+      paint: outputStyle(out, deps.env).paint,
       signal: controller.signal,
       ...(interactive && deps.prompt && { prompt: deps.prompt }),
     });
-    if (values.json) deps.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (json) writeJson(deps.stdout, report);
     return exitCode;
   } finally {
     removeInterrupt?.();

@@ -1,10 +1,12 @@
 import { DEFAULT_CONTROLLER } from '../../../contract/native-strategies';
 import { controllerFlag } from '../args/controller-flag';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { catalogueRows } from '../faults/catalogue-rows';
 import { renderTable } from '../faults/text-table';
 import type { CliDeps, Command } from '../cli-deps';
+import { writeJson } from '../terminal/json-output';
 
 const HELP = `Usage: npm run rehearse -- faults [--json] [--controller codedeploy|ecs]
 
@@ -13,9 +15,11 @@ rehearsal it reproduces, what a release with it should do, which signal tells th
 first and the modelled worst-case seconds from green tasks starting until it does (at the default value).
 
 Options:
-  --json                print the catalogue as JSON
+  --json                print the catalogue as JSON: { schemaVersion, faults: [...] }
   --controller NAME     model the release under codedeploy (default) or ecs (native ECS blue/green)
-  -h, --help            show this help`;
+  -h, --help            show this help
+
+${exitCodesHelp('the catalogue was printed', 'it could not be printed (the message says why)')}`;
 
 const OPTIONS = {
   json: { type: 'boolean', default: false },
@@ -43,7 +47,7 @@ function run(argv: readonly string[], deps: CliDeps): number {
     throw new UsageError(`faults takes no arguments, got "${positionals.join(' ')}"`);
   const rows = catalogueRows(controllerFlag(values.controller) ?? DEFAULT_CONTROLLER);
   if (values.json) {
-    deps.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    writeJson(deps.stdout, { faults: rows });
     return 0;
   }
   const table = renderTable(

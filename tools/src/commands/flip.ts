@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { usageOnConfigError } from '../args/usage-on-config-error';
@@ -24,7 +25,12 @@ Options:
   --file PATH    task definition to edit (default: taskdef.json in the current directory)
   --commit       commit the change (that file only) with a message naming the fault; refused when
                  the file has uncommitted edits of its own or is outside the current repository
-  -h, --help     show this help`;
+  -h, --help     show this help
+
+${exitCodesHelp(
+  'FAULTS was set or cleared (and committed with --commit), or already was as asked',
+  'the file could not be read, written or committed; it is left as it was',
+)}`;
 
 const OPTIONS = {
   clear: { type: 'boolean', default: false },

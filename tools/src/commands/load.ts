@@ -1,3 +1,5 @@
+import { exitCodesHelp } from '../args/exit-codes';
+import { writeJson } from '../terminal/json-output';
 import { guardCommand } from '../args/guard-command';
 import {
   CONCURRENCY,
@@ -13,6 +15,7 @@ import { runLoad, type LoadOptions, type LoadResult } from '../load/load-loop';
 import { probe } from '../load/probe';
 import { checkThresholds, type LoadThresholds, type ThresholdCheck } from '../load/thresholds';
 import type { CliDeps, Command } from '../cli-deps';
+import { CLEAR_LINE, outputStyle } from '../terminal/output-style';
 
 /** Defaults of the load loop: a steady trickle that any alarm can see, stopped by Ctrl-C. */
 const DEFAULT_RATE = 10;
@@ -37,8 +40,8 @@ Options:
   -h, --help          show this help
 
 Without --count or --duration the loop runs until Ctrl-C.
-Exits 0 when the run ended, 1 when a threshold was crossed or nothing answers at URL, 2 on a usage
-error, 130 when interrupted (Ctrl-C).`;
+
+${exitCodesHelp('the run ended within every threshold given', 'a threshold was crossed, or nothing answers at URL')}`;
 
 const OPTIONS = {
   count: { type: 'string' },
@@ -127,7 +130,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
 
   const progress = values.json ? deps.stderr : deps.stdout;
-  const live = progress.isTTY === true;
+  const live = outputStyle(progress, deps.env).live;
   const controller = new AbortController();
   const removeInterrupt = deps.onInterrupt?.(() => controller.abort());
   let result;
@@ -137,7 +140,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       signal: controller.signal,
       ...(deps.now && { now: deps.now }),
       onSecond: (second) =>
-        progress.write(live ? `\r\x1b[2K${formatSecond(second)}` : `${formatSecond(second)}\n`),
+        progress.write(live ? `${CLEAR_LINE}${formatSecond(second)}` : `${formatSecond(second)}\n`),
     });
   } finally {
     removeInterrupt?.();
@@ -159,7 +162,7 @@ function writeResult(
 ): void {
   if (json) {
     const shown = checks.length === 0 ? result : { ...result, thresholds: checks };
-    deps.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    writeJson(deps.stdout, shown);
   } else {
     const lines = [formatSummary(result), ...(checks.length === 0 ? [] : [formatThresholds(checks)])];
     deps.stdout.write(`${lines.join('\n')}\n`);

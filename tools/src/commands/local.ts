@@ -4,6 +4,7 @@ import { parseFaults } from '../../../contract/faults/parse-faults';
 import { settings } from '../../../contract/settings';
 import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { controllerFlag } from '../args/controller-flag';
+import { exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../contract/native-strategies';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
@@ -25,15 +26,19 @@ import { formatSummary } from '../local/report/report-text';
 import { toJson } from '../local/report/report-json';
 import type { LaunchTask } from '../local/ecs/task-process';
 import { writeReport } from '../local/report/write-report';
+import { outputStyle } from '../terminal/output-style';
+import { writeJson } from '../terminal/json-output';
 import type { CliDeps, Command } from '../cli-deps';
 
-const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE],...] [options]
+const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE] ...] [options]
 
 Runs the service as blue (no fault) and green (with the given faults) behind a local stand-in for the
 ALB and the deployment's controller (CodeDeploy, or native ECS blue/green), driven by contract/settings.ts,
 with a load loop on the production listener; reports whether the release succeeded or rolled back, when and
-why, and whether that is what the rehearsal model expects of that controller. Faults: see
-"npm run rehearse -- faults". No fault rehearses a healthy release.
+why, and whether that is what the rehearsal model expects of that controller.
+
+Faults: one release with every fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas
+(see "npm run rehearse -- faults"); none rehearses a healthy release.
 
 Options:
   --controller NAME  codedeploy (default: CodeDeploy's lifecycle) or ecs (native ECS blue/green: its
@@ -52,7 +57,10 @@ Options:
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
-Exit code: 0 when the outcome matches the catalogue, 1 when it does not, 2 on a usage error.`;
+${exitCodesHelp(
+  'the outcome matched what the rehearsal model expects of that controller',
+  'it did not match, or the rehearsal could not run (the message says why)',
+)}`;
 
 const OPTIONS = {
   ...REHEARSAL_FLAGS,
@@ -108,7 +116,7 @@ async function rehearseAndReport(
   const { launch, startupAllowanceMs } = await rehearsalLauncher(flags, deps, local.launch);
 
   const progressOut = json ? deps.stderr : deps.stdout;
-  const progress = new ProgressWriter(progressOut);
+  const progress = new ProgressWriter(progressOut, outputStyle(progressOut, deps.env));
   const result = await (local.rehearse ?? runRehearsal)({
     faults,
     config: flags.config,
@@ -121,8 +129,8 @@ async function rehearseAndReport(
     onProgress: (snapshot) => progress.snapshot(snapshot),
   });
   progress.done();
-  if (json) deps.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
-  else deps.stdout.write(formatSummary(result));
+  if (json) writeJson(deps.stdout, toJson(result));
+  else deps.stdout.write(formatSummary(result, outputStyle(deps.stdout, deps.env)));
   if (folder !== undefined) {
     const files = await folder.write((dir) => writeReport(dir, result));
     deps.stderr.write(`report written: ${files.join(', ')}\n`);

@@ -4,6 +4,7 @@ import { DEPLOYMENT_CONFIG_NAMES } from '../../../contract/deployment-configs';
 import { settings } from '../../../contract/settings';
 import { DEFAULT_CONTROLLER } from '../../../contract/native-strategies';
 import { controllersFlag } from '../args/controller-flag';
+import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import type { CountRule } from '../../../contract/parse-units';
 import { countFlag } from '../args/flag-values';
@@ -23,6 +24,8 @@ import { toJson } from '../local/report/report-json';
 import type { runRehearsal } from '../local/rehearsal/rehearsal';
 import type { LaunchTask } from '../local/ecs/task-process';
 import { LiveLines } from '../suite/live-lines';
+import { outputStyle } from '../terminal/output-style';
+import { writeJson } from '../terminal/json-output';
 import { runSuite } from '../suite/run-suite';
 import { formatScorecard } from '../suite/scorecard/scorecard-text';
 import { suiteHeadline, type SuiteMeta } from '../suite/report/suite-meta';
@@ -43,19 +46,22 @@ export function defaultParallel(cores: number): number {
 /** Start-up of one rehearsal's blue tasks takes about a second on an idle machine, a few on a busy one. */
 const START_GAP_MS = 1_500;
 
-const help = (cores: number): string => `Usage: npm run rehearse -- suite [options]
+const help = (cores: number): string => `Usage: npm run rehearse -- suite [FAULT[=VALUE] ...] [options]
 
 Rehearses a healthy release and every catalogue fault at its default value, several at a time on
 loopback, each exactly as "npm run rehearse -- local FAULT --controller NAME" does; shows one live line
 per rehearsal, then a scorecard of expected and actual outcomes, what decided each, time to detection and
 the modelled AWS worst case. With --controller both, every fault runs on each controller and the
-scorecard puts the two side by side, one row per fault. Faults: see "npm run rehearse -- faults".
+scorecard puts the two side by side, one row per fault.
+
+Faults: one rehearsal per fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas, and
+none for the healthy release (default: none and every fault at its default value; see
+"npm run rehearse -- faults").
 
 Options:
   --controller NAME  codedeploy (default: CodeDeploy's lifecycle), ecs (native ECS blue/green) or both
                      (every rehearsal on each, twice as many rehearsals)
-  --faults LIST      the rehearsals, comma-separated: none (the healthy release), FAULT or FAULT=VALUE
-                     (default: none and every fault at its default value)
+  --faults LIST      the same list as one flag (FAULT,FAULT=VALUE,none), instead of the arguments
   --parallel N       rehearsals at a time, 1 to 32
                      (default ${defaultParallel(cores)}, fitted to this machine's ${cores} cores)
   --config NAME      deployment configuration: ${DEPLOYMENT_CONFIG_NAMES.join(', ')}
@@ -64,15 +70,18 @@ Options:
   --rate N           load loop requests per second per rehearsal (default ${DEFAULT_RATE})
   --container        run blue and green as containers of the project's image (docker or podman)
   --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
-  --json             print a JSON array, one "local --json" result per rehearsal (live lines go to stderr)
+  --json             print { schemaVersion, rehearsals: [...] }, one "local --json" result per rehearsal
+                     (live lines go to stderr)
   --report DIR       write DIR/index.html, DIR/summary.md and DIR/<rehearsal>/report.{md,json,html}
                      (with --controller both: DIR/<controller>/<rehearsal>/report.{md,json,html})
                      (a folder that already holds a report is refused; so is one another run is writing)
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
-Exit code: 0 when every rehearsal on every controller matches the catalogue, 1 when any does not (the
-scorecard names them), 2 on a usage error, 130 when interrupted.`;
+${exitCodesHelp(
+  'every rehearsal on every controller matched the catalogue',
+  'any did not, or could not run (the scorecard names them)',
+)}`;
 
 const OPTIONS = {
   faults: { type: 'string' },
@@ -118,11 +127,11 @@ async function parseSuiteArgs(
 ): Promise<SuiteArgs | 'help'> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) return 'help';
-  if (positionals.length > 0) {
-    throw new UsageError(`suite takes its faults as --faults ${positionals.join(',')}`, '--faults');
-  }
+  if (positionals.length > 0 && values.faults !== undefined)
+    throw new UsageError('give the faults as arguments or as --faults, not both', '--faults');
+  const list = positionals.length > 0 ? positionals.join(',') : values.faults;
   const controllers = controllersFlag(values.controller) ?? [DEFAULT_CONTROLLER];
-  const entries = await usageOnConfigError(() => suitePlan(values.faults, controllers), '--faults');
+  const entries = await usageOnConfigError(() => suitePlan(list, controllers), '--faults');
   const parallel =
     values.parallel === undefined
       ? defaultParallel(cores)
@@ -174,8 +183,7 @@ async function runAndReport(
     controller.abort();
   });
   const liveOut = args.json ? deps.stderr : deps.stdout;
-  const colour = liveOut.isTTY === true && deps.env.NO_COLOR === undefined && deps.env.TERM !== 'dumb';
-  const lines = new LiveLines(liveOut, args.entries, { colour });
+  const lines = new LiveLines(liveOut, args.entries, outputStyle(liveOut, deps.env));
   const now = deps.now ?? Date.now;
   const started = now();
   let runs: SuiteRun[];
@@ -208,7 +216,7 @@ async function runAndReport(
     wallMs: now() - started,
   };
   await report(args, runs, meta, deps, folder);
-  if (controller.signal.aborted) return 130;
+  if (controller.signal.aborted) return EXIT.interrupted;
   return mismatches(runs).length === 0 ? 0 : 1;
 }
 
@@ -231,13 +239,14 @@ async function report(
   folder: ReportFolder | undefined,
 ): Promise<void> {
   const missed = mismatches(runs);
+  const paint = outputStyle(args.json ? deps.stderr : deps.stdout, deps.env).paint;
   const summary = [
-    suiteHeadline(runs),
+    paint(missed.length === 0 ? 'green' : 'red', suiteHeadline(runs)),
     ...missed.map((m) => `  mismatch: ${m}`),
     `wall time: ${(meta.wallMs / 1000).toFixed(1)} s (${runs.length} rehearsals, ${meta.parallel} at a time, time scale ${meta.timeScale})`,
   ].join('\n');
   if (args.json) {
-    deps.stdout.write(`${JSON.stringify(runs.map(runJson), null, 2)}\n`);
+    writeJson(deps.stdout, { rehearsals: runs.map(runJson) });
     deps.stderr.write(`${summary}\n`);
   } else {
     deps.stdout.write(`\n${formatScorecard(runs)}\n\n${summary}\n`);

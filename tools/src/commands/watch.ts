@@ -1,8 +1,9 @@
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import type { DeploymentControllerName } from '../../../contract/native-strategies';
+import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { controllerFlag } from '../args/controller-flag';
-import { AWS_POLL, durationFlag } from '../args/flag-values';
+import { AWS_POLL, durationFlag, TIMER_DURATION } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
 import { describeCommitEnd, followCommit } from '../codepipeline/follow-commit';
@@ -20,6 +21,7 @@ import { resolveReleaseTarget, type ReleaseTargetRef, type TargetFlags } from '.
 import { watchDeployment, type WatchOutcome } from '../aws/watch-deployment';
 import { watchNativeDeployment } from '../aws/watch-native';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import { writeJson } from '../terminal/json-output';
 
 const DEFAULT_POLL = '5s';
 
@@ -35,8 +37,6 @@ the hooks' answers, traffic and tasks per service revision, triggered alarms, th
 rollback. With --commit, first the release pipeline's execution of that commit: each action's status, a
 wait behind another execution, and at once the failed action, its summary and its log when Source or
 Build fails, or the trigger's file filter that skips the commit; then the deployment it starts.
-Exits 0 when the deployment succeeded, 1 when it failed, was stopped or rolled back or nothing was
-deployed, 2 on a usage error, 130 when interrupted.
 
 Options:
   --commit SHA              follow the pipeline execution of this pushed commit, then its deployment
@@ -50,8 +50,15 @@ Options:
   --service NAME            ECS service of a native blue/green service (default: stack output)
   --stack NAME              stack whose outputs name them (default: ${STACK_NAMES.service})
   --poll TIME               time between polls (default ${DEFAULT_POLL})
+  --timeout TIME            stop watching when the deployment has not ended after TIME (30m, 1h; it goes
+                            on in AWS) and exit 1 (default: watch until it ends)
   --json                    print the result as JSON on stdout (events go to stderr)
-  -h, --help                show this help`;
+  -h, --help                show this help
+
+${exitCodesHelp(
+  'the deployment succeeded',
+  'it failed, was stopped or rolled back, was not found, or had not ended within --timeout',
+)}`;
 
 const OPTIONS = {
   'deployment-id': { type: 'string' },
@@ -64,18 +71,19 @@ const OPTIONS = {
   service: { type: 'string' },
   stack: { type: 'string' },
   poll: { type: 'string' },
+  timeout: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Exit code per outcome: only a deployment that succeeded is a success. */
 export const WATCH_EXIT: Record<WatchOutcome, number> = {
-  succeeded: 0,
-  'rolled-back': 1,
-  failed: 1,
-  stopped: 1,
-  'rollback-failed': 1,
-  interrupted: 130,
+  succeeded: EXIT.ok,
+  'rolled-back': EXIT.failed,
+  failed: EXIT.failed,
+  stopped: EXIT.failed,
+  'rollback-failed': EXIT.failed,
+  interrupted: EXIT.interrupted,
 };
 
 /** The controller the flags imply; flags of the other controller beside it are a usage error. */
@@ -116,6 +124,25 @@ interface Follow {
   readonly pollMs: number;
   readonly json: boolean;
   readonly signal: AbortSignal;
+  readonly now: () => number;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * A sleep that never runs past `deadline`: the wait that reaches it calls `onDeadline` (which aborts the
+ * watch, so it ends as it does on Ctrl-C, with what it has seen) instead of waiting on.
+ */
+function sleepUntil(
+  deadline: number,
+  now: () => number,
+  sleep: Follow['sleep'],
+  onDeadline: () => void,
+): Follow['sleep'] {
+  return async (ms, signal) => {
+    const left = deadline - now();
+    await sleep(Math.max(0, Math.min(ms, left)), signal);
+    if (now() >= deadline) onDeadline();
+  };
 }
 
 async function followCodeDeploy(
@@ -143,12 +170,13 @@ async function followCodeDeploy(
     client: codeDeploy,
     deploymentId,
     pollMs: f.pollMs,
-    now: deps.now ?? Date.now,
-    sleep: deps.sleep ?? sleepUnlessAborted,
+    now: f.now,
+    sleep: f.sleep,
     signal: f.signal,
     onEvent: (event) => events.write(`${formatWatchEvent(event)}\n`),
   });
-  deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatWatchSummary(result)}\n`);
+  if (f.json) writeJson(deps.stdout, result);
+  else deps.stdout.write(`${formatWatchSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
 }
 
@@ -177,12 +205,13 @@ async function followNative(
     client: ecs,
     deploymentArn,
     pollMs: f.pollMs,
-    now: deps.now ?? Date.now,
-    sleep: deps.sleep ?? sleepUnlessAborted,
+    now: f.now,
+    sleep: f.sleep,
     signal: f.signal,
     onEvent: (event) => events.write(`${formatNativeEvent(event)}\n`),
   });
-  deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatNativeSummary(result)}\n`);
+  if (f.json) writeJson(deps.stdout, result);
+  else deps.stdout.write(`${formatNativeSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
 }
 
@@ -255,6 +284,8 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError(`watch takes no arguments, got "${positionals.join(' ')}"`, '--deployment-id');
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
+  const timeoutMs =
+    values.timeout === undefined ? undefined : durationFlag(values.timeout, '--timeout', TIMER_DURATION);
   const flags: TargetFlags = {
     controller: controllerFlag(values.controller),
     application: values.application,
@@ -285,24 +316,51 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
 
   const abort = new AbortController();
   const removeInterrupt = deps.onInterrupt?.(() => abort.abort());
+  const now = deps.now ?? Date.now;
+  let timedOut = false;
+  const sleep =
+    timeoutMs === undefined
+      ? (deps.sleep ?? sleepUnlessAborted)
+      : sleepUntil(now() + timeoutMs, now, deps.sleep ?? sleepUnlessAborted, () => {
+          timedOut = true;
+          abort.abort();
+        });
+  const follow: Follow = { aws, deps, pollMs, json: values.json, signal: abort.signal, now, sleep };
   try {
-    const follow: Follow = { aws, deps, pollMs, json: values.json, signal: abort.signal };
-    if (commit !== undefined) {
-      const target = await resolveReleaseTarget(aws, { ...flags, ...(controller && { controller }) });
-      return await followCommitRelease(follow, commit, values.pipeline, target);
-    }
-    if (deploymentId !== undefined)
-      return controller === 'ecs'
-        ? await followNative(follow, { arn: deploymentId })
-        : await followCodeDeploy(follow, { id: deploymentId });
-    // Without an id, the latest deployment of the target the flags or the stack's outputs name.
-    const target = await resolveReleaseTarget(aws, { ...flags, ...(controller && { controller }) });
-    return target.controller === 'ecs'
-      ? await followNative(follow, { service: target.service })
-      : await followCodeDeploy(follow, { group: target.group });
+    const code =
+      commit !== undefined
+        ? await followCommitRelease(
+            follow,
+            commit,
+            values.pipeline,
+            await resolveReleaseTarget(aws, { ...flags, ...(controller && { controller }) }),
+          )
+        : await followTarget(follow, flags, controller, deploymentId);
+    if (!timedOut) return code;
+    deps.stderr.write(
+      `The deployment had not ended after --timeout ${values.timeout}; it goes on in AWS. Follow it again with: npm run rehearse -- watch\n`,
+    );
+    return EXIT.failed;
   } finally {
     removeInterrupt?.();
   }
+}
+
+async function followTarget(
+  follow: Follow,
+  flags: TargetFlags,
+  controller: DeploymentControllerName | undefined,
+  deploymentId: string | undefined,
+): Promise<number> {
+  if (deploymentId !== undefined)
+    return controller === 'ecs'
+      ? followNative(follow, { arn: deploymentId })
+      : followCodeDeploy(follow, { id: deploymentId });
+  // Without an id, the latest deployment of the target the flags or the stack's outputs name.
+  const target = await resolveReleaseTarget(follow.aws, { ...flags, ...(controller && { controller }) });
+  return target.controller === 'ecs'
+    ? followNative(follow, { service: target.service })
+    : followCodeDeploy(follow, { group: target.group });
 }
 
 export const watchCommand: Command = {

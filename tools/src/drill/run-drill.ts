@@ -21,7 +21,9 @@ import { RehearsalRecord } from '../experiment/rehearsal-record';
 import { drillFigures } from './report/drill-figures';
 import type { FollowedRelease, ReleaseFollower } from './follow/followed-release';
 import { releaseFollower } from './follow/release-follower';
-import { reportName, writeReport, type DrillReport } from './report/report';
+import { emptyReport, writeReport, type DrillReport } from './report/report';
+import { PLAIN_STYLE, type OutputStyle } from '../terminal/output-style';
+import type { ReportFolder } from '../args/report-folder';
 
 export interface DrillOptions {
   /** Fault entries as given (`name` or `name=value`); validated by the service's parser. */
@@ -37,6 +39,8 @@ export interface DrillOptions {
   readonly waitDeploymentMs: number;
   readonly load: { readonly rate: number; readonly concurrency: number; readonly timeoutMs: number };
   readonly reportDir: string;
+  /** The folder claimed for the report (`--report`); without it, a new folder under `reportDir`. */
+  readonly reportFolder?: ReportFolder;
   readonly stackName?: string;
   /** @default the pipeline stack's PipelineName output */
   readonly pipeline?: string;
@@ -50,6 +54,8 @@ export interface DrillDeps {
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly out: Writable;
+  /** Colours the verdict line for `out`. @default no colour */
+  readonly paint?: OutputStyle['paint'];
   readonly prompt?: (question: string) => Promise<string>;
   readonly signal?: AbortSignal;
 }
@@ -74,32 +80,6 @@ class DrillEnd extends Error {
   }
 }
 
-function emptyReport(
-  faults: string,
-  startedAt: number,
-  options: DrillOptions,
-  phases: LoadPhases,
-): DrillReport {
-  const hypothesis = hypothesisFor(faults);
-  return {
-    name: reportName(startedAt, faults),
-    faults,
-    startedAt,
-    finishedAt: startedAt,
-    status: 'completed',
-    preflight: [],
-    hypothesis,
-    method: { load: options.load, pushed: false },
-    steadyBefore: phases.stats.before,
-    observations: { events: [], during: phases.stats.during, versions: phases.versions },
-    steadyAfter: phases.stats.after,
-    restore: {
-      done: false,
-      note: 'FAULTS is still flipped on the branch; restore: npm run rehearse -- flip --clear --commit && git push',
-    },
-  };
-}
-
 /** One drill: each step of the experiment is a method, in the order `run` calls them. */
 class Drill {
   private readonly faults: string;
@@ -115,7 +95,7 @@ class Drill {
     private readonly deps: DrillDeps,
   ) {
     this.faults = formatFaults(parseFaults(options.entries.join(',')));
-    this.report = emptyReport(this.faults, deps.now(), options, this.phases);
+    this.report = emptyReport(this.faults, deps.now(), options.load, this.phases);
     this.marks = new RehearsalRecord({ now: deps.now }, undefined, this.report.startedAt);
   }
 
@@ -336,10 +316,9 @@ class Drill {
       ...(prediction && { modelled: prediction }),
     });
     report.verdict = verdict;
-    this.say(
-      '',
-      `== Expected ${expected.outcome}, observed ${followed.outcome}: ${verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold'}`,
-    );
+    const held = verdict.matched ? 'the hypothesis held' : 'the hypothesis did NOT hold';
+    const line = `== Expected ${expected.outcome}, observed ${followed.outcome}: ${held}`;
+    this.say('', (this.deps.paint ?? PLAIN_STYLE.paint)(verdict.matched ? 'green' : 'red', line));
     if (detection) {
       this.say(
         `   detected ${detection.fromPushSeconds ?? '-'} s after the push, ${detection.fromGreenSeconds ?? '-'} s after green was running (model: ${prediction?.seconds ?? '-'} s)`,
@@ -384,7 +363,10 @@ class Drill {
     report.finishedAt = this.deps.now();
     report.observations.events = this.events();
     if (status === 'preflight-failed') return { report, exitCode };
-    const reportPath = await writeReport(path.join(this.options.reportDir, report.name), report);
+    const { reportFolder } = this.options;
+    const reportPath = reportFolder
+      ? (await reportFolder.write(async (dir) => [await writeReport(dir, report)]))[0]!
+      : await writeReport(path.join(this.options.reportDir, report.name), report);
     this.say(`Report: ${reportPath}`);
     return { report, reportPath, exitCode };
   }

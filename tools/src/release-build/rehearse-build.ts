@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXIT, exitCodesHelp } from '../args/exit-codes';
+import { writeJson } from '../terminal/json-output';
 import { freePort } from '../local/free-port';
 import { parseBuildspec } from './buildspec';
 import { type ArtifactCheck, checkArtifacts } from './check-artifacts';
@@ -14,19 +16,24 @@ import { type BuildResult, runPhases } from './run-phases';
 import { createShellSession, type CommandSession } from './shell-session';
 import { writeStandIns } from './stand-in-commands';
 
-const USAGE = `Usage: npm run rehearse:build [-- --keep] [-- --region <region>] [-- --buildspec <file>]
+const USAGE = `Usage: npm run rehearse:build -- [--keep] [--region REGION] [--buildspec FILE] [--json]
 
 Runs buildspec.yml as CodeBuild runs it for CodePipeline, on an export of HEAD without .git, with the
 variables CodeBuild and the pipeline stack set; docker goes to podman, the image to a registry on loopback
 standing in for ECR. Then checks the artifacts as the deploy stage reads them. See docs/release-build.md.
 
+Options:
   --keep             keep the temporary folder (export, registry storage, logs) for a look afterwards
-  --region <region>  AWS_REGION of the rehearsed build (default: $AWS_REGION or us-east-1)
-  --buildspec <file> run this buildspec instead of the commit's buildspec.yml (to try a change before
+  --region REGION    AWS_REGION of the rehearsed build (default: $AWS_REGION or us-east-1)
+  --buildspec FILE   run this buildspec instead of the commit's buildspec.yml (to try a change before
                      committing it; CI always runs the commit's own)
+  --json             print the summary as JSON on stdout (the build's output goes to stderr)
+  -h, --help         show this help
 
 Environment: BASE_IMAGE (the Dockerfile's base, e.g. a local stand-in), BUILD_CA_BUNDLE (CA bundle for npm
-inside the image build), CONTAINER_RUNTIME (podman's OCI runtime, default runc).`;
+inside the image build), CONTAINER_RUNTIME (podman's OCI runtime, default runc).
+
+${exitCodesHelp('every phase passed and the artifacts are what the deploy stage reads', 'a phase or a check failed (the summary names it)')}`;
 
 /** Repository name in the stand-in registry, as the pipeline stack's ECR repository is named. */
 const REPOSITORY = 'rollback-rehearsal';
@@ -40,7 +47,18 @@ interface Rehearsal {
   repositoryUri?: string;
 }
 
-const out = (line: string): void => void process.stdout.write(`${line}\n`);
+/** Where progress and the text summary go: stdout, or stderr when stdout carries the JSON summary. */
+let progress: NodeJS.WriteStream = process.stdout;
+const out = (line: string): void => void progress.write(`${line}\n`);
+
+/** What `--json` prints: the phases, the artifact checks and the time. */
+interface BuildJson {
+  readonly commit: string;
+  readonly succeeded: boolean;
+  readonly phases: BuildResult['phases'];
+  readonly checks: readonly ArtifactCheck[];
+  readonly totalMs: number;
+}
 
 /** The commit's files without .git, as CodePipeline's CODE_ZIP source output hands them to CodeBuild. */
 function exportHead(repo: string, srcDir: string): string {
@@ -119,7 +137,7 @@ function summary(build: BuildResult, checks: readonly ArtifactCheck[], totalMs: 
   for (const line of NOT_COVERED) out(`    - ${line}`);
 }
 
-async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: string): Promise<number> {
+async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: string): Promise<BuildJson> {
   const started = Date.now();
   const registryDir = join(rehearsal.work, 'registry');
   mkdirSync(registryDir, { recursive: true });
@@ -161,7 +179,7 @@ async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: st
     cwd: rehearsal.srcDir,
     env,
     stateDir,
-    stdout: process.stdout,
+    stdout: progress,
     stderr: process.stderr,
   });
   out(
@@ -178,13 +196,15 @@ async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: st
         checkDeployInputs: runDeployCheck(rehearsal.srcDir),
       })
     : [];
-  summary(build, checks, Date.now() - started);
-  return build.succeeded && checks.every((c) => c.ok) ? 0 : 1;
+  const totalMs = Date.now() - started;
+  summary(build, checks, totalMs);
+  const succeeded = build.succeeded && checks.every((c) => c.ok);
+  return { commit: rehearsal.commit, succeeded, phases: build.phases, checks, totalMs };
 }
 
-/** Runs the rehearsal; returns the exit code (2 for a usage error). */
+/** Runs the rehearsal; returns the exit code its help states. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let values: { keep?: boolean; region?: string; buildspec?: string; help?: boolean };
+  let values: { keep?: boolean; region?: string; buildspec?: string; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -193,17 +213,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         keep: { type: 'boolean' },
         region: { type: 'string' },
         buildspec: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (values.help) {
     out(USAGE);
-    return 0;
+    return EXIT.ok;
   }
+  if (values.json) progress = process.stderr;
   const repo = resolve(process.cwd());
   const work = mkdtempSync(join(tmpdir(), 'release-build-'));
   const srcDir = join(work, 'src');
@@ -211,21 +233,28 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stop = (signal: NodeJS.Signals): void => {
     out(`\n${signal}: stopping the build and the registry`);
     void cleanUp(rehearsal, values.keep ?? false).finally(() =>
-      process.exit(signal === 'SIGINT' ? 130 : 143),
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : 143),
     );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     const buildspec = values.buildspec === undefined ? undefined : resolve(values.buildspec);
-    return await rehearse(rehearsal, values.region ?? process.env.AWS_REGION ?? 'us-east-1', buildspec);
+    const result = await rehearse(
+      rehearsal,
+      values.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      buildspec,
+    );
+    if (values.json) writeJson(process.stdout, result);
+    return result.succeeded ? EXIT.ok : EXIT.failed;
   } finally {
     await cleanUp(rehearsal, values.keep ?? false);
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the rehearsal as this process: its exit code is the rehearsal's. */
+export function runRehearseBuild(argv: readonly string[]): void {
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -235,3 +264,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runRehearseBuild(process.argv.slice(2));

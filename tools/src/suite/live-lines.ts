@@ -3,6 +3,7 @@ import type { ProgressSnapshot } from '../local/rehearsal/rehearsal';
 import type { SuiteEntry } from './plan/suite-plan';
 import type { SuiteRun } from './plan/suite-run';
 import { decidedBy } from './scorecard/scorecard';
+import { CLEAR_LINE, type OutputStyle, type Tint } from '../terminal/output-style';
 
 /** A stream as the live lines see it: a terminal has a width and height, anything else does not. */
 export type LiveOut = Writable & { isTTY?: boolean; columns?: number; rows?: number };
@@ -12,12 +13,11 @@ type LineState =
   | { readonly kind: 'running'; readonly snapshot?: ProgressSnapshot }
   | { readonly kind: 'done'; readonly run: SuiteRun };
 
-const COLOURS = { green: 32, red: 31, yellow: 33, dim: 2 } as const;
-
 /**
- * One line per rehearsal: waiting, running (with its lifecycle phase) or done (with its verdict). On a
- * terminal the block of lines is redrawn in place, each cut to the terminal's width so nothing wraps;
- * elsewhere (a CI log, a pipe) a plain line is printed whenever a rehearsal's state or phase changes.
+ * One line per rehearsal: waiting, running (with its lifecycle phase) or done (with its verdict). Where
+ * `style` has live lines (a terminal) the block of lines is redrawn in place, each cut to the terminal's
+ * width so nothing wraps, its verdicts in `style`'s colours; elsewhere (a CI log, a pipe) a plain line is
+ * printed whenever a rehearsal's state or phase changes.
  */
 export class LiveLines {
   private readonly states: LineState[];
@@ -28,7 +28,7 @@ export class LiveLines {
   constructor(
     private readonly out: LiveOut,
     private readonly entries: readonly SuiteEntry[],
-    private readonly options: { colour: boolean },
+    private readonly style: OutputStyle,
   ) {
     this.states = entries.map(() => ({ kind: 'waiting' }));
     this.lastPlain = entries.map(() => '');
@@ -37,7 +37,7 @@ export class LiveLines {
 
   /** Redraws in place only when every line fits on the screen; otherwise lines would scroll away. */
   private get inPlace(): boolean {
-    return this.out.isTTY === true && (this.out.rows ?? 0) > this.entries.length;
+    return this.style.live && (this.out.rows ?? 0) > this.entries.length;
   }
 
   start(): void {
@@ -73,24 +73,24 @@ export class LiveLines {
     // A terminal of unknown width (e.g. under `script`) reports 0 columns: assume a common width.
     const columns = (this.out.columns ?? 0) >= 20 ? (this.out.columns ?? 0) : 120;
     const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
-    const lines = this.entries.map((_, i) => `\r\x1b[2K${this.line(i, this.options.colour, columns - 1)}\n`);
+    const lines = this.entries.map((_, i) => `${CLEAR_LINE}${this.line(i, true, columns - 1)}\n`);
     this.out.write(up + lines.join(''));
     this.drawn = lines.length;
   }
 
-  private line(index: number, colour: boolean, max = Infinity): string {
+  private line(index: number, painted: boolean, max = Infinity): string {
     const state = this.states[index]!;
     const label = this.entries[index]!.name.padEnd(this.width);
     const [word, detail, tint] = describe(state);
     const head = `${label}  ${word.padEnd(8)}`;
     const text = `${head}  ${detail}`.trimEnd().slice(0, max);
-    if (!colour || text.length <= label.length) return text;
-    const painted = `\x1b[${COLOURS[tint]}m${text.slice(label.length + 2, head.length)}\x1b[0m`;
-    return `${text.slice(0, label.length + 2)}${painted}${text.slice(head.length)}`;
+    if (!painted || text.length <= label.length) return text;
+    const tinted = this.style.paint(tint, text.slice(label.length + 2, head.length));
+    return `${text.slice(0, label.length + 2)}${tinted}${text.slice(head.length)}`;
   }
 }
 
-function describe(state: LineState): [string, string, keyof typeof COLOURS] {
+function describe(state: LineState): [string, string, Tint] {
   if (state.kind === 'waiting') return ['waiting', '', 'dim'];
   if (state.kind === 'running') {
     const s = state.snapshot;

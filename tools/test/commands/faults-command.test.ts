@@ -14,7 +14,11 @@ describe('rehearse faults', () => {
   it('prints the catalogue as JSON, with the expected release at the default value', async () => {
     const deps = testDeps();
     expect(await main(['faults', '--json'], deps)).toBe(0);
-    const rows = JSON.parse(deps.stdout.text) as { name: string }[];
+    const { schemaVersion, faults: rows } = JSON.parse(deps.stdout.text) as {
+      schemaVersion: number;
+      faults: { name: string }[];
+    };
+    expect(schemaVersion).toBe(1);
     expect(rows.map((r: { name: string }) => r.name)).toEqual(FAULT_NAMES);
     expect(rows.find((r: { name: string }) => r.name === 'slow-start')).toMatchObject({
       valueKind: 'seconds',
@@ -37,7 +41,11 @@ describe('rehearse faults', () => {
     const rowsFor = async (argv: string[]) => {
       const deps = testDeps();
       expect(await main(argv, deps)).toBe(0);
-      return JSON.parse(deps.stdout.text) as { name: string; controller: string; modelledSeconds: number }[];
+      return (
+        JSON.parse(deps.stdout.text) as {
+          faults: { name: string; controller: string; modelledSeconds: number }[];
+        }
+      ).faults;
     };
     const errorRate = (rows: { name: string; modelledSeconds: number }[]) =>
       rows.find((r) => r.name === 'error-rate')!.modelledSeconds;
@@ -54,11 +62,15 @@ describe('rehearse faults', () => {
     ]) {
       const deps = testDeps();
       expect(await main(argv, deps)).toBe(0);
-      const rows = JSON.parse(deps.stdout.text) as {
-        modelledSeconds: number | null;
-        pushToVerdictSeconds: number;
-        pushToVerdict: { toVerdict: number; total: number };
-      }[];
+      const rows = (
+        JSON.parse(deps.stdout.text) as {
+          faults: {
+            modelledSeconds: number | null;
+            pushToVerdictSeconds: number;
+            pushToVerdict: { toVerdict: number; total: number };
+          }[];
+        }
+      ).faults;
       for (const row of rows) {
         expect(row.pushToVerdictSeconds).toBe(row.pushToVerdict.total);
         if (row.modelledSeconds !== null) expect(row.pushToVerdict.toVerdict).toBe(row.modelledSeconds);

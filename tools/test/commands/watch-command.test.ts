@@ -61,6 +61,29 @@ describe('rehearse watch', () => {
     expect(d.stdout.text).toContain('took 300s from creation to end');
   });
 
+  it('with --timeout: stops watching a deployment that has not ended by then, says so and exits 1', async () => {
+    codeDeploy.on(GetDeploymentCommand).resolves(deployment('d-ABC', { status: 'InProgress' }));
+    codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-ABC', lifecycle(3, 'InProgress'), 100));
+    const { deps: d, sleeps } = deps();
+    const argv = ['watch', '--deployment-id', 'd-ABC', '--poll', '5s', '--timeout', '12s'];
+    expect(await main(argv, d)).toBe(1);
+    expect(sleeps).toEqual([5000, 5000, 2000]);
+    expect(d.stdout.text).toContain('is still running');
+    expect(d.stderr.text).toContain('The deployment had not ended after --timeout 12s; it goes on in AWS.');
+  });
+
+  it('with --timeout: a deployment that ends in time keeps its own exit code', async () => {
+    codeDeploy
+      .on(GetDeploymentCommand)
+      .resolvesOnce(deployment('d-ABC', { status: 'InProgress' }))
+      .resolves(deployment('d-ABC', { status: 'Succeeded', completeTime: at(300) }));
+    codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-ABC', lifecycle(8), 0));
+    const { deps: d } = deps();
+    const argv = ['watch', '--deployment-id', 'd-ABC', '--poll', '5s', '--timeout', '1m'];
+    expect(await main(argv, d)).toBe(0);
+    expect(d.stderr.text).not.toContain('--timeout');
+  });
+
   it('finds the latest deployment of the group from the stack outputs and exits 1 on a rollback', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves(serviceStack());
     codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-OLD', 'd-NEW'] });

@@ -178,7 +178,8 @@ describe('rehearse drill', () => {
     faultsOf(git(repo.dir, '--git-dir', repo.remote, 'show', 'main:taskdef.json'));
 
   it('runs the whole rehearsal: flips, pushes, follows the rollback, writes the report and restores', async () => {
-    const d = deps();
+    // A log that renders colour: the verdict line is green.
+    const d = deps({ env: { FORCE_COLOR: '1' } });
     const code = await main(['drill', 'error-rate', ...FAST, '--restore'], d);
 
     expect(d.stderr.text).toBe('');
@@ -199,7 +200,9 @@ describe('rehearse drill', () => {
     expect(d.stdout.text).toContain('expected rolled-back');
     expect(d.stdout.text).toContain('predicted: rollback triggered at most');
     expect(d.stdout.text).toContain('stopped by HOOK_EXECUTION_FAILURE');
-    expect(d.stdout.text).toContain('the hypothesis held');
+    expect(d.stdout.text).toContain(
+      '\x1b[32m== Expected rolled-back, observed rolled-back: the hypothesis held\x1b[0m',
+    );
 
     const reports = readdirSync(path.join(repo.dir, 'rehearsal-reports'));
     expect(reports).toEqual([expect.stringMatching(/^2026-11-23-1159-error-rate-0.5$/)]);
@@ -340,6 +343,29 @@ describe('rehearse drill', () => {
     expect(report.observations.deployment?.outcome).toBe('interrupted');
     expect(d.stderr.text).toContain('Interrupted: stopping the load loop');
     expect(existsSync(path.join(repo.dir, 'rehearsal-reports', report.name, 'report.md'))).toBe(true);
+  });
+
+  it('with --report DIR writes the report into DIR, as local and suite do', async () => {
+    const d = deps();
+    const dir = path.join(repo.dir, 'reports', 'this-drill');
+    const argv = ['drill', 'error-rate', ...FAST, '--report', dir];
+    expect(await main(argv, d)).toBe(0);
+    expect(d.stdout.text).toContain(`Report: ${path.join(dir, 'report.md')}`);
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json', 'report.md']);
+    expect(existsSync(path.join(repo.dir, 'rehearsal-reports'))).toBe(false);
+  });
+
+  it.each([
+    [['--report', 'reports/old'], /--report .*reports\/old: already holds a report; .*add --replace/],
+    [['--replace'], /--replace needs --report/],
+    [['--report', 'a', '--report-dir', 'b'], /give --report DIR or --report-dir PATH, not both/],
+  ])('%j is a usage error before anything is checked or changed', async (flags, message) => {
+    mkdirSync(path.join(repo.dir, 'reports', 'old'), { recursive: true });
+    writeFileSync(path.join(repo.dir, 'reports', 'old', 'report.md'), '# an earlier drill\n');
+    const d = deps();
+    expect(await main(['drill', 'health-fail', ...flags], d)).toBe(2);
+    expect(d.stderr.text).toMatch(message);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it('exits 2 on an unknown fault without touching anything', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runLocal } from '../../src/commands/local';
 import { MemoryStream } from '../helpers/test-deps';
+import { fakeRehearse } from '../helpers/rehearsal-result';
 
 async function run(args: string[]) {
   const stdout = new MemoryStream();
@@ -16,7 +17,8 @@ describe('rehearse local: usage', () => {
   test('--help prints the literal help text and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: npm run rehearse -- local \[FAULT\[=VALUE\],\.\.\.\]/);
+    expect(stdout).toMatch(/^Usage: npm run rehearse -- local \[FAULT\[=VALUE\] \.\.\.\]/);
+    expect(stdout).toContain('Faults: one release with every fault listed');
     expect(stdout).toContain('--time-scale N');
   });
 
@@ -42,6 +44,29 @@ describe('rehearse local: usage', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(launch).not.toHaveBeenCalled();
+  });
+});
+
+describe('rehearse local: the verdict', () => {
+  const verdictOf = async (env: NodeJS.ProcessEnv, tty: boolean, outcome?: 'succeeded') => {
+    const stdout = new MemoryStream(tty);
+    const code = await runLocal(
+      ['health-fail'],
+      { stdout, stderr: new MemoryStream(), env, cwd: '/nonexistent' },
+      { launch: jest.fn(), rehearse: fakeRehearse(() => outcome) },
+    );
+    return { code, line: /^ {2}matched: +(.*)$/m.exec(stdout.text)?.[1] };
+  };
+
+  test('on a terminal: green when it matched, red when it did not', async () => {
+    expect(await verdictOf({}, true)).toEqual({ code: 0, line: '\x1b[32myes\x1b[0m' });
+    expect(await verdictOf({}, true, 'succeeded')).toEqual({ code: 1, line: '\x1b[31mNO\x1b[0m' });
+  });
+
+  test('in a pipe, or with NO_COLOR or TERM=dumb on a terminal: no colour', async () => {
+    expect((await verdictOf({}, false)).line).toBe('yes');
+    expect((await verdictOf({ NO_COLOR: '1' }, true)).line).toBe('yes');
+    expect((await verdictOf({ TERM: 'dumb' }, true, 'succeeded')).line).toBe('NO');
   });
 });
 

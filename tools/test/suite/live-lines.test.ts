@@ -1,6 +1,7 @@
 import type { ProgressSnapshot } from '../../src/local/rehearsal/rehearsal';
 import { LiveLines } from '../../src/suite/live-lines';
 import { suitePlan } from '../../src/suite/plan/suite-plan';
+import { outputStyle, PLAIN_STYLE } from '../../src/terminal/output-style';
 import { MemoryStream } from '../helpers/test-deps';
 import { resultFor } from '../helpers/rehearsal-result';
 
@@ -28,7 +29,7 @@ const done = (index: number) => ({
 describe('live lines', () => {
   test('elsewhere than a terminal: a plain line per rehearsal at the start, then one per change of state or phase', () => {
     const out = new MemoryStream();
-    const lines = new LiveLines(out, entries, { colour: false });
+    const lines = new LiveLines(out, entries, PLAIN_STYLE);
     lines.start();
     lines.running(0);
     lines.running(0, snapshot('Install', 3_000));
@@ -50,7 +51,7 @@ describe('live lines', () => {
 
   test('on a terminal: the block of lines is redrawn in place, cut to the width, coloured by verdict', () => {
     const out = Object.assign(new MemoryStream(true), { columns: 40, rows: 30 });
-    const lines = new LiveLines(out, entries, { colour: true });
+    const lines = new LiveLines(out, entries, outputStyle(out, {}));
     lines.start();
     lines.running(1, snapshot('Install', 2_000));
     lines.done(1, { ...done(1), result: resultFor({ 'health-fail': true }, { outcome: 'succeeded' }) });
@@ -66,9 +67,18 @@ describe('live lines', () => {
     }
   });
 
+  test('on a terminal with NO_COLOR: redrawn in place, without colour', () => {
+    const out = Object.assign(new MemoryStream(true), { columns: 100, rows: 30 });
+    const lines = new LiveLines(out, entries, outputStyle(out, { NO_COLOR: '1' }));
+    lines.start();
+    lines.done(1, done(1));
+    expect(out.text).toContain('\x1b[2A');
+    for (const sgr of ['\x1b[31m', '\x1b[32m', '\x1b[33m', '\x1b[2m']) expect(out.text).not.toContain(sgr);
+  });
+
   test('a terminal too short for every line gets plain lines instead of a redraw that would scroll away', () => {
     const out = Object.assign(new MemoryStream(true), { columns: 100, rows: 2 });
-    const lines = new LiveLines(out, entries, { colour: false });
+    const lines = new LiveLines(out, entries, outputStyle(out, {}));
     lines.start();
     lines.running(0, snapshot('Install', 2_000));
     expect(out.text).not.toContain('\x1b[');

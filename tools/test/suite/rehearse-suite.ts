@@ -30,7 +30,7 @@ export async function rehearseSuite(
   if (code === 2) throw new Error(`usage error: ${stderr.text}`);
   return {
     code,
-    runs: JSON.parse(stdout.text) as LocalRun['json'][],
+    runs: (JSON.parse(stdout.text) as { rehearsals: LocalRun['json'][] }).rehearsals,
     stdout: stdout.text,
     stderr: stderr.text,
     wallMs,

@@ -50,6 +50,18 @@ describe('rehearse suite', () => {
     );
   });
 
+  test('on a terminal the headline is green when every rehearsal matched, red when one did not', async () => {
+    const headline = async (outcome?: 'succeeded') => {
+      const deps = testDeps({ ...noWait, tty: true });
+      await runSuiteCommand(['--faults', 'latency'], deps, { rehearse: fakeRehearse(() => outcome) });
+      return /^(.*)rehearsals? (?:matched|did not match) the catalogue.*$/m.exec(deps.stdout.text)?.[0];
+    };
+    expect(await headline()).toBe('\x1b[32mall 1 rehearsals matched the catalogue on codedeploy\x1b[0m');
+    expect(await headline('succeeded')).toBe(
+      '\x1b[31m1 of 1 rehearsals did not match the catalogue on codedeploy\x1b[0m',
+    );
+  });
+
   test('a rehearsal that does not end as the catalogue expects exits 1 and is named', async () => {
     const deps = testDeps(noWait);
     const code = await runSuiteCommand(['--faults', 'none,latency'], deps, {
@@ -81,7 +93,7 @@ describe('rehearse suite', () => {
     [['--parallel', 'two'], '--parallel'],
     [['--faults', 'bogus'], '--faults'],
     [['--faults', 'latency,latency'], '--faults'],
-    [['health-fail'], '--faults'],
+    [['health-fail', '--faults', 'latency'], '--faults'],
     [['--time-scale', '0.5'], '--time-scale'],
     [['--config', 'Nope'], '--config'],
     [['--image', 'x'], '--image'],
@@ -95,21 +107,42 @@ describe('rehearse suite', () => {
     expect(deps.stdout.text).toBe('');
   });
 
+  test('takes its faults as arguments, as local and drill do: one rehearsal per fault listed', async () => {
+    const seen: string[] = [];
+    const rehearse = (options: RehearsalOptions) => {
+      seen.push(JSON.stringify(options.faults));
+      return fakeRehearse()(options);
+    };
+    expect(await runSuiteCommand(['none', 'latency=500,health-fail'], testDeps(noWait), { rehearse })).toBe(
+      0,
+    );
+    const fromArguments = seen.splice(0);
+    expect(
+      await runSuiteCommand(['--faults', 'none,latency=500,health-fail'], testDeps(noWait), { rehearse }),
+    ).toBe(0);
+    expect(fromArguments).toEqual(['{}', '{"latency":500}', '{"health-fail":true}']);
+    expect(seen).toEqual(fromArguments);
+  });
+
   test('an unknown option is a usage error that names it', async () => {
     const deps = testDeps(noWait);
     expect(await runSuiteCommand(['--bogus'], deps, { rehearse: fakeRehearse() })).toBe(2);
     expect(deps.stderr.text).toMatch(/Unknown option '--bogus'/);
   });
 
-  test('--json prints one element per rehearsal, each exactly what local --json prints for it', async () => {
+  test('--json prints one element per rehearsal, each exactly what local --json prints for it, under a schema version', async () => {
     const rehearse = fakeRehearse();
     const suite = testDeps(noWait);
     expect(await runSuiteCommand(['--faults', 'health-fail,none', '--json'], suite, { rehearse })).toBe(0);
     const local = testDeps();
     expect(await runLocal(['health-fail', '--json'], local, { rehearse })).toBe(0);
-    const array = JSON.parse(suite.stdout.text) as object[];
+    const { schemaVersion, rehearsals: array } = JSON.parse(suite.stdout.text) as {
+      schemaVersion: number;
+      rehearsals: object[];
+    };
+    expect(schemaVersion).toBe(1);
     expect(array).toHaveLength(2);
-    expect(array[0]).toEqual(JSON.parse(local.stdout.text));
+    expect({ schemaVersion, ...array[0] }).toEqual(JSON.parse(local.stdout.text));
     expect(array[1]).toEqual(toJson(resultFor({})));
     // The live lines and the summary go to stderr, so stdout stays one JSON document.
     expect(suite.stderr.text).toContain('all 2 rehearsals matched the catalogue');

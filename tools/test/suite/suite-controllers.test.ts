@@ -168,11 +168,11 @@ describe('rehearse suite --controller', () => {
         rehearse,
       }),
     ).toBe(1);
-    const array = JSON.parse(deps.stdout.text) as {
-      faults: ActiveFaults | string;
-      controller: string;
-      matched: boolean;
-    }[];
+    const array = (
+      JSON.parse(deps.stdout.text) as {
+        rehearsals: { faults: ActiveFaults | string; controller: string; matched: boolean }[];
+      }
+    ).rehearsals;
     expect(array.map((e) => [e.controller, e.matched])).toEqual([
       ['codedeploy', true],
       ['ecs', true],

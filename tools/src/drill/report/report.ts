@@ -5,8 +5,8 @@ import type { WatchResult } from '../../aws/watch-deployment';
 import type { NativeWatchResult } from '../../aws/watch-native';
 import type { LoadResult } from '../../load/load-loop';
 import type { Check } from '../preflight/preflight';
-import type { Hypothesis } from './prediction';
-import type { PhaseStats } from './load-phases';
+import { hypothesisFor, type Hypothesis } from './prediction';
+import type { LoadPhases, PhaseStats } from './load-phases';
 import { writeReport as writeExperimentReport, type ExperimentReport } from '../../experiment/report-writer';
 import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 import type { ExperimentVerdict } from '../../experiment/verdict';
@@ -193,4 +193,31 @@ export function reportName(startedAt: number, faults: string): string {
   const stamp = new Date(startedAt).toISOString().slice(0, 16).replace('T', '-').replace(':', '');
   const slug = faults.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/-+$/, '');
   return `${stamp}-${slug}`;
+}
+
+/** The report of a drill that has only just started: every step after the preflight fills it in. */
+export function emptyReport(
+  faults: string,
+  startedAt: number,
+  load: DrillReport['method']['load'],
+  phases: LoadPhases,
+): DrillReport {
+  const hypothesis = hypothesisFor(faults);
+  return {
+    name: reportName(startedAt, faults),
+    faults,
+    startedAt,
+    finishedAt: startedAt,
+    status: 'completed',
+    preflight: [],
+    hypothesis,
+    method: { load, pushed: false },
+    steadyBefore: phases.stats.before,
+    observations: { events: [], during: phases.stats.during, versions: phases.versions },
+    steadyAfter: phases.stats.after,
+    restore: {
+      done: false,
+      note: 'FAULTS is still flipped on the branch; restore: npm run rehearse -- flip --clear --commit && git push',
+    },
+  };
 }

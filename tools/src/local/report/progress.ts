@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { ProgressSnapshot } from '../rehearsal/rehearsal';
 import { describeEvent, EVENT_KIND, type RehearsalEvent } from '../../experiment/rehearsal-event';
+import { CLEAR_LINE, type OutputStyle } from '../../terminal/output-style';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1).padStart(6)} s`;
 
@@ -25,29 +26,32 @@ export function formatSnapshot(s: ProgressSnapshot): string {
 }
 
 /**
- * Live progress: on a terminal, events scroll above one status line that is redrawn in place; elsewhere,
- * one plain line per event and no status line.
+ * Live progress: where `style` has live lines (a terminal), events scroll above one status line that is
+ * redrawn in place; elsewhere, one plain line per event and no status line.
  */
 export class ProgressWriter {
   private status = '';
 
-  constructor(private readonly out: Writable & { isTTY?: boolean; columns?: number }) {}
+  constructor(
+    private readonly out: Writable & { columns?: number },
+    private readonly style: OutputStyle,
+  ) {}
 
   event(event: RehearsalEvent): void {
-    if (this.out.isTTY) this.out.write(`\r\x1b[2K${formatEvent(event)}\n${this.status}`);
+    if (this.style.live) this.out.write(`${CLEAR_LINE}${formatEvent(event)}\n${this.status}`);
     else this.out.write(`${formatEvent(event)}\n`);
   }
 
   snapshot(snapshot: ProgressSnapshot): void {
-    if (!this.out.isTTY) return;
+    if (!this.style.live) return;
     // A terminal of unknown width (e.g. under `script`) reports 0 columns: assume a common width.
     const width = (this.out.columns ?? 0) >= 40 ? (this.out.columns ?? 0) : 120;
     this.status = formatSnapshot(snapshot).slice(0, width - 1);
-    this.out.write(`\r\x1b[2K${this.status}`);
+    this.out.write(`${CLEAR_LINE}${this.status}`);
   }
 
   /** Clears the status line before the summary. */
   done(): void {
-    if (this.out.isTTY) this.out.write('\r\x1b[2K');
+    if (this.style.live) this.out.write(CLEAR_LINE);
   }
 }

@@ -4,18 +4,19 @@ import type { RehearsalResult } from '../rehearsal/rehearsal';
 import { describeModelled } from '../../experiment/verdict';
 import { verdictOf } from './verdict';
 import { deploymentLabel, hookAnswer, HOOK_STAGE } from '../controllers/controller-label';
+import { PLAIN_STYLE, type OutputStyle } from '../../terminal/output-style';
 
 const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
 
-/** The end-of-run summary for a terminal or a log. */
-export function formatSummary(result: RehearsalResult): string {
+/** The end-of-run summary for a terminal or a log; `style` colours the verdict (green matched, red not). */
+export function formatSummary(result: RehearsalResult, style: OutputStyle = PLAIN_STYLE): string {
   const v = verdictOf(result);
   const lines = [
     '',
     `Release of green (FAULTS=${result.faults || 'none'}) with ${deploymentLabel(result.controller, result.config)}, time scale ${result.timeScale}`,
     `  outcome:     ${result.outcome}`,
     `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
-    `  matched:     ${result.matched ? 'yes' : 'NO'}`,
+    `  matched:     ${result.matched ? style.paint('green', 'yes') : style.paint('red', 'NO')}`,
     `  reason:      ${result.outcome === 'rolled-back' ? v.decidedBy : result.reason}`,
   ];
   if (result.outcome === 'rolled-back') {

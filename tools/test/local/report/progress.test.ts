@@ -2,6 +2,7 @@ import type { RehearsalEvent } from '../../../src/experiment/rehearsal-event';
 import { ProgressWriter } from '../../../src/local/report/progress';
 import type { ProgressSnapshot } from '../../../src/local/rehearsal/rehearsal';
 import { MemoryStream } from '../../helpers/test-deps';
+import { outputStyle, PLAIN_STYLE } from '../../../src/terminal/output-style';
 
 const snapshot: ProgressSnapshot = {
   elapsedMs: 12_300,
@@ -25,7 +26,7 @@ const event = {
 describe('live progress', () => {
   test('on a terminal: one status line redrawn in place, events printed above it', () => {
     const out = Object.assign(new MemoryStream(), { isTTY: true, columns: 200 });
-    const progress = new ProgressWriter(out);
+    const progress = new ProgressWriter(out, outputStyle(out, {}));
     progress.snapshot(snapshot);
     progress.event(event);
     expect(out.text).toContain(
@@ -38,9 +39,17 @@ describe('live progress', () => {
     expect(afterEvent).toContain('ALARM\n[  12.3 s] AllowTraffic');
   });
 
+  test('on a terminal with TERM=dumb: plain lines, as elsewhere', () => {
+    const out = Object.assign(new MemoryStream(), { isTTY: true, columns: 200 });
+    const progress = new ProgressWriter(out, outputStyle(out, { TERM: 'dumb' }));
+    progress.snapshot(snapshot);
+    progress.event(event);
+    expect(out.text).toBe('[  12.0 s] alarm    unhealthy-hosts-green ALARM\n');
+  });
+
   test('elsewhere: plain lines for events and no status line', () => {
     const out = new MemoryStream();
-    const progress = new ProgressWriter(out);
+    const progress = new ProgressWriter(out, PLAIN_STYLE);
     progress.snapshot(snapshot);
     progress.event(event);
     progress.done();
