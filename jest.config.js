@@ -13,6 +13,7 @@ const INTEGRATION = [
   'app/test/bundle.test.ts',
   'app/test/cpu-pinning.test.ts',
   'pipeline/test/control-tower.test.ts',
+  'pipeline/test/deploy-settings-file.test.ts',
   'pipeline/test/deploy-settings.test.ts',
   'pipeline/test/deployment-alarms.test.ts',
   'pipeline/test/iam-contract.test.ts',

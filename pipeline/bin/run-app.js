@@ -2,8 +2,9 @@
 // tsc build step; type checking is `npm run typecheck`'s job.
 //
 // Under the CDK CLI (`cdk synth`, `cdk deploy`) the CLI passes context and the output directory. Run
-// directly (`npm run synth`), it takes the context from cdk.json, cdk.context.json and `-c key=value` arguments, and writes
-// the cloud assembly to CDK_OUTDIR, by default cdk.out.
+// directly, it takes the context from cdk.json, cdk.context.json and `-c key=value` arguments as the CLI would, and
+// writes the cloud assembly to CDK_OUTDIR, by default cdk.out. The deploy settings are the app's own to read
+// (deploy-settings.json, pipeline/lib/deploy-settings.ts).
 const fs = require('node:fs');
 const path = require('node:path');
 const { transformSync } = require('@swc/core');
@@ -21,7 +22,7 @@ require.extensions['.ts'] = function compileTypeScript(module, filename) {
 if (process.env.CDK_CONTEXT_JSON === undefined) {
   const root = path.join(__dirname, '..', '..');
   const cdkJson = JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf8'));
-  // cdk.context.json holds the deploy settings (docs/deploy.md); the CLI reads it too, so both agree.
+  // The CLI passes its context cache (cdk.context.json) too; the app refuses deploy settings found there.
   const contextFile = path.join(root, 'cdk.context.json');
   const kept = fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {};
   const context = { ...cdkJson.context, ...kept, ...contextFromArgs(process.argv.slice(2)) };

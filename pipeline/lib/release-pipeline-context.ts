@@ -65,7 +65,7 @@ export function parsePipelineContext(get: (key: PipelineContextKey) => unknown):
 }
 
 /** The warning shown when the pipeline is left out, with the command that adds it. */
-export const PIPELINE_SKIPPED_WARNING = `${STACK_NAMES.pipeline} is not synthesized: no GitHub connection given. Add githubConnectionArn, githubOwner and githubRepo to cdk.context.json, next to the service's settings, so that every later deploy reads them (see docs/deploy.md, "Deploy settings").`;
+export const PIPELINE_SKIPPED_WARNING = `${STACK_NAMES.pipeline} is not synthesized: no GitHub connection given. Add githubConnectionArn, githubOwner and githubRepo to deploy-settings.json, next to the service's settings, so that every later deploy reads them (see docs/deploy.md, "Deploy settings").`;
 
 /**
  * Adds the release pipeline stack for `service` when the context names a GitHub repository, and otherwise

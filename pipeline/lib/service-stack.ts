@@ -3,7 +3,6 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -17,10 +16,9 @@ import {
 import { settings } from '../../contract/settings';
 import { ContainerService, type NativeBlueGreen } from './container-service';
 import { DeploymentAlarms } from './deployment-alarms';
+import type { DeploymentsOf } from './deployments-of';
 import { DeploymentNotifications } from './deployment-notifications';
 import { LoadBalancing } from './load-balancing';
-import { NativeStoppedTaskGuard } from './native-stopped-task-guard';
-import { NativeTestTrafficHook } from './native-test-traffic-hook';
 import { Network } from './network';
 import type { EcsDeploymentConfigName } from './service-context';
 import { ServiceDashboard } from './service-dashboard';
@@ -121,7 +119,7 @@ export class ServiceStack extends Stack {
     });
     this.alarms = alarms.alarms;
 
-    let notifications: DeploymentNotifications;
+    let deploymentsOf: DeploymentsOf;
     if (this.controller === 'ecs') {
       this.nativeService = app.service;
       // The same alarms CodeDeploy would watch, as the service's deployment alarms with rollback: ECS
@@ -131,41 +129,29 @@ export class ServiceStack extends Stack {
         alarms.alarms.map((a) => a.alarmName),
         { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
       );
-      new NativeStoppedTaskGuard(this, 'StoppedTaskGuard', { rule: stopped.rule, service: app.service });
-      const hook = new NativeTestTrafficHook(this, 'TestTrafficHook', {
-        vpc: network.vpc,
-        testListenerUrl: lb.testListenerUrl,
-        service: app.service,
-      });
-      this.hookFunction = hook.function;
-      this.hookInvokeRole = hook.invokeRole;
-      notifications = new DeploymentNotifications(this, 'Notifications', {
-        deploymentsOf: { nativeService: app.service },
-        ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
-      });
+      deploymentsOf = { nativeService: app.service };
     } else {
-      const deploymentGroup = this.createDeploymentGroup(app, lb, alarms.alarms, props);
-      this.deploymentGroup = deploymentGroup;
-
-      new StoppedTaskGuard(this, 'StoppedTaskGuard', {
-        rule: stopped.rule,
-        deploymentGroup,
-      });
-
-      const hook = new TestTrafficHook(this, 'TestTrafficHook', {
-        vpc: network.vpc,
-        testListenerUrl: lb.testListenerUrl,
-        deploymentGroup,
-      });
-      this.hookFunction = hook.function;
-
-      notifications = new DeploymentNotifications(this, 'Notifications', {
-        deploymentsOf: { deploymentGroup },
-        ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
-      });
+      this.deploymentGroup = this.createDeploymentGroup(app, lb, alarms.alarms, props);
+      deploymentsOf = { deploymentGroup: this.deploymentGroup };
     }
+    // One construct per job, whichever controller runs the deployments: each sets its function's controller.
+    new StoppedTaskGuard(this, 'StoppedTaskGuard', { rule: stopped.rule, deploymentsOf });
+    const hook = new TestTrafficHook(this, 'TestTrafficHook', {
+      vpc: network.vpc,
+      testListenerUrl: lb.testListenerUrl,
+      deploymentsOf,
+    });
+    this.hookFunction = hook.function;
+    if (hook.invokeRole !== undefined) this.hookInvokeRole = hook.invokeRole;
+    new TargetHealthWatcher(this, 'TargetHealthWatcher', {
+      targetGroups: Object.values(targetGroups),
+      deploymentsOf,
+    });
+    const notifications = new DeploymentNotifications(this, 'Notifications', {
+      deploymentsOf,
+      ...(props.alarmEmail === undefined ? {} : { email: props.alarmEmail }),
+    });
     this.alarmTopic = notifications.topic;
-    this.watchTargetHealth(Object.values(targetGroups), app.service);
 
     new ServiceDashboard(this, 'Dashboard', {
       loadBalancer: lb.loadBalancer,
@@ -204,19 +190,6 @@ export class ServiceStack extends Stack {
    * ecs.amazonaws.com only, with the managed policy AWS publishes for it (ECS Developer Guide, "Amazon ECS
    * infrastructure IAM role for load balancers").
    */
-  /** The target-health watcher, on whichever controller runs the deployments. */
-  private watchTargetHealth(
-    targetGroups: elbv2.IApplicationTargetGroup[],
-    service: ecs.FargateService,
-  ): void {
-    new TargetHealthWatcher(this, 'TargetHealthWatcher', {
-      targetGroups,
-      deploymentsOf: this.deploymentGroup
-        ? { deploymentGroup: this.deploymentGroup }
-        : { nativeService: service },
-    });
-  }
-
   private createLoadBalancerRole(): iam.Role {
     const role = new iam.Role(this, 'LoadBalancerRole', {
       assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),

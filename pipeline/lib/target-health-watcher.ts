@@ -10,21 +10,20 @@ import { Construct } from 'constructs';
 import { settings } from '../../contract/settings';
 import { acknowledgeManagedPolicies, bundledFunctionProps } from './bundled-function-props';
 import { acknowledgeControl } from './control-tower';
+import { controlEnvironment, type DeploymentsOf } from './deployments-of';
 import { serviceDeploymentArns } from './service-deployment-arns';
 
 export interface TargetHealthWatcherProps {
   /** Both target groups of the service: they swap roles every deployment. */
   readonly targetGroups: readonly elbv2.IApplicationTargetGroup[];
-  /** Whose deployments it watches: a CodeDeploy deployment group, or a service on the ECS controller. */
-  readonly deploymentsOf:
-    | { readonly deploymentGroup: codedeploy.IEcsDeploymentGroup }
-    | { readonly nativeService: ecs.FargateService };
+  /** Whose deployments it watches. */
+  readonly deploymentsOf: DeploymentsOf;
 }
 
 /**
  * A function that each deployment's start event starts, and that stops the deployment with rollback once
  * every target of a target group has failed its health checks for the confirmation window
- * (`pipeline/lambda/target-health-watcher`, `pipeline/lambda/native-target-health-watcher`). The
+ * (`pipeline/lambda/target-health-watcher`, under either controller). The
  * stopped-task guard and the alarms stay behind it. It calls only AWS APIs, so it runs outside the VPC.
  */
 export class TargetHealthWatcher extends Construct {
@@ -35,8 +34,8 @@ export class TargetHealthWatcher extends Construct {
     super(scope, id);
     const w = settings.targetHealthWatcher;
     const of = props.deploymentsOf;
-    const native = 'nativeService' in of ? of.nativeService : undefined;
     const environment = {
+      ...controlEnvironment(of, { listsDeployments: true }),
       TARGET_GROUP_ARNS: props.targetGroups.map((tg) => tg.targetGroupArn).join(','),
       POLL_SECONDS: String(w.pollSeconds),
       CONFIRM_SECONDS: String(w.confirmSeconds),
@@ -45,10 +44,8 @@ export class TargetHealthWatcher extends Construct {
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: 'Stops the deployment (with rollback) whose green targets all fail their health checks',
       ...bundledFunctionProps(this, {
-        folder: native ? 'native-target-health-watcher' : 'target-health-watcher',
-        environment: native
-          ? { ...environment, CLUSTER_ARN: native.cluster.clusterArn, SERVICE_NAME: native.serviceName }
-          : environment,
+        folder: 'target-health-watcher',
+        environment,
       }),
       // The watch limit, and a minute for the last read and the stop call.
       timeout: Duration.seconds(w.watchLimitSeconds + 60),

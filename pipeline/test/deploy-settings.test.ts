@@ -2,7 +2,7 @@ import { addReleasePipeline } from '../lib/release-pipeline-context';
 import { buildStacks } from './build-stacks';
 
 /*
- * docs/deploy.md keeps the deploy settings in cdk.context.json, which the CDK CLI reads on every command,
+ * docs/deploy.md keeps the deploy settings in deploy-settings.json, which the app reads on every command,
  * because `-c` given to one `cdk deploy` is not remembered by the next. The service stack the pipeline
  * step deploys must then be the one the first deploy made, plus only what the pipeline itself adds to it.
  */
@@ -75,7 +75,7 @@ beforeAll(() => {
   oldPipelineStep = serviceTemplate(GITHUB);
 }, 240_000);
 
-describe('deploy settings kept in cdk.context.json', () => {
+describe('deploy settings kept in deploy-settings.json', () => {
   it('the pipeline step leaves every resource of the first deploy as it was, but for the pipeline grants', () => {
     const changed = changedResources(firstDeploy, pipelineStep);
     expect(changed.map((id) => pipelineStep.Resources[id]?.Type).sort()).toEqual([...PIPELINE_GRANTS].sort());

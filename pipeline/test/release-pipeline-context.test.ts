@@ -65,7 +65,7 @@ describe('addReleasePipeline', () => {
       Match.stringLikeRegexp('githubConnectionArn'),
     );
     expect(PIPELINE_SKIPPED_WARNING).toContain(
-      'Add githubConnectionArn, githubOwner and githubRepo to cdk.context.json',
+      'Add githubConnectionArn, githubOwner and githubRepo to deploy-settings.json',
     );
   });
 });

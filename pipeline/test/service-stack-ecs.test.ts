@@ -8,8 +8,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { settings } from '../../contract/settings';
 import { OUTPUT_KEYS } from '../../contract/stack-outputs';
 import { TRAFFIC_RULE_PRIORITY } from '../lib/load-balancing';
-import { NATIVE_CALLBACK_DELAY_SECONDS } from '../lambda/native-test-traffic-hook/handler';
+import { NATIVE_CALLBACK_DELAY_SECONDS } from '../../core/probe/native-hook-answer';
 import { buildStacks, type BuiltStacks } from './build-stacks';
+import { functionControllers, JOB_FUNCTION_IDS } from './function-controllers';
 
 let built: BuiltStacks;
 beforeAll(() => {
@@ -264,6 +265,14 @@ describe('synthesis', () => {
   test('a bad controller is refused with the choices', () => {
     expect(() => buildStacks({ context: { controller: 'native' } })).toThrow(
       'context controller="native" is not a deployment controller; use one of codedeploy, ecs',
+    );
+  });
+});
+
+describe('one function per job', () => {
+  test('the hook, the guard and the watcher keep their logical IDs and are told they run under ecs', () => {
+    expect(functionControllers(template())).toEqual(
+      Object.fromEntries(JOB_FUNCTION_IDS.map((id) => [id, 'ecs'])),
     );
   });
 });

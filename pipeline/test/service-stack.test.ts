@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { settings } from '../../contract/settings';
 import { OUTPUT_KEYS, STACK_NAMES } from '../../contract/stack-outputs';
 import { buildStacks, type BuiltStacks } from './build-stacks';
+import { functionControllers, JOB_FUNCTION_IDS } from './function-controllers';
 
 let built: BuiltStacks;
 beforeAll(() => {
@@ -459,5 +460,13 @@ describe('synthesis', () => {
     const entries = fs.readdirSync(dir);
     expect(entries).toContain('Dockerfile');
     for (const banned of ['node_modules', 'cdk.out', 'dist', '.git']) expect(entries).not.toContain(banned);
+  });
+});
+
+describe('one function per job', () => {
+  test('the hook, the guard and the watcher keep their logical IDs and are told they run under codedeploy', () => {
+    expect(functionControllers(template())).toEqual(
+      Object.fromEntries(JOB_FUNCTION_IDS.map((id) => [id, 'codedeploy'])),
+    );
   });
 });

@@ -107,3 +107,12 @@ export function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
+
+/**
+ * How a caller runs one AWS call: `what` names it for messages, the signal lets the caller abort it. The
+ * guard passes {@link callWithinBudget} bound to its budget; callers without a budget pass {@link directCall}.
+ */
+export type AwsCall = <T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>;
+
+/** Runs the call once, with a signal nobody aborts. */
+export const directCall: AwsCall = (_what, call) => call(new AbortController().signal);

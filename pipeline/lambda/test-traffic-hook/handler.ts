@@ -1,137 +1,72 @@
 /**
- * The AfterAllowTestTraffic hook: probes green through the test listener and tells CodeDeploy whether to
- * go on. Whatever happens inside (a probe that hangs, an API that throws), it reports Succeeded or Failed
- * exactly once, before the Lambda's own timeout, so CodeDeploy never waits an hour for an answer.
+ * The test-traffic hook: once the test listener sends green's traffic (CodeDeploy's AfterAllowTestTraffic,
+ * ECS's POST_TEST_TRAFFIC_SHIFT), it probes green through it (`core/probe/release-probe.ts`), checks the
+ * version green serves against the one its task definition sets, and answers the controller that invoked
+ * it (`../deployment-control`): CodeDeploy through its API, exactly once; ECS with the function's return
+ * value, IN_PROGRESS while green settles. Whatever happens inside (a probe that hangs, an API that throws),
+ * it answers with a reason before the Lambda's own timeout.
  */
-import {
-  CodeDeployClient,
-  PutLifecycleEventHookExecutionStatusCommand,
-  type LifecycleEventStatus,
-} from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
-import { callWithinBudget, describe } from '../aws-calls/call-within-budget';
 import { settings } from '../../../contract/settings';
-import { findExpectedVersion, type ExpectedVersion } from './expected-version';
-import { probeOptionsFromSettings, probeRelease, type ProbeResult } from '../../../core/probe/release-probe';
-
-/** What CodeDeploy sends a lifecycle hook. */
-export interface HookEvent {
-  readonly DeploymentId?: string;
-  readonly LifecycleEventHookExecutionId?: string;
-}
+import { probeOptionsFromSettings, probeRelease } from '../../../core/probe/release-probe';
+import { controlFromEnvironment } from '../deployment-control/control-from-environment';
+import type {
+  DeploymentControl,
+  HookAnswer,
+  HookInvocation,
+  HookVerdict,
+  InvocationTime,
+} from '../deployment-control/deployment-control';
+import { expectedVersion, type ExpectedVersion } from '../deployment-control/task-definition-version';
 
 /** Everything the hook touches, so tests can pass their own. */
-export interface HookDeps {
-  readonly codedeploy: CodeDeployClient;
+export interface HookDeps<A extends HookAnswer> {
+  readonly control: DeploymentControl<A>;
+  /** Describes green's task definition. */
   readonly ecs: ECSClient;
   /** The test listener, e.g. `http://my-alb.eu-west-1.elb.amazonaws.com:8080`. */
   readonly testListenerUrl: string;
   readonly containerName: string;
   readonly probe: typeof probeRelease;
   readonly log: (entry: Record<string, unknown>) => void;
-  /** Time kept back from the Lambda's remaining time for the status report itself. */
-  readonly reportReserveMs: number;
+  /** Time kept back from the Lambda's remaining time for the answer itself. */
+  readonly answerReserveMs: number;
   /** Upper bound for the expected-version lookup, so the probe keeps its time. */
   readonly versionLookupTimeoutMs: number;
-  /** Waits between retries of a throttled status report. @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
-}
-
-/**
- * Kept back from the Lambda's remaining time while retrying the report, so the hook still ends itself; at
- * most half of `reportReserveMs`, the time set aside for the report.
- */
-const REPORT_MARGIN_MS = 500;
-
-/** The verdict reported to CodeDeploy and returned for the logs. */
-export interface HookOutcome {
-  readonly status: Extract<LifecycleEventStatus, 'Succeeded' | 'Failed'>;
-  readonly reason: string;
-  readonly expectedVersion?: string;
-  /**
-   * Why CodeDeploy did not get the verdict: the report was throttled or failed past the budget. CodeDeploy
-   * then fails the lifecycle event when its own hour runs out, so the logs say why.
-   */
-  readonly notReported?: string;
+  /** Why the function cannot probe (its settings are missing): every invocation then fails with it. */
+  readonly misconfigured?: string;
 }
 
 /** Builds the handler around its dependencies. */
-export function createHandler(deps: HookDeps) {
-  return async function handle(
-    event: HookEvent | null | undefined,
-    context: Pick<Context, 'getRemainingTimeInMillis'>,
-  ): Promise<HookOutcome> {
-    const deploymentId = event?.DeploymentId;
-    const executionId = event?.LifecycleEventHookExecutionId;
-    if (
-      typeof deploymentId !== 'string' ||
-      !deploymentId ||
-      typeof executionId !== 'string' ||
-      !executionId
-    ) {
-      // Without both ids there is nothing to report to; say so loudly instead of guessing.
-      deps.log({ level: 'error', msg: 'event lacks DeploymentId or LifecycleEventHookExecutionId', event });
-      return { status: 'Failed', reason: 'malformed event' } satisfies HookOutcome;
+export function createHook<A extends HookAnswer>(deps: HookDeps<A>) {
+  return async function handle(event: unknown, time: InvocationTime): Promise<A> {
+    const invocation = deps.control.readHookEvent(event);
+    if ('refused' in invocation) {
+      deps.log({ level: 'error', msg: invocation.why, event });
+      return invocation.refused;
     }
-
-    const budgetMs = Math.max(0, context.getRemainingTimeInMillis() - deps.reportReserveMs);
-    const outcome = await withinBudget(decide(deps, deploymentId), budgetMs, (): HookOutcome => ({
-      status: 'Failed',
+    const budgetMs = Math.max(0, time.getRemainingTimeInMillis() - deps.answerReserveMs);
+    const verdict = await withinBudget(decide(deps, invocation), budgetMs, (): HookVerdict => ({
+      kind: 'error',
       reason: `the hook did not decide within ${budgetMs} ms`,
     }));
-
-    deps.log({
-      level: outcome.status === 'Succeeded' ? 'info' : 'warn',
-      msg: 'reporting',
-      deploymentId,
-      ...outcome,
-    });
-    const notReported = await report(deps, deploymentId, executionId, outcome, context);
-    return notReported === undefined ? outcome : { ...outcome, notReported };
+    return invocation.answer(verdict, time);
   };
 }
 
-/** Tells CodeDeploy the verdict, retrying while it throttles; says why when that was not possible. */
-async function report(
-  deps: HookDeps,
-  deploymentId: string,
-  executionId: string,
-  outcome: HookOutcome,
-  context: Pick<Context, 'getRemainingTimeInMillis'>,
-): Promise<string | undefined> {
-  try {
-    await callWithinBudget(
-      'PutLifecycleEventHookExecutionStatus',
-      (abortSignal) =>
-        deps.codedeploy.send(
-          new PutLifecycleEventHookExecutionStatusCommand({
-            deploymentId,
-            lifecycleEventHookExecutionId: executionId,
-            status: outcome.status,
-          }),
-          { abortSignal },
-        ),
-      {
-        remainingMs: () => context.getRemainingTimeInMillis(),
-        reserveMs: Math.min(REPORT_MARGIN_MS, deps.reportReserveMs / 2),
-        ...(deps.sleep && { sleep: deps.sleep }),
-      },
-    );
-    return undefined;
-  } catch (error) {
-    // A repeated invocation of a hook that already answered: CodeDeploy has a verdict, nothing is lost.
-    const already = (error as { name?: unknown } | null)?.name === 'LifecycleEventAlreadyCompletedException';
-    const why = already ? `already reported: ${describe(error)}` : describe(error);
-    deps.log({ level: already ? 'info' : 'error', msg: 'the verdict was not reported', deploymentId, why });
-    return why;
-  }
-}
-
-async function decide(deps: HookDeps, deploymentId: string): Promise<HookOutcome> {
+async function decide<A extends HookAnswer>(
+  deps: HookDeps<A>,
+  invocation: HookInvocation<A>,
+): Promise<HookVerdict> {
+  if (deps.misconfigured !== undefined) return { kind: 'error', reason: deps.misconfigured };
   try {
     const expected = await withinBudget<ExpectedVersion>(
-      findExpectedVersion(deps, deploymentId, deps.containerName),
+      expectedVersion(
+        () => deps.control.expectedTaskDefinition(invocation.green),
+        deps.ecs,
+        deps.containerName,
+      ),
       deps.versionLookupTimeoutMs,
       () => ({ unknownBecause: `the lookup took longer than ${deps.versionLookupTimeoutMs} ms` }),
     );
@@ -142,20 +77,20 @@ async function decide(deps: HookDeps, deploymentId: string): Promise<HookOutcome
         why: expected.unknownBecause,
       });
     }
-    const result: ProbeResult = await deps.probe(
-      probeOptionsFromSettings(deps.testListenerUrl, expected.version),
-    );
+    const result = await deps.probe({
+      ...probeOptionsFromSettings(deps.testListenerUrl, expected.version),
+      ...invocation.probe,
+    });
     deps.log({ level: 'info', msg: 'probe finished', checks: result.checks });
-    const versionNote =
-      expected.version === undefined ? ` (version not checked: ${expected.unknownBecause})` : '';
     return {
-      status: result.ok ? 'Succeeded' : 'Failed',
-      reason: `${result.reason}${versionNote}`,
+      kind: 'probed',
+      result,
+      note: expected.version === undefined ? ` (version not checked: ${expected.unknownBecause})` : '',
       ...(expected.version === undefined ? {} : { expectedVersion: expected.version }),
     };
   } catch (error) {
     return {
-      status: 'Failed',
+      kind: 'error',
       reason: `the hook failed: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
@@ -174,37 +109,32 @@ async function withinBudget<T>(work: Promise<T>, budgetMs: number, fallback: () 
   }
 }
 
-/** Dependencies from the Lambda environment; read on first use, not at import. */
-export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): HookDeps {
+/**
+ * Dependencies from the Lambda environment; read on first use, not at import. Without its test listener
+ * the hook still answers its controller, with what is missing.
+ */
+export function depsFromEnvironment(env: NodeJS.ProcessEnv = process.env): HookDeps<HookAnswer> {
+  const log = (entry: Record<string, unknown>): void => console.log(JSON.stringify(entry));
   const testListenerUrl = env.TEST_LISTENER_URL;
-  if (!testListenerUrl)
-    throw new Error('TEST_LISTENER_URL is not set; the stack sets it to the test listener URL');
   return {
-    codedeploy: new CodeDeployClient({}),
+    control: controlFromEnvironment(env, { listsDeployments: false, log }),
     ecs: new ECSClient({}),
-    testListenerUrl,
+    testListenerUrl: testListenerUrl ?? '',
     containerName: env.CONTAINER_NAME ?? settings.container.name,
     probe: probeRelease,
-    log: (entry) => console.log(JSON.stringify(entry)),
-    reportReserveMs: 10_000,
+    log,
+    answerReserveMs: 10_000,
     versionLookupTimeoutMs: 10_000,
+    ...(!testListenerUrl && {
+      misconfigured: 'TEST_LISTENER_URL is not set; the stack sets it to the test listener URL',
+    }),
   };
 }
 
-let configured: ReturnType<typeof createHandler> | undefined;
+let configured: ReturnType<typeof createHook<HookAnswer>> | undefined;
 
 /** The Lambda entry point. */
-export async function handler(event: HookEvent, context: Context) {
-  try {
-    configured ??= createHandler(depsFromEnvironment());
-  } catch (error) {
-    // A misconfigured function still owes CodeDeploy an answer: report Failed with a plain client.
-    const message = error instanceof Error ? error.message : String(error);
-    return createHandler({
-      ...depsFromEnvironment({ TEST_LISTENER_URL: 'http://misconfigured.invalid' }),
-      probe: () => Promise.resolve({ ok: false, reason: message, checks: [] }),
-      versionLookupTimeoutMs: 0,
-    })(event, context);
-  }
+export async function handler(event: unknown, context: Context): Promise<HookAnswer> {
+  configured ??= createHook(depsFromEnvironment());
   return configured(event, context);
 }

@@ -6,28 +6,20 @@ import {
   StopServiceDeploymentCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createNativeGuard } from '../lambda/native-stopped-task-guard/handler';
+import { createGuard } from '../../lambda/stopped-task-guard/handler';
+import {
+  CLUSTER,
+  ecsControl,
+  GREEN_REVISION as REVISION,
+  NEW_TD,
+  OLD_TD,
+  SERVICE_DEPLOYMENT as DEPLOYMENT,
+  stoppedTask,
+} from './fixtures';
 
-const NEW_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:8';
-const OLD_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7';
-const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/c';
-const DEPLOYMENT = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/c/svc/NEW';
-const REVISION = 'arn:aws:ecs:eu-west-1:123456789012:service-revision/c/svc/42';
-
+/* The guard under the ecs controller: the ECS calls it makes and how it reads their answers. */
 const ecs = mockClient(ECSClient);
-const guard = createNativeGuard({
-  ecs: new ECSClient({ region: 'eu-west-1' }),
-  clusterArn: CLUSTER,
-  serviceName: 'svc',
-  log: () => undefined,
-});
-const stoppedTask = (taskDefinitionArn: string) => ({
-  detail: {
-    taskDefinitionArn,
-    stopCode: 'EssentialContainerExited',
-    stoppedReason: 'Essential container in task exited',
-  },
-});
+const guard = createGuard({ control: ecsControl(), log: () => undefined });
 const inProgress = (status = 'IN_PROGRESS') =>
   ecs.on(ListServiceDeploymentsCommand).resolves({
     serviceDeployments: [

@@ -12,13 +12,13 @@ import {
   type TargetHealthReasonEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createNativeWatcher } from '../lambda/native-target-health-watcher/handler';
-import { createWatcher } from '../lambda/target-health-watcher/handler';
-import { watchSettingsFromEnv } from '../lambda/target-health-watcher/watch-loop';
+import { DEPLOYMENT_CONTROLLERS } from '../../../contract/native-strategies';
+import { createWatcher } from '../../lambda/target-health-watcher/handler';
+import { watchSettingsFromEnv } from '../../lambda/target-health-watcher/watch-loop';
+import { codeDeployControl, ecsControl, FakeControl, SERVICE_DEPLOYMENT } from './fixtures';
 
 const BLUE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/1';
 const GREEN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/green/2';
-const SERVICE_DEPLOYMENT = 'arn:aws:ecs:eu-west-1:123456789012:service-deployment/c/svc/NEW';
 
 const codedeploy = mockClient(CodeDeployClient);
 const ecs = mockClient(ECSClient);
@@ -53,9 +53,49 @@ beforeEach(() => {
   elbv2.on(DescribeTargetHealthCommand, { TargetGroupArn: BLUE }).resolves(health('healthy'));
 });
 
-describe('the CodeDeploy target-health watcher', () => {
-  const watcher = () =>
-    createWatcher({ ...loopDeps(), codedeploy: new CodeDeployClient({ region: 'eu-west-1' }) });
+describe.each(DEPLOYMENT_CONTROLLERS)('the watcher under %s, over a fake of the controller', (name) => {
+  let control: FakeControl;
+  const watcher = () => createWatcher({ ...loopDeps(), control });
+  beforeEach(() => {
+    control = new FakeControl(name);
+    control.deployments = [{ view: { id: 'd-NEW', taskDefinition: { arn: 'td' } } }];
+  });
+
+  test('stops the deployment it was started for once every green target failed for the window', async () => {
+    elbv2
+      .on(DescribeTargetHealthCommand, { TargetGroupArn: GREEN })
+      .resolves(health('unhealthy', 'Target.ResponseCodeMismatch'));
+    await expect(watcher()({}, context)).resolves.toMatchObject({ action: 'stopped', deploymentId: 'd-NEW' });
+    expect(control.stops).toEqual(['d-NEW']);
+  });
+
+  test('ends without a stop once the controller says the deployment is over', async () => {
+    control.inProgressReads = 2;
+    elbv2.on(DescribeTargetHealthCommand, { TargetGroupArn: GREEN }).resolves(health('healthy'));
+    await expect(watcher()({}, context)).resolves.toEqual({
+      action: 'ended',
+      reason: 'deployment d-NEW is no longer in progress',
+    });
+    expect(control.stops).toEqual([]);
+  });
+
+  test('a stop the controller finds already ending still ends the watch as stopped', async () => {
+    control.deployments = [{ view: { id: 'd-NEW', taskDefinition: { arn: 'td' } }, alreadyEnding: 'done' }];
+    elbv2
+      .on(DescribeTargetHealthCommand, { TargetGroupArn: GREEN })
+      .resolves(health('unhealthy', 'Target.Timeout'));
+    await expect(watcher()({}, context)).resolves.toMatchObject({ action: 'stopped' });
+  });
+
+  test('watches nothing when the controller names no deployment', async () => {
+    control.deployments = [];
+    await expect(watcher()({}, context)).resolves.toEqual({ action: 'ended', reason: 'nothing in progress' });
+    expect(elbv2.commandCalls(DescribeTargetHealthCommand)).toHaveLength(0);
+  });
+});
+
+describe('the watcher under codedeploy', () => {
+  const watcher = () => createWatcher({ ...loopDeps(), control: codeDeployControl() });
   const event = { detail: { deploymentId: 'd-NEW', state: 'START' } };
 
   test('stops the deployment with rollback once every green target failed for the confirmation window', async () => {
@@ -123,14 +163,8 @@ describe('the CodeDeploy target-health watcher', () => {
   });
 });
 
-describe('the native ECS target-health watcher', () => {
-  const watcher = () =>
-    createNativeWatcher({
-      ...loopDeps(),
-      ecs: new ECSClient({ region: 'eu-west-1' }),
-      clusterArn: 'arn:aws:ecs:eu-west-1:123456789012:cluster/c',
-      serviceName: 'svc',
-    });
+describe('the watcher under ecs', () => {
+  const watcher = () => createWatcher({ ...loopDeps(), control: ecsControl() });
 
   test('stops the service deployment in progress with stopType ROLLBACK', async () => {
     ecs.on(ListServiceDeploymentsCommand).resolves({

@@ -7,33 +7,17 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { settings } from '../../contract/settings';
-import { createHandler, handler, type HookDeps, type HookEvent } from '../lambda/test-traffic-hook/handler';
-import { taskDefinitionFromAppSpec } from '../lambda/test-traffic-hook/expected-version';
-import { probeRelease, type ProbeOptions } from '../../core/probe/release-probe';
+import { settings } from '../../../contract/settings';
+import { probeRelease, type ProbeOptions } from '../../../core/probe/release-probe';
+import type { CodeDeployHookEvent } from '../../lambda/deployment-control/codedeploy-control';
+import { createHook, handler, type HookDeps } from '../../lambda/test-traffic-hook/handler';
+import { taskDefinitionFromAppSpec } from '../../lambda/deployment-control/appspec-from-revision';
+import type { CodeDeployHookOutcome } from '../../lambda/deployment-control/deployment-control';
+import { codeDeployControl, endsIn, REGION, serving, testListener, throttled } from './fixtures';
 
-type Behaviour = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** A stand-in for the test listener on 127.0.0.1 whose behaviour each test sets. */
-let behaviour: Behaviour;
-let server: http.Server;
-let baseUrl: string;
-beforeAll(async () => {
-  server = http.createServer((req, res) => behaviour(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-
-const healthy =
-  (version: string): Behaviour =>
-  (_req, res) => {
-    res.setHeader('x-app-version', version);
-    res.end('{"ok":true}');
-  };
+/* The hook under the codedeploy controller: green probed in one invocation, the verdict reported to CodeDeploy. */
+const listener = testListener();
+const healthy = (version: string) => serving(version);
 
 const TASK_DEF = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7';
 const codedeploy = mockClient(CodeDeployClient);
@@ -82,15 +66,18 @@ function fastProbe(url: string, expectedVersion?: string): ProbeOptions {
   };
 }
 
-function hook(overrides: Partial<HookDeps> = {}) {
-  return createHandler({
-    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-    ecs: new ECSClient({ region: 'eu-west-1' }),
-    testListenerUrl: baseUrl,
+function hook(
+  overrides: Partial<HookDeps<CodeDeployHookOutcome>> = {},
+  sleep?: (ms: number) => Promise<void>,
+) {
+  return createHook<CodeDeployHookOutcome>({
+    control: codeDeployControl({ reportReserveMs: 100, ...(sleep && { sleep }) }),
+    ecs: new ECSClient({ region: REGION }),
+    testListenerUrl: listener.url(),
     containerName: settings.container.name,
     probe: (options) => probeRelease({ ...fastProbe(options.baseUrl, options.expectedVersion) }),
     log: () => undefined,
-    reportReserveMs: 100,
+    answerReserveMs: 100,
     versionLookupTimeoutMs: 1_000,
     ...overrides,
   });
@@ -108,18 +95,18 @@ function reported(): string[] {
 
 describe('the hook reports exactly once', () => {
   test('healthy green with the expected version: Succeeded', async () => {
-    behaviour = healthy('abc123');
+    listener.behave(healthy('abc123'));
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Succeeded']);
     expect(outcome).toMatchObject({ status: 'Succeeded', expectedVersion: 'abc123' });
   });
 
   test('GET / answering 500: Failed, naming the requests check', async () => {
-    behaviour = (req, res) => {
+    listener.behave((req, res) => {
       res.setHeader('x-app-version', 'abc123');
       res.statusCode = req.url === '/' ? 500 : 200;
       res.end();
-    };
+    });
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Failed']);
     // The burst ends at its first failure: the verdict cannot change after it.
@@ -127,7 +114,7 @@ describe('the hook reports exactly once', () => {
   });
 
   test('the test listener still serving the old version: Failed on the version check', async () => {
-    behaviour = healthy('old999');
+    listener.behave(healthy('old999'));
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Failed']);
     expect(outcome.reason).toMatch(/^version: 1\/1 answers carried x-app-version old999, expected abc123/);
@@ -144,18 +131,18 @@ describe('the hook reports exactly once', () => {
   });
 
   test('an answer that never comes: Failed with the request timeout', async () => {
-    behaviour = () => undefined; // hold the request open
+    listener.behave(() => undefined); // hold the request open
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Failed']);
     expect(outcome.reason).toMatch(/no answer within 300 ms/);
   });
 
   test('an answer slower than the response-time limit: Failed on latency, without the rest of the burst', async () => {
-    behaviour = (req, res) => {
+    listener.behave((req, res) => {
       res.setHeader('x-app-version', 'abc123');
       if (req.url === '/') setTimeout(() => res.end(), 250);
       else res.end();
-    };
+    });
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Failed']);
     expect(outcome.reason).toMatch(/^latency: 1\/1 answers took longer than 200 ms/);
@@ -177,7 +164,7 @@ describe('the hook reports exactly once', () => {
 
   test('version lookup failing: the version check is skipped, said so, and a healthy green passes', async () => {
     codedeploy.on(GetDeploymentCommand).rejects(new Error('AccessDenied'));
-    behaviour = healthy('anything');
+    listener.behave(healthy('anything'));
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Succeeded']);
     expect(outcome.reason).toMatch(/version not checked: looking it up failed: AccessDenied/);
@@ -194,7 +181,7 @@ describe('the hook reports exactly once', () => {
         },
       },
     });
-    behaviour = healthy('abc123');
+    listener.behave(healthy('abc123'));
     const outcome = await hook()(event, context);
     expect(outcome).toMatchObject({ status: 'Succeeded', expectedVersion: 'abc123' });
   });
@@ -205,7 +192,7 @@ describe('the hook reports exactly once', () => {
         revision: { revisionType: 'S3', s3Location: { bucket: 'releases', key: 'appspec.yml' } },
       },
     });
-    behaviour = healthy('anything');
+    listener.behave(healthy('anything'));
     const outcome = await hook()(event, context);
     expect(reported()).toEqual(['Succeeded']);
     expect(outcome.reason).toMatch(
@@ -222,17 +209,24 @@ describe('the hook reports exactly once', () => {
 
 describe('the Lambda entry point', () => {
   test('without TEST_LISTENER_URL it still reports Failed, naming the missing variable', async () => {
-    const saved = { url: process.env.TEST_LISTENER_URL, region: process.env.AWS_REGION };
+    const saved = {
+      url: process.env.TEST_LISTENER_URL,
+      region: process.env.AWS_REGION,
+      controller: process.env.DEPLOYMENT_CONTROLLER,
+    };
     delete process.env.TEST_LISTENER_URL;
-    process.env.AWS_REGION = 'eu-west-1';
+    process.env.AWS_REGION = REGION;
+    process.env.DEPLOYMENT_CONTROLLER = 'codedeploy';
     const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const outcome = await handler(event, { ...context } as never);
+      const outcome = (await handler(event, { ...context } as never)) as CodeDeployHookOutcome;
       expect(reported()).toEqual(['Failed']);
       expect(outcome.reason).toMatch(/TEST_LISTENER_URL is not set/);
     } finally {
       quiet.mockRestore();
       if (saved.url !== undefined) process.env.TEST_LISTENER_URL = saved.url;
+      if (saved.controller === undefined) delete process.env.DEPLOYMENT_CONTROLLER;
+      else process.env.DEPLOYMENT_CONTROLLER = saved.controller;
       if (saved.region === undefined) delete process.env.AWS_REGION;
       else process.env.AWS_REGION = saved.region;
     }
@@ -250,13 +244,13 @@ describe('probe and AppSpec parsing', () => {
 
   test('a health endpoint that recovers within the window passes', async () => {
     let calls = 0;
-    behaviour = (req, res) => {
+    listener.behave((req, res) => {
       res.setHeader('x-app-version', 'v');
       res.statusCode = req.url === settings.container.healthPath && (calls += 1) < 2 ? 503 : 200;
       res.end();
-    };
+    });
     const result = await probeRelease({
-      ...fastProbe(baseUrl, 'v'),
+      ...fastProbe(listener.url(), 'v'),
       healthRetryWindowMs: 3_000,
       sleep: () => Promise.resolve(),
     });
@@ -278,16 +272,11 @@ describe('probe and AppSpec parsing', () => {
 
 describe('hostile events and a CodeDeploy that throttles: always a classified result', () => {
   beforeEach(() => {
-    behaviour = healthy('abc123');
+    listener.behave(healthy('abc123'));
   });
-  const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
   // Built per call: the test listener's address is known only once beforeAll ran.
-  const fastHook = (e: HookEvent, c: typeof context) =>
-    hook({ sleep: () => new Promise((resolve) => setTimeout(resolve, 5)) })(e, c);
-  const endsIn = (ms: number) => {
-    const endsAt = Date.now() + ms;
-    return { getRemainingTimeInMillis: () => endsAt - Date.now() };
-  };
+  const fastHook = (e: CodeDeployHookEvent, c: typeof context) =>
+    hook({}, () => new Promise((resolve) => setTimeout(resolve, 5)))(e, c);
 
   it.each<[string, unknown]>([
     ['no event', undefined],
@@ -295,7 +284,7 @@ describe('hostile events and a CodeDeploy that throttles: always a classified re
     ['an empty event', {}],
     ['ids that are not strings', { DeploymentId: 7, LifecycleEventHookExecutionId: ['x'] }],
   ])('%s is Failed as malformed and reports nothing', async (_, bad) => {
-    await expect(hook()(bad as HookEvent, context)).resolves.toEqual({
+    await expect(hook()(bad as CodeDeployHookEvent, context)).resolves.toEqual({
       status: 'Failed',
       reason: 'malformed event',
     });

@@ -7,27 +7,12 @@ import {
   type DeploymentInfo,
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createGuard } from '../lambda/stopped-task-guard/handler';
+import { createGuard } from '../../lambda/stopped-task-guard/handler';
+import { appSpec, codeDeployControl, endsIn, NEW_TD, OLD_TD, stoppedTask, throttled } from './fixtures';
 
-const NEW_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:8';
-const OLD_TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/app:7';
-const appSpec = (td: string) =>
-  `version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n        TaskDefinition: ${td}\n`;
-
+/* The guard under the codedeploy controller: the CodeDeploy calls it makes and how it reads their answers. */
 const codedeploy = mockClient(CodeDeployClient);
-const guard = createGuard({
-  codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-  applicationName: 'app',
-  deploymentGroupName: 'group',
-  log: () => undefined,
-});
-const stoppedTask = (taskDefinitionArn: string) => ({
-  detail: {
-    taskDefinitionArn,
-    stopCode: 'EssentialContainerExited',
-    stoppedReason: 'Essential container in task exited',
-  },
-});
+const guard = createGuard({ control: codeDeployControl(), log: () => undefined });
 
 beforeEach(() => {
   codedeploy.reset();
@@ -219,19 +204,13 @@ describe('several events of one stop (the rule matches from desiredStatus STOPPE
   });
 });
 
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-
 /** The guard with instant back-off, run with `remainingMs` of Lambda time left. */
-const fastGuard = (event: Parameters<typeof guard>[0], remainingMs: number) => {
-  const endsAt = Date.now() + remainingMs;
-  return createGuard({
-    codedeploy: new CodeDeployClient({ region: 'eu-west-1' }),
-    applicationName: 'app',
-    deploymentGroupName: 'group',
+const fastGuard = (event: Parameters<typeof guard>[0], remainingMs: number) =>
+  createGuard({
+    control: codeDeployControl(),
     log: () => undefined,
     sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
-  })(event, { getRemainingTimeInMillis: () => endsAt - Date.now() });
-};
+  })(event, endsIn(remainingMs));
 
 describe('hostile events and AWS APIs that throttle or stall: always a classified result', () => {
   it.each<[string, unknown]>([

@@ -1,4 +1,5 @@
 import type { RevisionLocation } from '@aws-sdk/client-codedeploy';
+import { parse } from 'yaml';
 
 /** The AppSpec text of a deployment's revision, or why it cannot be read here. */
 export type AppSpecText =
@@ -22,4 +23,23 @@ export function appSpecFromRevision(revision: RevisionLocation | undefined): App
   return {
     unreadableBecause: `its revision (${revision?.revisionType ?? 'none'}) carries no AppSpec content`,
   };
+}
+
+/** The `TaskDefinition` of the first ECS target service in an AppSpec (YAML or JSON). */
+export function taskDefinitionFromAppSpec(content: string): string | undefined {
+  const appSpec: unknown = parse(content);
+  if (!isRecord(appSpec) || !Array.isArray(appSpec.Resources)) return undefined;
+  for (const resource of appSpec.Resources as unknown[]) {
+    if (!isRecord(resource)) continue;
+    for (const target of Object.values(resource)) {
+      if (!isRecord(target) || !isRecord(target.Properties)) continue;
+      const taskDefinition = target.Properties.TaskDefinition;
+      if (typeof taskDefinition === 'string' && taskDefinition !== '') return taskDefinition;
+    }
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
