@@ -57,7 +57,9 @@ LABEL org.opencontainers.image.title="rollback-rehearsal" \
 ENV NODE_ENV=production \
     APP_VERSION=${APP_VERSION}
 USER 1000:1000
-EXPOSE 8080
+# The service's port, then the metrics listener's (METRICS_PORT): documentation for `docker run -P`; ECS
+# reads neither, and the task definition maps only the service's port.
+EXPOSE 8080 9464
 # For `docker run`; ECS ignores it and runs the same entry from the task definition's health check.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=15s --retries=3 \
     CMD ["node", "dist/app/src/healthcheck.js"]

@@ -20,7 +20,13 @@ export const settings = {
     port: 8080,
     /** Path the ALB target groups, the container health check and the test-traffic hook call. */
     healthPath: '/health',
-    /** Path of the Prometheus metrics; the load balancer's listeners answer 404 for it (kept inside). */
+    /**
+     * Port of the service's own metrics listener (`METRICS_PORT`), which serves only `metricsPath`: the port
+     * OpenTelemetry's Prometheus exporter uses. Never the container port: the target groups route to that one
+     * alone, so the load balancer cannot reach the metrics.
+     */
+    metricsPort: 9464,
+    /** Path of the Prometheus metrics on `metricsPort`; on `port` it is an unknown path (404). */
     metricsPath: '/metrics',
     /** Fargate task size. */
     cpu: 256,

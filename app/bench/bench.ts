@@ -51,7 +51,7 @@ function cpuTimeUs(pid: number): number | undefined {
   }
 }
 
-function start(target: Target, port: number, cores: string | undefined): ChildProcess {
+function start(target: Target, port: number, metricsPort: number, cores: string | undefined): ChildProcess {
   const devNull = fs.openSync('/dev/null', 'w');
   // taskset execs node in its own process: the pid, and the CPU time read from /proc, are node's.
   const [command, args] = onCores(cores, [
@@ -62,6 +62,8 @@ function start(target: Target, port: number, cores: string | undefined): ChildPr
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
+      // The service's metrics listener; its own free port, so a run beside another service still starts.
+      METRICS_PORT: String(metricsPort),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       APP_VERSION: 'bench',
@@ -89,8 +91,9 @@ async function timeToReady(
   port: number,
   cores: string | undefined,
 ): Promise<{ ms: number; child: ChildProcess }> {
+  const metricsPort = await freePort();
   const started = process.hrtime.bigint();
-  const child = start(target, port, cores);
+  const child = start(target, port, metricsPort, cores);
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`${target} exited with ${child.exitCode} before it was ready`);

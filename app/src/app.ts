@@ -8,7 +8,6 @@ import type { Lifecycle } from './lifecycle';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { healthRoute } from './routes/health';
-import { metricsRoute } from './routes/metrics';
 import { rootRoute } from './routes/root';
 import { settings } from '../../contract/settings';
 
@@ -31,7 +30,10 @@ function defaultProbe(config: Config): () => Promise<ProbeResult> {
   return createSharedProbe({ ...address, timeoutMs: settings.dependencyProbeTimeoutMs });
 }
 
-/** Builds the Express app. It neither listens nor reads the environment: `server.ts` does both. */
+/**
+ * Builds the Express app. It neither listens nor reads the environment: `server.ts` does both. Metrics are
+ * not served here but on their own port (`metrics-app.ts`): on this app `/metrics` is an unknown path.
+ */
 export function createApp(deps: AppDeps): Express {
   const { config, logger, metrics, lifecycle } = deps;
   const clock = deps.clock ?? systemClock;
@@ -55,7 +57,6 @@ export function createApp(deps: AppDeps): Express {
       probeDependency: deps.probeDependency ?? defaultProbe(config),
     }),
   );
-  app.get(settings.container.metricsPath, metricsRoute(metrics));
 
   app.use(notFound);
   app.use(errorHandler);

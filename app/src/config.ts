@@ -12,6 +12,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   /** Port to listen on (the `wrong-port` fault overrides it at listen time, see {@link listenPort}). */
   readonly port: number;
+  /** Port of the metrics listener; never the same as `port`, and the `wrong-port` fault leaves it alone. */
+  readonly metricsPort: number;
   /** Address to bind; 0.0.0.0 in the container, 127.0.0.1 in the local rehearsal. */
   readonly host: string;
   /** Shown in `GET /`, the `x-app-version` header, logs and the info metric. */
@@ -22,12 +24,13 @@ export interface Config {
 
 /** The variables {@link loadConfig} reads; anything else in the environment is ignored. */
 export type ConfigEnv = Readonly<
-  Partial<Record<'PORT' | 'HOST' | 'APP_VERSION' | 'LOG_LEVEL' | 'FAULTS', string>>
+  Partial<Record<'PORT' | 'METRICS_PORT' | 'HOST' | 'APP_VERSION' | 'LOG_LEVEL' | 'FAULTS', string>>
 >;
 
 /** Defaults and limits, one per key, so the README table and the parser cannot drift. */
 export const CONFIG_DEFAULTS = {
   port: settings.container.port,
+  metricsPort: settings.container.metricsPort,
   host: '0.0.0.0',
   logLevel: 'info' as LogLevel,
   /** An image tag or version string: visible ASCII without spaces, because it goes into a header. */
@@ -48,6 +51,20 @@ export function parsePort(variable: string, raw: string): number {
     throw new ConfigError(variable, raw, 'an integer port from 1 to 65535');
   }
   return port;
+}
+
+/** `METRICS_PORT`, parsed like `PORT` and refused when it is the port the service itself answers on. */
+function parseMetricsPort(raw: string | undefined, port: number): number {
+  const metricsPort = raw === undefined ? CONFIG_DEFAULTS.metricsPort : parsePort('METRICS_PORT', raw);
+  if (metricsPort === port) {
+    const unset = raw === undefined ? `; unset it means ${metricsPort}, so set it when PORT is ${port}` : '';
+    throw new ConfigError(
+      'METRICS_PORT',
+      raw ?? '',
+      `a port other than PORT (${port})${unset}: metrics stay off the port the load balancer routes to`,
+    );
+  }
+  return metricsPort;
 }
 
 function parseHost(raw: string): string {
@@ -82,19 +99,21 @@ function parseLogLevel(raw: string): LogLevel {
  * naming it, its value and what is allowed. `packageVersion` is the fallback for `APP_VERSION`.
  */
 export function loadConfig(env: ConfigEnv, packageVersion: string): Config {
-  const port = given(env.PORT);
+  const rawPort = given(env.PORT);
   const host = given(env.HOST);
   const version = given(env.APP_VERSION);
   const level = given(env.LOG_LEVEL);
+  const port = rawPort === undefined ? CONFIG_DEFAULTS.port : parsePort('PORT', rawPort);
   const listenOn = {
-    port: port === undefined ? CONFIG_DEFAULTS.port : parsePort('PORT', port),
+    port,
+    metricsPort: parseMetricsPort(given(env.METRICS_PORT), port),
     host: host === undefined ? CONFIG_DEFAULTS.host : parseHost(host),
   };
   return Object.freeze({
     ...listenOn,
     version: parseVersion(version ?? packageVersion),
     logLevel: level === undefined ? CONFIG_DEFAULTS.logLevel : parseLogLevel(level),
-    // Checked against the port and address this process runs with, not the release's defaults.
+    // Checked against the ports and address this process runs with, not the release's defaults.
     faults: Object.freeze(parseFaults(env.FAULTS, listenOn)),
   });
 }

@@ -9,6 +9,7 @@ import { createLifecycle } from './lifecycle';
 import { listen } from './listen';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { createMetricsApp } from './metrics-app';
 import { readPackageVersion } from './package-version';
 import { settings } from '../../contract/settings';
 import { installShutdown } from './shutdown';
@@ -71,12 +72,17 @@ async function main(): Promise<void> {
   );
   server.keepAliveTimeout = settings.http.keepAliveTimeoutMs;
   server.headersTimeout = settings.http.headersTimeoutMs;
-  server.on('clientError', clientErrorHandler(config.version, logger));
-  server.on('connect', connectHandler(config.version, logger));
+  // Metrics have a listener of their own, on a port the load balancer never routes to.
+  const metricsServer = http.createServer(createMetricsApp({ version: config.version, logger, metrics }));
+  for (const each of [server, metricsServer]) {
+    each.on('clientError', clientErrorHandler(config.version, logger));
+    each.on('connect', connectHandler(config.version, logger));
+  }
 
   let crashTimer: NodeJS.Timeout | undefined;
   const shutdown = installShutdown({
     server,
+    otherServers: [metricsServer],
     lifecycle,
     logger,
     deadlineMs: settings.shutdown.deadlineMs,
@@ -93,6 +99,10 @@ async function main(): Promise<void> {
       variable: wrongPort === undefined ? 'PORT' : 'FAULTS',
       value: wrongPort === undefined ? String(config.port) : (process.env.FAULTS ?? ''),
     });
+    await listen(metricsServer, config.metricsPort, config.host, {
+      variable: 'METRICS_PORT',
+      value: String(config.metricsPort),
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       die(logger, EXIT_CODES.config, { variable: error.variable, value: error.value }, error.message);
@@ -100,8 +110,15 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info(
-    { host: config.host, port, configuredPort: config.port, faults, startupMs: Date.now() - startedAt },
-    `listening on ${config.host}:${port}`,
+    {
+      host: config.host,
+      port,
+      configuredPort: config.port,
+      metricsPort: config.metricsPort,
+      faults,
+      startupMs: Date.now() - startedAt,
+    },
+    `listening on ${config.host}:${port}, metrics on port ${config.metricsPort}`,
   );
   // prom-client is the largest module the service loads and nothing needs it before the first scrape: load
   // it a moment after listening, so the first health check is not kept waiting for it.

@@ -54,7 +54,7 @@ describe('headers on every response', () => {
   it.each([
     ['/', 200],
     ['/health', 200],
-    ['/metrics', 200],
+    ['/metrics', 404],
     ['/no/such/route', 404],
   ])('%s carries x-app-version and no x-powered-by', async (path, status) => {
     const { app } = buildTestApp();
@@ -142,9 +142,9 @@ describe('request log', () => {
   });
 
   it('keeps successful health checks and metrics scrapes out of the info log', async () => {
-    const { app, logs } = buildTestApp();
+    const { app, metricsApp, logs } = buildTestApp();
     await request(app).get('/health').expect(200);
-    await request(app).get('/metrics').expect(200);
+    await request(metricsApp).get('/metrics').expect(200);
     expect(logs.filter((l) => l.req !== undefined)).toEqual([]);
   });
 
@@ -185,16 +185,27 @@ describe('unknown routes and errors', () => {
   });
 });
 
-describe('GET /metrics', () => {
+describe('GET /metrics on the service port', () => {
+  it('answers 404 like any unknown path: the port the target groups route to never serves metrics', async () => {
+    const { app } = buildTestApp();
+    await request(app).get('/').expect(200);
+    const res = await request(app).get('/metrics').expect(404).expect('content-type', /json/);
+    expect(res.body).toEqual({ error: 'Not Found' });
+    expect(res.text).not.toContain('http_request_duration_seconds');
+  });
+});
+
+describe('GET /metrics on the metrics listener', () => {
   it('exposes the request histogram by route template, the version and the active faults', async () => {
-    const { app } = buildTestApp({ FAULTS: 'latency=5,health-fail' });
+    const { app, metricsApp } = buildTestApp({ FAULTS: 'latency=5,health-fail' });
     await request(app).get('/').expect(200);
     await request(app).get('/random/1').expect(404);
     await request(app).get('/random/2').expect(404);
-    const res = await request(app)
+    const res = await request(metricsApp)
       .get('/metrics')
       .expect(200)
-      .expect('content-type', /text\/plain/);
+      .expect('content-type', /text\/plain/)
+      .expect('x-app-version', 'test-1');
     expect(res.text).toContain(
       'http_request_duration_seconds_count{method="GET",route="/",status_code="200"} 1',
     );
@@ -208,14 +219,32 @@ describe('GET /metrics', () => {
     expect(res.text).not.toContain('app_fault_active{fault="error-rate"');
   });
 
-  it.each(['/METRICS', '/Metrics', '/metrics/'])(
-    'answers %s with 404: only the exact path the load balancer blocks serves metrics',
+  it('does not count scrapes as the service’s requests', async () => {
+    const { metricsApp } = buildTestApp();
+    await request(metricsApp).get('/metrics').expect(200);
+    const res = await request(metricsApp).get('/metrics').expect(200);
+    expect(res.text).not.toContain('route="/metrics"');
+  });
+
+  it.each(['/', '/health', '/METRICS', '/Metrics', '/metrics/'])(
+    'answers %s with a JSON 404: the listener serves the exact metrics path only',
     async (path) => {
-      const { app } = buildTestApp();
-      const res = await request(app).get(path).expect(404);
-      expect(res.text).not.toContain('http_request_duration_seconds');
+      const { metricsApp } = buildTestApp();
+      const res = await request(metricsApp).get(path).expect(404);
+      expect(res.body).toEqual({ error: 'Not Found' });
+      expect(res.headers['x-app-version']).toBe('test-1');
     },
   );
+
+  it('logs a scrape that fails, as a warning, with its cause', async () => {
+    const { metricsApp, metrics, logs } = buildTestApp();
+    jest.spyOn(metrics, 'scrape').mockRejectedValue(new Error('registry broke'));
+    const res = await request(metricsApp).get('/metrics').expect(500);
+    expect(res.body).toEqual({ error: 'Internal Server Error' });
+    const lines = logs.filter((l) => l.req !== undefined);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'warn', err: { message: 'registry broke' } });
+  });
 
   it('includes prom-client default metrics in the real configuration', async () => {
     const metrics = createMetrics({ version: 'v', faults: {} });

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
   it('applies a default to every key', () => {
     expect(loadConfig({}, '1.0.0')).toEqual({
       port: settings.container.port,
+      metricsPort: settings.container.metricsPort,
       host: '0.0.0.0',
       version: '1.0.0',
       logLevel: 'info',
@@ -26,11 +27,19 @@ describe('loadConfig', () => {
   it('reads every variable', () => {
     expect(
       loadConfig(
-        { PORT: '9000', HOST: '127.0.0.1', APP_VERSION: 'abc123', LOG_LEVEL: 'DEBUG', FAULTS: 'latency=5' },
+        {
+          PORT: '9000',
+          METRICS_PORT: '9100',
+          HOST: '127.0.0.1',
+          APP_VERSION: 'abc123',
+          LOG_LEVEL: 'DEBUG',
+          FAULTS: 'latency=5',
+        },
         '1',
       ),
     ).toEqual({
       port: 9000,
+      metricsPort: 9100,
       host: '127.0.0.1',
       version: 'abc123',
       logLevel: 'debug',
@@ -40,9 +49,13 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(
-      loadConfig({ PORT: '', HOST: ' ', APP_VERSION: '', LOG_LEVEL: '', FAULTS: '' }, '2.0.0'),
+      loadConfig(
+        { PORT: '', METRICS_PORT: '', HOST: ' ', APP_VERSION: '', LOG_LEVEL: '', FAULTS: '' },
+        '2.0.0',
+      ),
     ).toMatchObject({
       port: settings.container.port,
+      metricsPort: settings.container.metricsPort,
       version: '2.0.0',
     });
   });
@@ -59,6 +72,10 @@ describe('loadConfig', () => {
     ['PORT', '65536', 'an integer port from 1 to 65535'],
     ['PORT', '-1', 'an integer port from 1 to 65535'],
     ['PORT', '80.5', 'an integer port from 1 to 65535'],
+    ['METRICS_PORT', 'abc', 'an integer port from 1 to 65535'],
+    ['METRICS_PORT', '0', 'an integer port from 1 to 65535'],
+    ['METRICS_PORT', '65536', 'an integer port from 1 to 65535'],
+    ['METRICS_PORT', String(settings.container.port), 'a port other than PORT (8080)'],
     ['HOST', 'not a host', 'an IPv4 or IPv6 address or a host name'],
     ['HOST', 'bad_name!', 'an IPv4 or IPv6 address or a host name'],
     ['APP_VERSION', 'has space', 'visible ASCII characters without spaces'],
@@ -86,6 +103,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '9000', FAULTS: 'wrong-port=8080' }, '1').faults).toEqual({
       'wrong-port': 8080,
     });
+  });
+
+  it('refuses a PORT that takes the default metrics port until METRICS_PORT moves', () => {
+    const port = String(settings.container.metricsPort);
+    const error = configError({ PORT: port });
+    expect(error.variable).toBe('METRICS_PORT');
+    expect(error.message).toContain(`a port other than PORT (${port}); unset it means ${port}`);
+    expect(loadConfig({ PORT: port, METRICS_PORT: '9100' }, '1')).toMatchObject({
+      port: settings.container.metricsPort,
+      metricsPort: 9100,
+    });
+  });
+
+  it('refuses a wrong-port fault on the metrics port, which the metrics listener holds', () => {
+    expect(configError({ METRICS_PORT: '9100', FAULTS: 'wrong-port=9100' }).message).toContain(
+      'a port other than METRICS_PORT (9100)',
+    );
   });
 
   it('keeps the message short for a value of any length', () => {

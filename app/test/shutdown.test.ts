@@ -56,4 +56,40 @@ describe('installShutdown', () => {
       'drained: all connections closed',
     ]);
   });
+
+  it('drains the metrics listener too: it stops accepting, and the exit waits for its requests', async () => {
+    const logger = createLogger({ level: 'silent' });
+    const server = http.createServer((_req, res) => res.end('ok'));
+    const metricsServer = http.createServer(() => undefined);
+    const scraping = new Promise<void>((resolve) => metricsServer.once('request', () => resolve()));
+    let exitCode: number | undefined;
+    const shutdown = installShutdown({
+      server,
+      otherServers: [metricsServer],
+      lifecycle: createLifecycle(Date.now()),
+      logger,
+      deadlineMs: 300,
+      exit: (code) => (exitCode = code),
+    });
+    const listenOn = (s: http.Server) =>
+      new Promise<number>((resolve) =>
+        s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)),
+      );
+    await listenOn(server);
+    const metricsPort = await listenOn(metricsServer);
+    const cut = new Promise<Error>((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port: metricsPort, path: '/metrics', agent: false })
+        .once('error', resolve);
+    });
+    await scraping;
+
+    shutdown('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(metricsServer.listening).toBe(false);
+    expect(exitCode).toBeUndefined();
+    await expect(cut).resolves.toMatchObject({ code: 'ECONNRESET' });
+    expect(exitCode).toBe(0);
+  });
 });

@@ -7,10 +7,15 @@ export interface FaultContext {
   readonly port: number;
   /** The address it binds (`HOST`), when it is a specific one. */
   readonly host?: string;
+  /** The port its metrics listener binds (`METRICS_PORT`), which `wrong-port` must leave alone. */
+  readonly metricsPort?: number;
 }
 
-/** The release's own context: the container port the task definition maps. */
-export const RELEASE_FAULT_CONTEXT: FaultContext = { port: settings.container.port };
+/** The release's own context: the container port the task definition maps and the metrics port. */
+export const RELEASE_FAULT_CONTEXT: FaultContext = {
+  port: settings.container.port,
+  metricsPort: settings.container.metricsPort,
+};
 
 const check = settings.containerHealthCheck;
 
@@ -51,6 +56,9 @@ export function faultLimitProblem(active: ActiveFaults, context: FaultContext): 
   const wrongPort = active['wrong-port'];
   if (wrongPort !== undefined && wrongPort === context.port) {
     return `fault "wrong-port" needs a port other than PORT (${context.port}): the server would listen where it always does and the fault would change nothing`;
+  }
+  if (wrongPort !== undefined && wrongPort === context.metricsPort) {
+    return `fault "wrong-port" needs a port other than METRICS_PORT (${context.metricsPort}): the metrics listener holds it, so the server would fail to start instead of listening where no traffic arrives`;
   }
   const dependency = active['dependency-down'];
   const listenPort = wrongPort ?? context.port;

@@ -8,8 +8,9 @@ import { AccessLogs } from './access-logs';
 import { acknowledgeControl } from './control-tower';
 
 /**
- * Priority of the rules ECS shifts under the native controller. Above the metrics rule (1), so that rule
- * still answers first; the gap leaves room for rules a team adds in between.
+ * Priority of the rules ECS shifts under the native controller. Kept at 10 although no rule comes before
+ * it any more: a stack update that rewrites these rules resets the weights ECS manages (aws-cdk#36649).
+ * A rule a team adds below it must forward too (see {@link LoadBalancing}).
  */
 export const TRAFFIC_RULE_PRIORITY = 10;
 
@@ -38,6 +39,14 @@ export interface TrafficRules {
 /**
  * The internet-facing ALB with a production listener, a test listener, and the blue and green target
  * groups CodeDeploy swaps between. Health checks and draining come from the shared settings.
+ *
+ * Every rule and default action of the listeners the controller is given is a forward. ECS's native
+ * blue/green fails a deployment whose ALB listener rules mix forward with non-forward actions (redirect,
+ * fixed-response, authenticate): ECS Developer Guide, "Application Load Balancer resources for blue/green,
+ * linear, and canary deployments", Limitations. The service's metrics need no rule to stay inside: they
+ * are served on their own port, which no target group routes to. The one non-forward action, the port-80
+ * redirect listener when a certificate is given, is a listener of its own that neither CodeDeploy nor ECS
+ * is handed.
  */
 export class LoadBalancing extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -87,8 +96,6 @@ export class LoadBalancing extends Construct {
       defaultTargetGroups: [this.greenTargetGroup],
     });
 
-    this.keepMetricsInside(this.productionListener);
-    this.keepMetricsInside(this.testListener);
     if (props.controller === 'ecs') this.trafficRules = this.createTrafficRules();
 
     const scheme = props.certificateArn === undefined ? 'http' : 'https';
@@ -99,29 +106,11 @@ export class LoadBalancing extends Construct {
   }
 
   /**
-   * The service's metrics are for operators, not the internet: the internet-facing listeners answer 404 for
-   * the metrics path before the default action forwards. A fixed-response rule names no target group, so
-   * CodeDeploy's blue/green swap, which rewrites the forwarding actions, leaves it alone. The service
-   * matches that path exactly (case and trailing slash), so no variant slips past the case-sensitive rule.
-   */
-  private keepMetricsInside(listener: elbv2.ApplicationListener): void {
-    listener.addAction('MetricsStayInside', {
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.pathPatterns([settings.container.metricsPath])],
-      action: elbv2.ListenerAction.fixedResponse(404, {
-        contentType: 'text/plain',
-        messageBody: 'Not Found',
-      }),
-    });
-  }
-
-  /**
    * One forwarding rule per listener for every path, over both target groups with blue at full weight:
    * ECS takes the rules' ARNs and moves their weights during a deployment (ECS Developer Guide,
    * "Application Load Balancer resources for blue/green, linear, and canary deployments"). The rule holds
    * nothing but a forward action, because a rule that mixes forward with fixed-response, redirect or
-   * authentication actions fails the deployment. The metrics rule stays a separate rule of higher
-   * priority that ECS is not given, so it never shifts and never mixes with these forwards.
+   * authentication actions fails the deployment.
    * The weights written here are only the starting point: see docs/deploy.md, "Choosing a controller",
    * for what a later stack update does to them (aws-cdk#36649).
    */
@@ -208,6 +197,7 @@ export class LoadBalancing extends Construct {
         defaultTargetGroups: [this.blueTargetGroup],
       });
     }
+    // A listener of its own, never handed to CodeDeploy or ECS: its redirect is the one non-forward action.
     this.loadBalancer.addListener('HttpRedirect', {
       port: settings.loadBalancer.httpPort,
       protocol: elbv2.ApplicationProtocol.HTTP,

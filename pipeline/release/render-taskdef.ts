@@ -44,13 +44,24 @@ function expectFilled(actual: unknown, key: BuildVariableKey, vars: ReleaseVaria
   }
 }
 
-/** The container's port must be the one the service listens on and the target groups send traffic to. */
+/**
+ * The container's port must be the one the service listens on and the target groups send traffic to, and
+ * the only one mapped: the metrics listener is reached inside the task (its containers share localhost) and
+ * is no load balancer's business. Its port, if written at all, is the settings' one.
+ */
 function checkPort(container: ContainerDefinition, where: string): void {
   const ports = (container.portMappings ?? []).map((m) => m.containerPort);
   if (ports.length !== 1 || ports[0] !== settings.container.port) {
     throw new ReleaseInputError(
       `${where}.portMappings`,
-      `maps ${ports.join(', ') || 'no port'} but the service listens on ${settings.container.port} and the target groups send traffic there (contract/settings.ts); map exactly containerPort ${settings.container.port}`,
+      `maps ${ports.join(', ') || 'no port'} but the service listens on ${settings.container.port} and the target groups send traffic there (contract/settings.ts); map exactly containerPort ${settings.container.port} (the metrics port ${settings.container.metricsPort} needs no mapping)`,
+    );
+  }
+  const metricsPort = environmentValue(container, 'METRICS_PORT');
+  if (metricsPort !== undefined && metricsPort !== String(settings.container.metricsPort)) {
+    throw new ReleaseInputError(
+      `${where}.environment METRICS_PORT`,
+      `is ${JSON.stringify(metricsPort)} but the service's metrics port is ${settings.container.metricsPort} (contract/settings.ts), where scrapers look and FAULTS is checked against; remove METRICS_PORT or set it to "${settings.container.metricsPort}"`,
     );
   }
   const port = environmentValue(container, 'PORT');

@@ -119,18 +119,6 @@ describe('the service on the ECS controller', () => {
     }
   });
 
-  test('the metrics path stays inside through a separate, earlier fixed-response rule that ECS is not given', () => {
-    const metrics = template().findResources('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Properties: { Actions: [Match.objectLike({ Type: 'fixed-response' })] },
-    });
-    expect(Object.keys(metrics)).toHaveLength(2);
-    const given = JSON.stringify(serviceProps().LoadBalancers);
-    for (const [id, rule] of Object.entries(metrics) as [string, Resource][]) {
-      expect(rule.Properties.Priority as number).toBeLessThan(TRAFFIC_RULE_PRIORITY);
-      expect(given).not.toContain(id);
-    }
-  });
-
   test('has no CodeDeploy resources and no CodeDeploy outputs', () => {
     for (const type of ['AWS::CodeDeploy::Application', 'AWS::CodeDeploy::DeploymentGroup'])
       template().resourceCountIs(type, 0);

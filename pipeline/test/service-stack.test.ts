@@ -44,27 +44,24 @@ describe('target groups and listeners', () => {
     });
   });
 
-  test('both internet-facing listeners answer 404 for the metrics path before forwarding', () => {
-    const rules = template().findResources('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Properties: {
-        Conditions: [
-          { Field: 'path-pattern', PathPatternConfig: { Values: [settings.container.metricsPath] } },
-        ],
-        Actions: [
-          Match.objectLike({
-            Type: 'fixed-response',
-            FixedResponseConfig: Match.objectLike({ StatusCode: '404' }),
-          }),
-        ],
-      },
-    });
-    const listeners = Object.values(rules).map(
-      (r) => (r.Properties as { ListenerArn: { Ref: string } }).ListenerArn.Ref,
+  test('nothing routes or admits traffic to the metrics port: no target group, mapping or ingress names it', () => {
+    const props = (type: string) =>
+      Object.values(template().findResources(type)).map((r) => r.Properties as Record<string, unknown>);
+    const targetGroupPorts = props('AWS::ElasticLoadBalancingV2::TargetGroup').map((tg) => tg.Port);
+    const mappedPorts = props('AWS::ECS::TaskDefinition').flatMap((td) =>
+      (td.ContainerDefinitions as { PortMappings?: { ContainerPort: number }[] }[]).flatMap((c) =>
+        (c.PortMappings ?? []).map((m) => m.ContainerPort),
+      ),
     );
-    expect(listeners.sort()).toEqual([
-      expect.stringMatching(/ProductionListener/),
-      expect.stringMatching(/TestListener/),
-    ]);
+    const ingressPorts = [
+      ...props('AWS::EC2::SecurityGroupIngress'),
+      ...props('AWS::EC2::SecurityGroup').flatMap(
+        (sg) => (sg.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? [],
+      ),
+    ].flatMap((rule) => [rule.FromPort, rule.ToPort]);
+    expect(targetGroupPorts).toEqual([settings.container.port, settings.container.port]);
+    expect(mappedPorts).toEqual([settings.container.port]);
+    expect(ingressPorts).not.toContain(settings.container.metricsPort);
   });
 
   test('the test listener port admits only the NAT address (the hook) by default', () => {

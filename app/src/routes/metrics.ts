@@ -3,9 +3,9 @@ import { settings } from '../../../contract/settings';
 import type { Metrics } from '../metrics';
 
 /**
- * `GET /metrics`: Prometheus text exposition of the app's own registry. Matched exactly (case and trailing
- * slash), because the load balancer keeps metrics inside by matching this exact path, and its path
- * patterns are case-sensitive: `/METRICS` or `/metrics/` must not reach the registry past that rule.
+ * `GET /metrics` on the metrics listener: Prometheus text exposition of the app's own registry. Matched
+ * exactly (case and trailing slash; Express alone would accept `/METRICS` and `/metrics/`), so the
+ * registry has one address and every other path is a 404.
  */
 export function metricsRoute(metrics: Metrics): RequestHandler {
   return async (req, res, next) => {

@@ -22,7 +22,7 @@ describe('the metrics registry of the built service', () => {
     await get(service.port, '/');
     await get(service.port, '/');
 
-    const scrape = await get(service.port, '/metrics');
+    const scrape = await get(service.metricsPort, '/metrics');
 
     expect(scrape.status).toBe(200);
     expect(scrape.body).toMatch(

@@ -35,6 +35,8 @@ describe('start-up of the built service', () => {
     ['PORT', 'abc', 'an integer port from 1 to 65535'],
     ['PORT', '0', 'an integer port from 1 to 65535'],
     ['PORT', '65536', 'an integer port from 1 to 65535'],
+    ['METRICS_PORT', 'abc', 'an integer port from 1 to 65535'],
+    ['METRICS_PORT', '0', 'an integer port from 1 to 65535'],
     ['HOST', 'not a host', 'an IPv4 or IPv6 address or a host name'],
     ['LOG_LEVEL', 'loud', 'one of fatal, error, warn, info'],
     ['APP_VERSION', 'two words', 'visible ASCII characters without spaces'],
@@ -75,6 +77,31 @@ describe('start-up of the built service', () => {
     expect(service.logs[0]!.msg).toContain(`... (${faults.length} characters) is not valid: unknown fault`);
   });
 
+  it('serves metrics on METRICS_PORT only: on PORT /metrics is a 404 like any unknown path', async () => {
+    const service = await spawnService();
+    await expect(service.ready()).resolves.toMatchObject({ metricsPort: service.metricsPort });
+    await get(service.port, '/');
+
+    const onServicePort = await get(service.port, '/metrics');
+    const onMetricsPort = await get(service.metricsPort, '/metrics');
+
+    expect(onServicePort.status).toBe(404);
+    expect(onServicePort.body).not.toContain('http_request_duration_seconds');
+    expect(onMetricsPort.status).toBe(200);
+    expect(onMetricsPort.headers['content-type']).toMatch(/^text\/plain/);
+    expect(onMetricsPort.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/"/);
+    expect((await get(service.metricsPort, '/')).status).toBe(404);
+  });
+
+  it('refuses METRICS_PORT equal to PORT before listening, with exit 78 naming METRICS_PORT', async () => {
+    const port = await freePort();
+    const service = await spawnService({ PORT: String(port), METRICS_PORT: String(port) });
+    expect((await service.exited).code).toBe(EXIT_CODES.config);
+    expect(service.logs).toHaveLength(1);
+    expect(service.logs[0]).toMatchObject({ level: 'fatal', variable: 'METRICS_PORT', value: String(port) });
+    expect(service.logs[0]!.msg).toContain(`a port other than PORT (${port})`);
+  });
+
   it('startup-crash logs why and exits non-zero without ever listening', async () => {
     const service = await spawnService({ FAULTS: 'startup-crash' });
     const exit = await service.exited;
@@ -89,6 +116,8 @@ describe('start-up of the built service', () => {
     await expect(service.ready()).resolves.toMatchObject({ port: faultPort, configuredPort: service.port });
     expect((await get(faultPort, '/health')).status).toBe(200);
     await expect(get(service.port, '/health')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    // The fault moves the service's listener only: metrics stay where the scraper looks.
+    expect((await get(service.metricsPort, '/metrics')).status).toBe(200);
   });
 
   it('reports a port that is taken like bad configuration: exit 78 naming PORT', async () => {
@@ -100,6 +129,25 @@ describe('start-up of the built service', () => {
       const exit = await service.exited;
       expect(exit.code).toBe(EXIT_CODES.config);
       expect(service.logs.at(-1)).toMatchObject({ level: 'fatal', variable: 'PORT', value: String(port) });
+      expect(service.logs.at(-1)!.msg).toContain('already in use');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('reports a metrics port that is taken like bad configuration: exit 78 naming METRICS_PORT', async () => {
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const service = await spawnService({ METRICS_PORT: String(port) });
+      const exit = await service.exited;
+      expect(exit.code).toBe(EXIT_CODES.config);
+      expect(service.logs.at(-1)).toMatchObject({
+        level: 'fatal',
+        variable: 'METRICS_PORT',
+        value: String(port),
+      });
       expect(service.logs.at(-1)!.msg).toContain('already in use');
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

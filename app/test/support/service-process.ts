@@ -30,6 +30,8 @@ export class ServiceProcess {
   constructor(
     readonly child: ChildProcess,
     readonly port: number,
+    /** The metrics listener's port (`METRICS_PORT`), free like `port` so tests can run side by side. */
+    readonly metricsPort: number,
   ) {
     let partial = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -100,14 +102,21 @@ export class ServiceProcess {
 
 const running = new Set<ServiceProcess>();
 
-/** Spawns the built service on a free loopback port with the given extra environment. */
+/** Spawns the built service on free loopback ports (its own and the metrics one) with the given extra environment. */
 export async function spawnService(env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const port = await freePort();
+  const [port, metricsPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, [SERVER_ENTRY], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), APP_VERSION: 'proc-test', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      APP_VERSION: 'proc-test',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const service = new ServiceProcess(child, port);
+  const service = new ServiceProcess(child, port, metricsPort);
   running.add(service);
   void service.exited.then(() => running.delete(service));
   return service;

@@ -5,6 +5,7 @@ import { loadConfig, type ConfigEnv } from '../../src/config';
 import { createLifecycle, type Lifecycle } from '../../src/lifecycle';
 import { createLogger } from '../../src/logger';
 import { createMetrics, type Metrics } from '../../src/metrics';
+import { createMetricsApp } from '../../src/metrics-app';
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
 
@@ -33,13 +34,18 @@ export function sequence(...values: number[]): RandomSource {
 
 export interface TestApp {
   app: Express;
+  /** The metrics listener's app, on the same registry and log. */
+  metricsApp: Express;
   logs: LogLine[];
   clock: FakeClock;
   lifecycle: Lifecycle;
   metrics: Metrics;
 }
 
-/** Builds the real app from an environment, with an in-memory log, a fake clock and no default metrics. */
+/**
+ * Builds the real app and the metrics listener's app from an environment, with an in-memory log, a fake
+ * clock and no default metrics.
+ */
 export function buildTestApp(
   env: ConfigEnv = {},
   overrides: Partial<Pick<AppDeps, 'random' | 'probeDependency'>> & { logLevel?: 'debug' | 'info' } = {},
@@ -62,5 +68,6 @@ export function buildTestApp(
     ...(overrides.random ? { random: overrides.random } : {}),
     ...(overrides.probeDependency ? { probeDependency: overrides.probeDependency } : {}),
   });
-  return { app, logs, clock, lifecycle, metrics };
+  const metricsApp = createMetricsApp({ version: config.version, logger, metrics });
+  return { app, metricsApp, logs, clock, lifecycle, metrics };
 }

@@ -1,9 +1,9 @@
 import { ConfigError } from '../../config-error';
-import { FAULT_LIMITS } from '../../faults/fault-limits';
+import { FAULT_LIMITS, type FaultContext } from '../../faults/fault-limits';
 import { parseFaults } from '../../faults/parse-faults';
 import { settings } from '../../settings';
 
-function refusal(raw: string, context?: { port: number; host?: string }): ConfigError {
+function refusal(raw: string, context?: FaultContext): ConfigError {
   try {
     parseFaults(raw, context);
   } catch (error) {
@@ -26,6 +26,7 @@ describe('faults that cannot do what they say under the deployed settings', () =
 
   it.each([
     [`wrong-port=${port}`, 'a port other than PORT (8080)'],
+    [`wrong-port=${settings.container.metricsPort}`, 'a port other than METRICS_PORT (9464)'],
     [`dependency-down=127.0.0.1:${port}`, "the service's own address"],
     [`dependency-down=localhost:${port}`, "the service's own address"],
     [`dependency-down=0.0.0.0:${port}`, "the service's own address"],
@@ -60,6 +61,12 @@ describe('faults that cannot do what they say under the deployed settings', () =
     expect(refusal('dependency-down=10.0.0.5:9000', { port: 9000, host: '10.0.0.5' }).message).toContain(
       "the service's own address",
     );
+    expect(refusal('wrong-port=9100', { port: 9000, metricsPort: 9100 }).message).toContain(
+      'other than METRICS_PORT (9100)',
+    );
+    expect(
+      parseFaults(`wrong-port=${settings.container.metricsPort}`, { port: 9000, metricsPort: 9100 }),
+    ).toEqual({ 'wrong-port': settings.container.metricsPort });
   });
 });
 

@@ -176,6 +176,11 @@ describe('renderTaskDefinition', () => {
     ['another port', [{ containerPort: 9090, protocol: 'tcp' }], /maps 9090 but the service listens on 8080/],
     ['no port', [], /maps no port but the service listens on 8080/],
     ['two ports', [{ containerPort: 8080 }, { containerPort: 9090 }], /maps 8080, 9090 but/],
+    [
+      'the metrics port too',
+      [{ containerPort: 8080 }, { containerPort: 9464 }],
+      /maps 8080, 9464 but.*the metrics port 9464 needs no mapping/,
+    ],
   ])('refuses a container that maps %s', (_, portMappings, message) => {
     const bad = template((td) => {
       td.containerDefinitions[0]!.portMappings = portMappings;
@@ -190,6 +195,17 @@ describe('renderTaskDefinition', () => {
     expect(() => renderTaskDefinition(bad, SAMPLE)).toThrow(
       /environment PORT: is "9090" but the container maps 8080.*flip the wrong-port fault/,
     );
+  });
+
+  it('refuses a METRICS_PORT other than the settings’ metrics port, and accepts that one', () => {
+    const withMetricsPort = (value: string) =>
+      template((td) => {
+        td.containerDefinitions[0]!.environment.push({ name: 'METRICS_PORT', value });
+      });
+    expect(() => renderTaskDefinition(withMetricsPort('8080'), SAMPLE)).toThrow(
+      /environment METRICS_PORT: is "8080" but the service's metrics port is 9464/,
+    );
+    expect(() => renderTaskDefinition(withMetricsPort('9464'), SAMPLE)).not.toThrow();
   });
 });
 

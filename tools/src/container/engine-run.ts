@@ -11,12 +11,20 @@ export interface RunContainerOptions {
   readonly image: string;
   /** Container name; an old container of that name is removed first. */
   readonly name: string;
-  /** Environment for the service (APP_VERSION, FAULTS, LOG_LEVEL…). PORT is set from the ports below. */
+  /**
+   * Environment for the service (APP_VERSION, FAULTS, LOG_LEVEL…). PORT and METRICS_PORT are set from the
+   * ports below.
+   */
   readonly env?: Readonly<Record<string, string>> | undefined;
   /** Port the service listens on inside the container. @default settings.container.port */
   readonly port?: number | undefined;
   /** Loopback port that reaches the service from the host. */
   readonly hostPort: number;
+  /**
+   * Loopback port that reaches the service's metrics listener from the host. Required: on the host network
+   * containers share the host's ports, so two containers on the default metrics port could not both start.
+   */
+  readonly metricsHostPort: number;
   /** Read-only root filesystem, as in the task definition. @default true */
   readonly readOnly?: boolean | undefined;
   /** Arguments replacing the image's CMD. @default - the image's CMD (the service) */
@@ -45,6 +53,8 @@ export interface ContainerHandle {
   readonly hostPort: number;
   /** `http://127.0.0.1:<hostPort>` */
   readonly url: string;
+  /** `http://127.0.0.1:<metricsHostPort>`: the metrics listener. */
+  readonly metricsUrl: string;
   /** Resolves when the container has ended. */
   readonly exited: Promise<ContainerExit>;
   /** Sends a signal to the container's main process (node, PID 1). */
@@ -84,6 +94,11 @@ export function runArgs(options: RunContainerOptions): string[] {
       'Set port and hostPort instead of env.PORT: the engine decides what PORT the service gets.',
     );
   }
+  if (options.env && 'METRICS_PORT' in options.env) {
+    throw new ContainerEngineError(
+      'Set metricsHostPort instead of env.METRICS_PORT: the engine decides what METRICS_PORT the service gets.',
+    );
+  }
   const containerPort = options.port ?? settings.container.port;
   const env: Record<string, string> = { ...options.env };
   const args = ['run', '--name', options.name];
@@ -92,13 +107,17 @@ export function runArgs(options: RunContainerOptions): string[] {
   if (engine.network === 'host') {
     // The container shares the host's ports: the service listens on the host port itself, on loopback only.
     env.PORT = String(options.hostPort);
+    env.METRICS_PORT = String(options.metricsHostPort);
     env.HOST ??= '127.0.0.1';
   } else {
+    const { metricsPort } = settings.container;
     env.PORT = String(containerPort);
+    env.METRICS_PORT = String(metricsPort);
     // Inside its own network namespace the service must listen on all interfaces to be reachable through
-    // the published port; publishing on 127.0.0.1 is what keeps it off the host's other interfaces.
+    // the published ports; publishing on 127.0.0.1 is what keeps it off the host's other interfaces.
     env.HOST = '0.0.0.0';
     args.push('--publish', `127.0.0.1:${options.hostPort}:${containerPort}`);
+    args.push('--publish', `127.0.0.1:${options.metricsHostPort}:${metricsPort}`);
   }
   if (options.readOnly ?? true) {
     args.push('--read-only');
@@ -150,6 +169,7 @@ class RunningContainer implements ContainerHandle {
   readonly image: string;
   readonly hostPort: number;
   readonly url: string;
+  readonly metricsUrl: string;
   readonly exited: Promise<ContainerExit>;
   private readonly engine: Engine;
   private readonly output = new OutputTail();
@@ -161,6 +181,7 @@ class RunningContainer implements ContainerHandle {
     this.image = options.image;
     this.hostPort = options.hostPort;
     this.url = `http://127.0.0.1:${options.hostPort}`;
+    this.metricsUrl = `http://127.0.0.1:${options.metricsHostPort}`;
     const child = spawn(this.engine.command, [...globalArgs(this.engine), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -37,11 +37,18 @@ async function measured(run: () => Promise<Omit<Row, 'cpuUs'> & { requests: numb
 }
 
 async function startTarget(): Promise<{ url: string; child: ChildProcess; name: string }> {
-  const port = await freePort();
+  const [port, metricsPort] = [await freePort(), await freePort()];
   const useService = process.env.BENCH_TARGET !== 'bare' && existsSync(SERVICE_ENTRY);
   const args = useService ? [SERVICE_ENTRY] : ['-e', BARE_SERVER];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, PORT: String(port), APP_VERSION: 'bench', LOG_LEVEL: 'silent', FAULTS: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      APP_VERSION: 'bench',
+      LOG_LEVEL: 'silent',
+      FAULTS: '',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/`;

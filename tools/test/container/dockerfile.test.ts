@@ -52,8 +52,10 @@ describe('Dockerfile agrees with settings.image', () => {
     );
   });
 
-  it('exposes settings.container.port', () => {
-    expect(single(runtime, 'EXPOSE').args).toBe(String(settings.container.port));
+  it('exposes settings.container.port, then the metrics port', () => {
+    expect(single(runtime, 'EXPOSE').args).toBe(
+      `${settings.container.port} ${settings.container.metricsPort}`,
+    );
   });
 });
 

@@ -132,23 +132,42 @@ describe('runArgs', () => {
       image: 'img',
       name: 'blue',
       hostPort: 18080,
+      metricsHostPort: 19464,
       env: { FAULTS: '' },
     });
     expect(args).toEqual(
-      expect.arrayContaining(['--network=host', '--env', 'PORT=18080', '--env', 'HOST=127.0.0.1']),
+      expect.arrayContaining([
+        '--network=host',
+        '--env',
+        'PORT=18080',
+        '--env',
+        'METRICS_PORT=19464',
+        '--env',
+        'HOST=127.0.0.1',
+      ]),
     );
     expect(args).not.toContain('--publish');
     expect(args.at(-1)).toBe('img');
   });
 
-  it('on a bridge network publishes the container port on loopback and keeps PORT at the container port', () => {
-    const args = runArgs({ engine: docker, image: 'img', name: 'green', hostPort: 18081 });
+  it('on a bridge network publishes both ports on loopback and keeps PORT and METRICS_PORT at the image’s', () => {
+    const args = runArgs({
+      engine: docker,
+      image: 'img',
+      name: 'green',
+      hostPort: 18081,
+      metricsHostPort: 19465,
+    });
     expect(args).toEqual(
       expect.arrayContaining([
         '--publish',
         `127.0.0.1:18081:${settings.container.port}`,
+        '--publish',
+        `127.0.0.1:19465:${settings.container.metricsPort}`,
         '--env',
         `PORT=${settings.container.port}`,
+        '--env',
+        `METRICS_PORT=${settings.container.metricsPort}`,
       ]),
     );
   });
@@ -159,6 +178,7 @@ describe('runArgs', () => {
       image: 'img',
       name: 'green',
       hostPort: 18081,
+      metricsHostPort: 19465,
       env: { HOST: '127.0.0.1' },
     });
     expect(args).toEqual(expect.arrayContaining(['--env', 'HOST=0.0.0.0']));
@@ -166,22 +186,34 @@ describe('runArgs', () => {
   });
 
   it('runs read-only by default, without the writable tmpfs podman would add', () => {
-    expect(runArgs({ engine: podman, image: 'i', name: 'n', hostPort: 1 })).toEqual(
+    expect(runArgs({ engine: podman, image: 'i', name: 'n', hostPort: 1, metricsHostPort: 2 })).toEqual(
       expect.arrayContaining(['--read-only', '--read-only-tmpfs=false']),
     );
-    expect(runArgs({ engine: docker, image: 'i', name: 'n', hostPort: 1 })).toContain('--read-only');
-    expect(runArgs({ engine: docker, image: 'i', name: 'n', hostPort: 1, readOnly: false })).not.toContain(
+    expect(runArgs({ engine: docker, image: 'i', name: 'n', hostPort: 1, metricsHostPort: 2 })).toContain(
       '--read-only',
     );
+    expect(
+      runArgs({ engine: docker, image: 'i', name: 'n', hostPort: 1, metricsHostPort: 2, readOnly: false }),
+    ).not.toContain('--read-only');
   });
 
   it('refuses env.PORT and bad names with a message that says what to do', () => {
-    expect(() => runArgs({ engine: docker, image: 'i', name: 'n', hostPort: 1, env: { PORT: '1' } })).toThrow(
-      /Set port and hostPort instead of env.PORT/,
-    );
-    expect(() => runArgs({ engine: docker, image: 'i', name: 'bad name', hostPort: 1 })).toThrow(
-      /Container name "bad name"/,
-    );
+    expect(() =>
+      runArgs({ engine: docker, image: 'i', name: 'n', hostPort: 1, metricsHostPort: 2, env: { PORT: '1' } }),
+    ).toThrow(/Set port and hostPort instead of env.PORT/);
+    expect(() =>
+      runArgs({
+        engine: docker,
+        image: 'i',
+        name: 'n',
+        hostPort: 1,
+        metricsHostPort: 2,
+        env: { METRICS_PORT: '1' },
+      }),
+    ).toThrow(/Set metricsHostPort instead of env.METRICS_PORT/);
+    expect(() =>
+      runArgs({ engine: docker, image: 'i', name: 'bad name', hostPort: 1, metricsHostPort: 2 }),
+    ).toThrow(/Container name "bad name"/);
   });
 });
 

@@ -134,6 +134,7 @@ describe('a read-only container of the image', () => {
       image: COLD_TAG,
       name: 'container-test-service',
       hostPort: await freePort(),
+      metricsHostPort: await freePort(),
       readOnly: true,
     });
     figures.push(`ready after ${Math.round(await service.waitUntilHealthy())} ms`);
@@ -148,6 +149,14 @@ describe('a read-only container of the image', () => {
     expect(home.status).toBe(200);
     expect((JSON.parse(home.body) as { version?: unknown }).version).toBe(version);
     expect(home.headers['x-app-version']).toBe(version);
+  });
+
+  it(`serves ${settings.container.metricsPath} on the metrics listener only, never on the service port`, async () => {
+    const { metricsPath } = settings.container;
+    const scrape = await get(`${service!.metricsUrl}${metricsPath}`);
+    expect(scrape.status).toBe(200);
+    expect(scrape.body).toContain(`app_info{version="${version}"} 1`);
+    expect((await get(`${service!.url}${metricsPath}`)).status).toBe(404);
   });
 
   it('runs as the non-root uid inside', async () => {
@@ -191,6 +200,7 @@ describe('FAULTS=startup-crash', () => {
       image: COLD_TAG,
       name: 'container-test-startup-crash',
       hostPort: await freePort(),
+      metricsHostPort: await freePort(),
       env: { FAULTS: 'startup-crash' },
     });
     try {

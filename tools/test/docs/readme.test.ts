@@ -18,7 +18,14 @@ describe('the documentation', () => {
       (row) => row[0],
     );
     expect(variables).toEqual(
-      expect.arrayContaining(['`PORT`', '`HOST`', '`APP_VERSION`', '`LOG_LEVEL`', '`FAULTS`']),
+      expect.arrayContaining([
+        '`PORT`',
+        '`METRICS_PORT`',
+        '`HOST`',
+        '`APP_VERSION`',
+        '`LOG_LEVEL`',
+        '`FAULTS`',
+      ]),
     );
   });
 });

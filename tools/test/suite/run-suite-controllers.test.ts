@@ -24,7 +24,14 @@ describe('runSuite on several controllers', () => {
         return idle;
       },
       rehearse: (options) => {
-        options.launch({ id: 'blue-1', host: '127.0.0.1', port: 1, version: 'blue', faults: '' });
+        options.launch({
+          id: 'blue-1',
+          host: '127.0.0.1',
+          port: 1,
+          metricsPort: 2,
+          version: 'blue',
+          faults: '',
+        });
         return fakeRehearse()(options);
       },
     });

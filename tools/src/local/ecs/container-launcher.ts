@@ -61,6 +61,7 @@ export async function containerLauncher(
         HOST: task.host,
       },
       hostPort: task.port,
+      metricsHostPort: task.metricsPort,
     });
     let last = '';
     const exited = handle.then(

@@ -9,6 +9,8 @@ export interface TaskLaunch {
   readonly id: string;
   readonly host: string;
   readonly port: number;
+  /** `METRICS_PORT`: tasks on one machine cannot all take the default. */
+  readonly metricsPort: number;
   readonly version: string;
   readonly faults: string;
 }
@@ -72,6 +74,7 @@ export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn
         PATH: process.env.PATH,
         NODE_ENV: 'production',
         PORT: String(launch.port),
+        METRICS_PORT: String(launch.metricsPort),
         HOST: launch.host,
         APP_VERSION: launch.version,
         FAULTS: launch.faults,

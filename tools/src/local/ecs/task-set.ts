@@ -187,13 +187,20 @@ export class TaskSet {
   ): Promise<void> {
     if (!this.active) return;
     const { options } = this;
-    const [port, sparePort] = await Promise.all([options.allocatePort(), options.allocatePort()]);
+    // Fargate gives each task its own network interface; on one machine each task needs its own ports,
+    // metrics listener included.
+    const [port, sparePort, metricsPort] = await Promise.all([
+      options.allocatePort(),
+      options.allocatePort(),
+      options.allocatePort(),
+    ]);
     if (!this.active) return;
     const id = `${options.group}-${++this.serial}`;
     const child = options.launch({
       id,
       host: options.host,
       port,
+      metricsPort,
       version: options.version,
       faults: options.faultsFor(port, sparePort),
     });

@@ -31,20 +31,29 @@ describe('the listen gate of a local task', () => {
   });
 
   const launch = async (faults = '') => {
-    const port = await freePort();
-    const task = serviceLauncher(ROOT)({ id: 'green-1', host: '127.0.0.1', port, version: 'green', faults });
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const task = serviceLauncher(ROOT)({
+      id: 'green-1',
+      host: '127.0.0.1',
+      port,
+      metricsPort,
+      version: 'green',
+      faults,
+    });
     tasks.push(task);
-    return { task, port };
+    return { task, port, metricsPort };
   };
 
   test('holds the service before it listens until the rehearsal lets it, then it listens', async () => {
-    const { task, port } = await launch();
+    const { task, port, metricsPort } = await launch();
     await expect(task.holdingListen).resolves.toBe(true);
     // Held: the service has started but not opened its port.
     await delay(300);
     expect(await accepts(port)).toBe(false);
     task.letListen!();
     expect(await waitFor(() => accepts(port), 5_000)).toBe(true);
+    // Its metrics listener follows, on the port the task was given rather than the shared default.
+    expect(await waitFor(() => accepts(metricsPort), 5_000)).toBe(true);
     // The gate's own line is not taken for the service's output.
     expect(task.lastOutput()).not.toContain('listen held');
   }, 20_000);

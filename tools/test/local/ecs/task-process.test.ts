@@ -52,6 +52,7 @@ describe("a local task process's output", () => {
       id: 'green-1',
       host: '127.0.0.1',
       port: 1,
+      metricsPort: 2,
       version: 'green',
       faults: '',
     });

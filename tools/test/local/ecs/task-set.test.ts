@@ -91,8 +91,10 @@ describe('local ECS task set', () => {
     const { clock, set, tg, launched } = setup();
     await set.start();
     await clock.advance(0);
-    expect(launched.map((t) => t.launch.port)).toEqual([5000, 5002]);
+    expect(launched.map((t) => t.launch.port)).toEqual([5000, 5003]);
     expect(launched[0]?.launch.faults).toBe('wrong-port=5001');
+    // Each task's metrics listener gets a port of its own too, or the second task could not start.
+    expect(launched.map((t) => t.launch.metricsPort)).toEqual([5002, 5005]);
     expect(tg.size).toBe(2);
     tg.close();
     await set.kill();
