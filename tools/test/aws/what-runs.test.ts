@@ -55,8 +55,8 @@ beforeEach(() => {
 
 describe('what runs after a CodeDeploy release', () => {
   const TASK_SETS: CodeDeployTaskSet[] = [
-    { label: 'BLUE', identifier: 'ecs-svc/1111' },
-    { label: 'GREEN', identifier: 'ecs-svc/2222' },
+    { label: 'Blue', identifier: 'ecs-svc/1111' },
+    { label: 'Green', identifier: 'ecs-svc/2222' },
   ];
   const primary = (id: string, revision: number, running = 2) => ({
     taskSets: [
@@ -77,7 +77,7 @@ describe('what runs after a CodeDeploy release', () => {
     const check = await checkCodeDeployRuns(clients, REF, 'succeeded', TASK_SETS);
     expect(check).toEqual({
       ok: true,
-      expected: 'the GREEN task set ecs-svc/2222',
+      expected: 'the Green task set ecs-svc/2222',
       runs: 'task set ecs-svc/2222 (RollbackRehearsal:8)',
       problems: [],
     });
@@ -88,14 +88,14 @@ describe('what runs after a CodeDeploy release', () => {
     health(TG('green'), 'healthy', 'healthy');
     const check = await checkCodeDeployRuns(clients, REF, 'succeeded', TASK_SETS);
     expect(check.ok).toBe(false);
-    expect(check.problems).toEqual(['the PRIMARY task set is ecs-svc/1111, not GREEN ecs-svc/2222']);
+    expect(check.problems).toEqual(['the PRIMARY task set is ecs-svc/1111, not Green ecs-svc/2222']);
   });
 
   it('expects the original task set after a rollback, and counts unhealthy targets there', async () => {
     service(primary('ecs-svc/1111', 7, 1));
     health(TG('green'), 'healthy', 'unhealthy');
     const check = await checkCodeDeployRuns(clients, REF, 'rolled-back', TASK_SETS);
-    expect(check.expected).toBe('the BLUE task set ecs-svc/1111');
+    expect(check.expected).toBe('the Blue task set ecs-svc/1111');
     expect(check.problems).toEqual([
       '1 of 2 desired tasks run',
       'target group green (weight 100) has 1 healthy of 2 desired, 1 not healthy',
