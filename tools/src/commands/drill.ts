@@ -36,8 +36,10 @@ const HELP = `Usage: npm run rehearse -- drill FAULT[=VALUE] ... [options]
 The whole rehearsal on AWS: preflight checks, the hypothesis (expected outcome and predicted time to
 detection), a load loop against the ALB from before the push to after the deployment, flip and commit
 FAULTS in taskdef.json, push, follow the pipeline's deployment to its end (CodeDeploy's, or the native
-ECS service deployment under the ecs controller), write the report, restore.
-Exits 0 when the release did what the catalogue expects, 1 when it did not or something failed.
+ECS service deployment under the ecs controller), read what the service then runs (outcome mismatch
+when it is not what the controller reported), write the report, restore.
+Exits 0 when the release did what the catalogue expects, 1 when it did not (a mismatch included) or
+something failed, 2 on a usage error, 130 when interrupted.
 
 Options:
   --no-push                 commit the flip but let you push it (the drill waits for the deployment)

@@ -16,6 +16,11 @@ import {
 import { resolveReleaseTarget, type TargetFlags } from '../aws/resolve-controller';
 import { watchDeployment, type WatchOutcome } from '../aws/watch-deployment';
 import { watchNativeDeployment } from '../aws/watch-native';
+import {
+  confirmCodeDeployRelease,
+  confirmNativeRelease,
+  whatRunsClients,
+} from '../aws/what-runs/confirm-release';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 
 const DEFAULT_POLL = '5s';
@@ -26,7 +31,10 @@ Follows a deployment until it ends. Under CodeDeploy: status, each lifecycle eve
 result, traffic per task set, the alarm or hook that stopped it, and the rollback. Under native ECS
 blue/green: status, each lifecycle stage (TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, ...),
 the hooks' answers, traffic and tasks per service revision, triggered alarms, the circuit breaker and the
-rollback. Exits 0 when the deployment succeeded, 1 when it failed, was stopped or rolled back.
+rollback. Then it reads what the service runs: after a success the new task set or revision, after a
+rollback the previous one, every task healthy where production goes; anything else is a mismatch.
+Exits 0 when the deployment succeeded and the service runs it, 1 when it failed, was stopped or rolled
+back, or when what runs does not match (outcome mismatch), 130 when interrupted.
 
 Options:
   --deployment-id ID        the deployment to follow: a CodeDeploy id, or a service deployment ARN under
@@ -62,6 +70,7 @@ export const WATCH_EXIT: Record<WatchOutcome, number> = {
   stopped: 1,
   'rollback-failed': 1,
   interrupted: 130,
+  mismatch: 1,
 };
 
 /** The controller the flags imply; flags of the other controller beside it are a usage error. */
@@ -125,7 +134,7 @@ async function followCodeDeploy(
     );
   }
   const events = f.json ? deps.stderr : deps.stdout;
-  const result = await watchDeployment({
+  const watched = await watchDeployment({
     client: codeDeploy,
     deploymentId,
     pollMs: f.pollMs,
@@ -134,6 +143,7 @@ async function followCodeDeploy(
     signal: f.signal,
     onEvent: (event) => events.write(`${formatWatchEvent(event)}\n`),
   });
+  const result = await confirmCodeDeployRelease(whatRunsClients(f.aws), watched);
   deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatWatchSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
 }
@@ -159,7 +169,7 @@ async function followNative(
     );
   }
   const events = f.json ? deps.stderr : deps.stdout;
-  const result = await watchNativeDeployment({
+  const watched = await watchNativeDeployment({
     client: ecs,
     deploymentArn,
     pollMs: f.pollMs,
@@ -168,6 +178,7 @@ async function followNative(
     signal: f.signal,
     onEvent: (event) => events.write(`${formatNativeEvent(event)}\n`),
   });
+  const result = await confirmNativeRelease(whatRunsClients(f.aws), watched);
   deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatNativeSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
 }
