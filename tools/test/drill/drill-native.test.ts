@@ -177,6 +177,7 @@ describe('rehearse drill on the ecs controller', () => {
     });
     expect(d.stdout.text).toContain(`native ECS blue/green ${CLUSTER}/${SERVICE}`);
     expect(d.stdout.text).toContain('ok    alarms OK: 3 alarms OK');
+    expect(d.stdout.text).toContain('ok    production weights: production rule: blue 100% (2 healthy)');
     expect(d.stdout.text).toContain(`deployment found: ${NEW}`);
     expect(d.stdout.text).toContain('sd-new  stage TEST_TRAFFIC_SHIFT');
     expect(d.stdout.text).toContain('sd-new  hook at POST_TEST_TRAFFIC_SHIFT FAILED');
@@ -242,6 +243,25 @@ describe('rehearse drill on the ecs controller', () => {
     expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(pushed).toBe(false);
     expect(alb.seen()).toBe(0);
+  });
+
+  it('refuses a production rule a stack update reset to the target group with no healthy target', async () => {
+    // Green serves after the last release; the rule is back on blue, which ECS scaled in.
+    ruleWeights(elbv2, RULE, [TG('blue'), 100], [TG('green'), 0]);
+    ruleWeights(elbv2, TEST_RULE, [TG('blue'), 0], [TG('green'), 100]);
+    targetHealth(elbv2, TG('blue'));
+    targetHealth(elbv2, TG('green'), 'healthy', 'healthy');
+    const head = git(repo.dir, 'rev-parse', 'HEAD');
+    const d = deps();
+
+    expect(await main(['drill', 'health-fail', ...FAST], d)).toBe(1);
+
+    expect(d.stdout.text).toContain(
+      'FAIL  production weights: production sends 100% to blue, which has no healthy target (production rule: blue 100% (0 healthy), green 0% (2 healthy); test rule: blue 0% (0 healthy), green 100% (2 healthy))',
+    );
+    expect(d.stdout.text).toContain(`aws elbv2 modify-rule --rule-arn ${RULE}`);
+    expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(pushed).toBe(false);
   });
 
   it('follows CodeDeploy instead when --controller codedeploy says so, and says which outputs it lacks', async () => {

@@ -59,7 +59,7 @@ export interface CodeDeployTaskSet {
 
 const short = (arn: string | undefined): string => arn?.split('/').slice(-1)[0] ?? '?';
 /** A target group's name, from its ARN (`...:targetgroup/NAME/ID`). */
-const groupName = (arn: string): string => /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+export const groupName = (arn: string): string => /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
 
 async function describeService(ecs: ECSClient, ref: ServiceRef): Promise<Service> {
   const { services = [], failures = [] } = await ecs.send(
