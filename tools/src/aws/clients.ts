@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
 
 /** Factories for the AWS SDK clients the commands use; tests pass clients mocked with aws-sdk-client-mock. */
@@ -14,6 +15,8 @@ export interface AwsClients {
   /** ECS's service deployment APIs: what follows a release under the `ecs` controller. */
   readonly ecs: () => ECSClient;
   readonly cloudWatch: () => CloudWatchClient;
+  /** The load balancer's rules and target health: what production reaches, read live. */
+  readonly elbv2: () => ElasticLoadBalancingV2Client;
   readonly sts: () => STSClient;
 }
 
@@ -107,6 +110,7 @@ export function defaultAwsClients(
     codePipeline: once(() => new CodePipelineClient(config)),
     ecs: once(() => new ECSClient(config)),
     cloudWatch: once(() => new CloudWatchClient(config)),
+    elbv2: once(() => new ElasticLoadBalancingV2Client(config)),
     sts: once(() => new STSClient(config)),
   };
 }

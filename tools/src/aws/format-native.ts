@@ -1,4 +1,5 @@
 import { clockTime, OUTCOME_TEXT } from './format-watch';
+import { formatWhatRuns } from './what-runs/confirm-release';
 import type { NativeWatchEvent, NativeWatchResult, RevisionView } from './watch-native';
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
@@ -48,5 +49,6 @@ export function formatNativeSummary(result: NativeWatchResult): string {
   if (result.stage) lines.push(`  last stage seen: ${result.stage}`);
   if (result.createTime !== undefined && result.finishTime !== undefined)
     lines.push(`  took ${seconds(result.finishTime - result.createTime)} from creation to end`);
+  lines.push(...formatWhatRuns(result.whatRuns, result.reportedOutcome));
   return lines.join('\n');
 }

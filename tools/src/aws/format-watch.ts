@@ -1,4 +1,5 @@
 import type { TaskSetView, WatchEvent, WatchResult } from './watch-deployment';
+import { formatWhatRuns } from './what-runs/confirm-release';
 
 /** HH:MM:SS in UTC, the clock CodeDeploy's console and CloudWatch show by default. */
 export const clockTime = (epochMs: number): string => new Date(epochMs).toISOString().slice(11, 19);
@@ -44,6 +45,7 @@ export const OUTCOME_TEXT: Record<WatchResult['outcome'], string> = {
   stopped: 'was stopped (no rollback)',
   'rollback-failed': 'failed and its rollback failed too',
   interrupted: 'is still running (watch interrupted)',
+  mismatch: 'ended, but the service does not run what its controller reported',
 };
 
 /** The closing lines: outcome, what stopped it, how long it took. */
@@ -59,5 +61,6 @@ export function formatWatchSummary(result: WatchResult): string {
   if (result.rollback) {
     lines.push(`  rollback deployment ${result.rollback.deploymentId}: ${result.rollback.status}`);
   }
+  lines.push(...formatWhatRuns(result.whatRuns, result.reportedOutcome));
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import {
   type DeploymentInfo,
   type ECSTarget,
 } from '@aws-sdk/client-codedeploy';
+import type { CodeDeployTaskSet, ServiceRef, WhatRunsCheck } from './what-runs/what-runs';
 
 /** Something that changed in a deployment, at `at` (epoch ms: AWS's own timestamp when it gives one). */
 export type WatchEvent =
@@ -35,8 +36,12 @@ export interface TaskSetView {
   targetGroup?: string;
 }
 
+/**
+ * How a watch ended. `mismatch`: the controller reported success or a rollback, but what the service runs
+ * afterwards (read from ECS and the load balancer) is not what that outcome means.
+ */
 export type WatchOutcome =
-  'succeeded' | 'rolled-back' | 'failed' | 'stopped' | 'rollback-failed' | 'interrupted';
+  'succeeded' | 'rolled-back' | 'failed' | 'stopped' | 'rollback-failed' | 'interrupted' | 'mismatch';
 
 export interface WatchResult {
   deploymentId: string;
@@ -49,6 +54,14 @@ export interface WatchResult {
   events: WatchEvent[];
   /** The deployment CodeDeploy created to roll this one back, followed to its end. */
   rollback?: WatchResult;
+  /** The ECS service the deployment targets (`GetDeploymentTarget`'s target id and ARN). */
+  service?: ServiceRef;
+  /** Every task set the deployment named, with CodeDeploy's label (`taskSetsInfo`). */
+  taskSets?: CodeDeployTaskSet[];
+  /** The outcome CodeDeploy reported, when what the service runs turned it into a `mismatch`. */
+  reportedOutcome?: WatchOutcome;
+  /** What the service runs once the deployment ended, against what its outcome means. */
+  whatRuns?: WhatRunsCheck;
 }
 
 export interface WatchOptions {
@@ -77,6 +90,30 @@ function taskSetsOf(target: ECSTarget | undefined): TaskSetView[] {
     status: set.status ?? '?',
     ...(set.targetGroup?.name && { targetGroup: set.targetGroup.name }),
   }));
+}
+
+/** What the deployment's target says of the service and its task sets, kept across polls. */
+class TargetFacts {
+  service: ServiceRef | undefined;
+  private readonly taskSets = new Map<string, CodeDeployTaskSet>();
+
+  read(target: ECSTarget | undefined): void {
+    // An ECS target is named "<clustername>:<servicename>" (CodeDeploy API Reference, DeploymentGroupInfo).
+    const cluster = target?.targetId?.split(':')[0];
+    const service = target?.targetArn ?? target?.targetId?.split(':')[1];
+    if (cluster && service) this.service = { cluster, service };
+    for (const set of target?.taskSetsInfo ?? []) {
+      if (set.identifer && set.taskSetLabel)
+        this.taskSets.set(set.identifer, { label: set.taskSetLabel, identifier: set.identifer });
+    }
+  }
+
+  get fields(): Pick<WatchResult, 'service' | 'taskSets'> {
+    return {
+      ...(this.service && { service: this.service }),
+      ...(this.taskSets.size > 0 && { taskSets: [...this.taskSets.values()] }),
+    };
+  }
 }
 
 /** ECS deployments have one target (the service); its lifecycle events and task sets carry the progress. */
@@ -240,19 +277,23 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchResul
   const { client, deploymentId } = options;
   const news = new DeploymentNews(deploymentId, options.onEvent);
   const targetIds: string[] = [];
+  const facts = new TargetFacts();
   for (;;) {
     const { deploymentInfo = {} } = await client.send(new GetDeploymentCommand({ deploymentId }));
     const info = { ...deploymentInfo, deploymentId };
-    news.read(info, await readTarget(client, deploymentId, targetIds), options.now());
+    const target = await readTarget(client, deploymentId, targetIds);
+    facts.read(target);
+    news.read(info, target, options.now());
     if (news.ended) {
       const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
       const rollback =
         rollbackId && options.followRollback !== false && !options.signal?.aborted
           ? await watchDeployment({ ...options, deploymentId: rollbackId, followRollback: false })
           : undefined;
-      return resultOf(info, news.events, rollback);
+      return { ...resultOf(info, news.events, rollback), ...facts.fields };
     }
     if (!options.signal?.aborted) await options.sleep(options.pollMs, options.signal);
-    if (options.signal?.aborted) return { ...resultOf(info, news.events), outcome: 'interrupted' };
+    if (options.signal?.aborted)
+      return { ...resultOf(info, news.events), ...facts.fields, outcome: 'interrupted' };
   }
 }

@@ -14,6 +14,7 @@ import {
   type ServiceRevisionSummary,
 } from '@aws-sdk/client-ecs';
 import type { WatchOutcome } from './watch-deployment';
+import type { ServiceRef, WhatRunsCheck } from './what-runs/what-runs';
 
 /** One service revision of the deployment: blue (a source revision) or green (the target). */
 export interface RevisionView {
@@ -70,6 +71,12 @@ export interface NativeWatchResult {
   readonly stage?: string;
   readonly decision: NativeDecision;
   readonly events: NativeWatchEvent[];
+  /** The service deployed, as ECS names it in the service deployment (cluster and service ARNs). */
+  readonly service?: ServiceRef;
+  /** The outcome ECS reported, when what the service runs turned it into a `mismatch`. */
+  readonly reportedOutcome?: WatchOutcome;
+  /** What the service runs once the deployment ended, against what its outcome means. */
+  readonly whatRuns?: WhatRunsCheck;
 }
 
 export interface NativeWatchOptions {
@@ -275,6 +282,7 @@ function resultOf(
     ...(news.stage && { stage: news.stage }),
     decision: nativeDecision(news.events, decided),
     events: news.events,
+    ...(d.clusterArn && d.serviceArn && { service: { cluster: d.clusterArn, service: d.serviceArn } }),
   };
 }
 

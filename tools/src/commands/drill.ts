@@ -42,7 +42,8 @@ detection), a load loop against the ALB from before the push to after the deploy
 FAULTS in taskdef.json, push, follow the pipeline's execution of that commit (ending at once when the
 trigger's file filter skips it, or when Source or Build fails, with the failed action and its log), then
 its deployment to its end (CodeDeploy's, or the native ECS service deployment under the ecs controller),
-write the report, restore.
+read what the service then runs (outcome mismatch when it is not what the controller reported), write
+the report, restore.
 
 Faults: one release with every fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas
 (see "npm run rehearse -- faults").

@@ -20,6 +20,11 @@ import {
 import { resolveReleaseTarget, type ReleaseTargetRef, type TargetFlags } from '../aws/resolve-controller';
 import { watchDeployment, type WatchOutcome } from '../aws/watch-deployment';
 import { watchNativeDeployment } from '../aws/watch-native';
+import {
+  confirmCodeDeployRelease,
+  confirmNativeRelease,
+  whatRunsClients,
+} from '../aws/what-runs/confirm-release';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { writeJson } from '../terminal/json-output';
 
@@ -37,6 +42,9 @@ the hooks' answers, traffic and tasks per service revision, triggered alarms, th
 rollback. With --commit, first the release pipeline's execution of that commit: each action's status, a
 wait behind another execution, and at once the failed action, its summary and its log when Source or
 Build fails, or the trigger's file filter that skips the commit; then the deployment it starts.
+Then it reads what the service runs: after a success the new task set or revision, after a
+rollback the previous one, every task healthy where production goes; anything else is a mismatch
+(exit 1).
 
 Options:
   --commit SHA              follow the pipeline execution of this pushed commit, then its deployment
@@ -84,6 +92,7 @@ export const WATCH_EXIT: Record<WatchOutcome, number> = {
   stopped: EXIT.failed,
   'rollback-failed': EXIT.failed,
   interrupted: EXIT.interrupted,
+  mismatch: EXIT.failed,
 };
 
 /** The controller the flags imply; flags of the other controller beside it are a usage error. */
@@ -166,7 +175,7 @@ async function followCodeDeploy(
     );
   }
   const events = f.json ? deps.stderr : deps.stdout;
-  const result = await watchDeployment({
+  const watched = await watchDeployment({
     client: codeDeploy,
     deploymentId,
     pollMs: f.pollMs,
@@ -175,6 +184,7 @@ async function followCodeDeploy(
     signal: f.signal,
     onEvent: (event) => events.write(`${formatWatchEvent(event)}\n`),
   });
+  const result = await confirmCodeDeployRelease(whatRunsClients(f.aws), watched);
   if (f.json) writeJson(deps.stdout, result);
   else deps.stdout.write(`${formatWatchSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];
@@ -201,7 +211,7 @@ async function followNative(
     );
   }
   const events = f.json ? deps.stderr : deps.stdout;
-  const result = await watchNativeDeployment({
+  const watched = await watchNativeDeployment({
     client: ecs,
     deploymentArn,
     pollMs: f.pollMs,
@@ -210,6 +220,7 @@ async function followNative(
     signal: f.signal,
     onEvent: (event) => events.write(`${formatNativeEvent(event)}\n`),
   });
+  const result = await confirmNativeRelease(whatRunsClients(f.aws), watched);
   if (f.json) writeJson(deps.stdout, result);
   else deps.stdout.write(`${formatNativeSummary(result)}\n`);
   return WATCH_EXIT[result.outcome];

@@ -11,9 +11,12 @@ export type Colour = 'blue' | 'green';
  */
 export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'watcher' | 'ready-timeout' | 'interrupt' | 'other';
 
-/** How a deployment ended: the local outcomes, and on AWS also how a watch could end. */
+/**
+ * How a deployment ended: the local outcomes, and on AWS also how a watch could end, `mismatch` included
+ * (the controller reported success or a rollback, but the service does not run what that means).
+ */
 export type RecordedOutcome =
-  'succeeded' | 'rolled-back' | 'failed' | 'stopped' | 'rollback-failed' | 'interrupted';
+  'succeeded' | 'rolled-back' | 'failed' | 'stopped' | 'rollback-failed' | 'interrupted' | 'mismatch';
 
 /** What a person did during a drill on AWS, in order. */
 export type DrillAction =

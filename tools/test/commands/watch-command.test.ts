@@ -8,6 +8,8 @@ import {
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli';
 import { testAwsClients } from '../helpers/aws-deps';
@@ -25,9 +27,12 @@ import {
 import { FakeClock } from '../helpers/fake-clock';
 import { noCredentials, serviceStack, stackMissing } from '../helpers/stack-fixtures';
 import { testDeps } from '../helpers/test-deps';
+import { BLUE_TASK_SET, codeDeployRuns, GREEN_TASK_SET } from '../helpers/what-runs-fixtures';
 
 const codeDeploy = mockClient(CodeDeployClient);
 const cloudFormation = mockClient(CloudFormationClient);
+const ecs = mockClient(ECSClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 
 function deps() {
   const { now, sleep, sleeps } = new FakeClock(T0);
@@ -36,8 +41,7 @@ function deps() {
 
 describe('rehearse watch', () => {
   beforeEach(() => {
-    codeDeploy.reset();
-    cloudFormation.reset();
+    for (const mock of [codeDeploy, cloudFormation, ecs, elbv2]) mock.reset();
     codeDeploy
       .on(ListDeploymentTargetsCommand)
       .resolves({ targetIds: ['rehearsal-cluster:rollback-rehearsal'] });
@@ -52,6 +56,7 @@ describe('rehearse watch', () => {
       .on(GetDeploymentTargetCommand)
       .resolvesOnce(target('d-ABC', lifecycle(3, 'InProgress'), 100))
       .resolves(target('d-ABC', lifecycle(8), 0));
+    codeDeployRuns(ecs, elbv2, GREEN_TASK_SET, 8);
     const { deps: d, sleeps } = deps();
     expect(await main(['watch', '--deployment-id', 'd-ABC', '--poll', '2s'], d)).toBe(0);
     expect(sleeps).toEqual([2000]);
@@ -59,6 +64,61 @@ describe('rehearse watch', () => {
     expect(d.stdout.text).toMatch(/traffic Blue 0% \(2\/2 running\), Green 100% \(2\/2 running\)/);
     expect(d.stdout.text).toContain('Deployment d-ABC succeeded (status Succeeded).');
     expect(d.stdout.text).toContain('took 300s from creation to end');
+    expect(ecs.commandCalls(DescribeServicesCommand)[0]!.args[0].input).toEqual({
+      cluster: 'rehearsal-cluster',
+      services: ['arn:aws:ecs:eu-west-1:123456789012:service/rehearsal-cluster/rollback-rehearsal'],
+    });
+    expect(d.stdout.text).toContain(
+      `what runs: task set ${GREEN_TASK_SET} (RollbackRehearsal:8), as expected, every task healthy where production goes`,
+    );
+  });
+
+  it('exits 1 with outcome mismatch when CodeDeploy reports success but the original task set is PRIMARY', async () => {
+    codeDeploy
+      .on(GetDeploymentCommand)
+      .resolves(deployment('d-ABC', { status: 'Succeeded', completeTime: at(300) }));
+    codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-ABC', lifecycle(8), 0));
+    codeDeployRuns(ecs, elbv2, BLUE_TASK_SET, 7);
+    const { deps: d } = deps();
+
+    expect(await main(['watch', '--deployment-id', 'd-ABC'], d)).toBe(1);
+
+    expect(d.stdout.text).toContain(
+      'Deployment d-ABC ended, but the service does not run what its controller reported (status Succeeded).',
+    );
+    expect(d.stdout.text).toContain('what runs does NOT match the reported outcome (succeeded):');
+    expect(d.stdout.text).toContain(`expected: the Green task set ${GREEN_TASK_SET}`);
+    expect(d.stdout.text).toContain(`runs:     task set ${BLUE_TASK_SET} (RollbackRehearsal:7)`);
+    expect(d.stdout.text).toContain(
+      `- the PRIMARY task set is ${BLUE_TASK_SET}, not Green ${GREEN_TASK_SET}`,
+    );
+  });
+
+  it('counts a check it cannot read as a mismatch, naming why', async () => {
+    codeDeploy
+      .on(GetDeploymentCommand)
+      .resolves(deployment('d-ABC', { status: 'Succeeded', completeTime: at(300) }));
+    codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-ABC', lifecycle(8), 0));
+    ecs.on(DescribeServicesCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: ecs:DescribeServices'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    const { deps: d } = deps();
+
+    expect(await main(['watch', '--deployment-id', 'd-ABC', '--json'], d)).toBe(1);
+
+    expect(JSON.parse(d.stdout.text)).toMatchObject({
+      outcome: 'mismatch',
+      reportedOutcome: 'succeeded',
+      whatRuns: {
+        ok: false,
+        runs: 'unknown',
+        problems: [
+          'could not read what the service runs: User is not authorized to perform: ecs:DescribeServices',
+        ],
+      },
+    });
   });
 
   it('with --timeout: stops watching a deployment that has not ended by then, says so and exits 1', async () => {
@@ -78,6 +138,7 @@ describe('rehearse watch', () => {
       .resolvesOnce(deployment('d-ABC', { status: 'InProgress' }))
       .resolves(deployment('d-ABC', { status: 'Succeeded', completeTime: at(300) }));
     codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-ABC', lifecycle(8), 0));
+    codeDeployRuns(ecs, elbv2, GREEN_TASK_SET, 8);
     const { deps: d } = deps();
     const argv = ['watch', '--deployment-id', 'd-ABC', '--poll', '5s', '--timeout', '1m'];
     expect(await main(argv, d)).toBe(0);
@@ -101,6 +162,7 @@ describe('rehearse watch', () => {
       }),
     );
     codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-NEW', lifecycle(2, 'Failed'), 100, 0));
+    codeDeployRuns(ecs, elbv2, BLUE_TASK_SET, 7);
     const { deps: d } = deps();
     expect(await main(['watch', '--json'], d)).toBe(1);
     expect(codeDeploy.commandCalls(ListDeploymentsCommand)[0]!.args[0].input).toMatchObject({
@@ -112,6 +174,7 @@ describe('rehearse watch', () => {
       deploymentId: 'd-NEW',
       outcome: 'rolled-back',
       error: { code: 'ALARM_ACTIVE' },
+      whatRuns: { ok: true, expected: `the Blue task set ${BLUE_TASK_SET}` },
     });
     expect(d.stderr.text).toContain('stopped by ALARM_ACTIVE');
   });

@@ -16,6 +16,8 @@ import {
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { main } from '../../src/cli';
@@ -31,6 +33,7 @@ import {
   PIPELINE,
 } from '../helpers/codepipeline-fixtures';
 import { FakeClock } from '../helpers/fake-clock';
+import { codeDeployRuns, GREEN_TASK_SET } from '../helpers/what-runs-fixtures';
 import { pipelineStack, serviceStack } from '../helpers/stack-fixtures';
 import { git, tempRepo, type TempRepo } from '../helpers/temp-repo';
 import { testDeps } from '../helpers/test-deps';
@@ -38,6 +41,8 @@ import { testDeps } from '../helpers/test-deps';
 const cloudFormation = mockClient(CloudFormationClient);
 const codeDeploy = mockClient(CodeDeployClient);
 const codePipeline = mockClient(CodePipelineClient);
+const ecs = mockClient(ECSClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 const COMMIT = '3f9c2d1e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e';
 const OURS = 'b1d3c2a4-0000-4000-8000-000000000001';
 
@@ -48,7 +53,7 @@ function deps(cwd = process.cwd()) {
 
 describe('rehearse watch --commit', () => {
   beforeEach(() => {
-    for (const mock of [cloudFormation, codeDeploy, codePipeline]) mock.reset();
+    for (const mock of [cloudFormation, codeDeploy, codePipeline, ecs, elbv2]) mock.reset();
     cloudFormation.on(DescribeStacksCommand).resolves(serviceStack());
     cloudFormation
       .on(DescribeStacksCommand, { StackName: STACK_NAMES.pipeline })
@@ -104,6 +109,7 @@ describe('rehearse watch --commit', () => {
       .on(ListDeploymentTargetsCommand)
       .resolves({ targetIds: ['rehearsal-cluster:rollback-rehearsal'] });
     codeDeploy.on(GetDeploymentTargetCommand).resolves(target('d-NEW', lifecycle(8), 0));
+    codeDeployRuns(ecs, elbv2, GREEN_TASK_SET, 8);
     const { deps: d } = deps();
 
     expect(await main(['watch', '--commit', COMMIT.slice(0, 10)], d)).toBe(0);

@@ -5,6 +5,7 @@ import {
   ECSClient,
   ListServiceDeploymentsCommand,
 } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli';
 import { testAwsClients } from '../helpers/aws-deps';
@@ -13,10 +14,12 @@ import { brief, CLUSTER, deploymentArn, described, hook, revisions, SERVICE } fr
 import { FakeClock } from '../helpers/fake-clock';
 import { nativeServiceStack } from '../helpers/stack-fixtures';
 import { testDeps } from '../helpers/test-deps';
+import { nativeRuns } from '../helpers/what-runs-fixtures';
 
 const ecs = mockClient(ECSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const codeDeploy = mockClient(CodeDeployClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 
 function deps() {
   const { now, sleep, sleeps } = new FakeClock(T0);
@@ -42,7 +45,7 @@ function hookFailure(id: string): void {
 
 describe('rehearse watch on the ecs controller', () => {
   beforeEach(() => {
-    for (const mock of [ecs, cloudFormation, codeDeploy]) mock.reset();
+    for (const mock of [ecs, cloudFormation, codeDeploy, elbv2]) mock.reset();
   });
 
   it('takes the controller, cluster and service from the stack and follows the latest service deployment', async () => {
@@ -51,6 +54,7 @@ describe('rehearse watch on the ecs controller', () => {
       serviceDeployments: [brief('sd-old', -3600, 'SUCCESSFUL'), brief('sd-new', 0, 'IN_PROGRESS')],
     });
     hookFailure('sd-new');
+    nativeRuns(ecs, elbv2, 7, 'blue');
     const { deps: d } = deps();
 
     expect(await main(['watch'], d)).toBe(1);
@@ -79,6 +83,7 @@ describe('rehearse watch on the ecs controller', () => {
       .on(DescribeServiceDeploymentsCommand)
       .resolvesOnce(described('sd-ok', { lifecycleStage: 'BAKE_TIME', ...revisions(100, 100, 2) }))
       .resolves(described('sd-ok', { status: 'SUCCESSFUL', lifecycleStage: 'CLEAN_UP', finishedAt: at(30) }));
+    nativeRuns(ecs, elbv2, 8, 'green');
     const { deps: d, sleeps } = deps();
 
     expect(
@@ -92,8 +97,26 @@ describe('rehearse watch on the ecs controller', () => {
       deploymentArn: deploymentArn('sd-ok'),
       outcome: 'succeeded',
       decision: { signal: 'none' },
+      whatRuns: { ok: true, runs: 'task definition RollbackRehearsal:8' },
     });
     expect(d.stderr.text).toContain('sd-ok  stage BAKE_TIME');
+  });
+
+  it('exits 1 with outcome mismatch when ECS reports SUCCESSFUL but the service runs the previous revision', async () => {
+    ecs
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves(described('sd-ok', { status: 'SUCCESSFUL', finishedAt: at(30), ...revisions(100, 100, 2) }));
+    nativeRuns(ecs, elbv2, 7, 'green');
+    const { deps: d } = deps();
+
+    expect(await main(['watch', '--deployment-id', deploymentArn('sd-ok')], d)).toBe(1);
+
+    expect(d.stdout.text).toContain(
+      'Service deployment sd-ok ended, but the service does not run what its controller reported (status SUCCESSFUL).',
+    );
+    expect(d.stdout.text).toContain('expected: task definition RollbackRehearsal:8 (the target revision)');
+    expect(d.stdout.text).toContain('runs:     task definition RollbackRehearsal:7');
+    expect(d.stdout.text).toContain('- the service runs RollbackRehearsal:7, not RollbackRehearsal:8');
   });
 
   it('uses --cluster and --service without reading the stack', async () => {

@@ -20,6 +20,8 @@ import {
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli';
@@ -50,12 +52,15 @@ import { ALARM_NAMES, pipelineStack, serviceStack } from '../helpers/stack-fixtu
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { faultsOf, git, tempRepo, type TempRepo } from '../helpers/temp-repo';
 import { testDeps } from '../helpers/test-deps';
+import { BLUE_TASK_SET, codeDeployRuns, GREEN_TASK_SET } from '../helpers/what-runs-fixtures';
 
 const sts = mockClient(STSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const codeDeploy = mockClient(CodeDeployClient);
 const cloudWatch = mockClient(CloudWatchClient);
 const codePipeline = mockClient(CodePipelineClient);
+const ecs = mockClient(ECSClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 
 const FAST = ['--steady', '30s', '--poll', '60s', '--rate', '50'];
 
@@ -92,7 +97,7 @@ describe('rehearse drill', () => {
       res.setHeader('x-app-version', pushed && n % 4 === 0 ? '0.2.0' : '0.1.0');
       res.end('{}');
     });
-    for (const mock of [sts, cloudFormation, codeDeploy, cloudWatch, codePipeline]) mock.reset();
+    for (const mock of [sts, cloudFormation, codeDeploy, cloudWatch, codePipeline, ecs, elbv2]) mock.reset();
     sts.on(GetCallerIdentityCommand).resolves({
       Account: '123456789012',
       Arn: 'arn:aws:iam::123456789012:user/rehearser',
@@ -167,6 +172,8 @@ describe('rehearse drill', () => {
           2,
         ),
       );
+    // After the rollback the original task set serves again, healthy.
+    codeDeployRuns(ecs, elbv2, BLUE_TASK_SET, 7);
   });
 
   afterEach(async () => {
@@ -269,6 +276,36 @@ describe('rehearse drill', () => {
     ]) {
       expect(markdown).toContain(heading);
     }
+  });
+
+  it('reports a rollback after which the replacement task set still serves as a mismatch and exits 1', async () => {
+    codeDeployRuns(ecs, elbv2, GREEN_TASK_SET, 8);
+    const d = deps();
+
+    expect(await main(['drill', 'error-rate', ...FAST, '--json'], d)).toBe(1);
+
+    const report = JSON.parse(d.stdout.text) as DrillReport;
+    expect(report.verdict).toMatchObject({ observed: 'mismatch', matched: false });
+    expect(report.observations.deployment).toMatchObject({
+      outcome: 'mismatch',
+      reportedOutcome: 'rolled-back',
+      whatRuns: {
+        ok: false,
+        expected: `the Blue task set ${BLUE_TASK_SET}`,
+        runs: `task set ${GREEN_TASK_SET} (RollbackRehearsal:8)`,
+      },
+    });
+    // CodeDeploy's rollback is still on the record; the outcome is the mismatch.
+    const events = report.observations.events;
+    expect(events.filter((e) => e.type === 'rollback').map((e) => e.type === 'rollback' && e.status)).toEqual(
+      ['started', 'done'],
+    );
+    expect(events.filter((e) => e.type === 'outcome')).toEqual([
+      expect.objectContaining({ outcome: 'mismatch' }),
+    ]);
+    expect(d.stderr.text).toContain('what runs does NOT match the reported outcome (rolled-back)');
+    const markdown = readFileSync(path.join(repo.dir, 'rehearsal-reports', report.name, 'report.md'), 'utf8');
+    expect(markdown).toContain(`What runs after the release: **does not match**`);
   });
 
   it('stops before changing anything when an alarm is not OK', async () => {

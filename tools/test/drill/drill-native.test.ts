@@ -12,6 +12,7 @@ import {
   type DescribeServicesResponse,
   type ListServiceDeploymentsRequest,
 } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseFaults } from '../../../contract/faults/parse-faults';
@@ -35,21 +36,36 @@ import { startServer, type LocalServer } from '../helpers/local-server';
 import { ALARM_NAMES, nativeServiceStack } from '../helpers/stack-fixtures';
 import { git, tempRepo, type TempRepo } from '../helpers/temp-repo';
 import { testDeps } from '../helpers/test-deps';
+import {
+  nativeService,
+  RULE,
+  ruleWeights,
+  serviceRevisions,
+  targetHealth,
+  TEST_RULE,
+  TG,
+} from '../helpers/what-runs-fixtures';
 
 const sts = mockClient(STSClient);
 const cloudFormation = mockClient(CloudFormationClient);
 const ecs = mockClient(ECSClient);
 const codeDeploy = mockClient(CodeDeployClient);
 const cloudWatch = mockClient(CloudWatchClient);
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
 
 const FAST = ['--steady', '30s', '--poll', '60s', '--rate', '50'];
 const NEW = deploymentArn('sd-new');
 
-/** DescribeServices for the native service: its deployment alarms, as the stack sets them. */
+/**
+ * DescribeServices for the native service: its deployment alarms, as the stack sets them, running the
+ * previous task definition (7) behind its production and test rules.
+ */
 function service(alarms: { enable: boolean; rollback: boolean } = { enable: true, rollback: true }) {
   return {
     services: [
       {
+        ...nativeService(7),
+        desiredCount: 2,
         serviceArn: SERVICE_ARN,
         serviceName: SERVICE,
         deploymentController: { type: 'ECS' },
@@ -95,7 +111,13 @@ describe('rehearse drill on the ecs controller', () => {
       res.setHeader('x-app-version', '0.1.0');
       res.end('{}');
     });
-    for (const mock of [sts, cloudFormation, ecs, codeDeploy, cloudWatch]) mock.reset();
+    for (const mock of [sts, cloudFormation, ecs, codeDeploy, cloudWatch, elbv2]) mock.reset();
+    // Production on blue, where both tasks are healthy, before and after the rolled-back release.
+    serviceRevisions(ecs);
+    ruleWeights(elbv2, RULE, [TG('blue'), 100], [TG('green'), 0]);
+    ruleWeights(elbv2, TEST_RULE, [TG('blue'), 100], [TG('green'), 0]);
+    targetHealth(elbv2, TG('blue'), 'healthy', 'healthy');
+    targetHealth(elbv2, TG('green'));
     sts
       .on(GetCallerIdentityCommand)
       .resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/r' });
@@ -155,6 +177,7 @@ describe('rehearse drill on the ecs controller', () => {
     });
     expect(d.stdout.text).toContain(`native ECS blue/green ${CLUSTER}/${SERVICE}`);
     expect(d.stdout.text).toContain('ok    alarms OK: 3 alarms OK');
+    expect(d.stdout.text).toContain('ok    production weights: production rule: blue 100% (2 healthy)');
     expect(d.stdout.text).toContain(`deployment found: ${NEW}`);
     expect(d.stdout.text).toContain('sd-new  stage TEST_TRAFFIC_SHIFT');
     expect(d.stdout.text).toContain('sd-new  hook at POST_TEST_TRAFFIC_SHIFT FAILED');
@@ -167,7 +190,12 @@ describe('rehearse drill on the ecs controller', () => {
     expect(report).toMatchObject({
       method: { controller: 'ecs', deploymentId: NEW, pushed: true },
       observations: {
-        deployment: { controller: 'ecs', outcome: 'rolled-back', decision: { signal: 'hook' } },
+        deployment: {
+          controller: 'ecs',
+          outcome: 'rolled-back',
+          decision: { signal: 'hook' },
+          whatRuns: { ok: true, runs: 'task definition RollbackRehearsal:7' },
+        },
       },
       verdict: { observed: 'rolled-back', matched: true },
     });
@@ -215,6 +243,25 @@ describe('rehearse drill on the ecs controller', () => {
     expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
     expect(pushed).toBe(false);
     expect(alb.seen()).toBe(0);
+  });
+
+  it('refuses a production rule a stack update reset to the target group with no healthy target', async () => {
+    // Green serves after the last release; the rule is back on blue, which ECS scaled in.
+    ruleWeights(elbv2, RULE, [TG('blue'), 100], [TG('green'), 0]);
+    ruleWeights(elbv2, TEST_RULE, [TG('blue'), 0], [TG('green'), 100]);
+    targetHealth(elbv2, TG('blue'));
+    targetHealth(elbv2, TG('green'), 'healthy', 'healthy');
+    const head = git(repo.dir, 'rev-parse', 'HEAD');
+    const d = deps();
+
+    expect(await main(['drill', 'health-fail', ...FAST], d)).toBe(1);
+
+    expect(d.stdout.text).toContain(
+      'FAIL  production weights: production sends 100% to blue, which has no healthy target (production rule: blue 100% (0 healthy), green 0% (2 healthy); test rule: blue 0% (0 healthy), green 100% (2 healthy))',
+    );
+    expect(d.stdout.text).toContain(`aws elbv2 modify-rule --rule-arn ${RULE}`);
+    expect(git(repo.dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(pushed).toBe(false);
   });
 
   it('follows CodeDeploy instead when --controller codedeploy says so, and says which outputs it lacks', async () => {

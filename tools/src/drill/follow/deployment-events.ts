@@ -111,9 +111,11 @@ function endEvents(result: WatchResult): Timed[] {
   const statuses = [...result.events, ...(result.rollback?.events ?? [])].filter((e) => e.type === 'status');
   const end = statuses.at(-1)?.at;
   const events: Timed[] = [];
-  if (result.outcome === 'rolled-back' || result.outcome === 'rollback-failed') {
+  // A mismatch is read after the deployment ended: the rollback CodeDeploy reported still happened.
+  const reported = result.reportedOutcome ?? result.outcome;
+  if (reported === 'rolled-back' || reported === 'rollback-failed') {
     const doneAt = result.rollback?.completeTime ?? result.completeTime ?? end;
-    if (doneAt !== undefined && result.outcome === 'rolled-back')
+    if (doneAt !== undefined && reported === 'rolled-back')
       events.push({
         at: doneAt,
         type: 'rollback',

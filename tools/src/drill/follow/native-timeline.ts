@@ -44,7 +44,7 @@ export function nativeDetectionTime(result: NativeWatchResult): number | undefin
 
 /** When production was back on the old version: the end of a deployment ECS rolled back. */
 export function nativeRollbackDoneTime(result: NativeWatchResult): number | undefined {
-  if (result.outcome !== 'rolled-back') return undefined;
+  if ((result.reportedOutcome ?? result.outcome) !== 'rolled-back') return undefined;
   return result.finishTime ?? result.events.filter((e) => e.type === 'status').at(-1)?.at;
 }
 

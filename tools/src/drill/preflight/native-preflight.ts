@@ -2,13 +2,15 @@
  * The preflight checks that differ under the `ecs` controller: ECS runs the deployment, so "in progress"
  * is a service deployment that has not ended, and the alarms are the service's deployment alarms.
  */
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import { productionWeightsVerdict, type LiveRule } from '../../../../core/weights/production-weights';
 import type { AwsClients } from '../../aws/clients';
 import {
   listServiceDeployments,
   NATIVE_ACTIVE_STATUSES,
   type NativeServiceRef,
 } from '../../aws/native-deployment';
+import { groupName, liveRuleTargets, targetHealthCounts } from '../../aws/what-runs/what-runs';
 import { alarmsAllOk } from './alarm-states';
 import type { Found } from './preflight-finding';
 
@@ -29,18 +31,20 @@ export async function noServiceDeploymentInProgress(
  * The service's deployment alarms (`DeploymentConfiguration.Alarms` with rollback; ECS Developer Guide,
  * "How CloudWatch alarms detect Amazon ECS deployment failures"), each in OK.
  */
-export async function deploymentAlarmsOk(aws: AwsClients, ref: NativeServiceRef): Promise<Found<string[]>> {
+async function describeNative(aws: AwsClients, ref: NativeServiceRef): Promise<Service> {
   const { services = [], failures = [] } = await aws
     .ecs()
     .send(new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }));
   const service = services[0];
   if (service === undefined) {
     const why = failures.map((f) => f.reason ?? '?').join('; ');
-    return {
-      ok: false,
-      detail: `ECS does not describe ${ref.cluster}/${ref.service}: ${why || 'no reason given'}`,
-    };
+    throw new Error(`ECS does not describe ${ref.cluster}/${ref.service}: ${why || 'no reason given'}`);
   }
+  return service;
+}
+
+export async function deploymentAlarmsOk(aws: AwsClients, ref: NativeServiceRef): Promise<Found<string[]>> {
+  const service = await describeNative(aws, ref);
   const alarms = service.deploymentConfiguration?.alarms;
   const names = alarms?.alarmNames ?? [];
   if (!alarms?.enable || !alarms.rollback || names.length === 0) {
@@ -50,4 +54,39 @@ export async function deploymentAlarmsOk(aws: AwsClients, ref: NativeServiceRef)
     };
   }
   return alarmsAllOk(aws, names);
+}
+
+/** A rule's live forward weights, with each target group's healthy targets now. */
+async function liveRule(aws: AwsClients, arn: string): Promise<LiveRule> {
+  const groups = await liveRuleTargets(aws.elbv2(), arn);
+  const targetGroups = await Promise.all(
+    groups.map(async (g) => ({
+      ...g,
+      name: groupName(g.arn),
+      healthy: (await targetHealthCounts(aws.elbv2(), g.arn)).healthy,
+    })),
+  );
+  return { arn, targetGroups };
+}
+
+/**
+ * Production reaches only target groups with healthy targets, read live from the rules the service names
+ * (`advancedConfiguration`): a stack update that rewrote a rule may have sent it to the empty one
+ * (aws-cdk issue 36649). The decision is `core/weights`'s, the same the native deploy step makes.
+ */
+export async function productionWeightsOk(aws: AwsClients, ref: NativeServiceRef): Promise<Found<true>> {
+  const service = await describeNative(aws, ref);
+  const rules = service.loadBalancers?.[0]?.advancedConfiguration;
+  if (!rules?.productionListenerRule || !rules.testListenerRule)
+    return {
+      ok: false,
+      detail: 'the service names no production and test listener rules (advancedConfiguration)',
+    };
+  const [production, test] = await Promise.all([
+    liveRule(aws, rules.productionListenerRule),
+    liveRule(aws, rules.testListenerRule),
+  ]);
+  const verdict = productionWeightsVerdict(production, test);
+  if (verdict.ok) return { ok: true, detail: verdict.detail, value: true };
+  return { ok: false, detail: verdict.fix ? `${verdict.detail}: ${verdict.fix}` : verdict.detail };
 }

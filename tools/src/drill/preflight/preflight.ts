@@ -11,7 +11,7 @@ import { readStackOutputs, requireOutput } from '../../aws/stack-outputs';
 import { readFaults } from '../../flip/taskdef-faults';
 import type { GitRunner } from '../../git/run-git';
 import { alarmsAllOk } from './alarm-states';
-import { deploymentAlarmsOk, noServiceDeploymentInProgress } from './native-preflight';
+import { deploymentAlarmsOk, noServiceDeploymentInProgress, productionWeightsOk } from './native-preflight';
 import type { Found } from './preflight-finding';
 
 /** One preflight check and what it found. */
@@ -135,7 +135,9 @@ async function alarmsOk(aws: AwsClients, group: DeploymentGroupRef): Promise<Fou
 /**
  * Every condition a rehearsal needs before it flips anything: who we are in AWS, the deployed stack, a
  * clean tree on the release branch with no fault already flipped, no deployment in progress, and every
- * alarm that can stop the release (the deployment group's, or the service's deployment alarms) in OK. Checks after a failed prerequisite are skipped, not thrown.
+ * alarm that can stop the release (the deployment group's, or the service's deployment alarms) in OK, and
+ * under native ECS production reaching only target groups with healthy targets. Checks after a failed
+ * prerequisite are skipped, not thrown.
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
   const checks: Check[] = [];
@@ -151,6 +153,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   if (release?.controller === 'ecs') {
     await check('no deployment in progress', () => noServiceDeploymentInProgress(input.aws, release.service));
     alarmNames = await check('alarms OK', () => deploymentAlarmsOk(input.aws, release.service));
+    await check('production weights', () => productionWeightsOk(input.aws, release.service));
   } else if (release?.controller === 'codedeploy') {
     await check('no deployment in progress', () => noDeploymentInProgress(input.aws, release.group));
     alarmNames = await check('alarms OK', () => alarmsOk(input.aws, release.group));

@@ -91,6 +91,13 @@ function observationLines(r: DrillReport): string[] {
   ];
   if (r.observations.rollbackDoneFromPushSeconds !== undefined)
     lines.push(`- Rollback done ${r.observations.rollbackDoneFromPushSeconds} s after the push.`);
+  const whatRuns = r.observations.deployment?.whatRuns;
+  if (whatRuns)
+    lines.push(
+      whatRuns.ok
+        ? `- What runs after the release: ${whatRuns.runs}, as expected, every task healthy where production goes.`
+        : `- What runs after the release: **does not match** the reported outcome (${r.observations.deployment?.reportedOutcome ?? '-'}): expected ${whatRuns.expected}, runs ${whatRuns.runs}; ${whatRuns.problems.join('; ')}.`,
+    );
   for (const [version, v] of Object.entries(r.observations.versions))
     lines.push(
       `- ${version}: ${v.requests} requests, first ${iso(v.firstAt).slice(11, 19)}, last ${iso(v.lastAt).slice(11, 19)}`,

@@ -1,15 +1,7 @@
-import {
-  DescribeServiceDeploymentsCommand,
-  DescribeServiceRevisionsCommand,
-  DescribeServicesCommand,
-  ECSClient,
-  type Service,
-} from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, ECSClient, type Service } from '@aws-sdk/client-ecs';
 import {
   DescribeRulesCommand,
-  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
-  type TargetHealthStateEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -17,8 +9,18 @@ import {
   checkNativeRuns,
   liveRuleTargets,
   type CodeDeployTaskSet,
-} from '../../src/aws/what-runs';
-import { BLUE, CLUSTER, deploymentArn, described, GREEN, revisions, SERVICE } from '../helpers/ecs-fixtures';
+} from '../../../src/aws/what-runs/what-runs';
+import { CLUSTER, deploymentArn, described, revisions, SERVICE } from '../../helpers/ecs-fixtures';
+import {
+  describeService,
+  nativeService,
+  primaryTaskSet,
+  RULE,
+  ruleWeights,
+  serviceRevisions,
+  targetHealth,
+  TG,
+} from '../../helpers/what-runs-fixtures';
 
 const ecs = mockClient(ECSClient);
 const elbv2 = mockClient(ElasticLoadBalancingV2Client);
@@ -27,26 +29,9 @@ const clients = {
   elbv2: new ElasticLoadBalancingV2Client({ region: 'eu-west-1' }),
 };
 const REF = { cluster: CLUSTER, service: SERVICE };
-const TG = (name: string): string =>
-  `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${name}/0123456789abcdef`;
-const TD = (revision: number): string =>
-  `arn:aws:ecs:eu-west-1:123456789012:task-definition/RollbackRehearsal:${revision}`;
-const RULE = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/alb/1/2/3';
-
-function service(overrides: Partial<Service>): void {
-  ecs
-    .on(DescribeServicesCommand)
-    .resolves({ services: [{ serviceName: SERVICE, desiredCount: 2, ...overrides }] });
-}
-
-function health(targetGroup: string, ...states: TargetHealthStateEnum[]): void {
-  elbv2.on(DescribeTargetHealthCommand, { TargetGroupArn: targetGroup }).resolves({
-    TargetHealthDescriptions: states.map((State, i) => ({
-      Target: { Id: `10.0.1.${i + 10}`, Port: 8080 },
-      TargetHealth: { State },
-    })),
-  });
-}
+const service = (overrides: Partial<Service>): void => describeService(ecs, overrides);
+const health = (group: string, ...states: Parameters<typeof targetHealth>[2][]): void =>
+  targetHealth(elbv2, group, ...states);
 
 beforeEach(() => {
   ecs.reset();
@@ -55,21 +40,10 @@ beforeEach(() => {
 
 describe('what runs after a CodeDeploy release', () => {
   const TASK_SETS: CodeDeployTaskSet[] = [
-    { label: 'BLUE', identifier: 'ecs-svc/1111' },
-    { label: 'GREEN', identifier: 'ecs-svc/2222' },
+    { label: 'Blue', identifier: 'ecs-svc/1111' },
+    { label: 'Green', identifier: 'ecs-svc/2222' },
   ];
-  const primary = (id: string, revision: number, running = 2) => ({
-    taskSets: [
-      {
-        id,
-        status: 'PRIMARY',
-        taskDefinition: TD(revision),
-        computedDesiredCount: 2,
-        runningCount: running,
-        loadBalancers: [{ targetGroupArn: TG('green'), containerName: 'app', containerPort: 8080 }],
-      },
-    ],
-  });
+  const primary = (id: string, revision: number, running = 2) => primaryTaskSet(id, revision, running);
 
   it('passes a success whose PRIMARY task set is green with every task healthy in production', async () => {
     service(primary('ecs-svc/2222', 8));
@@ -77,7 +51,7 @@ describe('what runs after a CodeDeploy release', () => {
     const check = await checkCodeDeployRuns(clients, REF, 'succeeded', TASK_SETS);
     expect(check).toEqual({
       ok: true,
-      expected: 'the GREEN task set ecs-svc/2222',
+      expected: 'the Green task set ecs-svc/2222',
       runs: 'task set ecs-svc/2222 (RollbackRehearsal:8)',
       problems: [],
     });
@@ -88,14 +62,14 @@ describe('what runs after a CodeDeploy release', () => {
     health(TG('green'), 'healthy', 'healthy');
     const check = await checkCodeDeployRuns(clients, REF, 'succeeded', TASK_SETS);
     expect(check.ok).toBe(false);
-    expect(check.problems).toEqual(['the PRIMARY task set is ecs-svc/1111, not GREEN ecs-svc/2222']);
+    expect(check.problems).toEqual(['the PRIMARY task set is ecs-svc/1111, not Green ecs-svc/2222']);
   });
 
   it('expects the original task set after a rollback, and counts unhealthy targets there', async () => {
     service(primary('ecs-svc/1111', 7, 1));
     health(TG('green'), 'healthy', 'unhealthy');
     const check = await checkCodeDeployRuns(clients, REF, 'rolled-back', TASK_SETS);
-    expect(check.expected).toBe('the BLUE task set ecs-svc/1111');
+    expect(check.expected).toBe('the Blue task set ecs-svc/1111');
     expect(check.problems).toEqual([
       '1 of 2 desired tasks run',
       'target group green (weight 100) has 1 healthy of 2 desired, 1 not healthy',
@@ -110,44 +84,11 @@ describe('what runs after a native ECS blue/green release', () => {
     ecs
       .on(DescribeServiceDeploymentsCommand)
       .resolves(described('sd-release-1', { status: 'SUCCESSFUL', ...revisions(100, 100, 2) }));
-    ecs.on(DescribeServiceRevisionsCommand, { serviceRevisionArns: [GREEN] }).resolves({
-      serviceRevisions: [{ serviceRevisionArn: GREEN, taskDefinition: TD(8) }],
-    });
-    ecs.on(DescribeServiceRevisionsCommand, { serviceRevisionArns: [BLUE] }).resolves({
-      serviceRevisions: [{ serviceRevisionArn: BLUE, taskDefinition: TD(7) }],
-    });
+    serviceRevisions(ecs);
   }
 
-  function rule(...groups: [string, number][]): void {
-    elbv2.on(DescribeRulesCommand, { RuleArns: [RULE] }).resolves({
-      Rules: [
-        {
-          RuleArn: RULE,
-          Actions: [
-            {
-              Type: 'forward',
-              ForwardConfig: {
-                TargetGroups: groups.map(([arn, Weight]) => ({ TargetGroupArn: arn, Weight })),
-              },
-            },
-          ],
-        },
-      ],
-    });
-  }
-
-  const running = (revision: number): Partial<Service> => ({
-    taskDefinition: TD(revision),
-    runningCount: 2,
-    loadBalancers: [
-      {
-        targetGroupArn: TG('blue'),
-        containerName: 'app',
-        containerPort: 8080,
-        advancedConfiguration: { alternateTargetGroupArn: TG('green'), productionListenerRule: RULE },
-      },
-    ],
-  });
+  const rule = (...groups: [string, number][]): void => ruleWeights(elbv2, RULE, ...groups);
+  const running = nativeService;
 
   it("passes a success that runs the target revision's task definition, healthy where production goes", async () => {
     deployment();

@@ -17,6 +17,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { TargetLabel } from '@aws-sdk/client-codedeploy';
 
 /** How a release ended, as its controller reports it: the state the service should now be in. */
 export type ReleaseEnd = 'succeeded' | 'rolled-back';
@@ -50,15 +51,15 @@ export interface ServiceRef {
 
 /** A task set of a CodeDeploy deployment, as CodeDeploy names it (`GetDeploymentTarget`'s `taskSetsInfo`). */
 export interface CodeDeployTaskSet {
-  /** `BLUE` (the original) or `GREEN` (the replacement). */
-  readonly label: string;
+  /** `Blue` (the original) or `Green` (the replacement), as CodeDeploy spells `taskSetLabel`. */
+  readonly label: TargetLabel;
   /** The ECS task set id CodeDeploy created or kept (`identifer` in the API). */
   readonly identifier: string;
 }
 
 const short = (arn: string | undefined): string => arn?.split('/').slice(-1)[0] ?? '?';
 /** A target group's name, from its ARN (`...:targetgroup/NAME/ID`). */
-const groupName = (arn: string): string => /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
+export const groupName = (arn: string): string => /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
 
 async function describeService(ecs: ECSClient, ref: ServiceRef): Promise<Service> {
   const { services = [], failures = [] } = await ecs.send(
@@ -135,8 +136,8 @@ function result(expected: string, runs: string, problems: string[]): WhatRunsChe
 }
 
 /**
- * Under CodeDeploy: after success the PRIMARY task set is the replacement (GREEN) that CodeDeploy created
- * from the release's task definition; after a rollback it is the original (BLUE). Every task of it must be
+ * Under CodeDeploy: after success the PRIMARY task set is the replacement (`Green`) that CodeDeploy created
+ * from the release's task definition; after a rollback it is the original (`Blue`). Every task of it must be
  * healthy in its target group, the one the production listener forwards to once CodeDeploy has rerouted.
  */
 export async function checkCodeDeployRuns(
@@ -145,7 +146,7 @@ export async function checkCodeDeployRuns(
   end: ReleaseEnd,
   taskSets: readonly CodeDeployTaskSet[],
 ): Promise<WhatRunsCheck> {
-  const wantLabel = end === 'succeeded' ? 'GREEN' : 'BLUE';
+  const wantLabel: TargetLabel = end === 'succeeded' ? 'Green' : 'Blue';
   const want = taskSets.find((t) => t.label === wantLabel);
   const service = await describeService(clients.ecs, ref);
   const primary = service.taskSets?.find((t) => t.status === 'PRIMARY');
