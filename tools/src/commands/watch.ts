@@ -110,15 +110,18 @@ function controllerOfFlags(
   return controller;
 }
 
-interface Follow {
+/** What following a deployment needs; `exit` maps its outcome to the exit code (default {@link WATCH_EXIT}). */
+export interface Follow {
   readonly aws: AwsClients;
   readonly deps: CliDeps;
   readonly pollMs: number;
   readonly json: boolean;
   readonly signal: AbortSignal;
+  readonly exit?: Record<WatchOutcome, number>;
 }
 
-async function followCodeDeploy(
+/** Follows a CodeDeploy deployment (the group's latest when no id is given) to its end; returns the exit code. */
+export async function followCodeDeploy(
   f: Follow,
   from: { id: string } | { group: DeploymentGroupRef },
 ): Promise<number> {
@@ -149,10 +152,11 @@ async function followCodeDeploy(
     onEvent: (event) => events.write(`${formatWatchEvent(event)}\n`),
   });
   deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatWatchSummary(result)}\n`);
-  return WATCH_EXIT[result.outcome];
+  return (f.exit ?? WATCH_EXIT)[result.outcome];
 }
 
-async function followNative(
+/** Follows a native ECS service deployment (the service's latest when no ARN is given); returns the exit code. */
+export async function followNative(
   f: Follow,
   from: { arn: string } | { service: NativeServiceRef },
 ): Promise<number> {
@@ -183,7 +187,7 @@ async function followNative(
     onEvent: (event) => events.write(`${formatNativeEvent(event)}\n`),
   });
   deps.stdout.write(f.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatNativeSummary(result)}\n`);
-  return WATCH_EXIT[result.outcome];
+  return (f.exit ?? WATCH_EXIT)[result.outcome];
 }
 
 /** The deployment created since `since` (the latest one when unknown), once it appears. */
