@@ -4,6 +4,7 @@ import { faultsCommand } from './faults';
 import { flipCommand } from './flip';
 import { loadCommand } from './load';
 import { localCommand } from './local';
+import { rollbackCommand } from './rollback';
 import { suiteCommand } from './suite';
 import { watchCommand } from './watch';
 
@@ -16,4 +17,5 @@ export const COMMANDS: Record<string, Command> = {
   suite: suiteCommand,
   watch: watchCommand,
   drill: drillCommand,
+  rollback: rollbackCommand,
 };

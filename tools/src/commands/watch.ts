@@ -127,7 +127,8 @@ function controllerOfFlags(
   return controller;
 }
 
-interface Follow {
+/** What following a deployment needs; `exit` maps its outcome to the exit code (default {@link WATCH_EXIT}). */
+export interface Follow {
   readonly aws: AwsClients;
   readonly deps: CliDeps;
   readonly pollMs: number;
@@ -135,6 +136,7 @@ interface Follow {
   readonly signal: AbortSignal;
   readonly now: () => number;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly exit?: Record<WatchOutcome, number>;
 }
 
 /**
@@ -154,7 +156,8 @@ function sleepUntil(
   };
 }
 
-async function followCodeDeploy(
+/** Follows a CodeDeploy deployment (the group's latest when no id is given) to its end; returns the exit code. */
+export async function followCodeDeploy(
   f: Follow,
   from: { id: string } | { group: DeploymentGroupRef },
 ): Promise<number> {
@@ -187,10 +190,11 @@ async function followCodeDeploy(
   const result = await confirmCodeDeployRelease(whatRunsClients(f.aws), watched);
   if (f.json) writeJson(deps.stdout, result);
   else deps.stdout.write(`${formatWatchSummary(result)}\n`);
-  return WATCH_EXIT[result.outcome];
+  return (f.exit ?? WATCH_EXIT)[result.outcome];
 }
 
-async function followNative(
+/** Follows a native ECS service deployment (the service's latest when no ARN is given); returns the exit code. */
+export async function followNative(
   f: Follow,
   from: { arn: string } | { service: NativeServiceRef },
 ): Promise<number> {
@@ -223,7 +227,7 @@ async function followNative(
   const result = await confirmNativeRelease(whatRunsClients(f.aws), watched);
   if (f.json) writeJson(deps.stdout, result);
   else deps.stdout.write(`${formatNativeSummary(result)}\n`);
-  return WATCH_EXIT[result.outcome];
+  return (f.exit ?? WATCH_EXIT)[result.outcome];
 }
 
 /** The deployment created since `since` (the latest one when unknown), once it appears. */
