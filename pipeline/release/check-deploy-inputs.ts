@@ -119,7 +119,9 @@ export async function main(
 ): Promise<number> {
   const [dir] = argv;
   if (dir === undefined || argv.length !== 1) {
-    err.write('Usage: node dist/pipeline/release/check-deploy-inputs.js <folder with the release files>\n');
+    err.write(
+      'Usage: node pipeline/release/bundled/check-deploy-inputs.js <folder with the release files>\n',
+    );
     return 2;
   }
   const read = async (file: string): Promise<string> =>

@@ -8,7 +8,7 @@ import { ReleaseInputError } from './release-input-error';
 import { readReleaseVariables, type ReleaseVariables } from './release-variables';
 import { renderTaskDefinition } from './render-taskdef';
 
-const USAGE = `Usage: node dist/pipeline/release/render-release-files.js --out <dir> [--templates <dir>]
+const USAGE = `Usage: node pipeline/release/bundled/render-release-files.js --out <dir> [--templates <dir>]
 
 Renders ${TASKDEF_FILE}, ${APPSPEC_FILE} and ${IMAGE_DETAIL_FILE} for CodePipeline's deploy action from the
 templates at the repository root and the build variables (see contract/build-variables.ts).

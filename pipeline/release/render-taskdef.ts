@@ -8,6 +8,10 @@ import { settings } from '../../contract/settings';
 import { ReleaseInputError } from './release-input-error';
 import type { ReleaseVariables } from './release-variables';
 
+/** How to mend a bad flip: the commit is what releases, so the fix is another commit. */
+const FAULTS_FIX =
+  'Fix: commit a valid value with `npm run rehearse -- flip FAULT[=VALUE] --commit` (or clear it with `npm run rehearse -- flip --clear --commit`) and push';
+
 type ContainerDefinition = NonNullable<RegisterTaskDefinitionCommandInput['containerDefinitions']>[number];
 
 /** Parses JSON text, turning a syntax error into one that names the file. */
@@ -99,7 +103,7 @@ function checkContainer(container: ContainerDefinition, vars: ReleaseVariables, 
   } catch (error) {
     throw new ReleaseInputError(
       `${where}.environment FAULTS`,
-      error instanceof Error ? error.message : String(error),
+      `${error instanceof Error ? error.message : String(error)}. ${FAULTS_FIX}`,
     );
   }
   if (environmentValue(container, 'APP_VERSION') !== vars.appVersion) {

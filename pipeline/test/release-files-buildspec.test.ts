@@ -57,7 +57,7 @@ describe('buildspec.yml', () => {
   it('first checks every variable the pipeline stack sets, before installing anything', () => {
     const check = commands('install')[0]!;
     for (const name of CHECKED) expect(check).toContain(name);
-    expect(indexOf(/^npm ci/)).toBeGreaterThan(0);
+    expect(indexOf(/\bnpm ci /)).toBeGreaterThan(0);
   });
 
   it('fails the check naming every missing variable', () => {
@@ -83,12 +83,13 @@ describe('buildspec.yml', () => {
     });
   });
 
-  it('installs, lints, type-checks and tests before it logs in to ECR and builds the image', () => {
+  it('takes the content key, then installs, lints, type-checks and tests before it logs in to ECR and builds the image', () => {
     const order = [
-      /^npm ci /,
-      /^npm run lint$/,
-      /^npm run typecheck$/,
-      /^npm run test:release$/,
+      /content-key\.js/,
+      /\bnpm ci /,
+      /\bnpm run lint$/,
+      /\bnpm run typecheck$/,
+      /\bnpm run test:release$/,
       /docker login/,
       /docker build/,
     ].map(indexOf);
@@ -183,10 +184,10 @@ describe('buildspec.yml', () => {
     });
   });
 
-  it('renders the release files into the directory it publishes, after compiling the render step', () => {
-    expect(indexOf(/^npm run build$/)).toBeLessThan(indexOf(/render-release-files/));
-    expect(all().at(-1)).toBe(
-      `node dist/pipeline/release/render-release-files.js --out ${RELEASE_OUTPUT_DIR}`,
+  it('renders the release files into the directory it publishes with the bundled render step, no compile needed', () => {
+    expect(indexOf(/^npm run build$/)).toBe(-1);
+    expect(commands('build')).toContain(
+      `node pipeline/release/bundled/render-release-files.js --out ${RELEASE_OUTPUT_DIR}`,
     );
     expect(buildspec.artifacts).toEqual({
       'base-directory': RELEASE_OUTPUT_DIR,

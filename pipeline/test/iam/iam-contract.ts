@@ -95,6 +95,7 @@ const ECS_BLUE_GREEN_ACTION =
   'CodePipeline User Guide, "Amazon Elastic Container Service and CodeDeploy blue-green deploy action reference"';
 const CODEBUILD_ROLE = 'CodeBuild User Guide, "Allow CodeBuild to interact with other AWS services"';
 const EXECUTION_ROLE = 'Amazon ECS Developer Guide, "Amazon ECS task execution IAM role"';
+const ECR_RETAG = 'Amazon ECR User Guide, "Retagging an image"';
 const CODEDEPLOY_SAR =
   'Service Authorization Reference, "Actions, resources, and condition keys for AWS CodeDeploy"';
 const ECS_SAR =
@@ -290,7 +291,10 @@ const PIPELINE_ROWS: readonly ContractRow[] = [
   },
 ];
 
-/** What the build does with its own role: push the commit's image and write its logs. */
+/**
+ * What the build does with its own role: look up the content key's and the commit's tags, push the image or
+ * add a tag to one already pushed (BatchGetImage, then PutImage), and write its logs.
+ */
 const BUILD_ROWS: readonly ContractRow[] = [
   {
     principal: 'CodeBuild role',
@@ -307,6 +311,14 @@ const BUILD_ROWS: readonly ContractRow[] = [
     expect: 'allow',
     phases: ['release'],
     source: CODEBUILD_ROLE,
+  },
+  {
+    principal: 'CodeBuild role',
+    action: 'ecr:BatchGetImage',
+    resource: '${RepositoryArn}',
+    expect: 'allow',
+    phases: ['release'],
+    source: ECR_RETAG,
   },
   {
     principal: 'CodeBuild role',

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { lookUpManifest } from './registry';
+import { createHash } from 'node:crypto';
+import { getManifest, lookUpManifest, putManifest } from './registry';
 
 /*
- * The `aws` command of the release-build rehearsal. It answers the two ECR calls buildspec.yml makes,
+ * The `aws` command of the release-build rehearsal. It answers the ECR calls buildspec.yml makes,
  * against the loopback registry standing in for ECR, the way the AWS CLI answers them, and refuses every
  * other call so that a new AWS call in the buildspec fails the rehearsal instead of passing unseen:
  * - `aws ecr get-login-password`: prints a password (the registry takes any);
@@ -11,6 +12,14 @@ import { lookUpManifest } from './registry';
  *   CLI does: "An error occurred (ImageNotFoundException) when calling the DescribeImages operation: ..."
  *   on stderr and exit status 254, "the service returned an error" (AWS CLI User Guide, "Command line
  *   return codes in the AWS CLI").
+ * - `aws ecr batch-get-image --repository-name N --image-ids imageDigest=D|imageTag=T`: the manifest as
+ *   stored (GET /v2/N/manifests/D). As in ECR an image not found is no error: it is listed in `failures`
+ *   with failureCode ImageNotFound, and `--query 'images[0].imageManifest' --output text` prints None.
+ * - `aws ecr put-image --repository-name N --image-tag T --image-manifest M`: stores M under T and answers
+ *   with the digest (PUT /v2/N/manifests/T). The project's repository is immutable, so, as ECR does there,
+ *   a tag that exists already is refused: ImageAlreadyExistsException when it names this very manifest,
+ *   ImageTagAlreadyExistsException when it names another (ECR API Reference, "PutImage", Errors).
+ * Together the last two retag an image without pulling it (ECR User Guide, "Retagging an image").
  */
 
 /** The registry this stand-in asks, set by the `aws` wrapper the rehearsal puts on PATH. */
@@ -110,6 +119,144 @@ async function describeImages(parsed: Parsed, deps: AwsStandInDeps, registryUrl:
   return 0;
 }
 
+/** The `--query` values the stand-in evaluates per operation; none means the whole answer as JSON. */
+const QUERIES: Readonly<Record<string, readonly string[]>> = {
+  'batch-get-image': ['images[0].imageManifest', 'images[].imageManifest'],
+  'put-image': ['image.imageId.imageDigest'],
+};
+
+/** Prints `answer`, or the one string the query selects, as `--output` says; refuses a query it cannot evaluate. */
+function printAnswer(
+  parsed: Parsed,
+  deps: AwsStandInDeps,
+  operation: string,
+  answer: unknown,
+  selected: () => string | undefined,
+): number {
+  const query = parsed.options.get('query');
+  const output = parsed.options.get('output') ?? 'json';
+  if ((query !== undefined && !QUERIES[operation]?.includes(query)) || !['json', 'text'].includes(output)) {
+    deps.stderr.write(
+      `aws stand-in: ${operation} answers --query ${QUERIES[operation]?.map((q) => `'${q}'`).join(' or ')} (or none) with --output text or json, not ${query ?? ''} ${output}\n`,
+    );
+    return NOT_STOOD_IN;
+  }
+  if (query === undefined) {
+    deps.stdout.write(`${JSON.stringify(answer, null, 4)}\n`);
+    return 0;
+  }
+  const value = selected();
+  // The CLI prints a missing value as None in text and null in JSON.
+  deps.stdout.write(output === 'text' ? `${value ?? 'None'}\n` : `${JSON.stringify(value ?? null)}\n`);
+  return 0;
+}
+
+async function batchGetImage(parsed: Parsed, deps: AwsStandInDeps, registryUrl: string): Promise<number> {
+  const name = parsed.options.get('repository-name');
+  const id = /^(imageDigest|imageTag)=(.+)$/.exec(parsed.options.get('image-ids') ?? '');
+  if (!name || !id) {
+    deps.stderr.write(
+      'aws stand-in: batch-get-image needs --repository-name and --image-ids imageDigest=<digest> or imageTag=<tag>\n',
+    );
+    return USAGE_ERROR;
+  }
+  const [, kind, reference] = id as unknown as [string, 'imageDigest' | 'imageTag', string];
+  const found = await getManifest(registryUrl, name, reference, deps.fetch);
+  if (
+    found === undefined &&
+    (await lookUpManifest(registryUrl, name, reference, deps.fetch)).kind === 'no-repository'
+  ) {
+    return serviceError(
+      deps,
+      'RepositoryNotFoundException',
+      'BatchGetImage',
+      `The repository with name '${name}' does not exist in the registry with id '${STAND_IN_ACCOUNT}'`,
+    );
+  }
+  const imageId = { [kind]: reference };
+  const answer = found
+    ? {
+        images: [
+          {
+            registryId: STAND_IN_ACCOUNT,
+            repositoryName: name,
+            imageId: { ...imageId, imageDigest: found.digest },
+            imageManifest: found.body,
+            imageManifestMediaType: found.mediaType,
+          },
+        ],
+        failures: [],
+      }
+    : {
+        images: [],
+        failures: [{ imageId, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' }],
+      };
+  return printAnswer(parsed, deps, 'batch-get-image', answer, () => found?.body);
+}
+
+async function putImage(parsed: Parsed, deps: AwsStandInDeps, registryUrl: string): Promise<number> {
+  const name = parsed.options.get('repository-name');
+  const tag = parsed.options.get('image-tag');
+  const body = parsed.options.get('image-manifest');
+  if (!name || !tag || !body) {
+    deps.stderr.write('aws stand-in: put-image needs --repository-name, --image-tag and --image-manifest\n');
+    return USAGE_ERROR;
+  }
+  let mediaType = parsed.options.get('image-manifest-media-type');
+  try {
+    mediaType ??= (JSON.parse(body) as { mediaType?: string }).mediaType;
+  } catch {
+    return serviceError(
+      deps,
+      'InvalidParameterException',
+      'PutImage',
+      "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Invalid JSON syntax'",
+    );
+  }
+  if (mediaType === undefined) {
+    return serviceError(
+      deps,
+      'InvalidParameterException',
+      'PutImage',
+      'The image manifest has no mediaType: give --image-manifest-media-type',
+    );
+  }
+  const held = await lookUpManifest(registryUrl, name, tag, deps.fetch);
+  if (held.kind === 'no-repository') {
+    return serviceError(
+      deps,
+      'RepositoryNotFoundException',
+      'PutImage',
+      `The repository with name '${name}' does not exist in the registry with id '${STAND_IN_ACCOUNT}'`,
+    );
+  }
+  if (held.kind === 'found') {
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    return held.digest === digest
+      ? serviceError(
+          deps,
+          'ImageAlreadyExistsException',
+          'PutImage',
+          `Image with digest '${digest}' and tag '${tag}' already exists in the repository with name '${name}' in registry with id '${STAND_IN_ACCOUNT}'`,
+        )
+      : serviceError(
+          deps,
+          'ImageTagAlreadyExistsException',
+          'PutImage',
+          `The image tag '${tag}' already exists in the '${name}' repository and cannot be overwritten because the tag is immutable.`,
+        );
+  }
+  const digest = await putManifest(registryUrl, name, tag, { body, mediaType }, deps.fetch);
+  const image = {
+    registryId: STAND_IN_ACCOUNT,
+    repositoryName: name,
+    imageId: { imageDigest: digest, imageTag: tag },
+    imageManifest: body,
+    imageManifestMediaType: mediaType,
+  };
+  return printAnswer(parsed, deps, 'put-image', { image }, () => digest);
+}
+
 /** Answers one `aws ...` command line; returns the exit status the AWS CLI would. */
 export async function main(argv: readonly string[], deps: AwsStandInDeps): Promise<number> {
   const parsed = parseCli(argv);
@@ -126,8 +273,10 @@ export async function main(argv: readonly string[], deps: AwsStandInDeps): Promi
     return 0;
   }
   if (service === 'ecr' && operation === 'describe-images') return describeImages(parsed, deps, registryUrl);
+  if (service === 'ecr' && operation === 'batch-get-image') return batchGetImage(parsed, deps, registryUrl);
+  if (service === 'ecr' && operation === 'put-image') return putImage(parsed, deps, registryUrl);
   deps.stderr.write(
-    `aws stand-in: "aws ${argv.join(' ')}" is not a call the release-build rehearsal answers (only ecr get-login-password and ecr describe-images); a new AWS call in buildspec.yml needs a stand-in in tools/src/release-build/aws-stand-in.ts\n`,
+    `aws stand-in: "aws ${argv.join(' ')}" is not a call the release-build rehearsal answers (only ecr get-login-password, describe-images, batch-get-image and put-image); a new AWS call in buildspec.yml needs a stand-in in tools/src/release-build/aws-stand-in.ts\n`,
   );
   return NOT_STOOD_IN;
 }

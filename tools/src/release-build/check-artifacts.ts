@@ -8,8 +8,9 @@ import { lookUpManifest } from './registry';
  * After a rehearsed build: what CodeBuild would upload and what the deploy stage would take from it. The
  * artifact files must be where `artifacts` says (base-directory + files), the test report where each
  * `reports` group looks, and imageDetail.json must name an image the registry holds under that digest.
- * The shape of taskdef.json and appspec.yml is checked by the build's own
- * dist/pipeline/release/check-deploy-inputs.js, passed in as `checkDeployInputs`.
+ * The image must also hold the commit's tag and the content key's, which a later build of the same tree
+ * reuses. The shape of taskdef.json and appspec.yml is checked by the build's own
+ * pipeline/release/bundled/check-deploy-inputs.js, passed in as `checkDeployInputs`.
  */
 
 export interface ArtifactCheck {
@@ -27,6 +28,8 @@ export interface CheckArtifactsInput {
   readonly registryHost: string;
   /** The image tag the build pushed (APP_VERSION). */
   readonly tag: string;
+  /** The content key's tag (`content-<key>`), which the image must hold too; unchecked when undefined. */
+  readonly contentTag?: string | undefined;
   /** Runs the deploy-input check on the artifact folder: exit status and output. */
   readonly checkDeployInputs: (artifactDir: string) => Promise<{ code: number; output: string }>;
   readonly fetch?: typeof fetch;
@@ -101,15 +104,18 @@ async function imageInRegistry(input: CheckArtifactsInput): Promise<ArtifactChec
       `the registry holds no manifest ${name}@${digest}: the deploy would pull nothing`,
     );
   }
-  const byTag = await lookUpManifest(input.registryUrl, name, input.tag, input.fetch);
-  if (byTag.kind !== 'found' || byTag.digest !== digest) {
-    return check(
-      what,
-      false,
-      `${name}:${input.tag} is ${byTag.kind === 'found' ? byTag.digest : 'not in the registry'}, but imageDetail.json says ${digest}`,
-    );
+  const tags = [input.tag, ...(input.contentTag === undefined ? [] : [input.contentTag])];
+  for (const tag of tags) {
+    const byTag = await lookUpManifest(input.registryUrl, name, tag, input.fetch);
+    if (byTag.kind !== 'found' || byTag.digest !== digest) {
+      return check(
+        what,
+        false,
+        `${name}:${tag} is ${byTag.kind === 'found' ? byTag.digest : 'not in the registry'}, but imageDetail.json says ${digest}`,
+      );
+    }
   }
-  return check(what, true, `${name}@${digest}, the registry's digest for tag ${input.tag}`);
+  return check(what, true, `${name}@${digest}, the registry's digest for tags ${tags.join(' and ')}`);
 }
 
 /**

@@ -48,6 +48,58 @@ export async function lookUpManifest(
   return tags.status === 404 ? { kind: 'no-repository' } : { kind: 'no-manifest' };
 }
 
+/** A manifest's bytes as the registry stores them, and the media type it was stored under. */
+export interface StoredManifest {
+  readonly digest: string;
+  readonly body: string;
+  readonly mediaType: string;
+}
+
+/** Reads `name@reference` (GET /v2/<name>/manifests/<reference>); `undefined` when the registry has none. */
+export async function getManifest(
+  registryUrl: string,
+  name: string,
+  reference: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<StoredManifest | undefined> {
+  const response = await fetchImpl(`${registryUrl}/v2/${name}/manifests/${encodeURIComponent(reference)}`, {
+    headers: { accept: MANIFEST_TYPES },
+  });
+  if (response.status === 404) return undefined;
+  if (!response.ok) {
+    throw new Error(`${registryUrl} answered GET ${name}:${reference} with HTTP ${response.status}`);
+  }
+  return {
+    digest: response.headers.get('docker-content-digest') ?? '',
+    body: await response.text(),
+    mediaType: response.headers.get('content-type') ?? '',
+  };
+}
+
+/**
+ * Stores `body` as `name:tag` (PUT /v2/<name>/manifests/<tag>) and returns the digest the registry reports.
+ * The bytes go as given: a manifest's digest is the SHA-256 of exactly these bytes.
+ */
+export async function putManifest(
+  registryUrl: string,
+  name: string,
+  tag: string,
+  manifest: { readonly body: string; readonly mediaType: string },
+  fetchImpl: typeof fetch = fetch,
+): Promise<string> {
+  const response = await fetchImpl(`${registryUrl}/v2/${name}/manifests/${encodeURIComponent(tag)}`, {
+    method: 'PUT',
+    headers: { 'content-type': manifest.mediaType },
+    body: manifest.body,
+  });
+  if (response.status !== 201) {
+    throw new Error(
+      `${registryUrl} refused ${name}:${tag} with HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`,
+    );
+  }
+  return response.headers.get('docker-content-digest') ?? '';
+}
+
 export interface RunningRegistry {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;

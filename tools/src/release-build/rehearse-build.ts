@@ -16,7 +16,7 @@ import { type BuildResult, runPhases } from './run-phases';
 import { createShellSession, type CommandSession } from './shell-session';
 import { writeStandIns } from './stand-in-commands';
 
-const USAGE = `Usage: npm run rehearse:build -- [--keep] [--region REGION] [--buildspec FILE] [--json]
+const USAGE = `Usage: npm run rehearse:build -- [--keep] [--registry DIR] [--region REGION] [--buildspec FILE] [--json]
 
 Runs buildspec.yml as CodeBuild runs it for CodePipeline, on an export of HEAD without .git, with the
 variables CodeBuild and the pipeline stack set; docker goes to podman, the image to a registry on loopback
@@ -24,6 +24,8 @@ standing in for ECR. Then checks the artifacts as the deploy stage reads them. S
 
 Options:
   --keep             keep the temporary folder (export, registry storage, logs) for a look afterwards
+  --registry DIR     keep the stand-in registry's storage in DIR between runs, as ECR keeps images: a
+                     later run finds what an earlier one pushed (a flip-only commit then reuses its image)
   --region REGION    AWS_REGION of the rehearsed build (default: $AWS_REGION or us-east-1)
   --buildspec FILE   run this buildspec instead of the commit's buildspec.yml (to try a change before
                      committing it; CI always runs the commit's own)
@@ -88,17 +90,25 @@ async function cleanUp(rehearsal: Rehearsal, keep: boolean): Promise<void> {
   else rmSync(rehearsal.work, { recursive: true, force: true });
 }
 
+/** The commit's own bundled release step, which runs with node alone (a reusing build installs nothing). */
+const bundled = (srcDir: string, script: string): string => join(srcDir, 'pipeline/release/bundled', script);
+
 function runDeployCheck(srcDir: string): (dir: string) => Promise<{ code: number; output: string }> {
   return (dir) => {
-    const result = spawnSync(
-      process.execPath,
-      [join(srcDir, 'dist/pipeline/release/check-deploy-inputs.js'), dir],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const result = spawnSync(process.execPath, [bundled(srcDir, 'check-deploy-inputs.js'), dir], {
+      encoding: 'utf8',
+    });
     return Promise.resolve({ code: result.status ?? 1, output: `${result.stdout}${result.stderr}` });
   };
+}
+
+/** The export's content key, taken as the build takes it: before anything writes into the tree. */
+function contentKeyOf(srcDir: string): string | undefined {
+  const result = spawnSync(process.execPath, [bundled(srcDir, 'content-key.js')], {
+    cwd: srcDir,
+    encoding: 'utf8',
+  });
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 /** What a rehearsal that ran to the end has shown, and what no rehearsal here can show. */
@@ -137,13 +147,22 @@ function summary(build: BuildResult, checks: readonly ArtifactCheck[], totalMs: 
   for (const line of NOT_COVERED) out(`    - ${line}`);
 }
 
-async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: string): Promise<BuildJson> {
+interface RehearseOptions {
+  readonly region: string;
+  readonly buildspecFile?: string | undefined;
+  /** Where the registry keeps its storage; @default a folder of the rehearsal's own, removed at the end */
+  readonly registryDir?: string | undefined;
+}
+
+async function rehearse(rehearsal: Rehearsal, options: RehearseOptions): Promise<BuildJson> {
+  const { region, buildspecFile } = options;
   const started = Date.now();
-  const registryDir = join(rehearsal.work, 'registry');
+  const key = contentKeyOf(rehearsal.srcDir);
+  const registryDir = options.registryDir ?? join(rehearsal.work, 'registry');
   mkdirSync(registryDir, { recursive: true });
   rehearsal.registry = await startRegistry(registryDir, await freePort());
   out(
-    `registry: docker-registry on ${rehearsal.registry.url} (pid ${rehearsal.registry.pid}) stands in for ECR`,
+    `registry: docker-registry on ${rehearsal.registry.url} (pid ${rehearsal.registry.pid}) stands in for ECR${options.registryDir ? `, its storage kept in ${registryDir}` : ''}`,
   );
   rehearsal.repositoryUri = `${rehearsal.registry.host}/${REPOSITORY}`;
   const binDir = join(rehearsal.work, 'bin');
@@ -193,6 +212,7 @@ async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: st
         registryUrl: rehearsal.registry.url,
         registryHost: rehearsal.registry.host,
         tag: rehearsal.commit,
+        contentTag: key === undefined ? undefined : `content-${key}`,
         checkDeployInputs: runDeployCheck(rehearsal.srcDir),
       })
     : [];
@@ -204,13 +224,21 @@ async function rehearse(rehearsal: Rehearsal, region: string, buildspecFile?: st
 
 /** Runs the rehearsal; returns the exit code its help states. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let values: { keep?: boolean; region?: string; buildspec?: string; json?: boolean; help?: boolean };
+  let values: {
+    keep?: boolean;
+    registry?: string;
+    region?: string;
+    buildspec?: string;
+    json?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       strict: true,
       options: {
         keep: { type: 'boolean' },
+        registry: { type: 'string' },
         region: { type: 'string' },
         buildspec: { type: 'string' },
         json: { type: 'boolean' },
@@ -240,11 +268,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.once('SIGTERM', stop);
   try {
     const buildspec = values.buildspec === undefined ? undefined : resolve(values.buildspec);
-    const result = await rehearse(
-      rehearsal,
-      values.region ?? process.env.AWS_REGION ?? 'us-east-1',
-      buildspec,
-    );
+    const result = await rehearse(rehearsal, {
+      region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      buildspecFile: buildspec,
+      registryDir: values.registry === undefined ? undefined : resolve(values.registry),
+    });
     if (values.json) writeJson(process.stdout, result);
     return result.succeeded ? EXIT.ok : EXIT.failed;
   } finally {

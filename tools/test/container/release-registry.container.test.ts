@@ -109,6 +109,98 @@ describe('the aws stand-in against docker-registry', () => {
     expect(result.stderr).toMatch(/ImageNotFoundException/);
   });
 
+  it('retags the pushed image as the buildspec does, keeping its digest, and refuses an existing tag', async () => {
+    const digest = (await describe_(TAG)).stdout.trim();
+    const manifest = await run(
+      'ecr',
+      'batch-get-image',
+      '--repository-name',
+      NAME,
+      '--image-ids',
+      `imageDigest=${digest}`,
+      '--query',
+      'images[0].imageManifest',
+      '--output',
+      'text',
+    );
+    expect(manifest).toMatchObject({ code: 0, stderr: '' });
+    const put = (tag: string) =>
+      run(
+        'ecr',
+        'put-image',
+        '--repository-name',
+        NAME,
+        '--image-tag',
+        tag,
+        '--image-manifest',
+        manifest.stdout.replace(/\n$/, ''),
+        '--query',
+        'image.imageId.imageDigest',
+        '--output',
+        'text',
+      );
+    expect(await put('content-abc')).toEqual({ code: 0, stdout: `${digest}\n`, stderr: '' });
+    expect(await describe_('content-abc')).toEqual({ code: 0, stdout: `${digest}\n`, stderr: '' });
+    const again = await put('content-abc');
+    expect(again.code).toBe(254);
+    expect(again.stderr).toMatch(/\(ImageAlreadyExistsException\) when calling the PutImage operation/);
+  });
+
+  it('refuses to move an existing tag to another manifest: ImageTagAlreadyExistsException, exit 254', async () => {
+    const other = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    });
+    const result = await run(
+      'ecr',
+      'put-image',
+      '--repository-name',
+      NAME,
+      '--image-tag',
+      TAG,
+      '--image-manifest',
+      other,
+    );
+    expect(result.code).toBe(254);
+    expect(result.stderr).toMatch(
+      /\(ImageTagAlreadyExistsException\).*cannot be overwritten because the tag is immutable/,
+    );
+  });
+
+  it('lists an image it cannot find under failures, as ECR does, and prints None for its manifest', async () => {
+    const result = await run(
+      'ecr',
+      'batch-get-image',
+      '--repository-name',
+      NAME,
+      '--image-ids',
+      `imageDigest=sha256:${'0'.repeat(64)}`,
+      '--query',
+      'images[0].imageManifest',
+      '--output',
+      'text',
+    );
+    expect(result).toEqual({ code: 0, stdout: 'None\n', stderr: '' });
+    const whole = await run(
+      'ecr',
+      'batch-get-image',
+      '--repository-name',
+      NAME,
+      '--image-ids',
+      'imageTag=gone',
+    );
+    expect(JSON.parse(whole.stdout)).toEqual({
+      images: [],
+      failures: [
+        {
+          imageId: { imageTag: 'gone' },
+          failureCode: 'ImageNotFound',
+          failureReason: 'Requested image not found',
+        },
+      ],
+    });
+  });
+
   it('stops the registry by its pid', async () => {
     const pid = registry.pid;
     await registry.stop();

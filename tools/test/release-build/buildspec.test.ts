@@ -15,7 +15,7 @@ describe('reading a buildspec', () => {
     expect(spec.phases.map((p) => p.name)).toEqual(['install', 'pre_build', 'build']);
     expect(spec.phases.every((p) => p.onFailure === 'ABORT')).toBe(true);
     expect(spec.phases[0]!.runtimeVersions).toEqual({ nodejs: '24' });
-    expect(spec.phases[1]!.commands).toContain('npm run test:release');
+    expect(spec.phases[1]!.commands).toContain('[ -n "$REUSED_DIGEST" ] || npm run test:release');
     expect(spec.artifacts).toEqual({
       baseDirectory: 'release',
       files: ['imageDetail.json', 'taskdef.json', 'appspec.yml'],

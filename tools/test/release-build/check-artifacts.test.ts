@@ -29,7 +29,9 @@ let src: string;
 let host: string;
 
 beforeAll(async () => {
-  registry = await startFakeRegistry({ 'rollback-rehearsal': { [TAG]: PUSHED, [PUSHED]: PUSHED } });
+  registry = await startFakeRegistry({
+    'rollback-rehearsal': { [TAG]: PUSHED, [PUSHED]: PUSHED, 'content-same': PUSHED, 'content-other': OTHER },
+  });
   host = new URL(registry.base).host;
 });
 afterAll(() => registry.close());
@@ -84,6 +86,16 @@ describe('checking the build output as CodeBuild and the deploy stage take it', 
     );
     expect(await failures()).toEqual([
       `imageDetail.json names a pushed image: the registry holds no manifest rollback-rehearsal@${OTHER}: the deploy would pull nothing`,
+    ]);
+  });
+
+  it("passes when the content key's tag names the image too, and fails when it is missing or names another", async () => {
+    expect(await failures({ contentTag: 'content-same' })).toEqual([]);
+    expect(await failures({ contentTag: 'content-none' })).toEqual([
+      `imageDetail.json names a pushed image: rollback-rehearsal:content-none is not in the registry, but imageDetail.json says ${PUSHED}`,
+    ]);
+    expect(await failures({ contentTag: 'content-other' })).toEqual([
+      `imageDetail.json names a pushed image: rollback-rehearsal:content-other is ${OTHER}, but imageDetail.json says ${PUSHED}`,
     ]);
   });
 
