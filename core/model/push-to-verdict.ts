@@ -72,7 +72,7 @@ export const DEFAULT_RELEASE_LOOP: ReleaseLoop = {
   sourceSeconds: 30,
   buildQueueSeconds: 30,
   pushBuild: { install: 43, preBuild: 286, build: 102 },
-  flipBuild: { install: 1, preBuild: 1, build: 2 },
+  flipBuild: { install: 1, preBuild: 1, build: 3 },
   deployStartSeconds: DEPLOY_START_SECONDS,
   greenStartSeconds: 45,
 };
