@@ -1,18 +1,20 @@
 /**
- * Push to verdict: the seconds a person waits from `git push` to the release's verdict (the rollback
- * trigger, or the deployment's success), per fault and controller. The rollback model gives the part from
- * green tasks starting; this adds what comes before it. Where the time goes is in `docs/rollback-times.md`.
+ * The two loops before a verdict, per fault and controller: from `git push` of a code change
+ * (`pushToVerdict`) and of a flip-only commit, one that changes only `FAULTS` in `taskdef.json`
+ * (`flipToVerdict`), to the release's verdict (the rollback trigger, or the deployment's success). The
+ * rollback model gives the part from green tasks running; this adds what comes before it. Where the time
+ * goes is in `docs/rollback-times.md`.
  *
  * Assumptions (none is documented by AWS; a drill measures them):
  * - CodePipeline's source action (CodeConnections, triggered by the push) has the commit's ZIP within
- *   `sourceSeconds`, and CodeBuild provisions a build container within `buildQueueSeconds`.
- * - The release build's phases take what `npm run rehearse:build` measured (`releaseBuild`; it runs
- *   `buildspec.yml` as CodeBuild does, on this repository's shared two-core machine).
- * - CodeDeploy's ECS action creates the deployment and its replacement task set within `deployStartSeconds`.
- *   Under the ECS controller the Deploy stage is a second CodeBuild build (`pipeline/release/deploy-native.ts`):
- *   a provisioned container, `npm ci` and `npm run build` (the measured install phase, and `compileSeconds`,
- *   which is assumed, not measured),
- *   then RegisterTaskDefinition and UpdateService.
+ *   `sourceSeconds`, and CodeBuild provisions a build container within `buildQueueSeconds`, for either kind
+ *   of commit.
+ * - The release build's phases take what `npm run rehearse:build` measured: the whole build for a code change
+ *   (`pushBuild`), and for a flip-only commit the build that finds the image of the commit's content key and
+ *   reuses it, skipping `npm ci`, lint, type check, the release tests and the image build (`flipBuild`).
+ *   Both ran `buildspec.yml` as CodeBuild does, on this repository's shared two-core machine.
+ * - The Deploy stage starts the deployment within `deployStartSeconds` of the build's end, per controller
+ *   (`DEPLOY_START_SECONDS`).
  * - A green Fargate task is RUNNING and registered `greenStartSeconds` after the deployment creates it.
  */
 import type { DeploymentControllerName } from '../../contract/native-strategies';
@@ -21,11 +23,11 @@ import type { TimingInputs } from './timing-inputs';
 
 /** The release build's phases as `npm run rehearse:build` measured them, in seconds. */
 export interface ReleaseBuildPhases {
-  /** `npm ci`. */
+  /** The build variables, the content key and its look-up, then `npm ci` unless the key's image is reused. */
   readonly install: number;
   /** Lint, type check and the tests of what ships (`npm run test:release`), then the registry login. */
   readonly preBuild: number;
-  /** The image build and push, `npm run build` and the release files. */
+  /** The image build and push (or the reused image), the release files and the image's tags. */
   readonly build: number;
 }
 
@@ -33,32 +35,61 @@ export interface ReleaseBuildPhases {
 export interface ReleaseLoop {
   readonly sourceSeconds: number;
   readonly buildQueueSeconds: number;
-  readonly releaseBuild: ReleaseBuildPhases;
-  readonly compileSeconds: number;
-  readonly deployStartSeconds: number;
+  /** A commit that changes code: the whole release build. */
+  readonly pushBuild: ReleaseBuildPhases;
+  /** A flip-only commit: the release build that reuses the image of the commit's content key. */
+  readonly flipBuild: ReleaseBuildPhases;
+  readonly deployStartSeconds: Readonly<Record<DeploymentControllerName, number>>;
   readonly greenStartSeconds: number;
 }
 
 /**
- * The loop this repository assumes. The build phases are one `npm run rehearse:build` (as `.ci/run` runs it)
- * of the release build that runs `npm run test:release`, on an otherwise idle two-core machine: a local
- * figure, not a CodeBuild measurement.
+ * Seconds from the release build's end until the deployment has created green's tasks, per controller.
+ * Assumed, not measured: AWS documents no start latency for either action.
+ * - `codedeploy`: CodePipeline's "Amazon ECS and CodeDeploy blue-green" deploy action registers the task
+ *   definition and creates the CodeDeploy deployment, which creates the replacement task set.
+ * - `ecs`: the Deploy stage is CodePipeline's Lambda invoke action (CodePipeline User Guide, "AWS Lambda invoke
+ *   action reference"), a function that registers the task definition and calls UpdateService; ECS then runs
+ *   its own blue/green deployment. That page and the quotas page ("Quotas in AWS CodePipeline": a 20-minute
+ *   reply timeout, 24 hours in all) give no start latency either, so the allowance is CodeDeploy's: the
+ *   stage transition, a cold start and two ECS calls. It replaces the second CodeBuild build (a provisioned
+ *   container, `npm ci`, `npm run build`) that took 148 s in this model before ECS started.
+ */
+export const DEPLOY_START_SECONDS: Readonly<Record<DeploymentControllerName, number>> = {
+  codedeploy: 15,
+  ecs: 15,
+};
+
+/**
+ * The loop this repository assumes, with each build phase rounded up to the second. `pushBuild`: one
+ * `npm run rehearse:build` of the release build that runs `npm run test:release`, on an otherwise idle two-core
+ * machine (docs/release-build.md, "Measured"). `flipBuild`: `npm run rehearse:build -- --registry DIR` of a
+ * commit made by `npm run rehearse -- flip health-fail --commit`, its content key's image already in the
+ * registry, on the same machine under load (docs/rollback-times.md, "Push and flip to verdict", gives the
+ * runs). Local figures, not CodeBuild measurements.
  */
 export const DEFAULT_RELEASE_LOOP: ReleaseLoop = {
   sourceSeconds: 30,
   buildQueueSeconds: 30,
-  releaseBuild: { install: 43, preBuild: 286, build: 102 },
-  compileSeconds: 60,
-  deployStartSeconds: 15,
+  pushBuild: { install: 43, preBuild: 286, build: 102 },
+  flipBuild: { install: 1, preBuild: 1, build: 3 },
+  deployStartSeconds: DEPLOY_START_SECONDS,
   greenStartSeconds: 45,
 };
 
-/** Where one fault's push-to-verdict time goes, in seconds. */
-export interface PushToVerdict {
+/** Which commit starts the loop: a code change, or a flip-only commit. */
+export type ReleaseCommit = 'push' | 'flip';
+
+/** Where one fault's seconds from a push to the verdict go. */
+export interface LoopToVerdict {
   readonly source: number;
+  readonly buildQueue: number;
+  /** The release build's phases, summed. */
   readonly build: number;
   readonly deployStart: number;
   readonly greenStart: number;
+  /** Everything before green tasks are running, where the rollback model's clock starts: the parts above. */
+  readonly beforeGreen: number;
   /** From green running to the verdict: the modelled rollback trigger, or the deployment's end. */
   readonly toVerdict: number;
   readonly total: number;
@@ -68,31 +99,43 @@ export interface PushToVerdict {
 const successSeconds = (t: TimingInputs, hookEndsAt: number): number =>
   hookEndsAt + t.trafficShiftSeconds + t.terminationWaitMinutes * 60;
 
+const sum = (phases: ReleaseBuildPhases): number => phases.install + phases.preBuild + phases.build;
+
 /**
- * The push-to-verdict breakdown of one prediction. `hookEndsAt`: when the hook's burst is over (a
- * successful release waits for it before production moves).
+ * The breakdown of one prediction's loop, started by `commit`. `hookEndsAt`: when the hook's burst is over
+ * (a successful release waits for it before production moves).
  */
-export function pushToVerdict(
+export function loopToVerdict(
+  commit: ReleaseCommit,
   prediction: RollbackPrediction,
   t: TimingInputs,
   hookEndsAt: number,
   loop: ReleaseLoop = DEFAULT_RELEASE_LOOP,
-): PushToVerdict {
-  const b = loop.releaseBuild;
-  const build = loop.buildQueueSeconds + b.install + b.preBuild + b.build;
-  const deployStart = deployStartOf(t.controller, loop);
-  const toVerdict = prediction.seconds ?? Math.ceil(successSeconds(t, hookEndsAt));
-  const parts = {
+): LoopToVerdict {
+  const before = {
     source: loop.sourceSeconds,
-    build,
-    deployStart,
+    buildQueue: loop.buildQueueSeconds,
+    build: sum(commit === 'push' ? loop.pushBuild : loop.flipBuild),
+    deployStart: loop.deployStartSeconds[t.controller],
     greenStart: loop.greenStartSeconds,
-    toVerdict,
   };
-  return { ...parts, total: Object.values(parts).reduce((sum, s) => sum + s, 0) };
+  const beforeGreen = Object.values(before).reduce((total, s) => total + s, 0);
+  const toVerdict = prediction.seconds ?? Math.ceil(successSeconds(t, hookEndsAt));
+  return { ...before, beforeGreen, toVerdict, total: beforeGreen + toVerdict };
 }
 
-function deployStartOf(controller: DeploymentControllerName, loop: ReleaseLoop): number {
-  if (controller === 'codedeploy') return loop.deployStartSeconds;
-  return loop.buildQueueSeconds + loop.releaseBuild.install + loop.compileSeconds + loop.deployStartSeconds;
-}
+/** The loop of a code change: the whole release build. */
+export const pushToVerdict = (
+  prediction: RollbackPrediction,
+  t: TimingInputs,
+  hookEndsAt: number,
+  loop: ReleaseLoop = DEFAULT_RELEASE_LOOP,
+): LoopToVerdict => loopToVerdict('push', prediction, t, hookEndsAt, loop);
+
+/** The loop of a flip-only commit: the build reuses the image of the commit's content key. */
+export const flipToVerdict = (
+  prediction: RollbackPrediction,
+  t: TimingInputs,
+  hookEndsAt: number,
+  loop: ReleaseLoop = DEFAULT_RELEASE_LOOP,
+): LoopToVerdict => loopToVerdict('flip', prediction, t, hookEndsAt, loop);

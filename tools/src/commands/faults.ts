@@ -13,6 +13,8 @@ const HELP = `Usage: npm run rehearse -- faults [--json] [--controller codedeplo
 Lists the fault catalogue: each fault's name, value and default, effect on the service, the rollback
 rehearsal it reproduces, what a release with it should do, which signal tells the deployment's controller
 first and the modelled worst-case seconds from green tasks starting until it does (at the default value).
+The JSON adds the modelled seconds from a push to the verdict: pushToVerdictSeconds for a code change,
+flipToVerdictSeconds for a flip-only commit, each with its parts (pushToVerdict, flipToVerdict).
 
 Options:
   --json                print the catalogue as JSON: { schemaVersion, faults: [...] }

@@ -11,7 +11,7 @@ import {
   type DecidingSignal,
   type ExpectedRelease,
 } from '../../../core/model/rollback-time';
-import { pushToVerdict, type PushToVerdict } from '../../../core/model/push-to-verdict';
+import { flipToVerdict, pushToVerdict, type LoopToVerdict } from '../../../core/model/push-to-verdict';
 import { DEFAULT_ASSUMPTIONS, signalPaths } from '../../../core/model/signal-paths';
 
 /** One fault of the catalogue as the command line shows it. */
@@ -30,10 +30,14 @@ export interface CatalogueRow {
   readonly decidedBy: DecidingSignal | null;
   /** The controller the row's figures are for. */
   readonly controller: DeploymentControllerName;
-  /** Modelled seconds from `git push` to the verdict (the rollback trigger, or the deployment's end). */
+  /** Modelled seconds from `git push` of a code change to the verdict (the rollback trigger, or the deployment's end). */
   readonly pushToVerdictSeconds: number;
   /** Where those seconds go. */
-  readonly pushToVerdict: PushToVerdict;
+  readonly pushToVerdict: LoopToVerdict;
+  /** The same for a flip-only commit, whose release build reuses the image of the commit's content key. */
+  readonly flipToVerdictSeconds: number;
+  /** Where those seconds go. */
+  readonly flipToVerdict: LoopToVerdict;
 }
 
 /** The expected release for `name` or `name=value`, as the service would parse it. */
@@ -51,7 +55,8 @@ export function catalogueRows(controller: DeploymentControllerName = DEFAULT_CON
   return FAULT_NAMES.map((name) => {
     const spec = FAULT_CATALOGUE[name] as FaultSpec;
     const prediction = decidingPrediction(parseFaults(name), inputs)!;
-    const loop = pushToVerdict(prediction, inputs, hookEndsAt);
+    const push = pushToVerdict(prediction, inputs, hookEndsAt);
+    const flip = flipToVerdict(prediction, inputs, hookEndsAt);
     return {
       name,
       valueKind: spec.valueKind,
@@ -63,8 +68,10 @@ export function catalogueRows(controller: DeploymentControllerName = DEFAULT_CON
       modelledSeconds: prediction.seconds ?? null,
       decidedBy: prediction.decidedBy ?? null,
       controller,
-      pushToVerdictSeconds: loop.total,
-      pushToVerdict: loop,
+      pushToVerdictSeconds: push.total,
+      pushToVerdict: push,
+      flipToVerdictSeconds: flip.total,
+      flipToVerdict: flip,
     };
   });
 }

@@ -55,7 +55,8 @@ describe('rehearse faults', () => {
     expect(errorRate(ecs)).toBeLessThan(errorRate(codedeploy));
   });
 
-  it('gives each fault a push-to-verdict figure beside the modelled seconds, on both controllers', async () => {
+  it('gives each fault a push-to-verdict and a flip-to-verdict figure beside the modelled seconds, on both controllers', async () => {
+    type Loop = { beforeGreen: number; build: number; toVerdict: number; total: number };
     for (const argv of [
       ['faults', '--json'],
       ['faults', '--json', '--controller', 'ecs'],
@@ -65,16 +66,32 @@ describe('rehearse faults', () => {
       const rows = (
         JSON.parse(deps.stdout.text) as {
           faults: {
+            name: string;
+            decidedBy: string | null;
             modelledSeconds: number | null;
             pushToVerdictSeconds: number;
-            pushToVerdict: { toVerdict: number; total: number };
+            pushToVerdict: Loop;
+            flipToVerdictSeconds: number;
+            flipToVerdict: Loop;
           }[];
         }
       ).faults;
       for (const row of rows) {
         expect(row.pushToVerdictSeconds).toBe(row.pushToVerdict.total);
-        if (row.modelledSeconds !== null) expect(row.pushToVerdict.toVerdict).toBe(row.modelledSeconds);
+        expect(row.flipToVerdictSeconds).toBe(row.flipToVerdict.total);
+        if (row.modelledSeconds !== null) {
+          expect(row.pushToVerdict.toVerdict).toBe(row.modelledSeconds);
+          expect(row.flipToVerdict.toVerdict).toBe(row.modelledSeconds);
+        }
         expect(row.pushToVerdictSeconds).toBeGreaterThan(row.pushToVerdict.toVerdict);
+        // A flip-only commit reuses the image its content key names: only the build is shorter.
+        expect(row.pushToVerdictSeconds - row.flipToVerdictSeconds).toBe(
+          row.pushToVerdict.build - row.flipToVerdict.build,
+        );
+        expect(row.flipToVerdict.build).toBeLessThan(row.pushToVerdict.build);
+        expect(row.flipToVerdict.beforeGreen).toBeLessThanOrEqual(160);
+        if (row.decidedBy === 'target-health watcher')
+          expect(row.flipToVerdictSeconds).toBeLessThanOrEqual(180);
       }
     }
   });
