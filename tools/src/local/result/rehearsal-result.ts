@@ -101,5 +101,7 @@ export function matchesModel(
 ): boolean {
   if (outcome !== expected.outcome) return false;
   if (outcome !== 'rolled-back') return true;
-  return modelled?.decidedBy !== undefined && decidedBy === modelled.decidedBy;
+  // Without a fault, an alarm in ALARM at the start can still decide (CodeDeploy): the expectation names it.
+  const expectedSignal = modelled?.decidedBy ?? expected.decidedBy;
+  return expectedSignal !== undefined && decidedBy === expectedSignal;
 }
