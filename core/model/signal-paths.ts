@@ -64,6 +64,7 @@
  * specified alarms are activated, the deployment stops", CodeDeploy User Guide, "Monitoring Deployments with
  * CloudWatch Alarms in CodeDeploy"): `rollback-time.ts` states that case.
  */
+import type { DecidingSignal } from './deciding-signal';
 import type { TimingInputs } from './timing-inputs';
 
 /** What the model assumes about AWS; see the module comment. */
@@ -101,16 +102,7 @@ export const DEFAULT_ASSUMPTIONS: ObservationAssumptions = {
   replacementTaskStartSeconds: 45,
 };
 
-/** The signals that can tell CodeDeploy to roll back. */
-export type DecidingSignal =
-  | 'test-traffic hook'
-  | 'stopped-task guard'
-  | 'target-health watcher'
-  | 'unhealthy-hosts alarm'
-  | 'stopped-tasks alarm'
-  | 'target-5xx alarm'
-  | 'elb-5xx alarm'
-  | 'response-time alarm';
+export type { DecidingSignal } from './deciding-signal';
 
 /** One signal and when it tells CodeDeploy. */
 export interface SignalTime {

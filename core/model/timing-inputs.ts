@@ -9,7 +9,7 @@ import {
 } from '../../contract/deployment-configs';
 import type { DeploymentControllerName } from '../../contract/native-strategies';
 import { settings, type Settings } from '../../contract/settings';
-import type { DecidingSignal } from './signal-paths';
+import type { DecidingSignal } from './deciding-signal';
 
 /** The deployed timings the model needs; all in seconds. */
 export interface TimingInputs {

@@ -31,6 +31,8 @@ export interface RehearsalResult {
   readonly config: string;
   /** The controller the stand-in played: CodeDeploy's lifecycle or native ECS blue/green's stages. */
   readonly controller: DeploymentControllerName;
+  /** The deployment alarm already in ALARM when the deployment started, when the rehearsal seeded one. */
+  readonly alarmAtStart?: string;
   readonly timeScale: number;
   readonly timings: LocalTimings;
   readonly outcome: ReleaseOutcome;
