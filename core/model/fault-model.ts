@@ -35,7 +35,16 @@ const decided = (
   others: readonly SignalTime[] = [],
   onsetSeconds?: number,
 ): FaultVerdict => {
-  const backups = others.filter((o) => o !== first).map((o) => `${o.signal} at ${Math.ceil(o.seconds)} s`);
+  // A signal that can never reach the controller (ECS with an alarm in ALARM at the start) backs up nothing.
+  const backups = others
+    .filter((o) => o !== first && Number.isFinite(o.seconds))
+    .map((o) => `${o.signal} at ${Math.ceil(o.seconds)} s`);
+  if (!Number.isFinite(first.seconds))
+    return {
+      outcome: 'succeeded',
+      signal: `${why}; only the ${first.signal} would see it, and ECS watches no alarm in a deployment that started with one in ALARM`,
+      ...(onsetSeconds !== undefined && { onsetSeconds }),
+    };
   return {
     outcome: 'rolled-back',
     decidedBy: first.signal,

@@ -6,7 +6,7 @@
  */
 import { FAULT_NAMES, type ActiveFaults, type FaultName } from '../../contract/faults/catalogue';
 import { formatFaultValue, parseFaultEntry } from '../../contract/faults/parse-faults';
-import { FAULT_MODEL, type FaultModel, type ReleaseOutcome } from './fault-model';
+import { FAULT_MODEL, type FaultModel, type FaultVerdict, type ReleaseOutcome } from './fault-model';
 import {
   DEFAULT_ASSUMPTIONS,
   signalPaths,
@@ -52,6 +52,23 @@ export interface RollbackPrediction {
 export interface ExpectedRelease {
   readonly outcome: ReleaseOutcome;
   readonly signal: string;
+  /** The deciding signal, when the release rolls back. */
+  readonly decidedBy?: DecidingSignal;
+}
+
+/**
+ * CodeDeploy with an alarm already in ALARM at the deployment's start: its first alarm poll stops the
+ * deployment, whatever the release holds, before green tasks run (hence 0 s from green starting). The
+ * CodeDeploy User Guide's alarm page does not name the start of a deployment; a drill should confirm it.
+ */
+function codeDeployStopsAtStart(inputs: TimingInputs): FaultVerdict | undefined {
+  if (inputs.controller !== 'codedeploy' || inputs.alarmAtStart === undefined) return undefined;
+  return {
+    outcome: 'rolled-back',
+    decidedBy: inputs.alarmAtStart,
+    seconds: 0,
+    signal: `${inputs.alarmAtStart} (already in ALARM when the deployment started: CodeDeploy stops it at its first alarm poll, before green runs)`,
+  };
 }
 
 /** The goal: every rollback fault triggers its rollback within this many seconds, worst case, on either controller. */
@@ -71,7 +88,9 @@ export function predictFault<K extends FaultName>(
   inputs: TimingInputs = timingInputsFromSettings(),
   assumptions: ObservationAssumptions = DEFAULT_ASSUMPTIONS,
 ): RollbackPrediction {
-  const verdict = (FAULT_MODEL[fault] as FaultModel).predict(value, inputs, signalPaths(inputs, assumptions));
+  const verdict =
+    codeDeployStopsAtStart(inputs) ??
+    (FAULT_MODEL[fault] as FaultModel).predict(value, inputs, signalPaths(inputs, assumptions));
   return {
     fault,
     value: formatFaultValue(value),
@@ -118,10 +137,11 @@ export function expectedRelease(
   active: ActiveFaults,
   context: ReleaseContext = defaultReleaseContext(),
 ): ExpectedRelease {
-  const deciding = decidingPrediction(active, timingInputsFor(context));
+  const inputs = timingInputsFor(context);
+  const deciding = decidingPrediction(active, inputs) ?? codeDeployStopsAtStart(inputs);
   if (deciding === undefined || deciding.outcome === 'succeeded')
     return { outcome: 'succeeded', signal: deciding?.signal ?? 'no fault that fails a release is active' };
-  return { outcome: deciding.outcome, signal: deciding.signal };
+  return { outcome: deciding.outcome, signal: deciding.signal, decidedBy: deciding.decidedBy };
 }
 
 /** The prediction as a fixed-width text table (`docs/rollback-times.md` and `drill` print it). */

@@ -56,7 +56,15 @@
  * Guide, "Amazon ECS deployment failure detection").
  *
  * A hook's verdict is pushed to the controller and acts at once; alarms are polled.
+ *
+ * An alarm already in ALARM when the deployment starts (`alarmAtStart`): ECS "does not monitor alarms for
+ * the duration of that deployment" (ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment
+ * failures"), so under native ECS no alarm path reaches the controller and only the hook, the guard and
+ * the watcher can still decide. CodeDeploy stops the deployment at its first alarm poll ("if any of the
+ * specified alarms are activated, the deployment stops", CodeDeploy User Guide, "Monitoring Deployments with
+ * CloudWatch Alarms in CodeDeploy"): `rollback-time.ts` states that case.
  */
+import type { DecidingSignal } from './deciding-signal';
 import type { TimingInputs } from './timing-inputs';
 
 /** What the model assumes about AWS; see the module comment. */
@@ -94,16 +102,7 @@ export const DEFAULT_ASSUMPTIONS: ObservationAssumptions = {
   replacementTaskStartSeconds: 45,
 };
 
-/** The signals that can tell CodeDeploy to roll back. */
-export type DecidingSignal =
-  | 'test-traffic hook'
-  | 'stopped-task guard'
-  | 'target-health watcher'
-  | 'unhealthy-hosts alarm'
-  | 'stopped-tasks alarm'
-  | 'target-5xx alarm'
-  | 'elb-5xx alarm'
-  | 'response-time alarm';
+export type { DecidingSignal } from './deciding-signal';
 
 /** One signal and when it tells CodeDeploy. */
 export interface SignalTime {
@@ -146,7 +145,10 @@ export interface SignalPaths {
    * stop reaches the controller.
    */
   readonly watcherAfter: (unhealthyAt: number) => { readonly readAt: number; readonly stop: SignalTime };
-  /** An alarm whose condition begins at `onset` tells CodeDeploy at this time. */
+  /**
+   * An alarm whose condition begins at `onset` tells CodeDeploy at this time; never (infinity) under ECS
+   * when an alarm was already in ALARM at the deployment's start.
+   */
   readonly alarmAfter: (onset: number) => number;
   /** A stop reaches CodeDeploy through the guard (its first event) and through the alarm (the task STOPPED). */
   readonly afterStop: (stop: TaskStop) => readonly SignalTime[];
@@ -164,11 +166,14 @@ export function signalPaths(t: TimingInputs, a: ObservationAssumptions): SignalP
   const hc = t.targetHealthCheck;
   const unhealthyWindow = hc.intervalSeconds * (hc.unhealthyThresholdCount - 1);
   const healthyAt = hc.intervalSeconds * (hc.healthyThresholdCount - 1) + hc.timeoutSeconds;
+  const alarmsUnwatched = t.controller === 'ecs' && t.alarmAtStart !== undefined;
   const alarmAfter = (onset: number) =>
-    onset +
-    t.alarm.periodSeconds * t.alarm.datapointsToAlarm +
-    a.metricPublishDelaySeconds +
-    a.codeDeployAlarmPollSeconds;
+    alarmsUnwatched
+      ? Number.POSITIVE_INFINITY
+      : onset +
+        t.alarm.periodSeconds * t.alarm.datapointsToAlarm +
+        a.metricPublishDelaySeconds +
+        a.codeDeployAlarmPollSeconds;
   const stageSeconds = t.controller === 'ecs' ? a.nativeStageSeconds : a.codeDeployStepSeconds;
   const hookStartsAt = healthyAt + stageSeconds + a.hookColdStartSeconds;
   const hookAfterRequests = (requests: number) =>

@@ -9,6 +9,7 @@ import {
 } from '../../contract/deployment-configs';
 import type { DeploymentControllerName } from '../../contract/native-strategies';
 import { settings, type Settings } from '../../contract/settings';
+import type { DecidingSignal } from './deciding-signal';
 
 /** The deployed timings the model needs; all in seconds. */
 export interface TimingInputs {
@@ -54,6 +55,8 @@ export interface TimingInputs {
   readonly watcher: { readonly pollSeconds: number; readonly confirmSeconds: number };
   /** Who runs the blue/green deployment: CodeDeploy or ECS itself. */
   readonly controller: DeploymentControllerName;
+  /** A deployment alarm already in ALARM when the deployment starts, as the signal it is; none by default. */
+  readonly alarmAtStart?: DecidingSignal;
 }
 
 /** What a release's outcome depends on besides the fault: the settings and the deployment configuration. */
@@ -62,6 +65,8 @@ export interface ReleaseContext {
   readonly deploymentConfig: DeploymentConfig;
   /** @default 'codedeploy' */
   readonly controller?: DeploymentControllerName;
+  /** A deployment alarm already in ALARM when the deployment starts; none by default. */
+  readonly alarmAtStart?: DecidingSignal;
 }
 
 /** The context the stack deploys by default. */
@@ -121,7 +126,8 @@ const watcherInputs = (config: Settings): TimingInputs['watcher'] => ({
 
 /** Timing inputs from a release context (settings and deployment configuration). */
 export function timingInputsFor(context: ReleaseContext): TimingInputs {
-  return timingInputsFromSettings(context.settings, context.deploymentConfig, context.controller);
+  const inputs = timingInputsFromSettings(context.settings, context.deploymentConfig, context.controller);
+  return context.alarmAtStart === undefined ? inputs : { ...inputs, alarmAtStart: context.alarmAtStart };
 }
 
 type Properties = Record<string, unknown>;

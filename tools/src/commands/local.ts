@@ -19,6 +19,7 @@ import {
 import { usageOnConfigError } from '../args/usage-on-config-error';
 import { type ReportFolder, withReportFolder } from '../args/report-folder';
 import { MAX_TIME_SCALE } from '../local/time-scale/local-timings';
+import { alarmDefinitions } from '../local/cloudwatch/alarms';
 import { DEFAULT_REHEARSAL_IMAGE } from '../local/ecs/container-launcher';
 import { ProgressWriter } from '../local/report/progress';
 import { runRehearsal } from '../local/rehearsal/rehearsal';
@@ -29,6 +30,9 @@ import { writeReport } from '../local/report/write-report';
 import { outputStyle } from '../terminal/output-style';
 import { writeJson } from '../terminal/json-output';
 import type { CliDeps, Command } from '../cli-deps';
+
+/** The local deployment alarms, named as in reports: the contract's names, per target group where they are. */
+const ALARM_NAMES = alarmDefinitions().map((d) => d.name);
 
 const HELP = `Usage: npm run rehearse -- local [FAULT[=VALUE] ...] [options]
 
@@ -51,6 +55,10 @@ Options:
   --container        run blue and green as containers of the project's image (docker or podman);
                      the image is built from the Dockerfile when missing (BASE_IMAGE, BUILD_CA_BUNDLE apply)
   --image TAG        image for --container (default ${DEFAULT_REHEARSAL_IMAGE})
+  --alarm-at-start NAME
+                     start the deployment with that deployment alarm already in ALARM, one of
+                     ${ALARM_NAMES.join(', ')}:
+                     CodeDeploy stops at its first alarm poll, native ECS watches no alarm at all
   --json             print the result as JSON on stdout (progress goes to stderr)
   --report DIR       also write DIR/report.md, DIR/report.json and DIR/report.html (a folder that
                      already holds a report is refused; so is one another rehearsal is writing)
@@ -65,6 +73,7 @@ ${exitCodesHelp(
 const OPTIONS = {
   ...REHEARSAL_FLAGS,
   controller: { type: 'string' },
+  'alarm-at-start': { type: 'string' },
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   replace: { type: 'boolean', default: false },
@@ -93,6 +102,7 @@ export async function runLocal(
     const faults = await usageOnConfigError(() => parseFaults(positionals.join(',')), 'FAULT');
     const flags = parseRehearsalFlags(values);
     const controller = controllerFlag(values.controller) ?? DEFAULT_CONTROLLER;
+    const alarmAtStart = alarmAtStartFlag(values['alarm-at-start']);
     const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
     if (values.replace && reportDir === undefined)
       throw new UsageError('--replace needs --report', '--replace');
@@ -100,14 +110,34 @@ export async function runLocal(
       reportDir,
       '--report',
       { replace: values.replace, ...(deps.track && { track: deps.track }) },
-      (folder) => rehearseAndReport(values.json, { ...flags, controller }, faults, deps, local, folder),
+      (folder) =>
+        rehearseAndReport(
+          values.json,
+          { ...flags, controller, ...(alarmAtStart !== undefined && { alarmAtStart }) },
+          faults,
+          deps,
+          local,
+          folder,
+        ),
     );
   });
 }
 
+/** `--alarm-at-start NAME`: one of the deployment alarms; anything else is a usage error naming them. */
+function alarmAtStartFlag(name: string | undefined): string | undefined {
+  if (name === undefined || ALARM_NAMES.includes(name)) return name;
+  throw new UsageError(
+    `--alarm-at-start must be one of ${ALARM_NAMES.join(', ')}; got ${JSON.stringify(name)}`,
+    '--alarm-at-start',
+  );
+}
+
 async function rehearseAndReport(
   json: boolean,
-  flags: RehearsalFlags & { readonly controller: DeploymentControllerName },
+  flags: RehearsalFlags & {
+    readonly controller: DeploymentControllerName;
+    readonly alarmAtStart?: string;
+  },
   faults: ActiveFaults,
   deps: CliDeps,
   local: LocalDeps,
@@ -125,6 +155,7 @@ async function rehearseAndReport(
     rate: flags.rate,
     launch,
     ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
+    ...(flags.alarmAtStart !== undefined && { alarmAtStart: flags.alarmAtStart }),
     onEvent: (event) => progress.event(event),
     onProgress: (snapshot) => progress.snapshot(snapshot),
   });

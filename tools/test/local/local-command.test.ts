@@ -70,6 +70,23 @@ describe('rehearse local: the verdict', () => {
   });
 });
 
+describe('rehearse local: --alarm-at-start', () => {
+  test('hands the named alarm to the rehearsal and says so in the summary', async () => {
+    const stdout = new MemoryStream();
+    const rehearse = jest.fn(fakeRehearse());
+    await runLocal(
+      ['--controller', 'ecs', '--alarm-at-start', 'elb-5xx'],
+      { stdout, stderr: new MemoryStream(), env: {}, cwd: '/nonexistent' },
+      {
+        launch: jest.fn(),
+        rehearse: async (options) => ({ ...(await rehearse(options)), alarmAtStart: 'elb-5xx' }),
+      },
+    );
+    expect(rehearse.mock.calls[0]?.[0]).toMatchObject({ controller: 'ecs', alarmAtStart: 'elb-5xx' });
+    expect(stdout.text).toMatch(/^ {2}at start: +elb-5xx already in ALARM when the deployment started$/m);
+  });
+});
+
 describe('rehearse local: report folder', () => {
   test('an unwritable --report is a usage error before anything starts', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'report-'));

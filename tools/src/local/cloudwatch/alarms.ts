@@ -225,6 +225,23 @@ export class AlarmMonitor {
     this.period.stoppedTasks += 1;
   }
 
+  /**
+   * Puts an alarm in ALARM now, as if its last datapoints had breached (an alarm still firing from an
+   * earlier release); later datapoints move it as usual. Throws on a name the monitor does not hold.
+   */
+  seedAlarm(name: string): void {
+    const alarm = this.options.definitions.find((d) => d.name === name);
+    if (alarm === undefined) throw new Error(`no deployment alarm named ${name}`);
+    const n = this.options.evaluationPeriods ?? settings.alarms.evaluationPeriods;
+    this.history.set(
+      name,
+      Array.from({ length: n }, () => true),
+    );
+    if (this.state.get(name) === 'ALARM') return;
+    this.state.set(name, 'ALARM');
+    this.options.onChange?.({ alarm, state: 'ALARM', at: this.options.clock.now() });
+  }
+
   /** Alarm names and their current states. */
   states(): Record<string, AlarmState> {
     return Object.fromEntries(this.state);

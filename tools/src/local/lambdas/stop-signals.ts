@@ -17,6 +17,11 @@ export interface StopSignalDeps {
   readonly groups: Record<GroupName, TargetGroup>;
   /** Stops the deployment with rollback; called once per signal, the first call wins. */
   readonly stop: (reason: StopReason) => void;
+  /**
+   * Whether the controller acts on its alarms in this deployment: native ECS does not when one was already
+   * in ALARM at the deployment's start. @default always
+   */
+  readonly alarmsWatched?: () => boolean;
 }
 
 /**
@@ -50,7 +55,7 @@ export function deploymentAlarms(deps: StopSignalDeps): AlarmMonitor {
       // The controller polls its alarms: it sees this one that much later.
       clock.setTimeout(() => {
         const firing = monitor.firing();
-        if (firing.length === 0) return;
+        if (firing.length === 0 || deps.alarmsWatched?.() === false) return;
         const first = definitions.find((d) => d.name === firing[0])!;
         const detail = `alarm${firing.length > 1 ? 's' : ''} ${firing.join(', ')} in ALARM`;
         deps.stop({ trigger: 'alarm', signal: first.signal, detail });

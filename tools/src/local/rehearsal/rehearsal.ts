@@ -57,6 +57,8 @@ export interface RehearsalOptions {
   readonly signal?: AbortSignal;
   /** Hands out task ports; rehearsals side by side share one so no two tasks are given the same port. @default freePort */
   readonly allocatePort?: () => Promise<number>;
+  /** A deployment alarm (its local name, e.g. `elb-5xx`) already in ALARM when the deployment starts. */
+  readonly alarmAtStart?: string;
 }
 
 /** Load loop limit for one request: longer than any latency fault the catalogue ships by default. */
@@ -96,6 +98,8 @@ class Rehearsal {
   private readonly sets: Partial<Record<GroupName, TaskSet>> = {};
   private readonly groups: Record<GroupName, TargetGroup>;
   private readonly monitor: AlarmMonitor;
+  /** Whether the controller acts on its alarms: decided when the deployment starts. */
+  private alarmsWatched = true;
   private readonly lb: LocalLoadBalancer;
   private readonly stopDeployment = new AbortController();
   private readonly loadAbort = new AbortController();
@@ -124,6 +128,7 @@ class Rehearsal {
       record: this.record,
       groups: this.groups,
       stop: (reason: StopReason) => this.stop(reason),
+      alarmsWatched: () => this.alarmsWatched,
     };
     this.monitor = deploymentAlarms(signals);
     this.metrics.subscribe((r) => this.monitor.recordRequest(r));
@@ -165,6 +170,21 @@ class Rehearsal {
       clearInterval(progress);
       await this.stopEverything();
     }
+  }
+
+  /**
+   * Native ECS "does not monitor alarms for the duration of that deployment" when one is in ALARM at its
+   * start (ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures"); CodeDeploy
+   * polls them as ever and stops at its first poll.
+   */
+  private decideAlarmWatch(): void {
+    const firing = this.monitor.firing();
+    if (this.controller !== 'ecs' || firing.length === 0) return;
+    this.alarmsWatched = false;
+    this.record.add({
+      type: 'note',
+      text: `ECS monitors no alarm in this deployment: ${firing.join(', ')} was in ALARM at its start`,
+    });
   }
 
   /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
@@ -278,6 +298,8 @@ class Rehearsal {
   /** Green with the faults, through the controller's lifecycle, with the alarms, guard and watcher watching. */
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
     this.monitor.start();
+    if (this.options.alarmAtStart !== undefined) this.monitor.seedAlarm(this.options.alarmAtStart);
+    this.decideAlarmWatch();
     this.watcher.start();
     this.sets.green = this.taskSet('green', this.options.faults);
     this.deploymentView = {
@@ -354,6 +376,7 @@ class Rehearsal {
       events: this.record.events,
       ...(deployment.hook && { hook: deployment.hook }),
       hookRun: this.hookRun,
+      ...(options.alarmAtStart !== undefined && { alarmAtStart: options.alarmAtStart }),
       load: {
         requests: loadResult.requests,
         failed: loadResult.failed,

@@ -21,6 +21,7 @@ export function toJson(result: RehearsalResult): object {
     faults: result.faults,
     config: result.config,
     controller: result.controller,
+    alarmAtStart: result.alarmAtStart ?? null,
     timeScale: result.timeScale,
     times: {
       measuredMs: {

@@ -15,6 +15,9 @@ export function formatSummary(result: RehearsalResult, style: OutputStyle = PLAI
     '',
     `Release of green (FAULTS=${result.faults || 'none'}) with ${deploymentLabel(result.controller, result.config)}, time scale ${result.timeScale}`,
     `  outcome:     ${result.outcome}`,
+    ...(result.alarmAtStart === undefined
+      ? []
+      : [`  at start:    ${result.alarmAtStart} already in ALARM when the deployment started`]),
     `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
     `  matched:     ${result.matched ? style.paint('green', 'yes') : style.paint('red', 'NO')}`,
     `  reason:      ${result.outcome === 'rolled-back' ? v.decidedBy : result.reason}`,

@@ -5,6 +5,7 @@ import { settings } from '../../../../contract/settings';
 import {
   decidingPrediction,
   timingInputsFromSettings,
+  type DecidingSignal,
   type RollbackPrediction,
 } from '../../../../core/model/rollback-time';
 
@@ -17,6 +18,9 @@ export function modelledAwsTime(
   active: ActiveFaults,
   config?: DeploymentConfig,
   controller: DeploymentControllerName = 'codedeploy',
+  /** A deployment alarm already in ALARM when the deployment starts, as its signal. */
+  alarmAtStart?: DecidingSignal,
 ): RollbackPrediction | undefined {
-  return decidingPrediction(active, timingInputsFromSettings(settings, config, controller));
+  const inputs = timingInputsFromSettings(settings, config, controller);
+  return decidingPrediction(active, alarmAtStart === undefined ? inputs : { ...inputs, alarmAtStart });
 }

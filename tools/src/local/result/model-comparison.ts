@@ -2,7 +2,7 @@ import type { ActiveFaults } from '../../../../contract/faults/catalogue';
 import type { DeploymentConfig } from '../../../../contract/deployment-configs';
 import type { DeploymentControllerName } from '../../../../contract/native-strategies';
 import { settings } from '../../../../contract/settings';
-import { expectedRelease } from '../../../../core/model/rollback-time';
+import { expectedRelease, type DecidingSignal } from '../../../../core/model/rollback-time';
 import { modelledAwsTime } from './aws-model';
 import { eventsOf, greenRunningAtMs, summarizeDeployment } from '../../experiment/read-record';
 import type { RehearsalEvent } from '../../experiment/rehearsal-event';
@@ -34,12 +34,19 @@ export function compareWithModel(input: {
   readonly timings: LocalTimings;
   readonly events: readonly RehearsalEvent[];
   readonly hook: HookRun;
+  /** A deployment alarm already in ALARM when the deployment started, as its signal. */
+  readonly alarmAtStart?: DecidingSignal;
 }): ModelComparison {
   const { events, timings } = input;
   const deployment = summarizeDeployment(events);
-  const { controller } = input;
-  const expected = expectedRelease(input.faults, { settings, deploymentConfig: input.config, controller });
-  const modelledAws = modelledAwsTime(input.faults, input.config, controller);
+  const { controller, alarmAtStart } = input;
+  const expected = expectedRelease(input.faults, {
+    settings,
+    deploymentConfig: input.config,
+    controller,
+    ...(alarmAtStart && { alarmAtStart }),
+  });
+  const modelledAws = modelledAwsTime(input.faults, input.config, controller, alarmAtStart);
   const decidedBy = deployment.signal;
   const zero = greenRunningAtMs(events);
   const launchedAt = eventsOf(events, 'task-started').find((e) => e.group === 'green')?.atMs;

@@ -31,6 +31,8 @@ export interface RehearsalResult {
   readonly config: string;
   /** The controller the stand-in played: CodeDeploy's lifecycle or native ECS blue/green's stages. */
   readonly controller: DeploymentControllerName;
+  /** The deployment alarm already in ALARM when the deployment started, when the rehearsal seeded one. */
+  readonly alarmAtStart?: string;
   readonly timeScale: number;
   readonly timings: LocalTimings;
   readonly outcome: ReleaseOutcome;
@@ -101,5 +103,7 @@ export function matchesModel(
 ): boolean {
   if (outcome !== expected.outcome) return false;
   if (outcome !== 'rolled-back') return true;
-  return modelled?.decidedBy !== undefined && decidedBy === modelled.decidedBy;
+  // Without a fault, an alarm in ALARM at the start can still decide (CodeDeploy): the expectation names it.
+  const expectedSignal = modelled?.decidedBy ?? expected.decidedBy;
+  return expectedSignal !== undefined && decidedBy === expectedSignal;
 }

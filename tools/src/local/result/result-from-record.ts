@@ -3,7 +3,8 @@ import type { DeploymentConfig } from '../../../../contract/deployment-configs';
 import { formatFaults } from '../../../../contract/faults/parse-faults';
 import type { DeploymentControllerName } from '../../../../contract/native-strategies';
 import type { ProbeResult } from '../../../../core/probe/release-probe';
-import { summarizeDeployment } from '../../experiment/read-record';
+import { eventsOf, summarizeDeployment } from '../../experiment/read-record';
+import type { DecidingSignal } from '../../../../core/model/signal-paths';
 import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 import { deploymentOutcome } from '../controllers/lifecycle-parts';
 import type { LocalTimings } from '../time-scale/local-timings';
@@ -26,6 +27,8 @@ export interface RecordedRehearsal extends Pick<
   readonly hook?: ProbeResult;
   /** The hook's probe as it ran, for what of it ran in real time. */
   readonly hookRun: HookRun;
+  /** The deployment alarm (its local name) already in ALARM when the deployment started. */
+  readonly alarmAtStart?: string;
 }
 
 /**
@@ -34,6 +37,7 @@ export interface RecordedRehearsal extends Pick<
  */
 export function resultFromRecord(input: RecordedRehearsal): RehearsalResult {
   const deployment = deploymentOutcome(summarizeDeployment(input.events), input.hook);
+  const alarmAtStart = alarmAtStartOf(input.events, input.alarmAtStart);
   const comparison = compareWithModel({
     faults: input.faults,
     config: input.config,
@@ -41,11 +45,13 @@ export function resultFromRecord(input: RecordedRehearsal): RehearsalResult {
     timings: input.timings,
     events: input.events,
     hook: input.hookRun,
+    ...(alarmAtStart && { alarmAtStart: alarmAtStart.signal }),
   });
   return {
     faults: formatFaults(input.faults),
     config: input.config.name,
     controller: input.controller,
+    ...(alarmAtStart && { alarmAtStart: alarmAtStart.name }),
     timeScale: input.timings.timeScale,
     timings: input.timings,
     outcome: deployment.outcome,
@@ -59,4 +65,14 @@ export function resultFromRecord(input: RecordedRehearsal): RehearsalResult {
     alarms: input.alarms,
     ...(input.hook && { hook: input.hook }),
   };
+}
+
+/** The alarm seeded in ALARM before the deployment, with the signal its first event names. */
+function alarmAtStartOf(
+  events: readonly RehearsalEvent[],
+  name: string | undefined,
+): { readonly name: string; readonly signal: DecidingSignal } | undefined {
+  if (name === undefined) return undefined;
+  const signal = eventsOf(events, 'alarm').find((e) => e.alarm === name)?.signal;
+  return signal === undefined ? undefined : { name, signal };
 }
