@@ -79,6 +79,21 @@ export function nativeDeployProject(
       resources: [service.serviceArn, deployments],
     }),
   );
+  // Before it starts ECS's deployment the step reads the service's listener rules, the target groups'
+  // healthy targets and its deployment alarms (pipeline/release/native-start-checks.ts).
+  project.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['ecs:DescribeServices'], resources: [service.serviceArn] }),
+  );
+  project.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'cloudwatch:DescribeAlarms',
+      ],
+      resources: ['*'],
+    }),
+  );
   // Registering the revision passes both task roles; only to ECS tasks.
   project.addToRolePolicy(
     new iam.PolicyStatement({
@@ -125,7 +140,7 @@ function acknowledgeNativeDeployWildcards(
   acknowledgeWildcards(
     project,
     { resources: ['*'] },
-    'ecs:RegisterTaskDefinition has no resource-level permissions (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container Service").',
+    'ecs:RegisterTaskDefinition, elasticloadbalancing:DescribeRules and DescribeTargetHealth have no resource-level permissions (Service Authorization Reference, "Actions, resources, and condition keys for Amazon Elastic Container Service" and "... for Elastic Load Balancing V2"); cloudwatch:DescribeAlarms is a read of alarm states only.',
   );
   // The pattern reaches this stack as two cross-stack imports, which cdk-nag names by their export names
   // (the service stack's cluster and service).

@@ -23,7 +23,10 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type ServiceDeploymentStatus,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IMAGE_DETAIL_FILE, IMAGE_PLACEHOLDER, TASKDEF_FILE } from '../../contract/release-file-names';
+import { nativeStartCheck, type StartCheckClients } from './native-start-checks';
 
 /** Where the step deploys, from the variables the pipeline stack sets on the deploy project. */
 export interface NativeTarget {
@@ -31,8 +34,7 @@ export interface NativeTarget {
   readonly service: string;
 }
 
-export interface DeployNativeDeps {
-  readonly ecs: ECSClient;
+export interface DeployNativeDeps extends StartCheckClients {
   readonly sleep: (ms: number) => Promise<void>;
   readonly log: (line: string) => void;
   /** Pause between two reads of the deployment's state. */
@@ -44,7 +46,8 @@ export interface NativeDeployResult {
   readonly ok: boolean;
   readonly taskDefinitionArn: string;
   readonly serviceDeploymentArn: string;
-  readonly status: ServiceDeploymentStatus | 'UNKNOWN';
+  /** `NOT_STARTED`: the checks before the deployment refused it, and nothing was registered. */
+  readonly status: ServiceDeploymentStatus | 'UNKNOWN' | 'NOT_STARTED';
   readonly reason: string;
 }
 
@@ -76,12 +79,26 @@ export function taskDefinitionInput(
   };
 }
 
-/** Registers, updates the service, and follows the service deployment until it ends. */
+/**
+ * Checks the live weights and alarms, registers, updates the service, and follows the service deployment
+ * until it ends.
+ */
 export async function deployNative(
   deps: DeployNativeDeps,
   target: NativeTarget,
   input: RegisterTaskDefinitionCommandInput,
 ): Promise<NativeDeployResult> {
+  const check = await nativeStartCheck(deps, target);
+  for (const line of check.lines) deps.log(line);
+  if (!check.ok) {
+    return {
+      ok: false,
+      taskDefinitionArn: '',
+      serviceDeploymentArn: '',
+      status: 'NOT_STARTED',
+      reason: check.lines.join('; '),
+    };
+  }
   const registered = await deps.ecs.send(new RegisterTaskDefinitionCommand(input));
   const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn;
   if (taskDefinitionArn === undefined)
@@ -164,7 +181,9 @@ export async function main(
   deps.log(
     result.ok
       ? `released ${result.taskDefinitionArn}`
-      : `deployment ${result.serviceDeploymentArn} ended ${result.status}: ${result.reason || 'no reason given'}`,
+      : result.status === 'NOT_STARTED'
+        ? 'no deployment started'
+        : `deployment ${result.serviceDeploymentArn} ended ${result.status}: ${result.reason || 'no reason given'}`,
   );
   return result.ok ? 0 : 1;
 }
@@ -172,6 +191,8 @@ export async function main(
 if (require.main === module) {
   main(process.argv.slice(2), process.env, {
     ecs: new ECSClient({}),
+    elbv2: new ElasticLoadBalancingV2Client({}),
+    cloudwatch: new CloudWatchClient({}),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: (line) => console.log(line),
     pollMs: 15_000,

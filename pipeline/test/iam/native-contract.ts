@@ -28,6 +28,8 @@ const LEAST_PRIVILEGE =
 const ELB_SAR =
   'Service Authorization Reference, "Actions, resources, and condition keys for Elastic Load Balancing V2"';
 
+const CLOUDWATCH_SAR =
+  'Service Authorization Reference, "Actions, resources, and condition keys for Amazon CloudWatch"';
 const DEPLOYMENT =
   'arn:${Partition}:ecs:${Region}:${Account}:service-deployment/${ClusterName}/${ServiceName}/a1b2c3d4e5f6';
 const REVISION =
@@ -241,6 +243,38 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     expect: 'allow',
     phases: ['release'],
     source: ECS_SAR,
+  },
+  {
+    principal: 'native deploy role',
+    action: 'ecs:DescribeServices',
+    resource: '${ServiceArn}',
+    expect: 'allow',
+    phases: ['release'],
+    source: ECS_SAR,
+  },
+  ...(['DescribeRules', 'DescribeTargetHealth'] as const).map((action): ContractRow => ({
+    principal: 'native deploy role',
+    action: `elasticloadbalancing:${action}`,
+    resource: '*',
+    expect: 'allow',
+    phases: ['release'],
+    source: ELB_SAR,
+  })),
+  {
+    principal: 'native deploy role',
+    action: 'cloudwatch:DescribeAlarms',
+    resource: 'arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:any',
+    expect: 'allow',
+    phases: ['release'],
+    source: CLOUDWATCH_SAR,
+  },
+  {
+    principal: 'native deploy role',
+    action: 'elasticloadbalancing:ModifyRule',
+    resource: '${ProductionRuleArn}',
+    expect: 'deny',
+    phases: ['release'],
+    source: LEAST_PRIVILEGE,
   },
   {
     principal: 'native deploy role',

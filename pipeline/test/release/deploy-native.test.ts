@@ -8,6 +8,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { GREEN, PROD_RULE, liveClients, liveService } from './live-service';
 import { deployNative, main, taskDefinitionInput, type DeployNativeDeps } from '../../release/deploy-native';
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/repo@sha256:' + 'a'.repeat(64);
@@ -23,6 +24,7 @@ const ecs = mockClient(ECSClient);
 const lines: string[] = [];
 const deps = (): DeployNativeDeps => ({
   ecs: new ECSClient({ region: 'eu-west-1' }),
+  ...liveClients(),
   sleep: () => Promise.resolve(),
   log: (line) => lines.push(line),
   pollMs: 1,
@@ -40,6 +42,7 @@ const states = (...statuses: string[]) => {
 beforeEach(() => {
   ecs.reset();
   lines.length = 0;
+  liveService(ecs);
   ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: TD } });
   ecs.on(UpdateServiceCommand).resolves({ service: { currentServiceDeployment: SD } });
 });
@@ -103,5 +106,50 @@ test('the command exits 1 on a rolled-back deployment and 2 without its variable
   await expect(main(['--release', dir], { CLUSTER_NAME: 'c', SERVICE_NAME: 'svc' }, deps())).resolves.toBe(1);
   expect(lines.at(-1)).toBe(`deployment ${SD} ended ROLLBACK_SUCCESSFUL: reason for ROLLBACK_SUCCESSFUL`);
   await expect(main(['--release', dir], {}, deps())).resolves.toBe(2);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a production rule reset onto the empty target group is refused before anything is registered', async () => {
+  // After an odd number of releases the service runs on green; a stack update put production back on blue.
+  liveService(ecs, { productionOnBlue: 100, healthy: { blue: 0, green: 2 } });
+  const result = await deployNative(
+    deps(),
+    { cluster: 'c', service: 'svc' },
+    { family: 'f', containerDefinitions: [] },
+  );
+  expect(result).toMatchObject({ ok: false, status: 'NOT_STARTED' });
+  expect(result.reason).toMatch(/production sends 100% to blue, which has no healthy target/);
+  expect(lines).toContain(
+    `aws elbv2 modify-rule --rule-arn ${PROD_RULE} --actions 'Type=forward,ForwardConfig={TargetGroups=[{TargetGroupArn=arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/blue/1,Weight=0},{TargetGroupArn=${GREEN},Weight=100}]}'`,
+  );
+  expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+  expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+});
+
+test('an alarm already in ALARM is named, with alarm rollback off, before the deployment starts', async () => {
+  liveService(ecs, { firing: ['svc-target-5xx'] });
+  states('SUCCESSFUL');
+  const result = await deployNative(
+    deps(),
+    { cluster: 'c', service: 'svc' },
+    { family: 'f', containerDefinitions: [] },
+  );
+  expect(result.ok).toBe(true);
+  const warning = lines.findIndex((l) => l.startsWith('WARNING: alarm svc-target-5xx is in ALARM'));
+  expect(warning).toBeGreaterThanOrEqual(0);
+  expect(lines[warning]).toMatch(/alarm rollback is off for this release/);
+  expect(lines.some((l) => l.includes('svc-unhealthy-hosts'))).toBe(false);
+  // Said before ECS's deployment starts: before the revision is registered.
+  expect(warning).toBeLessThan(lines.findIndex((l) => l.startsWith('registered ')));
+});
+
+test('the command exits 1 and starts nothing when production points at a target group with no healthy target', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'native-deploy-'));
+  await writeFile(join(dir, 'taskdef.json'), taskdef);
+  await writeFile(join(dir, 'imageDetail.json'), JSON.stringify({ ImageURI: IMAGE }));
+  liveService(ecs, { productionOnBlue: 0, healthy: { blue: 2, green: 0 } });
+  await expect(main(['--release', dir], { CLUSTER_NAME: 'c', SERVICE_NAME: 'svc' }, deps())).resolves.toBe(1);
+  expect(lines.at(-1)).toBe('no deployment started');
+  expect(ecs.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   await rm(dir, { recursive: true, force: true });
 });

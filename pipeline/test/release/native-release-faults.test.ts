@@ -12,6 +12,7 @@ import { settings } from '../../../contract/settings';
 import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
 import { deployNative, taskDefinitionInput } from '../../release/deploy-native';
 import { renderReleaseFiles } from '../../release/render-release-files';
+import { liveClients, liveService } from './live-service';
 import { SAMPLE } from './sample-variables';
 
 /**
@@ -30,6 +31,7 @@ async function registeredFaults(faults: string): Promise<string | undefined> {
     SAMPLE,
   );
   ecs.reset();
+  liveService(ecs);
   ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:td:2' } });
   ecs.on(UpdateServiceCommand).resolves({ service: { currentServiceDeployment: SD } });
   ecs
@@ -38,6 +40,7 @@ async function registeredFaults(faults: string): Promise<string | undefined> {
   await deployNative(
     {
       ecs: new ECSClient({ region: 'eu-west-1' }),
+      ...liveClients(),
       sleep: () => Promise.resolve(),
       log: () => undefined,
       pollMs: 1,
