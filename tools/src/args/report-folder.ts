@@ -1,15 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { takePidLock, type LockHolderWords } from '../process/pid-lock';
 import { UsageError } from './parse-command-args';
 
 /** The files a rehearsal's report consists of: `local` writes the first three, `suite` the last two too. */
@@ -31,14 +23,10 @@ export interface ReportFolderOptions {
   readonly pid?: number;
 }
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+const REPORT_LOCK_WORDS: LockHolderWords = {
+  holding: 'is writing its report there',
+  hint: 'wait for it to end, or give another folder',
+  place: 'give a folder you can write to',
 };
 
 /** True when `dir` holds only report files and folders of them (a suite's one folder per rehearsal). */
@@ -106,7 +94,7 @@ export class ReportFolder {
         refuse('already holds a report; give a new folder, or add --replace to write over it');
     }
     const lockFile = `${dir}.lock`;
-    takeLock(lockFile, pid, refuse);
+    takePidLock(lockFile, pid, REPORT_LOCK_WORDS, refuse);
     return new ReportFolder(dir, lockFile, `${dir}.partial-${pid}`, options);
   }
 
@@ -149,88 +137,6 @@ export class ReportFolder {
     } catch {
       // Already gone: nothing to release.
     }
-  }
-}
-
-/** The text of a lock (or takeover marker), or undefined when it is gone. */
-function readLock(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Whether a lock's text names a run still going; an empty one was just created and holds no pid yet. */
-function heldBy(text: string): boolean {
-  const holder = Number.parseInt(text, 10);
-  return text === '' || (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder));
-}
-
-/** Creates `file` holding `pid` if no such file exists; false when one does. */
-function createWithPid(file: string, pid: number, refuse: (problem: string) => never): boolean {
-  let fd: number;
-  try {
-    fd = openSync(file, 'wx');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    return refuse(`cannot write there (${code ?? String(error)}); give a folder you can write to`);
-  }
-  writeSync(fd, `${pid}\n`);
-  closeSync(fd);
-  return true;
-}
-
-function takeLock(lockFile: string, pid: number, refuse: (problem: string) => never): void {
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (createWithPid(lockFile, pid, refuse)) return;
-    const text = readLock(lockFile);
-    // Released between the two calls: try again.
-    if (text === undefined) continue;
-    if (heldBy(text)) {
-      return refuse(
-        `another rehearsal (pid ${text || '?'}) is writing its report there; wait for it to end, or give another folder`,
-      );
-    }
-    // The process that held it is gone (killed with SIGKILL, say): the lock is stale.
-    removeStaleLock(lockFile, text, pid, refuse);
-  }
-  refuse(`cannot take ${path.basename(lockFile)} beside it; remove that file if no rehearsal is running`);
-}
-
-/**
- * Removes the stale lock holding `staleText`, unless another run took it over first. Only the run that
- * creates `LOCK.takeover` may remove the lock: two runs that read the same stale pid would otherwise both
- * remove "the" lock, the later removing the one the earlier had just taken, and both write the folder.
- */
-function removeStaleLock(
-  lockFile: string,
-  staleText: string,
-  pid: number,
-  refuse: (problem: string) => never,
-): void {
-  const marker = `${lockFile}.takeover`;
-  if (!createWithPid(marker, pid, refuse)) {
-    const taker = readLock(marker);
-    if (taker === undefined) return;
-    if (heldBy(taker)) {
-      refuse(
-        `another rehearsal (pid ${taker || '?'}) is taking over ${path.basename(lockFile)}; wait for it to end, or give another folder`,
-      );
-    }
-    // A run killed in the moment between taking the marker and removing it: no rule tells whether a
-    // third run is removing it just now, so a person decides.
-    refuse(
-      `${path.basename(marker)} was left by a run that ended (pid ${taker}); remove it and ${path.basename(lockFile)} if no rehearsal is running`,
-    );
-  }
-  try {
-    // While this run holds the marker no other run removes the lock: the lock read here is the one removed.
-    if (readLock(lockFile) === staleText) rmSync(lockFile, { force: true });
-  } finally {
-    rmSync(marker, { force: true });
   }
 }
 
