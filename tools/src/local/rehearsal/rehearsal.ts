@@ -3,20 +3,17 @@ import { formatFaults } from '../../../../contract/faults/parse-faults';
 import { settings } from '../../../../contract/settings';
 import type { DeploymentView } from '../../../../core/guard/guard-decision';
 import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../../contract/native-strategies';
-import type { ProbeResult } from '../../../../core/probe/release-probe';
 import { runLoad, type LoadResult } from '../../load/load-loop';
 import { alarmDefinitions, type AlarmMonitor } from '../cloudwatch/alarms';
-import type { HookRun } from '../result/real-time-spans';
 import { deploymentAlarms, rehearsalGuard } from '../lambdas/stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from '../clock';
 import type { DeploymentOutcome, StopReason } from '../controllers/lifecycle-parts';
 import { GUARD_VIEW, runController, type GuardView } from '../controllers/local-controllers';
-import type { HookInvocation } from '../controllers/native-lifecycle';
 import type { DeploymentConfig } from '../../../../contract/deployment-configs';
 import { httpHealthCheck } from '../elb/health-check-request';
 import { LbMetrics, type GroupName } from '../cloudwatch/lb-metrics';
 import { LocalLoadBalancer } from '../elb/load-balancer';
-import { runLocalHook, runLocalNativeHook } from '../lambdas/local-hook';
+import { HookRuns } from './hook-runs';
 import { localTimings, STARTUP_ALLOWANCE_MS, type LocalTimings } from '../time-scale/local-timings';
 import { LoadSeries } from '../result/load-series';
 import { type ProgressSnapshot, type RehearsalResult } from '../result/rehearsal-result';
@@ -103,11 +100,9 @@ class Rehearsal {
   private readonly lb: LocalLoadBalancer;
   private readonly stopDeployment = new AbortController();
   private readonly loadAbort = new AbortController();
-  private readonly probeAbort = new AbortController();
   private load: Promise<LoadResult> | undefined;
   /** The hook's probe: when it began and ended, and each request's real time. */
-  private readonly hookRun: HookRun = { requestsMs: [] };
-  private probe: Promise<ProbeResult> | undefined;
+  private readonly hooks: HookRuns;
 
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
@@ -115,6 +110,7 @@ class Rehearsal {
     this.view = GUARD_VIEW[this.controller];
     this.timings = localTimings(options.timeScale);
     this.record = new RehearsalRecord(this.clock, (event) => options.onEvent?.(event));
+    this.hooks = new HookRuns(VERSIONS.green, this.timings.hook, this.clock, () => this.record.elapsed());
     // The alarm periods start again at green's zero: see GreenStart.
     this.greenStart = new GreenStart(
       (basis) => this.record.add({ type: 'green-running', basis }),
@@ -162,8 +158,7 @@ class Rehearsal {
       await sleep(this.clock, TAIL_MS, options.signal);
       this.loadAbort.abort();
       const loadResult = await this.load!;
-      this.probeAbort.abort();
-      await this.probe;
+      await this.hooks.stop();
       return this.result(deployment, loadResult);
     } finally {
       options.signal?.removeEventListener('abort', this.interrupt);
@@ -322,48 +317,13 @@ class Rehearsal {
       },
       config: this.options.config,
       timings: this.timings,
-      codeDeployHook: () => this.runHook(urls.test),
-      nativeHook: (invocation) => this.runNativeHook(urls.test, invocation),
+      codeDeployHook: () => this.hooks.codeDeploy(urls.test),
+      nativeHook: (invocation) => this.hooks.native(urls.test, invocation),
     });
     this.deploymentView = { ...this.deploymentView, status: this.view.status[deployment.outcome] };
     this.monitor.stop();
     this.watcher.close();
     return deployment;
-  }
-
-  /** The AfterAllowTestTraffic hook: the Lambda's own probe against the test listener. */
-  private runHook(testUrl: string): Promise<ProbeResult> {
-    return this.tracked(
-      runLocalHook(testUrl, VERSIONS.green, this.timings.hook, this.clock, this.probeAbort.signal, (ms) =>
-        this.hookRun.requestsMs.push(ms),
-      ),
-    );
-  }
-
-  /** One invocation of the native POST_TEST_TRAFFIC_SHIFT hook, with the Lambda's own answer rule. */
-  private async runNativeHook(testUrl: string, invocation: HookInvocation) {
-    const reply = runLocalNativeHook(
-      invocation,
-      testUrl,
-      VERSIONS.green,
-      this.timings.hook,
-      this.clock,
-      this.probeAbort.signal,
-      (ms) => this.hookRun.requestsMs.push(ms),
-    );
-    await this.tracked(reply.then((r) => r.probe));
-    return reply;
-  }
-
-  /** Keeps the probe in flight (so the end of the rehearsal waits for it) and its span in real time. */
-  private tracked(probe: Promise<ProbeResult>): Promise<ProbeResult> {
-    const run = this.hookRun;
-    run.startedAt ??= this.record.elapsed();
-    this.probe = probe.then((result) => {
-      run.endedAt = this.record.elapsed();
-      return result;
-    });
-    return this.probe;
   }
 
   private result(deployment: DeploymentOutcome, loadResult: LoadResult): RehearsalResult {
@@ -375,7 +335,7 @@ class Rehearsal {
       timings: this.timings,
       events: this.record.events,
       ...(deployment.hook && { hook: deployment.hook }),
-      hookRun: this.hookRun,
+      hookRun: this.hooks.run,
       ...(options.alarmAtStart !== undefined && { alarmAtStart: options.alarmAtStart }),
       load: {
         requests: loadResult.requests,
@@ -398,9 +358,8 @@ class Rehearsal {
     this.watcher.close();
     this.guard.close();
     this.loadAbort.abort();
-    this.probeAbort.abort();
     await this.load?.catch(() => undefined);
-    await this.probe;
+    await this.hooks.stop();
     await Promise.all([this.sets.blue?.kill(), this.sets.green?.kill()]);
     this.groups.blue.close();
     this.groups.green.close();
