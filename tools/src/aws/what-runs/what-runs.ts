@@ -17,6 +17,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { NativeServiceRef } from '../native-deployment';
 import type { TargetLabel } from '@aws-sdk/client-codedeploy';
 
 /** How a release ended, as its controller reports it: the state the service should now be in. */
@@ -44,10 +45,8 @@ export interface WhatRunsClients {
   readonly elbv2: ElasticLoadBalancingV2Client;
 }
 
-export interface ServiceRef {
-  readonly cluster: string;
-  readonly service: string;
-}
+/** The ECS service a release runs on: the same reference the native deployment readers take. */
+export type ServiceRef = NativeServiceRef;
 
 /** A task set of a CodeDeploy deployment, as CodeDeploy names it (`GetDeploymentTarget`'s `taskSetsInfo`). */
 export interface CodeDeployTaskSet {
@@ -61,14 +60,15 @@ const short = (arn: string | undefined): string => arn?.split('/').slice(-1)[0] 
 /** A target group's name, from its ARN (`...:targetgroup/NAME/ID`). */
 export const groupName = (arn: string): string => /:targetgroup\/([^/]+)/.exec(arn)?.[1] ?? arn;
 
-async function describeService(ecs: ECSClient, ref: ServiceRef): Promise<Service> {
+/** The service as ECS describes it; throws with ECS's reasons when it describes none. */
+export async function describeService(ecs: ECSClient, ref: ServiceRef): Promise<Service> {
   const { services = [], failures = [] } = await ecs.send(
     new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }),
   );
   const service = services[0];
   if (!service) {
-    const reason = failures[0]?.reason ?? 'not returned';
-    throw new Error(`ECS service ${ref.service} in cluster ${ref.cluster}: ${reason}`);
+    const why = failures.map((f) => f.reason ?? '?').join('; ');
+    throw new Error(`ECS does not describe ${ref.cluster}/${ref.service}: ${why || 'no reason given'}`);
   }
   return service;
 }

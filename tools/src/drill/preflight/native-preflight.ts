@@ -2,7 +2,6 @@
  * The preflight checks that differ under the `ecs` controller: ECS runs the deployment, so "in progress"
  * is a service deployment that has not ended, and the alarms are the service's deployment alarms.
  */
-import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
 import { productionWeightsVerdict, type LiveRule } from '../../../../core/weights/production-weights';
 import type { AwsClients } from '../../aws/clients';
 import {
@@ -10,7 +9,12 @@ import {
   NATIVE_ACTIVE_STATUSES,
   type NativeServiceRef,
 } from '../../aws/native-deployment';
-import { groupName, liveRuleTargets, targetHealthCounts } from '../../aws/what-runs/what-runs';
+import {
+  describeService,
+  groupName,
+  liveRuleTargets,
+  targetHealthCounts,
+} from '../../aws/what-runs/what-runs';
 import { alarmsAllOk } from './alarm-states';
 import type { Found } from './preflight-finding';
 
@@ -31,20 +35,8 @@ export async function noServiceDeploymentInProgress(
  * The service's deployment alarms (`DeploymentConfiguration.Alarms` with rollback; ECS Developer Guide,
  * "How CloudWatch alarms detect Amazon ECS deployment failures"), each in OK.
  */
-async function describeNative(aws: AwsClients, ref: NativeServiceRef): Promise<Service> {
-  const { services = [], failures = [] } = await aws
-    .ecs()
-    .send(new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }));
-  const service = services[0];
-  if (service === undefined) {
-    const why = failures.map((f) => f.reason ?? '?').join('; ');
-    throw new Error(`ECS does not describe ${ref.cluster}/${ref.service}: ${why || 'no reason given'}`);
-  }
-  return service;
-}
-
 export async function deploymentAlarmsOk(aws: AwsClients, ref: NativeServiceRef): Promise<Found<string[]>> {
-  const service = await describeNative(aws, ref);
+  const service = await describeService(aws.ecs(), ref);
   const alarms = service.deploymentConfiguration?.alarms;
   const names = alarms?.alarmNames ?? [];
   if (!alarms?.enable || !alarms.rollback || names.length === 0) {
@@ -75,7 +67,7 @@ async function liveRule(aws: AwsClients, arn: string): Promise<LiveRule> {
  * (aws-cdk issue 36649). The decision is `core/weights`'s, the same the native deploy step makes.
  */
 export async function productionWeightsOk(aws: AwsClients, ref: NativeServiceRef): Promise<Found<true>> {
-  const service = await describeNative(aws, ref);
+  const service = await describeService(aws.ecs(), ref);
   const rules = service.loadBalancers?.[0]?.advancedConfiguration;
   if (!rules?.productionListenerRule || !rules.testListenerRule)
     return {
