@@ -2,7 +2,7 @@ import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { StopServiceDeploymentCommand } from '@aws-sdk/client-ecs';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
-import { controllerFlag } from '../args/controller-flag';
+import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
@@ -43,12 +43,7 @@ Options:
   -h, --help                show this help`;
 
 const OPTIONS = {
-  controller: { type: 'string' },
-  application: { type: 'string' },
-  'deployment-group': { type: 'string' },
-  cluster: { type: 'string' },
-  service: { type: 'string' },
-  stack: { type: 'string' },
+  ...TARGET_OPTIONS,
   'no-wait': { type: 'boolean', default: false },
   poll: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -102,14 +97,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     throw new UsageError(`rollback takes no arguments, got "${positionals.join(' ')}"`, '--controller');
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
-  const target = await resolveReleaseTarget(aws, {
-    controller: controllerFlag(values.controller),
-    application: values.application,
-    deploymentGroup: values['deployment-group'],
-    cluster: values.cluster,
-    service: values.service,
-    stack: values.stack,
-  });
+  const target = await resolveReleaseTarget(aws, targetFlags(values));
   const id = await inProgress(aws, target);
   if (id === undefined) {
     deps.stderr.write(`No deployment in progress in ${describeTarget(target)}: nothing to roll back.\n`);

@@ -2,7 +2,7 @@ import { STACK_NAMES } from '../../../contract/stack-outputs';
 import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
-import { controllerFlag } from '../args/controller-flag';
+import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag, TIMER_DURATION } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
@@ -72,12 +72,7 @@ const OPTIONS = {
   'deployment-id': { type: 'string' },
   commit: { type: 'string' },
   pipeline: { type: 'string' },
-  controller: { type: 'string' },
-  application: { type: 'string' },
-  'deployment-group': { type: 'string' },
-  cluster: { type: 'string' },
-  service: { type: 'string' },
-  stack: { type: 'string' },
+  ...TARGET_OPTIONS,
   poll: { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -301,14 +296,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const timeoutMs =
     values.timeout === undefined ? undefined : durationFlag(values.timeout, '--timeout', TIMER_DURATION);
-  const flags: TargetFlags = {
-    controller: controllerFlag(values.controller),
-    application: values.application,
-    deploymentGroup: values['deployment-group'],
-    cluster: values.cluster,
-    service: values.service,
-    stack: values.stack,
-  };
+  const flags = targetFlags(values);
   const deploymentId = values['deployment-id'];
   const commit = values.commit;
   if (commit !== undefined && deploymentId !== undefined)
