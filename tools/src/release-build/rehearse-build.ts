@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { writeJson } from '../terminal/json-output';
 import { freePort } from '../local/free-port';
+import { ensureWritableDir } from '../args/writable-dir';
 import { parseBuildspec } from './buildspec';
 import { type ArtifactCheck, checkArtifacts } from './check-artifacts';
 import { buildEnvironment } from './codebuild-env';
@@ -252,6 +253,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (values.help) {
     out(USAGE);
     return EXIT.ok;
+  }
+  if (values.registry !== undefined) {
+    // Refused before anything is exported or started, as a report folder that cannot be written is.
+    try {
+      await ensureWritableDir(resolve(values.registry), '--registry');
+    } catch (error) {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
   }
   if (values.json) progress = process.stderr;
   const repo = resolve(process.cwd());

@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path, { join } from 'node:path';
 import { version } from '../../../package.json';
 import { main } from '../../src/cli';
 import { COMMANDS } from '../../src/commands';
@@ -62,6 +64,20 @@ describe('rehearse:build keeps the same conventions', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("Unknown option '--no-such-flag'");
     expect(run.stdout).toBe('');
+  });
+
+  it('a --registry folder it cannot write is a usage error, before anything is exported', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'registry-flag-'));
+    try {
+      const file = path.join(dir, 'a-file');
+      writeFileSync(file, '');
+      const run = rehearseBuild('--registry', path.join(file, 'registry'));
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/--registry .*a-file\/registry: cannot write there \(ENOTDIR\)/);
+      expect(run.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
