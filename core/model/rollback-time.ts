@@ -48,9 +48,15 @@ export interface RollbackPrediction {
   readonly signal: string;
 }
 
-/** What a release should do, and what tells CodeDeploy (or why it succeeds). */
+/**
+ * What a release can do: succeed or roll back once it started, or never start because the native deploy
+ * step's start check refused it (`core/weights`).
+ */
+export type ExpectedOutcome = ReleaseOutcome | 'refused';
+
+/** What a release should do, and what tells CodeDeploy (or why it succeeds, or why it never starts). */
 export interface ExpectedRelease {
-  readonly outcome: ReleaseOutcome;
+  readonly outcome: ExpectedOutcome;
   readonly signal: string;
   /** The deciding signal, when the release rolls back. */
   readonly decidedBy?: DecidingSignal;
@@ -132,11 +138,34 @@ export function decidingPrediction(
   return rollbacks.reduce((first, next) => (next.seconds! < first.seconds! ? next : first));
 }
 
-/** The expected release for a set of active faults; no fault means a release that succeeds. */
+/**
+ * A production rule reset to the target group with no task: the native deploy step's start check refuses
+ * before `UpdateService`, whatever the release holds. CodeDeploy has no such rule (it rewrites the listener's
+ * default action itself), so the setup does not exist there.
+ */
+function refusedAtStart(context: ReleaseContext): ExpectedRelease | undefined {
+  if (!context.productionRuleReset) return undefined;
+  if ((context.controller ?? 'codedeploy') !== 'ecs')
+    throw new Error(
+      'a reset production rule is a native ECS setup (aws-cdk issue 36649): CodeDeploy moves production by rewriting the listener itself',
+    );
+  return {
+    outcome: 'refused',
+    signal:
+      "the native deploy step's start check: production reaches a target group with no healthy target, so no deployment starts",
+  };
+}
+
+/**
+ * The expected release for a set of active faults; no fault means a release that succeeds, a reset
+ * production rule under native ECS one that never starts.
+ */
 export function expectedRelease(
   active: ActiveFaults,
   context: ReleaseContext = defaultReleaseContext(),
 ): ExpectedRelease {
+  const refused = refusedAtStart(context);
+  if (refused) return refused;
   const inputs = timingInputsFor(context);
   const deciding = decidingPrediction(active, inputs) ?? codeDeployStopsAtStart(inputs);
   if (deciding === undefined || deciding.outcome === 'succeeded')

@@ -67,6 +67,11 @@ export interface ReleaseContext {
   readonly controller?: DeploymentControllerName;
   /** A deployment alarm already in ALARM when the deployment starts; none by default. */
   readonly alarmAtStart?: DecidingSignal;
+  /**
+   * Native ECS only: the production listener rule forwards to the target group with no task, as after a
+   * stack update that rewrote it (aws-cdk issue 36649). @default false
+   */
+  readonly productionRuleReset?: boolean;
 }
 
 /** The context the stack deploys by default. */

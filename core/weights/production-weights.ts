@@ -74,3 +74,11 @@ export function productionWeightsVerdict(production: LiveRule, test: LiveRule): 
     fix: moveCommand(production, best),
   };
 }
+
+/**
+ * A refusal in the native deploy step's words, one line each: what points where, then (when there is one)
+ * the command that sends production back. The local rehearsal's native controller prints the same lines.
+ */
+export function refusalLines(verdict: WeightsVerdict): string[] {
+  return [`refusing to start the deployment: ${verdict.detail}`, ...(verdict.fix ? [verdict.fix] : [])];
+}

@@ -13,7 +13,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { productionWeightsVerdict, type LiveRule } from '../../core/weights/production-weights';
+import { productionWeightsVerdict, refusalLines, type LiveRule } from '../../core/weights/production-weights';
 
 /** The clients the checks read with. */
 export interface StartCheckClients {
@@ -75,12 +75,7 @@ export async function nativeStartCheck(
     liveRule(clients.elbv2, rules.testListenerRule),
   ]);
   const verdict = productionWeightsVerdict(production, test);
-  if (!verdict.ok) {
-    return {
-      ok: false,
-      lines: [`refusing to start the deployment: ${verdict.detail}`, ...(verdict.fix ? [verdict.fix] : [])],
-    };
-  }
+  if (!verdict.ok) return { ok: false, lines: refusalLines(verdict) };
 
   const names = service.deploymentConfiguration?.alarms?.alarmNames ?? [];
   if (names.length === 0) return { ok: true, lines: [verdict.detail] };

@@ -1,4 +1,4 @@
-import { productionWeightsVerdict, type LiveRule } from '../../weights/production-weights';
+import { productionWeightsVerdict, refusalLines, type LiveRule } from '../../weights/production-weights';
 
 const TG = (name: string): string =>
   `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${name}/0123456789abcdef`;
@@ -43,5 +43,20 @@ describe('productionWeightsVerdict', () => {
     expect(verdict.ok).toBe(false);
     expect(verdict.fix).toBeUndefined();
     expect(verdict.detail).toContain('the service runs no healthy task');
+  });
+});
+
+describe('refusalLines', () => {
+  it("gives the deploy step's refusal: what points where, then the command that sends production back", () => {
+    const verdict = productionWeightsVerdict(rule('p', [100, 0], [0, 2]), rule('t', [0, 0], [100, 2]));
+    const lines = refusalLines(verdict);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(`refusing to start the deployment: ${verdict.detail}`);
+    expect(lines[1]).toMatch(/^aws elbv2 modify-rule --rule-arn /);
+  });
+
+  it('gives one line when no target group has a healthy target to send production to', () => {
+    const verdict = productionWeightsVerdict(rule('p', [100, 0], [0, 0]), rule('t', [100, 0], [0, 0]));
+    expect(refusalLines(verdict)).toEqual([`refusing to start the deployment: ${verdict.detail}`]);
   });
 });

@@ -59,6 +59,10 @@ Options:
                      start the deployment with that deployment alarm already in ALARM, one of
                      ${ALARM_NAMES.join(', ')}:
                      CodeDeploy stops at its first alarm poll, native ECS watches no alarm at all
+  --reset-production-rule
+                     with --controller ecs: start with the production rule reset to the target group
+                     with no task, as a stack update that rewrites the rule leaves it (aws-cdk issue
+                     36649): users get 503s and the deploy step's start check refuses to deploy
   --json             print the result as JSON on stdout (progress goes to stderr)
   --report DIR       also write DIR/report.md, DIR/report.json and DIR/report.html (a folder that
                      already holds a report is refused; so is one another rehearsal is writing)
@@ -74,6 +78,7 @@ const OPTIONS = {
   ...REHEARSAL_FLAGS,
   controller: { type: 'string' },
   'alarm-at-start': { type: 'string' },
+  'reset-production-rule': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   report: { type: 'string' },
   replace: { type: 'boolean', default: false },
@@ -103,6 +108,7 @@ export async function runLocal(
     const flags = parseRehearsalFlags(values);
     const controller = controllerFlag(values.controller) ?? DEFAULT_CONTROLLER;
     const alarmAtStart = alarmAtStartFlag(values['alarm-at-start']);
+    const productionRuleReset = resetFlag(values['reset-production-rule'], controller);
     const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
     if (values.replace && reportDir === undefined)
       throw new UsageError('--replace needs --report', '--replace');
@@ -113,7 +119,12 @@ export async function runLocal(
       (folder) =>
         rehearseAndReport(
           values.json,
-          { ...flags, controller, ...(alarmAtStart !== undefined && { alarmAtStart }) },
+          {
+            ...flags,
+            controller,
+            ...(alarmAtStart !== undefined && { alarmAtStart }),
+            ...(productionRuleReset && { productionRuleReset }),
+          },
           faults,
           deps,
           local,
@@ -132,11 +143,25 @@ function alarmAtStartFlag(name: string | undefined): string | undefined {
   );
 }
 
+/**
+ * `--reset-production-rule` rehearses the rule native ECS shifts and the native deploy step's start check;
+ * CodeDeploy shifts production by rewriting the listener's default action, and the pipeline runs no start
+ * check before a CodeDeploy deployment, so there is nothing of that to rehearse.
+ */
+function resetFlag(reset: boolean, controller: DeploymentControllerName): boolean {
+  if (!reset || controller === 'ecs') return reset;
+  throw new UsageError(
+    '--reset-production-rule needs --controller ecs: the rule it resets is the one native ECS moves by its weights (aws-cdk issue 36649), and the check it rehearses is the native deploy step\'s. CodeDeploy moves production by rewriting the listener\'s default action itself, through no listener rule (what a stack update does to that action: docs/deploy.md, "Changing the stacks after the first release")',
+    '--reset-production-rule',
+  );
+}
+
 async function rehearseAndReport(
   json: boolean,
   flags: RehearsalFlags & {
     readonly controller: DeploymentControllerName;
     readonly alarmAtStart?: string;
+    readonly productionRuleReset?: boolean;
   },
   faults: ActiveFaults,
   deps: CliDeps,
@@ -156,6 +181,7 @@ async function rehearseAndReport(
     launch,
     ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
     ...(flags.alarmAtStart !== undefined && { alarmAtStart: flags.alarmAtStart }),
+    ...(flags.productionRuleReset && { productionRuleReset: true }),
     onEvent: (event) => progress.event(event),
     onProgress: (snapshot) => progress.snapshot(snapshot),
   });

@@ -1,4 +1,5 @@
 import type { DecidingSignal } from '../../../core/model/signal-paths';
+import { refusalLines } from '../../../core/weights/production-weights';
 import type { EventOf, EventType, RecordedOutcome, RehearsalEvent, StopTrigger } from './rehearsal-event';
 
 /** The events of one type, in order. */
@@ -20,7 +21,7 @@ export interface DeploymentSummary {
   readonly trigger?: StopTrigger;
   /** The signal that stopped it, in the rehearsal model's words. */
   readonly signal?: DecidingSignal;
-  /** Why it stopped, or that every step passed. */
+  /** Why it stopped, why the start check refused it, or that every step passed. */
   readonly reason: string;
   /** Production back on blue with green gone. */
   readonly rolledBackAtMs?: number;
@@ -45,13 +46,15 @@ export function greenRunningAtMs(events: readonly RehearsalEvent[]): number | un
 /** The verdict's facts, read from the typed events alone. */
 export function summarizeDeployment(events: readonly RehearsalEvent[]): DeploymentSummary {
   const lifecycle = eventsOf(events, 'lifecycle');
-  const startedAtMs = lifecycle[0]?.atMs ?? firstOf(events, 'deployment')?.atMs;
+  const refusal = eventsOf(events, 'start-check').find((e) => !e.ok);
+  const startedAtMs = lifecycle[0]?.atMs ?? firstOf(events, 'deployment')?.atMs ?? refusal?.atMs;
   const stop = firstOf(events, 'stop');
   const before = (e: RehearsalEvent): boolean => stop === undefined || e.atMs <= stop.atMs;
   const stoppedIn = stop && lifecycle.filter((e) => e.status === 'started' && before(e)).at(-1)?.step;
-  const shifted = eventsOf(events, 'traffic').some(
-    (e) => e.listener === 'production' && e.greenPercent > 0 && before(e),
-  );
+  // A refused deployment moved nothing, whatever the rule pointed at before it.
+  const shifted =
+    !refusal &&
+    eventsOf(events, 'traffic').some((e) => e.listener === 'production' && e.greenPercent > 0 && before(e));
   const outcome = eventsOf(events, 'outcome').at(-1);
   const rolledBack = eventsOf(events, 'rollback').find((e) => e.status === 'done');
   const green = greenRunningAtMs(events);
@@ -60,7 +63,7 @@ export function summarizeDeployment(events: readonly RehearsalEvent[]): Deployme
     ...(green !== undefined && { greenRunningAtMs: green }),
     ...(stop && { detectedAtMs: stop.atMs, trigger: stop.trigger }),
     ...(stop?.signal && { signal: stop.signal }),
-    reason: stop?.detail ?? 'every step passed',
+    reason: stop?.detail ?? (refusal ? refusalLines(refusal)[0]! : 'every step passed'),
     ...(rolledBack && { rolledBackAtMs: rolledBack.atMs }),
     ...(outcome && { outcome: outcome.outcome, finishedAtMs: outcome.atMs }),
     ...(stoppedIn !== undefined && { stoppedIn }),

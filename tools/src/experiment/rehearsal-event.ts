@@ -1,5 +1,6 @@
 import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { DecidingSignal } from '../../../core/model/signal-paths';
+import { refusalLines } from '../../../core/weights/production-weights';
 
 /** The two task sets: blue is the one deployed, green the one being deployed. */
 export type Colour = 'blue' | 'green';
@@ -12,11 +13,19 @@ export type Colour = 'blue' | 'green';
 export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'watcher' | 'ready-timeout' | 'interrupt' | 'other';
 
 /**
- * How a deployment ended: the local outcomes, and on AWS also how a watch could end, `mismatch` included
- * (the controller reported success or a rollback, but the service does not run what that means).
+ * How a deployment ended: the local outcomes (`refused`: the native start check never let it start), and
+ * on AWS also how a watch could end, `mismatch` included (the controller reported success or a rollback,
+ * but the service does not run what that means).
  */
 export type RecordedOutcome =
-  'succeeded' | 'rolled-back' | 'failed' | 'stopped' | 'rollback-failed' | 'interrupted' | 'mismatch';
+  | 'succeeded'
+  | 'rolled-back'
+  | 'refused'
+  | 'failed'
+  | 'stopped'
+  | 'rollback-failed'
+  | 'interrupted'
+  | 'mismatch';
 
 /** What a person did during a drill on AWS, in order. */
 export type DrillAction =
@@ -63,6 +72,11 @@ export type RehearsalEvent = At &
     | { readonly type: 'load'; readonly url: string; readonly rate: number }
     | { readonly type: 'drill'; readonly action: DrillAction; readonly detail?: string }
     | { readonly type: 'deployment'; readonly status: string; readonly deploymentId?: string }
+    /**
+     * The native deploy step's start check on the listener rules' live weights (`core/weights`): `detail`
+     * says what points where, `fix` (on a refusal) what to run.
+     */
+    | { readonly type: 'start-check'; readonly ok: boolean; readonly detail: string; readonly fix?: string }
     | {
         readonly type: 'lifecycle';
         /** CodeDeploy's lifecycle event (`Install`, `AfterAllowTestTraffic`, ...) or the stand-in's step. */
@@ -193,6 +207,8 @@ export function describeEvent(event: RehearsalEvent): string {
       return `${DRILL_ACTIONS[event.action]}${suffix(event.detail)}`;
     case 'deployment':
       return `deployment ${event.status}${event.deploymentId ? ` (${event.deploymentId})` : ''}`;
+    case 'start-check':
+      return event.ok ? `start check passed: ${event.detail}` : refusalLines(event).join('; run: ');
     case 'lifecycle':
       return `${event.step}${event.status === 'started' ? '' : ` ${event.status}`}${suffix(event.detail)}`;
     case 'traffic':
@@ -235,6 +251,7 @@ export const EVENT_KIND: Record<EventType, string> = {
   load: 'phase',
   drill: 'drill',
   deployment: 'phase',
+  'start-check': 'check',
   lifecycle: 'phase',
   traffic: 'traffic',
   'target-health': 'health',

@@ -60,7 +60,7 @@ function verdictRows(report: ExperimentReport): [string, string][] {
             `${Math.round(v.detectedAwsSeconds)} s detected, ${v.modelled?.seconds ?? '-'} s modelled (${v.modelled?.decidedBy ?? 'no rollback'})`,
           ],
         ] as [string, string][])),
-    ['modelled AWS worst case (core/model)', describeModelled(v.modelled)],
+    ['modelled AWS worst case (core/model)', describeModelled(v.modelled, v.expected)],
     ...report.facts.map(([k, val]): [string, string] => [k, val]),
   ];
 }

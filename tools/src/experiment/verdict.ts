@@ -4,7 +4,7 @@ import type { ExpectedRelease, RollbackPrediction } from '../../../core/model/ro
 export interface ExperimentVerdict {
   /** What the rehearsal model says the release should do, and the signal that should tell CodeDeploy. */
   readonly expected: ExpectedRelease;
-  /** What the release did (`succeeded`, `rolled-back`, or how the watch ended on AWS). */
+  /** What the release did (`succeeded`, `rolled-back`, `refused`, or how the watch ended on AWS). */
   readonly observed: string;
   readonly matched: boolean;
   /** What stopped the deployment, in words, or why it went through. */
@@ -22,8 +22,12 @@ export function experimentVerdict(fields: Omit<ExperimentVerdict, 'matched'>): E
   return { ...fields, matched: fields.observed === fields.expected.outcome };
 }
 
-/** The model's worst case in words. */
-export function describeModelled(modelled: RollbackPrediction | undefined): string {
+/** The model's worst case in words; none for a release the start check refuses, since green never runs. */
+export function describeModelled(
+  modelled: RollbackPrediction | undefined,
+  expected?: ExpectedRelease,
+): string {
+  if (expected?.outcome === 'refused') return 'n/a (refused: green never starts, so no fault runs)';
   if (modelled === undefined) return 'n/a (no fault)';
   if (modelled.seconds === undefined) return `${modelled.outcome}: ${modelled.signal}`;
   return `${modelled.outcome} about ${modelled.seconds} s (worst case) after green tasks start: ${modelled.signal}`;

@@ -6,6 +6,7 @@ import type { DecidingSignal } from '../../../core/model/signal-paths';
 import {
   defaultReleaseContext,
   expectedRelease,
+  type ExpectedOutcome,
   type ReleaseOutcome,
 } from '../../../core/model/rollback-time';
 import type { EventInput, RehearsalEvent, StopTrigger } from '../../src/experiment/rehearsal-event';
@@ -35,13 +36,30 @@ const TRIGGERS: Partial<Record<DecidingSignal, StopTrigger>> = {
 };
 const TRIGGER_OF = (signal: DecidingSignal): StopTrigger => TRIGGERS[signal] ?? 'alarm';
 
-/** A record of a rehearsal that ends with `outcome`, stopped (when it rolls back) by `signal`. */
+/** The start check's refusal the fixture records, as `core/weights` words it. */
+export const FIXTURE_REFUSAL = {
+  detail:
+    'production sends 100% to green, which has no healthy target (production rule: blue 0% (2 healthy), green 100% (0 healthy); test rule: blue 100% (2 healthy), green 0% (0 healthy)); a stack update that rewrote the rule (aws-cdk#36649) can do this. Send production back to blue, then deploy',
+  fix: "aws elbv2 modify-rule --rule-arn arn:local:rule/production --actions 'Type=forward,ForwardConfig={TargetGroups=[{TargetGroupArn=arn:local:tg/blue,Weight=100},{TargetGroupArn=arn:local:tg/green,Weight=0}]}'",
+};
+
+/**
+ * A record of a rehearsal that ends with `outcome`, stopped (when it rolls back) by `signal`; a refused one
+ * starts with production reset to the empty green and ends at the start check.
+ */
 export function recordFor(
   faults: ActiveFaults,
-  outcome: ReleaseOutcome,
+  outcome: ExpectedOutcome,
   stop: { trigger: StopTrigger; signal?: DecidingSignal },
 ): RehearsalEvent[] {
   const t = FIXTURE_MS;
+  if (outcome === 'refused')
+    return [
+      at(0, { type: 'started', faults: formatFaults(faults), config: 'fixture', timeScale: 20 }),
+      at(1_000, { type: 'traffic', listener: 'production', greenPercent: 100 }),
+      at(t.deploymentStart, { type: 'start-check', ok: false, ...FIXTURE_REFUSAL }),
+      at(t.deploymentStart, { type: 'outcome', outcome }),
+    ];
   const events = [
     at(0, { type: 'started', faults: formatFaults(faults), config: 'fixture', timeScale: 20 }),
     at(1_000, { type: 'traffic', listener: 'production', greenPercent: 0 }),
@@ -74,16 +92,20 @@ export function recordFor(
 export function resultFor(
   faults: ActiveFaults,
   overrides: {
-    outcome?: ReleaseOutcome;
+    outcome?: ExpectedOutcome;
     stop?: { trigger: StopTrigger; signal?: DecidingSignal };
     failed?: number;
     /** @default 'codedeploy' */
     controller?: DeploymentControllerName;
+    /** Production reset to the empty target group (native ECS): the model expects a refusal. */
+    productionRuleReset?: boolean;
   } = {},
 ): RehearsalResult {
   const controller = overrides.controller ?? 'codedeploy';
+  const reset = overrides.productionRuleReset === true && { productionRuleReset: true };
   const outcome =
-    overrides.outcome ?? expectedRelease(faults, { ...defaultReleaseContext(), controller }).outcome;
+    overrides.outcome ??
+    expectedRelease(faults, { ...defaultReleaseContext(), controller, ...reset }).outcome;
   // Decided, by default, by the signal the model names (the unhealthy-hosts alarm when it names none).
   const signal = modelledAwsTime(faults, undefined, controller)?.decidedBy ?? 'unhealthy-hosts alarm';
   const stop = overrides.stop ?? { trigger: TRIGGER_OF(signal), signal };
@@ -92,6 +114,7 @@ export function resultFor(
     faults,
     config: deploymentConfig('CodeDeployDefault.ECSCanary10Percent5Minutes')!,
     controller,
+    ...reset,
     timings: localTimings(20),
     events: recordFor(faults, outcome, stop),
     hookRun: { requestsMs: [] },

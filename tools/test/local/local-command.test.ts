@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runLocal } from '../../src/commands/local';
 import { MemoryStream } from '../helpers/test-deps';
-import { fakeRehearse } from '../helpers/rehearsal-result';
+import type { RehearsalOptions } from '../../src/local/rehearsal/rehearsal';
+import { fakeRehearse, resultFor } from '../helpers/rehearsal-result';
 
 async function run(args: string[]) {
   const stdout = new MemoryStream();
@@ -84,6 +85,44 @@ describe('rehearse local: --alarm-at-start', () => {
     );
     expect(rehearse.mock.calls[0]?.[0]).toMatchObject({ controller: 'ecs', alarmAtStart: 'elb-5xx' });
     expect(stdout.text).toMatch(/^ {2}at start: +elb-5xx already in ALARM when the deployment started$/m);
+  });
+});
+
+describe('rehearse local: --reset-production-rule', () => {
+  test.each([[[]], [['--controller', 'codedeploy']]])(
+    'is a usage error under CodeDeploy (%j), which moves production through no listener rule',
+    async (controller) => {
+      const { code, stderr, launch } = await run([...controller, '--reset-production-rule']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(
+        /--reset-production-rule needs --controller ecs: the rule it resets is the one native ECS moves by its weights \(aws-cdk issue 36649\).*CodeDeploy moves production by rewriting the listener's default action itself/,
+      );
+      expect(stderr).toContain('\n  --reset-production-rule\n');
+      expect(launch).not.toHaveBeenCalled();
+    },
+  );
+
+  test('hands the reset to a native rehearsal, whose refusal the summary prints and which matches the model', async () => {
+    const stdout = new MemoryStream();
+    const seen: RehearsalOptions[] = [];
+    const code = await runLocal(
+      ['--controller', 'ecs', '--reset-production-rule'],
+      { stdout, stderr: new MemoryStream(), env: {}, cwd: '/nonexistent' },
+      {
+        launch: jest.fn(),
+        rehearse: (options) => {
+          seen.push(options);
+          const reset = options.productionRuleReset === true;
+          return Promise.resolve(
+            resultFor(options.faults, { controller: 'ecs', productionRuleReset: reset }),
+          );
+        },
+      },
+    );
+    expect(seen[0]).toMatchObject({ controller: 'ecs', productionRuleReset: true });
+    expect(code).toBe(0);
+    expect(stdout.text).toMatch(/^ {2}outcome: +refused$/m);
+    expect(stdout.text).toMatch(/^ {2}start check: refusing to start the deployment: /m);
   });
 });
 

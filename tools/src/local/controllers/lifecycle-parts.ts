@@ -25,7 +25,8 @@ export interface StopReason {
 
 /** The deployment as the record tells it, with the hook's full answer. */
 export interface DeploymentOutcome extends DeploymentSummary {
-  readonly outcome: 'succeeded' | 'rolled-back';
+  /** `refused`: the native start check never let it start (no step ran). */
+  readonly outcome: 'succeeded' | 'rolled-back' | 'refused';
   readonly startedAtMs: number;
   readonly finishedAtMs: number;
   readonly hook?: ProbeResult;
@@ -50,7 +51,8 @@ export interface ControllerDeps {
 /** The record's summary of a deployment that ended; throws when the record holds no outcome. */
 export function deploymentOutcome(summary: DeploymentSummary, hook?: ProbeResult): DeploymentOutcome {
   const { outcome, startedAtMs, finishedAtMs } = summary;
-  if ((outcome !== 'succeeded' && outcome !== 'rolled-back') || startedAtMs === undefined)
+  const ended = outcome === 'succeeded' || outcome === 'rolled-back' || outcome === 'refused';
+  if (!ended || startedAtMs === undefined)
     throw new Error(`the record holds no finished local deployment (outcome ${outcome ?? 'none'})`);
   return {
     ...summary,

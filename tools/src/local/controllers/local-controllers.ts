@@ -13,6 +13,7 @@ import type { ProbeResult } from '../../../../core/probe/release-probe';
 import { runLifecycle } from './codedeploy-lifecycle';
 import type { ControllerDeps, DeploymentOutcome } from './lifecycle-parts';
 import { scaleSteps, type LocalTimings } from '../time-scale/local-timings';
+import { refusedByStartCheck, type LiveRules } from './native-start-check';
 import { runNativeLifecycle, type HookInvocation, type HookReply } from './native-lifecycle';
 
 /** The local deployment as one controller's API would show it to the stopped-task guard. */
@@ -55,12 +56,15 @@ export interface ControllerRun {
   readonly codeDeployHook: () => Promise<ProbeResult>;
   /** One invocation of the POST_TEST_TRAFFIC_SHIFT hook, for native ECS. */
   readonly nativeHook: (invocation: HookInvocation) => Promise<HookReply>;
+  /** The listener rules as they are now, for native ECS's start check. */
+  readonly liveRules: () => LiveRules;
 }
 
 /**
  * Runs the deployment as `controller` would: CodeDeploy's lifecycle with the configuration's steps and
  * termination wait, or native ECS's stages with the strategy the stack derives from the same configuration
- * (`nativeStrategyFor`) and the termination wait as the bake time, as the service stack sets it.
+ * (`nativeStrategyFor`) and the termination wait as the bake time, as the service stack sets it. Native
+ * ECS first runs the deploy step's start check, which may refuse to start at all.
  */
 export function runController(
   controller: DeploymentControllerName,
@@ -69,6 +73,8 @@ export function runController(
   const { deps, config, timings } = run;
   const { timeScale } = timings;
   if (controller === 'ecs') {
+    const refused = refusedByStartCheck(deps.record, run.liveRules());
+    if (refused) return Promise.resolve(refused);
     return runNativeLifecycle({
       ...deps,
       hook: run.nativeHook,

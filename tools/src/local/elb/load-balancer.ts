@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { settings } from '../../../../contract/settings';
+import type { LiveRule } from '../../../../core/weights/production-weights';
 import type { Clock } from '../clock';
 import type { GroupName, LbMetrics, ListenerName } from '../cloudwatch/lb-metrics';
 import { elbErrorPage, proxyRequest, sendElbError, type ElbStatus } from './proxy';
@@ -20,6 +21,17 @@ export interface LoadBalancerOptions {
   readonly idleTimeoutMs?: number;
   readonly host?: string;
 }
+
+const LOCAL_ARN = 'arn:aws:elasticloadbalancing:local:000000000000';
+
+/** The local listener rules' ARNs, shaped like AWS's so the start check's fix reads as it would there. */
+export const LOCAL_RULE_ARN: Record<ListenerName, string> = {
+  production: `${LOCAL_ARN}:listener-rule/app/rehearsal/local/production/1`,
+  test: `${LOCAL_ARN}:listener-rule/app/rehearsal/local/test/1`,
+};
+
+/** A local target group's ARN: its name where AWS puts it. */
+export const localTargetGroupArn = (name: GroupName): string => `${LOCAL_ARN}:targetgroup/${name}/local`;
 
 /** Node's parser errors that the ALB answers with something other than 400. */
 const CLIENT_ERROR_STATUS: Readonly<Record<string, ElbStatus>> = {
@@ -91,6 +103,24 @@ export class LocalLoadBalancer {
 
   get test(): GroupName {
     return this.testGroup;
+  }
+
+  /**
+   * Each listener's forward rule as `DescribeRules` and `DescribeTargetHealth` show it on AWS: its weight
+   * per target group and the healthy targets there now; what the native deploy step's start check reads.
+   */
+  describeRules(): Record<ListenerName, LiveRule> {
+    const rule = (listener: ListenerName, weights: Weights): LiveRule => ({
+      arn: LOCAL_RULE_ARN[listener],
+      targetGroups: (['blue', 'green'] as const).map((name) => ({
+        arn: localTargetGroupArn(name),
+        name,
+        weight: weights[name],
+        healthy: this.options.groups[name].counts().healthy,
+      })),
+    });
+    const test: Weights = this.testGroup === 'blue' ? { blue: 100, green: 0 } : { blue: 0, green: 100 };
+    return { production: rule('production', this.weights), test: rule('test', test) };
   }
 
   /** The group the next production request goes to. */

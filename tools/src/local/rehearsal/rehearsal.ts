@@ -21,6 +21,7 @@ import { localTaskDefinitionArn, type LocalStoppedTaskGuard } from '../lambdas/s
 import type { LaunchTask } from '../ecs/task-process';
 import type { TaskSet } from '../ecs/task-set';
 import { GreenStart } from './green-start';
+import { routeProduction } from './production-rule';
 import { rehearsalTaskSet } from './rehearsal-task-set';
 import { TargetGroup } from '../elb/target-group';
 import { alarmsFiring, eventsOf, phaseOf } from '../../experiment/read-record';
@@ -56,6 +57,8 @@ export interface RehearsalOptions {
   readonly allocatePort?: () => Promise<number>;
   /** A deployment alarm (its local name, e.g. `elb-5xx`) already in ALARM when the deployment starts. */
   readonly alarmAtStart?: string;
+  /** Native ECS only: production starts reset to green, the empty target group (aws-cdk issue 36649). */
+  readonly productionRuleReset?: boolean;
 }
 
 /** Load loop limit for one request: longer than any latency fault the catalogue ships by default. */
@@ -273,8 +276,8 @@ class Rehearsal {
         `blue (no fault) did not become healthy within ${BLUE_READY_LIMIT_MS / 1000} s; is the service built (npm run build)? Last stops: ${stops}`,
       );
     }
-    this.routing.setProduction({ blue: 100, green: 0 });
-    this.record.add({ type: 'traffic', listener: 'production', greenPercent: 0 });
+    const { record, routing } = this;
+    routeProduction({ record, routing }, this.options.productionRuleReset ?? false);
   }
 
   private startLoad(production: string): void {
@@ -319,8 +322,11 @@ class Rehearsal {
       timings: this.timings,
       codeDeployHook: () => this.hooks.codeDeploy(urls.test),
       nativeHook: (invocation) => this.hooks.native(urls.test, invocation),
+      liveRules: () => this.lb.describeRules(),
     });
-    this.deploymentView = { ...this.deploymentView, status: this.view.status[deployment.outcome] };
+    const { outcome } = deployment;
+    this.deploymentView =
+      outcome === 'refused' ? undefined : { ...this.deploymentView, status: this.view.status[outcome] };
     this.monitor.stop();
     this.watcher.close();
     return deployment;
@@ -337,6 +343,7 @@ class Rehearsal {
       ...(deployment.hook && { hook: deployment.hook }),
       hookRun: this.hooks.run,
       ...(options.alarmAtStart !== undefined && { alarmAtStart: options.alarmAtStart }),
+      ...(options.productionRuleReset && { productionRuleReset: true }),
       load: {
         requests: loadResult.requests,
         failed: loadResult.failed,

@@ -4,7 +4,7 @@ import { alarmHistory, eventsOf } from '../../experiment/read-record';
 import type { RehearsalResult } from '../rehearsal/rehearsal';
 import { toJson } from './report-json';
 import { timelineChart } from './timeline-chart';
-import { verdictOf } from './verdict';
+import { startRefusal, verdictOf } from './verdict';
 import { CONTROLLER_NAME, deploymentLabel, hookAnswer, HOOK_STAGE } from '../controllers/controller-label';
 
 const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
@@ -43,6 +43,7 @@ export function localReport(result: RehearsalResult): ExperimentReport {
     },
   };
   const notes = eventsOf(result.events, 'note').map((n) => `- ${n.text}`);
+  const refusal = startRefusal(result);
   return {
     title: `Local rehearsal (${CONTROLLER_NAME[result.controller]})`,
     verdict: v,
@@ -52,7 +53,13 @@ export function localReport(result: RehearsalResult): ExperimentReport {
       ['controller', CONTROLLER_NAME[result.controller]],
       ['deployment configuration', deploymentLabel(result.controller, result.config)],
       ['time scale', `${result.timeScale}, one clock for every wait that takes part in a race`],
+      ...(result.productionRuleReset
+        ? ([
+            ['production rule', 'reset to green, the target group with no task (aws-cdk issue 36649)'],
+          ] as const)
+        : []),
       ['reason', result.reason],
+      ...(refusal?.[1] === undefined ? [] : ([['fix', `\`${refusal[1]}\``]] as const)),
       ['time to rollback', `${maybe(v.rollbackMs)} measured (compressed)`],
       ['stopped in', result.deployment.stoppedIn ?? 'n/a'],
       ...(v.waitNote ? ([['note', v.waitNote]] as const) : []),

@@ -1,6 +1,6 @@
 import { alarmHistory, productionTraffic } from '../../experiment/read-record';
 import type { RehearsalResult } from '../rehearsal/rehearsal';
-import { verdictOf } from './verdict';
+import { startRefusal, verdictOf } from './verdict';
 
 /**
  * The machine-readable result (`--json`, `report.json`): the verdict's figures, then the typed record they
@@ -22,6 +22,9 @@ export function toJson(result: RehearsalResult): object {
     config: result.config,
     controller: result.controller,
     alarmAtStart: result.alarmAtStart ?? null,
+    productionRuleReset: result.productionRuleReset ?? false,
+    // The deploy step's lines, as it prints them: what points where, then (when there is one) what to run.
+    refusal: startRefusal(result) ?? null,
     timeScale: result.timeScale,
     times: {
       measuredMs: {

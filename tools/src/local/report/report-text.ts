@@ -2,7 +2,7 @@ import { formatCounts, formatDuration } from '../../experiment/format-duration';
 import { eventsOf } from '../../experiment/read-record';
 import type { RehearsalResult } from '../rehearsal/rehearsal';
 import { describeModelled } from '../../experiment/verdict';
-import { verdictOf } from './verdict';
+import { startRefusal, verdictOf } from './verdict';
 import { deploymentLabel, hookAnswer, HOOK_STAGE } from '../controllers/controller-label';
 import { PLAIN_STYLE, type OutputStyle } from '../../terminal/output-style';
 
@@ -18,11 +18,18 @@ export function formatSummary(result: RehearsalResult, style: OutputStyle = PLAI
     ...(result.alarmAtStart === undefined
       ? []
       : [`  at start:    ${result.alarmAtStart} already in ALARM when the deployment started`]),
+    ...(result.productionRuleReset
+      ? ['  at start:    production rule reset to green, the target group with no task (aws-cdk issue 36649)']
+      : []),
     `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
     `  matched:     ${result.matched ? style.paint('green', 'yes') : style.paint('red', 'NO')}`,
-    `  reason:      ${result.outcome === 'rolled-back' ? v.decidedBy : result.reason}`,
+    `  reason:      ${result.outcome === 'succeeded' ? result.reason : v.decidedBy}`,
   ];
-  if (result.outcome === 'rolled-back') {
+  const refusal = startRefusal(result);
+  if (refusal) {
+    // The deploy step's own lines, so what a user reads here is what the pipeline's log would say.
+    lines.push(...refusal.map((line, i) => `  ${i === 0 ? 'start check:' : 'to fix:     '} ${line}`));
+  } else if (result.outcome === 'rolled-back') {
     lines.push(
       `  detection:   ${maybe(v.detectionMs)} after the deployment started (measured, compressed)`,
       `  rolled back: ${maybe(v.rollbackMs)} after the deployment started (measured, compressed)`,
@@ -32,7 +39,7 @@ export function formatSummary(result: RehearsalResult, style: OutputStyle = PLAI
   } else {
     lines.push(`  deployment:  ${formatDuration(v.deploymentMs)} (measured, compressed)`);
   }
-  lines.push(`  AWS model:   ${describeModelled(v.modelled)}`);
+  lines.push(`  AWS model:   ${describeModelled(v.modelled, result.expected)}`);
   lines.push(
     `  users saw:   ${result.load.requests} requests, ${result.load.failed} failed; answered by ${formatCounts(result.load.byVersion)}; failed by ${formatCounts(result.load.failedByVersion)}`,
   );

@@ -1,3 +1,5 @@
+import { refusalLines } from '../../../../core/weights/production-weights';
+import { eventsOf } from '../../experiment/read-record';
 import { experimentVerdict, type ExperimentVerdict } from '../../experiment/verdict';
 import type { RehearsalResult } from '../rehearsal/rehearsal';
 import { CONTROLLER_NAME, SCALE_UP_STEP } from '../controllers/controller-label';
@@ -15,9 +17,19 @@ export interface LocalVerdict extends ExperimentVerdict {
 const minus = (a: number | undefined, b: number): number | undefined =>
   a === undefined ? undefined : Math.round(a - b);
 
+/**
+ * The native start check's refusal in the deploy step's lines (what points where, then what to run), when
+ * it refused the deployment.
+ */
+export function startRefusal(result: RehearsalResult): string[] | undefined {
+  const refusal = eventsOf(result.events, 'start-check').find((e) => !e.ok);
+  return refusal && refusalLines(refusal);
+}
+
 function decidedBy(result: RehearsalResult): string {
   const d = result.deployment;
   if (result.decidedBy !== undefined) return result.decidedBy;
+  if (result.outcome === 'refused') return "the native deploy step's start check";
   if (d.trigger === 'ready-timeout')
     return `green never became ready (local cap on ${CONTROLLER_NAME[result.controller]}'s wait)`;
   if (d.trigger === 'interrupt') return 'interrupted';

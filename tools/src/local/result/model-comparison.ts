@@ -36,6 +36,8 @@ export function compareWithModel(input: {
   readonly hook: HookRun;
   /** A deployment alarm already in ALARM when the deployment started, as its signal. */
   readonly alarmAtStart?: DecidingSignal;
+  /** Production started reset to the empty target group: the model expects the start check to refuse. */
+  readonly productionRuleReset?: boolean;
 }): ModelComparison {
   const { events, timings } = input;
   const deployment = summarizeDeployment(events);
@@ -45,8 +47,13 @@ export function compareWithModel(input: {
     deploymentConfig: input.config,
     controller,
     ...(alarmAtStart && { alarmAtStart }),
+    ...(input.productionRuleReset && { productionRuleReset: true }),
   });
-  const modelledAws = modelledAwsTime(input.faults, input.config, controller, alarmAtStart);
+  // A refused release never runs green: no fault's worst case applies.
+  const modelledAws =
+    expected.outcome === 'refused'
+      ? undefined
+      : modelledAwsTime(input.faults, input.config, controller, alarmAtStart);
   const decidedBy = deployment.signal;
   const zero = greenRunningAtMs(events);
   const launchedAt = eventsOf(events, 'task-started').find((e) => e.group === 'green')?.atMs;

@@ -1,5 +1,5 @@
 import type {
-  ReleaseOutcome,
+  ExpectedOutcome,
   ExpectedRelease,
   RollbackPrediction,
 } from '../../../../core/model/rollback-time';
@@ -33,9 +33,12 @@ export interface RehearsalResult {
   readonly controller: DeploymentControllerName;
   /** The deployment alarm already in ALARM when the deployment started, when the rehearsal seeded one. */
   readonly alarmAtStart?: string;
+  /** Production started reset to the empty target group (native ECS; aws-cdk issue 36649). */
+  readonly productionRuleReset?: boolean;
   readonly timeScale: number;
   readonly timings: LocalTimings;
-  readonly outcome: ReleaseOutcome;
+  /** `refused`: the native start check never let the deployment start. */
+  readonly outcome: ExpectedOutcome;
   readonly expected: ExpectedRelease;
   /** Same outcome as the model and, for a rollback, the same deciding signal. */
   readonly matched: boolean;

@@ -29,6 +29,8 @@ export interface RecordedRehearsal extends Pick<
   readonly hookRun: HookRun;
   /** The deployment alarm (its local name) already in ALARM when the deployment started. */
   readonly alarmAtStart?: string;
+  /** Production started reset to the empty target group (native ECS). */
+  readonly productionRuleReset?: boolean;
 }
 
 /**
@@ -46,12 +48,14 @@ export function resultFromRecord(input: RecordedRehearsal): RehearsalResult {
     events: input.events,
     hook: input.hookRun,
     ...(alarmAtStart && { alarmAtStart: alarmAtStart.signal }),
+    ...(input.productionRuleReset && { productionRuleReset: true }),
   });
   return {
     faults: formatFaults(input.faults),
     config: input.config.name,
     controller: input.controller,
     ...(alarmAtStart && { alarmAtStart: alarmAtStart.name }),
+    ...(input.productionRuleReset && { productionRuleReset: true }),
     timeScale: input.timings.timeScale,
     timings: input.timings,
     outcome: deployment.outcome,

@@ -56,6 +56,33 @@ describe('local load balancer', () => {
     expect(records[0]).toMatchObject({ status: 503, source: 'elb', listener: 'test', group: 'blue' });
   });
 
+  test('a production rule reset to the empty target group gets 503 for every request, as describeRules shows', async () => {
+    // Elastic Load Balancing, Application Load Balancers, "Troubleshoot your Application Load Balancers",
+    // HTTP 503: the target groups for the load balancer have no registered targets.
+    const { server, target } = await backend((_req, res) => res.end('blue'));
+    servers.push(server);
+    const { lb, groups, urls, records, close } = await balancer();
+    groups.blue.register(target);
+    while (groups.blue.counts().healthy === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    lb.setProduction({ blue: 0, green: 100 });
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get(`${urls.production}/`)));
+    const rules = lb.describeRules();
+    await close();
+    expect(answers.map((a) => a.status)).toEqual([503, 503, 503, 503, 503]);
+    expect(records.map((r) => [r.group, r.listener, r.status, r.source])).toEqual(
+      Array.from({ length: 5 }, () => ['green', 'production', 503, 'elb']),
+    );
+    expect(rules.production.targetGroups).toEqual([
+      { arn: expect.stringMatching(/:targetgroup\/blue\//), name: 'blue', weight: 0, healthy: 1 },
+      { arn: expect.stringMatching(/:targetgroup\/green\//), name: 'green', weight: 100, healthy: 0 },
+    ]);
+    expect(rules.test.targetGroups.map((g) => [g.name, g.weight])).toEqual([
+      ['blue', 100],
+      ['green', 0],
+    ]);
+    expect(rules.production.arn).not.toBe(rules.test.arn);
+  });
+
   test('answers 502 when the target refuses the connection', async () => {
     const { server, target } = await backend((_req, res) => res.end());
     await new Promise((resolve) => server.close(resolve));
