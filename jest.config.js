@@ -35,6 +35,7 @@ const INTEGRATION = [
   'tools/test/local/ecs/listen-gate.test.ts',
   'tools/test/local/local-process.test.ts',
   'tools/test/local/report-interrupt.test.ts',
+  'tools/test/local/reset-production-rule.test.ts',
   'tools/test/process/supervisor.test.ts',
   'tools/test/suite/suite-interrupt.test.ts',
 ];
