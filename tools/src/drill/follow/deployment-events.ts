@@ -8,13 +8,13 @@ const TEST_HOOK = 'AfterAllowTestTraffic';
 /**
  * CodeDeploy's error codes for a stopped deployment, as the record's stop triggers (CodeDeploy API
  * Reference, "ErrorInformation"): an alarm on the deployment group, a failed lifecycle hook, and
- * StopDeployment (which the stopped-task guard calls; a person stopping it by hand shows the same code,
- * so the signal stays unnamed).
+ * StopDeployment, which the stopped-task guard and a person's `rollback` both call with the same code: the
+ * call is named, its caller is not.
  */
 const TRIGGERS: Record<string, { trigger: StopTrigger; signal?: DecidingSignal }> = {
   ALARM_ACTIVE: { trigger: 'alarm' },
   HOOK_EXECUTION_FAILURE: { trigger: 'hook', signal: 'test-traffic hook' },
-  MANUAL_STOP: { trigger: 'guard' },
+  MANUAL_STOP: { trigger: 'stop-call' },
 };
 
 const LIFECYCLE_STATUS: Record<string, 'started' | 'succeeded' | 'failed'> = {

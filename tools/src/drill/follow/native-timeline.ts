@@ -50,14 +50,14 @@ export function nativeRollbackDoneTime(result: NativeWatchResult): number | unde
 
 /**
  * What told ECS to stop, as the record's stop trigger. A hook's failure is the test-traffic hook; a stop by
- * StopServiceDeployment is the stopped-task guard's call, but a person stopping it by hand looks the same, so
- * the signal stays unnamed, as for CodeDeploy's MANUAL_STOP.
+ * StopServiceDeployment may be the stopped-task guard's call or a person's `rollback`, which look the same,
+ * so the call is named and its caller is not, as for CodeDeploy's MANUAL_STOP.
  */
 const TRIGGERS: Record<Exclude<NativeSignal, 'none'>, { trigger: StopTrigger; signal?: DecidingSignal }> = {
   alarm: { trigger: 'alarm' },
   hook: { trigger: 'hook', signal: 'test-traffic hook' },
   'circuit-breaker': { trigger: 'other' },
-  stop: { trigger: 'guard' },
+  stop: { trigger: 'stop-call' },
 };
 
 function eventEntries(e: NativeWatchEvent, seen: { production: boolean; test: boolean }): Timed[] {
