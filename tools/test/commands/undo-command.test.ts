@@ -162,6 +162,7 @@ describe('rehearse undo under CodeDeploy', () => {
 
     expect(codeDeploy.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
     expect(d.stderr.text).toContain('No previous release to go back to');
+    expect(d.stderr.text).toContain('1 of 1 succeeded deployments name a task definition');
   });
 });
 

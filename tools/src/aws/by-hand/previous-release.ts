@@ -50,7 +50,8 @@ async function succeededDeployments(aws: AwsClients, group: DeploymentGroupRef):
 async function codeDeployRevisions(aws: AwsClients, group: DeploymentGroupRef): Promise<UndoFinding> {
   const [busy] = await listDeploymentIds(aws.codeDeploy(), group, { statuses: ACTIVE_STATUSES });
   if (busy !== undefined) return { kind: 'busy', deploymentId: busy };
-  const arns = (await succeededDeployments(aws, group)).flatMap(
+  const succeeded = await succeededDeployments(aws, group);
+  const arns = succeeded.flatMap(
     (info) => appSpecTaskDefinition(info.revision?.appSpecContent?.content) ?? [],
   );
   const [current, ...earlier] = arns;
@@ -58,7 +59,7 @@ async function codeDeployRevisions(aws: AwsClients, group: DeploymentGroupRef): 
   if (current === undefined || previous === undefined)
     return {
       kind: 'no-previous',
-      reason: `${group.application}/${group.deploymentGroup} has ${current === undefined ? 'no' : 'one'} succeeded release to read; the stack's own first revision is not a release undo can name`,
+      reason: `in ${group.application}/${group.deploymentGroup}, ${arns.length} of ${succeeded.length} succeeded deployments name a task definition in their AppSpec content, and undo needs two different ones (the stack's own first revision is not a release undo can name)`,
     };
   return {
     kind: 'found',
