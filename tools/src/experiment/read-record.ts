@@ -99,14 +99,15 @@ export function alarmsFiring(events: readonly RehearsalEvent[]): string[] {
 }
 
 /**
- * The phase a live line shows: the outcome once there is one, else the lifecycle step in progress, else
+ * The phase a live line shows: the outcome once there is one, else a hold or the lifecycle step in progress, else
  * blue serving alone (`steady (blue)`) or still starting.
  */
 export function phaseOf(events: readonly RehearsalEvent[]): string {
   for (let i = events.length - 1; i >= 0; i -= 1) {
     const e = events[i]!;
     if (e.type === 'outcome') return e.outcome;
-    if (e.type === 'stop') return 'rolling back';
+    if (e.type === 'stop' || e.type === 'stopped-by-hand') return 'rolling back';
+    if (e.type === 'held') return 'held';
     if (e.type === 'lifecycle' && e.status === 'started') return e.step;
   }
   return events.some((e) => e.type === 'traffic' && e.listener === 'production')

@@ -7,10 +7,35 @@ export type Colour = 'blue' | 'green';
 
 /**
  * Why a deployment stopped: an alarm, the hook, the stopped-task guard, green never getting ready within
- * the (capped) wait, the person running the rehearsal interrupting it, or (on AWS) any other reason
- * CodeDeploy gives.
+ * the (capped) wait, the person running the rehearsal interrupting it, a hold that timed out with
+ * rollback, or (on AWS) any other reason CodeDeploy gives. `stop-call` is a StopDeployment or
+ * StopServiceDeployment call whose caller the record does not know: on AWS the stopped-task guard and a
+ * person running `rollback` make the same call and the controller reports them alike (CodeDeploy's
+ * MANUAL_STOP), so only a `stopped-by-hand` event, written by the command that stopped it, names a person.
  */
-export type StopTrigger = 'alarm' | 'hook' | 'guard' | 'watcher' | 'ready-timeout' | 'interrupt' | 'other';
+export type StopTrigger =
+  | 'alarm'
+  | 'hook'
+  | 'guard'
+  | 'watcher'
+  | 'ready-timeout'
+  | 'hold-timeout'
+  | 'interrupt'
+  | 'stop-call'
+  | 'other';
+
+/**
+ * What ended a hold before production traffic: `continue`, `rollback` (a person's, written by the command),
+ * the hold's own time-out, or a stop whose caller the record does not know (`stop-call`, as for
+ * {@link StopTrigger}).
+ */
+export type HoldEnd = 'continue' | 'rollback' | 'timeout' | 'stop-call';
+
+/** What a controller does when a hold times out: roll back (CodeDeploy's only choice) or go on. */
+export type HoldTimeoutAction = 'rollback' | 'continue';
+
+/** The command a person ran that stopped a deployment, when that command wrote it down. */
+export type HandCommand = 'rollback' | 'undo';
 
 /**
  * How a deployment ended: the local outcomes (`refused`: the native start check never let it start), and
@@ -155,6 +180,25 @@ export type RehearsalEvent = At &
         readonly code?: string;
       }
     | { readonly type: 'rollback'; readonly status: 'started' | 'done'; readonly detail?: string }
+    /**
+     * Green passed its test traffic and the deployment waits for a person before production traffic moves
+     * (the gate): `continue` lets it go on, `rollback` takes it back, or `onTimeout` happens after `waitSeconds`.
+     */
+    | {
+        readonly type: 'held';
+        readonly waitSeconds: number;
+        readonly onTimeout: HoldTimeoutAction;
+        readonly deploymentId?: string;
+      }
+    /** The hold ended: by `continue`, by `rollback`, or by its time-out. */
+    | { readonly type: 'hold-released'; readonly by: HoldEnd; readonly detail?: string }
+    /** A person's command stopped the deployment, written down by that command (never inferred). */
+    | {
+        readonly type: 'stopped-by-hand';
+        readonly command: HandCommand;
+        readonly deploymentId?: string;
+        readonly detail?: string;
+      }
     | { readonly type: 'outcome'; readonly outcome: RecordedOutcome }
   );
 
@@ -192,6 +236,13 @@ const GREEN_RUNNING: Record<GreenRunningBasis, string> = {
   crashed: "green's first task crashed: the model's time zero",
   'install-done': 'green tasks running (Install ended)',
   'tasks-running': 'green tasks running',
+};
+
+const HOLD_END: Record<HoldEnd, string> = {
+  continue: 'continue',
+  rollback: 'rollback',
+  timeout: 'its time-out',
+  'stop-call': 'a stop call',
 };
 
 /** The event as one human line; derived from its fields, never read back. */
@@ -239,6 +290,12 @@ export function describeEvent(event: RehearsalEvent): string {
       return event.status === 'started'
         ? `rollback started${suffix(event.detail)}`
         : `rollback done${suffix(event.detail)}`;
+    case 'held':
+      return `held before production traffic: ${event.onTimeout} in ${event.waitSeconds} s unless continue or rollback${event.deploymentId ? ` (${event.deploymentId})` : ''}`;
+    case 'hold-released':
+      return `hold ended by ${HOLD_END[event.by]}${suffix(event.detail)}`;
+    case 'stopped-by-hand':
+      return `stopped by hand (${event.command})${event.deploymentId ? ` ${event.deploymentId}` : ''}${suffix(event.detail)}`;
     case 'outcome':
       return `deployment ended: ${event.outcome}`;
   }
@@ -265,5 +322,8 @@ export const EVENT_KIND: Record<EventType, string> = {
   guard: 'guard',
   stop: 'rollback',
   rollback: 'rollback',
+  held: 'gate',
+  'hold-released': 'gate',
+  'stopped-by-hand': 'rollback',
   outcome: 'outcome',
 };

@@ -119,4 +119,22 @@ describe('reading the rehearsal record', () => {
       describeEvent(at(0, { type: 'guard', action: 'ignored', reason: 'no deployment in progress' })),
     ).toBe('guard left it alone: no deployment in progress');
   });
+
+  it('describes a hold, its end and a stop by hand, and shows a held deployment as held', () => {
+    const held = at(1_000, { type: 'held', waitSeconds: 600, onTimeout: 'rollback', deploymentId: 'd-1' });
+    expect(describeEvent(held)).toBe(
+      'held before production traffic: rollback in 600 s unless continue or rollback (d-1)',
+    );
+    expect(describeEvent(at(2_000, { type: 'hold-released', by: 'timeout' }))).toBe(
+      'hold ended by its time-out',
+    );
+    expect(
+      describeEvent(at(2_000, { type: 'stopped-by-hand', command: 'rollback', deploymentId: 'd-1' })),
+    ).toBe('stopped by hand (rollback) d-1');
+    const lifecycle = at(500, { type: 'lifecycle', step: 'AfterAllowTestTraffic', status: 'started' });
+    expect(phaseOf([lifecycle, held])).toBe('held');
+    expect(phaseOf([lifecycle, held, at(3_000, { type: 'stopped-by-hand', command: 'rollback' })])).toBe(
+      'rolling back',
+    );
+  });
 });

@@ -99,7 +99,7 @@ describe('the journal of a native service deployment', () => {
       'rolled-back',
     );
     expect(nativeDeploymentEvents(stopped, 0)).toContainEqual(
-      expect.objectContaining({ atMs: 50, type: 'stop', trigger: 'guard' }),
+      expect.objectContaining({ atMs: 50, type: 'stop', trigger: 'stop-call' }),
     );
     const passed = result([e({ at: 10, type: 'stage', stage: 'CLEAN_UP' })], 'SUCCESSFUL', 'succeeded');
     expect(nativeDetectionTime(passed)).toBeUndefined();
