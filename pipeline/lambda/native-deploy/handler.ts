@@ -4,7 +4,7 @@
  * CodePipeline User Guide says not to log that JSON event.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CodePipelineClient, PutJobFailureResultCommand } from '@aws-sdk/client-codepipeline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CodePipelineEvent, Context } from 'aws-lambda';
@@ -49,7 +49,19 @@ export async function handler(
   event: CodePipelineEvent,
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<JobReport> {
-  configured ??= depsFromEnvironment(process.env);
+  try {
+    configured ??= depsFromEnvironment(process.env);
+  } catch (error) {
+    // Reported rather than thrown: a thrown error would leave the action waiting until its timeout.
+    const summary = error instanceof Error ? error.message : String(error);
+    await new CodePipelineClient({}).send(
+      new PutJobFailureResultCommand({
+        jobId: event['CodePipeline.job'].id,
+        failureDetails: { type: 'ConfigurationError', message: summary },
+      }),
+    );
+    return { result: 'failed', summary };
+  }
   const remaining = (context?.getRemainingTimeInMillis() ?? FOLLOW_MS + RESERVE_MS) - RESERVE_MS;
   return runDeployJob(event, { ...configured, followMs: Math.max(0, Math.min(FOLLOW_MS, remaining)) });
 }

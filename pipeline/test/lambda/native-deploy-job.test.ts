@@ -16,7 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { strToU8, zipSync } from 'fflate';
 import { liveClients, liveService } from '../release/live-service';
 import { runDeployJob, type DeployJobDeps } from '../../lambda/native-deploy/deploy-job';
-import { depsFromEnvironment } from '../../lambda/native-deploy/handler';
+import { depsFromEnvironment, handler } from '../../lambda/native-deploy/handler';
 import { fetchFromS3, releaseFilesFromZip } from '../../lambda/native-deploy/release-artifact';
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/repo@sha256:' + 'b'.repeat(64);
@@ -238,5 +238,20 @@ test('the function names the variables the stack must set', () => {
   expect(depsFromEnvironment({ CLUSTER_NAME: 'c', SERVICE_NAME: 'svc' }).target).toEqual({
     cluster: 'c',
     service: 'svc',
+  });
+});
+
+test('a function without its variables fails the job instead of leaving it to time out', async () => {
+  const saved = { ...process.env };
+  delete process.env.CLUSTER_NAME;
+  delete process.env.SERVICE_NAME;
+  try {
+    await expect(handler(jobEvent())).resolves.toMatchObject({ result: 'failed' });
+  } finally {
+    process.env = saved;
+  }
+  expect(failure()[0]).toMatchObject({
+    jobId: 'job-1',
+    failureDetails: { type: 'ConfigurationError', message: expect.stringMatching(/CLUSTER_NAME/) },
   });
 });
