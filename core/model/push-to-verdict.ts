@@ -49,10 +49,13 @@ export interface ReleaseLoop {
  * - `codedeploy`: CodePipeline's "Amazon ECS and CodeDeploy blue-green" deploy action registers the task
  *   definition and creates the CodeDeploy deployment, which creates the replacement task set.
  * - `ecs`: the Deploy stage is CodePipeline's Lambda invoke action (CodePipeline User Guide, "AWS Lambda invoke
- *   action reference"), a function that registers the task definition and calls UpdateService; ECS then runs
- *   its own blue/green deployment. That page and the quotas page ("Quotas in AWS CodePipeline": a 20-minute
- *   reply timeout, 24 hours in all) give no start latency either, so the allowance is CodeDeploy's: the
- *   stage transition, a cold start and two ECS calls. It replaces the second CodeBuild build (a provisioned
+ *   action reference"; `pipeline/lambda/native-deploy`), a function that reads the release artifact,
+ *   registers the task definition and calls UpdateService; ECS then runs its own blue/green deployment. The
+ *   function's part is a cold start at most, which "varies from under 100 ms to over 1 second" (AWS Lambda
+ *   Operator Guide, "Lambda execution environments", "Cold starts and latency"), then an S3 read and about ten ECS,
+ *   Elastic Load Balancing and CloudWatch calls: a few seconds. The rest is CodePipeline's stage transition and
+ *   invocation, which neither that page nor "Quotas in AWS CodePipeline" (a 20-minute reply timeout, 24 hours
+ *   in all) gives, so it keeps CodeDeploy's allowance. It replaces the second CodeBuild build (a provisioned
  *   container, `npm ci`, `npm run build`) that took 148 s in this model before ECS started.
  */
 export const DEPLOY_START_SECONDS: Readonly<Record<DeploymentControllerName, number>> = {

@@ -31,12 +31,14 @@ export interface ReleaseGate {
 /**
  * Limits of the two controllers' waits: ECS's `timeoutInMinutes` takes 1 to 20160 (Amazon ECS API
  * Reference, "DeploymentLifecycleHookTimeoutConfiguration"). CodeDeploy's reference states no maximum for
- * `waitTimeInMinutes`; this stack keeps it to two days. The pipeline's deploy action has its own time-out
- * (docs/runbook.md).
+ * `waitTimeInMinutes`; this stack keeps it to two days, inside the CodeDeploy ECS deploy action's five.
+ * Under `ecs` the Deploy action is a Lambda invoke action, which CodePipeline fails after 24 hours however
+ * often the function answers "in progress" (CodePipeline User Guide, "Quotas in AWS CodePipeline"): the
+ * wait is kept to 23 hours, leaving an hour for the rest of the deployment.
  */
 export const GATE_LIMITS: Record<DeploymentControllerName, { readonly maxMinutes: number }> = {
   codedeploy: { maxMinutes: 2880 },
-  ecs: { maxMinutes: 20160 },
+  ecs: { maxMinutes: 1380 },
 };
 
 /** The deploy setting's help line, shared with docs/deploy.md's table. */

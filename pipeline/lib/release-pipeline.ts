@@ -18,7 +18,7 @@ import {
   acknowledgeRehearsalLogGroup,
   acknowledgeShortLivedBucket,
 } from './control-tower';
-import { nativeDeployProject } from './native-deploy-project';
+import { NativeDeployFunction } from './native-deploy-function';
 import { acknowledgeWildcards } from './release-pipeline-nag';
 import {
   BUILD_VARIABLES,
@@ -173,7 +173,7 @@ export class ReleasePipeline extends Construct {
     acknowledgeWildcards(
       this.pipeline,
       { resources: ['*'] },
-      'The CodeDeployToECS action needs ecs:RegisterTaskDefinition (no resource-level permissions) and iam:PassRole, which aws-cdk-lib limits to roles passed to ecs-tasks.amazonaws.com.',
+      'The CodeDeployToECS action needs ecs:RegisterTaskDefinition (no resource-level permissions) and iam:PassRole, which aws-cdk-lib limits to roles passed to ecs-tasks.amazonaws.com; the Lambda invoke action (ecs controller) needs lambda:ListFunctions, which has no resource-level permissions.',
     );
   }
 
@@ -309,7 +309,7 @@ export class ReleasePipeline extends Construct {
       // The commit CodePipeline fetched, passed explicitly so the image tag never depends on how the source was cloned.
       environmentVariables: { [BUILD_VARIABLES.appVersion]: { value: sourceAction.variables.commitId } },
     });
-    const deployAction = this.createDeployAction(target, sourceOutput, buildOutput);
+    const deployAction = this.createDeployAction(target, buildOutput);
     return new codepipeline.Pipeline(this, 'Pipeline', {
       pipelineType: codepipeline.PipelineType.V2,
       // Every push is released in order, so a rehearsal's flip is never skipped by the revert pushed after it.
@@ -338,10 +338,9 @@ export class ReleasePipeline extends Construct {
     });
   }
 
-  /** CodeDeploy's ECS blue/green action, or under the `ecs` controller the native deploy step. */
+  /** CodeDeploy's ECS blue/green action, or under the `ecs` controller the native deploy function. */
   private createDeployAction(
     target: ReleaseTarget,
-    sourceOutput: codepipeline.Artifact,
     buildOutput: codepipeline.Artifact,
   ): codepipeline.IAction {
     if (target.deploymentGroup !== undefined) {
@@ -358,17 +357,20 @@ export class ReleasePipeline extends Construct {
         'ReleaseTarget needs a deploymentGroup (codedeploy controller) or a nativeService (ecs)',
       );
     }
-    return new actions.CodeBuildAction({
+    const deploy = new NativeDeployFunction(this, 'NativeDeploy', {
+      service: target.nativeService,
+      passedRoles: [executionRoleOf(target), target.taskDefinition.taskRole],
+    });
+    acknowledgeWildcards(
+      this,
+      { resources: [`${deploy.function.functionArn}:*`] },
+      "aws-cdk-lib's grantInvoke to the Deploy action's role: the versions and aliases of the native deploy function only.",
+    );
+    // Only the rendered release files: the function reads taskdef.json and imageDetail.json from them.
+    return new actions.LambdaInvokeAction({
       actionName: RELEASE_STAGES.deploy.action,
-      project: nativeDeployProject(this, {
-        service: target.nativeService,
-        passedRoles: [executionRoleOf(target), target.taskDefinition.taskRole],
-        artifactBucket: this.artifactBucket,
-        logGroup: this.createBuildLogs('NativeDeployLogs'),
-        ...(target.gate === undefined ? {} : { holdMinutes: target.gate.waitMinutes }),
-      }),
-      input: sourceOutput,
-      extraInputs: [buildOutput],
+      lambda: deploy.function,
+      inputs: [buildOutput],
     });
   }
 

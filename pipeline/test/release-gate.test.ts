@@ -5,7 +5,7 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseGate } from '../lib/release-gate';
+import { GATE_LIMITS, parseGate } from '../lib/release-gate';
 import { addReleasePipeline } from '../lib/release-pipeline-context';
 import type { ReleasePipelineStack } from '../lib/release-pipeline-stack';
 import { buildStacks } from './build-stacks';
@@ -72,12 +72,12 @@ describe('the gate under native ECS', () => {
 });
 
 describe('the pipeline with a gate under native ECS', () => {
-  test('the native deploy step waits through the longest hold on top of its own 90 minutes', () => {
+  test('the longest hold it takes fits the Lambda invoke action that follows the deployment', () => {
     let pipeline: ReleasePipelineStack | undefined;
     const built = buildStacks({
       context: {
         controller: 'ecs',
-        gate: { waitMinutes: 120 },
+        gate: { waitMinutes: GATE_LIMITS.ecs.maxMinutes },
         'aws:cdk:bundling-stacks': [],
         githubConnectionArn:
           'arn:aws:codeconnections:eu-west-1:123456789012:connection/11111111-2222-3333-4444-555555555555',
@@ -89,9 +89,16 @@ describe('the pipeline with a gate under native ECS', () => {
       },
     });
     try {
-      Template.fromStack(pipeline!).hasResourceProperties('AWS::CodeBuild::Project', {
-        Description: Match.stringLikeRegexp('native ECS blue/green'),
-        TimeoutInMinutes: 210,
+      // CodePipeline fails a Lambda invoke action after 24 hours ("Quotas in AWS CodePipeline").
+      expect(GATE_LIMITS.ecs.maxMinutes).toBeLessThan(24 * 60);
+      Template.fromStack(pipeline!).resourceCountIs('AWS::CodeBuild::Project', 1);
+      Template.fromStack(pipeline!).hasResourceProperties('AWS::CodePipeline::Pipeline', {
+        Stages: Match.arrayWith([
+          Match.objectLike({
+            Name: 'Deploy',
+            Actions: [Match.objectLike({ ActionTypeId: Match.objectLike({ Provider: 'Lambda' }) })],
+          }),
+        ]),
       });
     } finally {
       built.cleanup();
@@ -110,7 +117,7 @@ describe('the gate setting', () => {
   });
 
   test('refuses a bad wait, an unknown key, and "continue" under CodeDeploy, naming the fix', () => {
-    expect(() => parseGate({ waitMinutes: 0 }, 'ecs')).toThrow(/waitMinutes=0 .* from 1 to 20160/);
+    expect(() => parseGate({ waitMinutes: 0 }, 'ecs')).toThrow(/waitMinutes=0 .* from 1 to 1380/);
     expect(() => parseGate({ waitMinutes: 3000 }, 'codedeploy')).toThrow(/from 1 to 2880/);
     expect(() => parseGate({ waitMinutes: 5, timeout: 3 }, 'ecs')).toThrow(/timeout is not a gate setting/);
     expect(() => parseGate({ waitMinutes: 5, onTimeout: 'ROLLBACK' }, 'ecs')).toThrow(

@@ -1,6 +1,6 @@
 /**
- * The release pipeline under the `ecs` controller: the Deploy stage is the native deploy step, which
- * registers the commit's rendered task definition and waits for ECS's blue/green deployment.
+ * The release pipeline under the `ecs` controller: the Deploy stage invokes the native deploy function,
+ * which registers the commit's rendered task definition and follows ECS's blue/green deployment.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -33,13 +33,13 @@ afterAll(() => built.cleanup());
 type Stage = {
   Name: string;
   Actions: {
-    ActionTypeId: { Provider: string };
+    ActionTypeId: { Category: string; Owner: string; Provider: string };
     InputArtifacts: { Name: string }[];
-    Configuration: { ProjectName: { Ref: string } };
+    Configuration: { FunctionName: { Ref: string } };
   }[];
 };
 
-test('the Deploy stage runs the native deploy step on the source and the rendered release files', () => {
+test('the Deploy stage invokes the native deploy function on the rendered release files, with no build container', () => {
   const template = Template.fromStack(pipeline);
   const [pipe] = Object.values(template.findResources('AWS::CodePipeline::Pipeline')) as {
     Properties: { Stages: Stage[] };
@@ -47,24 +47,26 @@ test('the Deploy stage runs the native deploy step on the source and the rendere
   const deploy = pipe!.Properties.Stages.find((s) => s.Name === RELEASE_STAGES.deploy.stage)!;
   expect(deploy.Actions).toHaveLength(1);
   const action = deploy.Actions[0]!;
-  expect(action.ActionTypeId.Provider).toBe('CodeBuild');
-  expect(action.InputArtifacts.map((a) => a.Name)).toEqual(['Source', 'Release']);
-  const project = template.findResources('AWS::CodeBuild::Project')[action.Configuration.ProjectName.Ref] as {
-    Properties: {
-      Source: { BuildSpec: string };
-      Environment: { EnvironmentVariables: { Name: string }[] };
-      TimeoutInMinutes: number;
-    };
+  expect(action.ActionTypeId).toMatchObject({ Category: 'Invoke', Owner: 'AWS', Provider: 'Lambda' });
+  expect(action.InputArtifacts.map((a) => a.Name)).toEqual(['Release']);
+  const fn = template.findResources('AWS::Lambda::Function')[action.Configuration.FunctionName.Ref] as {
+    Properties: { Environment: { Variables: Record<string, unknown> }; Timeout: number };
   };
-  expect(project.Properties.Source.BuildSpec).toContain(
-    'node dist/pipeline/release/deploy-native.js --release \\"$CODEBUILD_SRC_DIR_Release\\"',
-  );
-  expect(project.Properties.Environment.EnvironmentVariables.map((v) => v.Name).sort()).toEqual([
+  expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
     'CLUSTER_NAME',
+    'NODE_OPTIONS',
     'SERVICE_NAME',
   ]);
-  expect(project.Properties.TimeoutInMinutes).toBeGreaterThanOrEqual(60);
+  // One invocation follows for four minutes before it hands back a continuation token.
+  expect(fn.Properties.Timeout).toBeGreaterThan(4 * 60);
+  // Only the Build stage's project: the deploy step no longer provisions a second build container.
+  expect(Object.keys(template.findResources('AWS::CodeBuild::Project'))).toHaveLength(1);
   expect(JSON.stringify(template.toJSON())).not.toContain('CodeDeployToECS');
+});
+
+test('a retried invocation cannot deploy twice: the function gets no asynchronous retries', () => {
+  const template = Template.fromStack(pipeline);
+  template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
 });
 
 test('cdk-nag AwsSolutions reports nothing unacknowledged in either stack', () => {

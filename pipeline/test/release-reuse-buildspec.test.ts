@@ -24,6 +24,7 @@ import { SAMPLE, sampleEnv } from './release/sample-variables';
 
 const ROOT = join(__dirname, '..', '..');
 const buildspec = parse(readFileSync(join(ROOT, 'buildspec.yml'), 'utf8')) as {
+  env: { variables: Record<string, string> };
   phases: Record<string, { commands: string[] }>;
 };
 const DIGEST = `sha256:${'c'.repeat(64)}`;
@@ -117,11 +118,14 @@ describe('buildspec.yml on a tree whose content key ECR already holds', () => {
     const env = sampleEnv({ appVersion: undefined, imageUri: undefined });
     rmSync(join(dir, 'calls'), { force: true });
     // Each build gets the commit afresh: nothing an earlier build wrote.
-    for (const written of ['release', 'reports'])
+    for (const written of ['release', 'reports', '.tsc-cache'])
       rmSync(join(src, written), { recursive: true, force: true });
     const result = spawnSync('bash', ['-c', `set -eo pipefail\n${script}`], {
       cwd: src,
       env: {
+        // CodeBuild sets the buildspec's own variables, then the project's and the action's over them.
+        ...buildspec.env.variables,
+        TSC_CACHE_DIR: join(dir, 'tsc-cache'),
         ...env,
         PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`,
         CODEBUILD_RESOLVED_SOURCE_VERSION: commit,

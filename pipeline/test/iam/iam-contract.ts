@@ -25,7 +25,7 @@ export type PrincipalName =
   | 'CodeStar Notifications'
   | 'load-balancer role'
   | 'hook invoke role'
-  | 'native deploy role';
+  | 'native deploy Lambda';
 
 /** Values the placeholders of resources and context keys stand for. */
 export type FactName =
@@ -57,6 +57,7 @@ export type FactName =
   | 'ProjectArn'
   | 'ProjectName'
   | 'ArtifactBucketArn'
+  | 'NativeDeployFunctionArn'
   | 'RepositoryArn'
   | 'ProductionRuleArn'
   | 'TestRuleArn'

@@ -1,6 +1,7 @@
 /**
  * The IAM contract of the `ecs` controller: the calls ECS and the native hook and guard make during a
- * native blue/green release or rollback, and the ones that must stay denied, in the same row shape as
+ * native blue/green release or rollback (the Deploy stage's function among them), and the ones that must
+ * stay denied, in the same row shape as
  * the CodeDeploy contract (`iam-contract.ts`). `iam-contract-native.test.ts` simulates every row against
  * the synthesized `ecs` templates. Trust rows say which service may assume each role ECS uses.
  */
@@ -28,6 +29,10 @@ const LEAST_PRIVILEGE =
 const ELB_SAR =
   'Service Authorization Reference, "Actions, resources, and condition keys for Elastic Load Balancing V2"';
 
+const INVOKE_LAMBDA =
+  'CodePipeline User Guide, "Invoke an AWS Lambda function in a pipeline in CodePipeline"';
+/** An object the Build stage writes: CodePipeline names it `<pipeline>/<artifact>/<id>`. */
+const RELEASE_OBJECT = '${ArtifactBucketArn}/RollbackRehearsalPipeline/Release/Ab1Cd2E';
 const CLOUDWATCH_SAR =
   'Service Authorization Reference, "Actions, resources, and condition keys for Amazon CloudWatch"';
 const DEPLOYMENT =
@@ -202,7 +207,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
 
   ...(['TaskExecutionRoleArn', 'TaskRoleArn'] as const).flatMap((role): ContractRow[] => [
     {
-      principal: 'native deploy role',
+      principal: 'native deploy Lambda',
       action: 'iam:PassRole',
       resource: `\${${role}}`,
       context: PASSED_TO_ECS_TASKS,
@@ -211,7 +216,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
       source: PASS_ROLE,
     },
     {
-      principal: 'native deploy role',
+      principal: 'native deploy Lambda',
       action: 'iam:PassRole',
       resource: `\${${role}}`,
       context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
@@ -221,7 +226,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     },
   ]),
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'ecs:RegisterTaskDefinition',
     resource: 'arn:${Partition}:ecs:${Region}:${Account}:task-definition/${TaskFamily}:2',
     expect: 'allow',
@@ -229,7 +234,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: ECS_SAR,
   },
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'ecs:UpdateService',
     resource: '${ServiceArn}',
     expect: 'allow',
@@ -237,7 +242,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: ECS_SAR,
   },
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'ecs:DescribeServiceDeployments',
     resource: DEPLOYMENT,
     expect: 'allow',
@@ -245,7 +250,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: ECS_SAR,
   },
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'ecs:DescribeServices',
     resource: '${ServiceArn}',
     expect: 'allow',
@@ -253,7 +258,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: ECS_SAR,
   },
   ...(['DescribeRules', 'DescribeTargetHealth'] as const).map((action): ContractRow => ({
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: `elasticloadbalancing:${action}`,
     resource: '*',
     expect: 'allow',
@@ -261,7 +266,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: ELB_SAR,
   })),
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'cloudwatch:DescribeAlarms',
     resource: 'arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:any',
     expect: 'allow',
@@ -269,7 +274,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: CLOUDWATCH_SAR,
   },
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'elasticloadbalancing:ModifyRule',
     resource: '${ProductionRuleArn}',
     expect: 'deny',
@@ -277,7 +282,7 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: LEAST_PRIVILEGE,
   },
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'ecs:UpdateService',
     resource: 'arn:${Partition}:ecs:${Region}:${Account}:service/${ClusterName}/other-service',
     expect: 'deny',
@@ -285,9 +290,43 @@ export const NATIVE_IAM_CONTRACT: readonly ContractRow[] = [
     source: LEAST_PRIVILEGE,
   },
   {
-    principal: 'native deploy role',
+    principal: 'native deploy Lambda',
     action: 'ecs:StopServiceDeployment',
     resource: DEPLOYMENT,
+    expect: 'deny',
+    phases: ['release'],
+    source: LEAST_PRIVILEGE,
+  },
+  ...(['PutJobSuccessResult', 'PutJobFailureResult'] as const).map((action): ContractRow => ({
+    principal: 'native deploy Lambda',
+    action: `codepipeline:${action}`,
+    resource: '*',
+    expect: 'allow',
+    phases: ['release'],
+    source: INVOKE_LAMBDA,
+  })),
+  {
+    principal: 'deploy action role',
+    action: 'lambda:InvokeFunction',
+    resource: '${NativeDeployFunctionArn}',
+    expect: 'allow',
+    phases: ['release'],
+    source: 'CodePipeline User Guide, "AWS Lambda invoke action reference"',
+  },
+  // The function reads the release artifact with the credentials CodePipeline passes in the job
+  // (artifactCredentials), which are the action's; its own role cannot.
+  {
+    principal: 'deploy action role',
+    action: 's3:GetObject',
+    resource: RELEASE_OBJECT,
+    expect: 'allow',
+    phases: ['release'],
+    source: INVOKE_LAMBDA,
+  },
+  {
+    principal: 'native deploy Lambda',
+    action: 's3:GetObject',
+    resource: RELEASE_OBJECT,
     expect: 'deny',
     phases: ['release'],
     source: LEAST_PRIVILEGE,

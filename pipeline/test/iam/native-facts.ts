@@ -1,7 +1,8 @@
 /**
  * Finds the actors of a native blue/green release in the resolved `ecs` templates by what they do: the
  * role and rules the service's load balancer configuration names, the hook and role its lifecycle hook
- * names, the function the abnormal-stop rule targets. Never by logical ID.
+ * names, the function the abnormal-stop rule targets, the function the Deploy stage invokes. Never by
+ * logical ID.
  */
 import type { CfnWorld, Located } from './cfn-world';
 import type { FactName, PrincipalName } from './iam-contract';
@@ -25,18 +26,38 @@ function functionByArn(world: CfnWorld, arn: string): Located {
   return only(world, 'AWS::Lambda::Function', (f) => world.arn(f.stack, f.logicalId) === arn);
 }
 
-/** The CodeBuild project the pipeline's Deploy stage runs: the native deploy step. */
-function nativeDeployProject(world: CfnWorld): Located {
+/**
+ * The pipeline's Deploy stage under `ecs`: the function its Lambda invoke action names, the role the action
+ * runs with, and the artifact bucket.
+ */
+function nativeDeployStage(world: CfnWorld): {
+  readonly fn: Located;
+  readonly actionRole: Actor;
+  readonly artifactBucketArn: string;
+} {
   const pipeline = only(world, 'AWS::CodePipeline::Pipeline');
   const stages = prop(pipeline, 'Stages') as {
     Name: string;
-    Actions: { ActionTypeId: { Provider: string }; Configuration: { ProjectName?: unknown } }[];
+    Actions: {
+      ActionTypeId: { Category: string; Provider: string };
+      RoleArn: unknown;
+      Configuration: { FunctionName?: unknown };
+    }[];
   }[];
   const action = stages.find((s) => s.Name === 'Deploy')?.Actions[0];
-  if (action?.ActionTypeId.Provider !== 'CodeBuild')
-    throw new Error('the Deploy stage runs no CodeBuild project');
-  const name = world.resolveString(pipeline.stack, action.Configuration.ProjectName);
-  return only(world, 'AWS::CodeBuild::Project', (p) => world.physicalName(p.stack, p.logicalId) === name);
+  if (action?.ActionTypeId.Provider !== 'Lambda' || action.ActionTypeId.Category !== 'Invoke')
+    throw new Error('the Deploy stage invokes no Lambda function');
+  const name = world.resolveString(pipeline.stack, action.Configuration.FunctionName);
+  const fn = only(world, 'AWS::Lambda::Function', (f) => world.physicalName(f.stack, f.logicalId) === name);
+  const bucket = world.resolveString(
+    pipeline.stack,
+    (prop(pipeline, 'ArtifactStore') as { Location: unknown }).Location,
+  );
+  return {
+    fn,
+    actionRole: roleActor(world, pipeline, action.RoleArn),
+    artifactBucketArn: `arn:${world.env.partition}:s3:::${bucket}`,
+  };
 }
 
 /** The native release's principals and the ARNs the native rows refer to. */
@@ -80,9 +101,10 @@ export function findNativeFacts(world: CfnWorld): ReleaseFacts {
   const [, clusterName, serviceName] = serviceArn.split(':').at(-1)!.split('/');
   const { partition, region, account } = world.env;
   const taskDef = only(world, 'AWS::ECS::TaskDefinition');
-  const deployProject = nativeDeployProject(world);
+  const deploy = nativeDeployStage(world);
   const actors: Partial<Record<PrincipalName, Actor>> = {
-    'native deploy role': roleActor(world, deployProject, prop(deployProject, 'ServiceRole')),
+    'native deploy Lambda': roleActor(world, deploy.fn, prop(deploy.fn, 'Role')),
+    'deploy action role': deploy.actionRole,
     'load-balancer role': roleActor(world, service, lb.AdvancedConfiguration.RoleArn),
     'hook invoke role': roleActor(world, service, hook.RoleArn),
     'hook Lambda': roleActor(world, hookFunction, prop(hookFunction, 'Role')),
@@ -105,6 +127,8 @@ export function findNativeFacts(world: CfnWorld): ReleaseFacts {
     TaskExecutionRoleArn: world.resolveString(taskDef.stack, prop(taskDef, 'ExecutionRoleArn')),
     TaskRoleArn: world.resolveString(taskDef.stack, prop(taskDef, 'TaskRoleArn')),
     TaskFamily: world.resolveString(taskDef.stack, prop(taskDef, 'Family')),
+    NativeDeployFunctionArn: world.arn(deploy.fn.stack, deploy.fn.logicalId),
+    ArtifactBucketArn: deploy.artifactBucketArn,
   };
   return {
     actors: actors as Record<PrincipalName, Actor>,

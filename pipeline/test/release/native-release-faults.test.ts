@@ -1,23 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ECSClient,
-  RegisterTaskDefinitionCommand,
-  DescribeServiceDeploymentsCommand,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import { ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { IMAGE_DETAIL_FILE, TASKDEF_FILE } from '../../../contract/release-file-names';
 import { settings } from '../../../contract/settings';
 import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
-import { deployNative, taskDefinitionInput } from '../../release/deploy-native';
+import { startNativeDeployment, taskDefinitionInput } from '../../lambda/native-deploy/native-deployment';
 import { renderReleaseFiles } from '../../release/render-release-files';
 import { liveClients, liveService } from './live-service';
 import { SAMPLE } from './sample-variables';
 
 /**
  * What a fault flip changes under the `ecs` controller: the flip edits FAULTS in the commit's
- * taskdef.json; the build renders it; the native deploy step registers the rendered file. This follows
+ * taskdef.json; the build renders it; the native deploy function registers the rendered file. This follows
  * the repository's own templates through those steps to the RegisterTaskDefinition call.
  */
 const ROOT = join(__dirname, '../../..');
@@ -34,17 +29,8 @@ async function registeredFaults(faults: string): Promise<string | undefined> {
   liveService(ecs);
   ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: 'arn:td:2' } });
   ecs.on(UpdateServiceCommand).resolves({ service: { currentServiceDeployment: SD } });
-  ecs
-    .on(DescribeServiceDeploymentsCommand)
-    .resolves({ serviceDeployments: [{ serviceDeploymentArn: SD, status: 'SUCCESSFUL' }] });
-  await deployNative(
-    {
-      ecs: new ECSClient({ region: 'eu-west-1' }),
-      ...liveClients(),
-      sleep: () => Promise.resolve(),
-      log: () => undefined,
-      pollMs: 1,
-    },
+  await startNativeDeployment(
+    { ecs: new ECSClient({ region: 'eu-west-1' }), ...liveClients() },
     { cluster: 'c', service: 'svc' },
     taskDefinitionInput(files[TASKDEF_FILE], files[IMAGE_DETAIL_FILE]),
   );
@@ -55,7 +41,7 @@ async function registeredFaults(faults: string): Promise<string | undefined> {
 }
 
 test.each(['health-fail', 'error-rate=0.2,latency=1500', ''])(
-  'the native deploy step registers the FAULTS the commit flipped (%j)',
+  'the native deploy function registers the FAULTS the commit flipped (%j)',
   async (faults) => {
     expect(await registeredFaults(faults)).toBe(faults);
   },

@@ -1,5 +1,5 @@
 /**
- * What the native deploy step reads before it starts ECS's deployment: the listener rules' live weights
+ * What the native deploy function reads before it starts ECS's deployment: the listener rules' live weights
  * with their target groups' healthy targets (refuses when production reaches a target group with no
  * healthy target, the decision of `core/weights`), and the service's deployment alarms already in ALARM
  * (warns: ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures": if an alarm
@@ -13,7 +13,11 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { productionWeightsVerdict, refusalLines, type LiveRule } from '../../core/weights/production-weights';
+import {
+  productionWeightsVerdict,
+  refusalLines,
+  type LiveRule,
+} from '../../../core/weights/production-weights';
 
 /** The clients the checks read with. */
 export interface StartCheckClients {
@@ -25,7 +29,7 @@ export interface StartCheckClients {
 /** Whether ECS's deployment may start, and the lines to print before it does. */
 export interface StartCheck {
   readonly ok: boolean;
-  /** Refusal or warnings, each a line for the step's log. */
+  /** Refusal or warnings, each a line for the job's log. */
   readonly lines: readonly string[];
 }
 
