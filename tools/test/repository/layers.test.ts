@@ -65,6 +65,7 @@ type FolderLayers = Readonly<Record<string, readonly string[]>>;
  */
 const LOCAL_LAYERS: FolderLayers = {
   '.': [],
+  control: [],
   cloudwatch: ['.'],
   elb: ['.', 'cloudwatch'],
   ecs: ['.', 'cloudwatch', 'elb'],
