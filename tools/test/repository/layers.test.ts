@@ -70,10 +70,10 @@ const LOCAL_LAYERS: FolderLayers = {
   elb: ['.', 'cloudwatch'],
   ecs: ['.', 'cloudwatch', 'elb'],
   'time-scale': ['.', 'elb'],
-  controllers: ['.', 'cloudwatch', 'elb', 'time-scale'],
+  controllers: ['.', 'cloudwatch', 'elb', 'time-scale', 'control'],
   lambdas: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers'],
   result: ['.', 'cloudwatch', 'elb', 'time-scale', 'controllers'],
-  rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result'],
+  rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result', 'control'],
   report: ['.', 'controllers', 'rehearsal'],
 };
 
