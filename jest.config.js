@@ -20,6 +20,7 @@ const INTEGRATION = [
   'pipeline/test/iam-contract-native.test.ts',
   'pipeline/test/nag-on-synth.test.ts',
   'pipeline/test/release-files-service-stack.test.ts',
+  'pipeline/test/release-gate.test.ts',
   'pipeline/test/release-pipeline.test.ts',
   'pipeline/test/release-pipeline-context.test.ts',
   'pipeline/test/release-pipeline-ecs.test.ts',

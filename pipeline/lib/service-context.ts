@@ -5,6 +5,7 @@ import {
   type DeploymentControllerName,
 } from '../../contract/native-strategies';
 import { settings } from '../../contract/settings';
+import { GATE_SETTING_HELP, parseGate, type ReleaseGate } from './release-gate';
 
 /** The full name of one of CodeDeploy's predefined ECS configurations (see contract/deployment-configs.ts). */
 export type EcsDeploymentConfigName = string;
@@ -18,6 +19,7 @@ export interface ServiceContext {
   readonly testListenerCidr?: string;
   readonly certificateArn?: string;
   readonly appVersion: string;
+  readonly gate?: ReleaseGate;
 }
 
 /** Context keys, their defaults and meaning; docs/deploy.md's table is written from the same list. */
@@ -30,6 +32,7 @@ export const CONTEXT_KEYS = {
     'IPv4 CIDR that may also reach the test listener, e.g. 203.0.113.7/32 (default: only the hook)',
   certificateArn: 'ACM certificate ARN: production listener on HTTPS, HTTP redirects (default: HTTP only)',
   appVersion: 'APP_VERSION of the initial task definition (default "initial"); releases set the commit',
+  gate: GATE_SETTING_HELP,
 } as const;
 
 /**
@@ -38,6 +41,7 @@ export const CONTEXT_KEYS = {
  */
 export function parseServiceContext(get: (key: keyof typeof CONTEXT_KEYS) => unknown): ServiceContext {
   const controller = parseController(get('controller'));
+  const gate = parseGate(get('gate'), controller);
   const deploymentConfig = parseDeploymentConfig(get('deploymentConfig'));
   const desiredCount = parseCount(get('desiredCount'));
   const alarmEmail = optionalString(
@@ -69,6 +73,7 @@ export function parseServiceContext(get: (key: keyof typeof CONTEXT_KEYS) => unk
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     ...(testListenerCidr === undefined ? {} : { testListenerCidr }),
     ...(certificateArn === undefined ? {} : { certificateArn }),
+    ...(gate === undefined ? {} : { gate }),
   };
 }
 

@@ -27,6 +27,7 @@ import { StoppedTaskGuard } from './stopped-task-guard';
 import { TargetHealthWatcher } from './target-health-watcher';
 import { StoppedTasksSignal } from './stopped-tasks-signal';
 import { TestTrafficHook } from './test-traffic-hook';
+import { addPauseHook, codeDeployApprovalWait, type ReleaseGate } from './release-gate';
 
 export interface ServiceStackProps extends StackProps {
   /** Who runs the blue/green releases. @default 'codedeploy' */
@@ -43,6 +44,8 @@ export interface ServiceStackProps extends StackProps {
   readonly certificateArn?: string;
   /** @default 'initial' */
   readonly appVersion?: string;
+  /** A hold before production traffic, ended by a person or its time-out. @default - no hold */
+  readonly gate?: ReleaseGate;
   /** Directory with the Dockerfile for the first image. @default - the repository root */
   readonly imageDirectory?: string;
 }
@@ -142,6 +145,9 @@ export class ServiceStack extends Stack {
       deploymentsOf,
     });
     this.hookFunction = hook.function;
+    // After the test-traffic hook, so the pause follows it in the service's list of hooks.
+    if (props.gate !== undefined && this.controller === 'ecs')
+      addPauseHook(app.service.node.defaultChild as ecs.CfnService, props.gate, 1);
     if (hook.invokeRole !== undefined) this.hookInvokeRole = hook.invokeRole;
     new TargetHealthWatcher(this, 'TargetHealthWatcher', {
       targetGroups: Object.values(targetGroups),
@@ -232,6 +238,9 @@ export class ServiceStack extends Stack {
         testListener: lb.testListener,
         // aws-cdk-lib's default is 0: blue would vanish the moment traffic moves and no alarm could roll back.
         terminationWaitTime: Duration.minutes(settings.deployment.terminationWaitMinutes),
+        ...(props.gate === undefined
+          ? {}
+          : { deploymentApprovalWaitTime: codeDeployApprovalWait(props.gate) }),
       },
       role: this.createCodeDeployRole(app.taskDefinition),
       alarms: [...alarms],
