@@ -1,4 +1,5 @@
 import type { Command } from '../cli-deps';
+import { continueCommand } from './continue';
 import { drillCommand } from './drill';
 import { faultsCommand } from './faults';
 import { flipCommand } from './flip';
@@ -18,4 +19,5 @@ export const COMMANDS: Record<string, Command> = {
   watch: watchCommand,
   drill: drillCommand,
   rollback: rollbackCommand,
+  continue: continueCommand,
 };

@@ -74,7 +74,7 @@ const LOCAL_LAYERS: FolderLayers = {
   lambdas: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers'],
   result: ['.', 'cloudwatch', 'elb', 'time-scale', 'controllers'],
   rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result', 'control'],
-  report: ['.', 'controllers', 'rehearsal'],
+  report: ['.', 'controllers', 'rehearsal', 'result'],
 };
 
 /* The drill: run-drill.ts, in drill/ itself, runs its preflight, follows the deployment and writes the report. */

@@ -52,7 +52,12 @@ export async function listenForControl(options: ControlServerOptions): Promise<C
     throw new Error(
       `${socketPath} is too long for a unix socket (${MAX_SOCKET_PATH} bytes at most); run from a shorter path`,
     );
-  mkdirSync(path.dirname(socketPath), { recursive: true });
+  // The repository must exist: only its state folder is made here.
+  try {
+    mkdirSync(path.dirname(socketPath));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
   takePidLock(
     lockPath,
     options.pid ?? process.pid,
