@@ -7,18 +7,18 @@ import { MAX_LINE_BYTES } from './control-protocol';
  */
 export function readLine(socket: Socket, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    let text = '';
+    let received = '';
     const done = (line: string): void => {
       cleanup();
       resolve(line);
     };
     const onData = (chunk: Buffer): void => {
-      text += chunk.toString('utf8');
-      const end = text.indexOf('\n');
-      if (end >= 0) done(text.slice(0, end));
-      else if (Buffer.byteLength(text) > MAX_LINE_BYTES) done(text.slice(0, MAX_LINE_BYTES));
+      received += chunk.toString('utf8');
+      const end = received.indexOf('\n');
+      if (end >= 0) done(received.slice(0, end));
+      else if (Buffer.byteLength(received) > MAX_LINE_BYTES) done(received.slice(0, MAX_LINE_BYTES));
     };
-    const onEnd = (): void => done(text);
+    const onEnd = (): void => done(received);
     const onError = (error: Error): void => {
       cleanup();
       reject(error);
