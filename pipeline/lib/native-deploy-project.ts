@@ -16,6 +16,8 @@ export interface NativeDeployProjectProps {
   /** The pipeline's artifact bucket: the step reads the release artifact with its key. */
   readonly artifactBucket: s3.IBucket;
   readonly logGroup: logs.ILogGroup;
+  /** The gate's longest hold, which the step waits through. @default 0 - no gate */
+  readonly holdMinutes?: number;
 }
 
 /**
@@ -55,8 +57,9 @@ export function nativeDeployProject(
         },
       },
     }),
-    // Test shift, hook, every traffic step and the bake time: an hour covers the slowest configuration.
-    timeout: Duration.minutes(90),
+    // Test shift, hook, every traffic step and the bake time: an hour covers the slowest configuration,
+    // plus the gate's hold, so a held release ends by continue, rollback or its own time-out, not this one.
+    timeout: Duration.minutes(90 + (props.holdMinutes ?? 0)),
     encryptionKey: props.artifactBucket.encryptionKey,
     logging: { cloudWatch: { logGroup: props.logGroup } },
   });

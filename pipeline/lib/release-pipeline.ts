@@ -56,6 +56,8 @@ export interface ReleaseTarget {
   readonly deploymentGroup?: codedeploy.IEcsDeploymentGroup;
   /** The service ECS deploys blue/green itself; set instead of `deploymentGroup` under the `ecs` controller. */
   readonly nativeService?: ecs.IBaseService;
+  /** The hold before production traffic a release may wait in. @default - none */
+  readonly gate?: { readonly waitMinutes: number };
   /** Repository the build pushes the image to; the pipeline gets push rights on this one only. */
   readonly repository: ecr.IRepository;
   /** The service's task definition: its family and roles are what `taskdef.json` is rendered with. */
@@ -363,6 +365,7 @@ export class ReleasePipeline extends Construct {
         passedRoles: [executionRoleOf(target), target.taskDefinition.taskRole],
         artifactBucket: this.artifactBucket,
         logGroup: this.createBuildLogs('NativeDeployLogs'),
+        ...(target.gate === undefined ? {} : { holdMinutes: target.gate.waitMinutes }),
       }),
       input: sourceOutput,
       extraInputs: [buildOutput],

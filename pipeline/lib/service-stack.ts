@@ -74,6 +74,8 @@ export class ServiceStack extends Stack {
   /** The role ECS invokes the lifecycle hook with; undefined under the `codedeploy` controller. */
   readonly hookInvokeRole?: iam.IRole;
   readonly alarms: readonly cloudwatch.IAlarm[];
+  /** The hold before production traffic; undefined without a gate. */
+  readonly gate?: ReleaseGate;
   readonly alarmTopic: sns.ITopic;
   readonly hookFunction: lambda.IFunction;
   readonly loadBalancing: LoadBalancing;
@@ -81,6 +83,7 @@ export class ServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps = {}) {
     super(scope, id, props);
     this.controller = props.controller ?? DEFAULT_CONTROLLER;
+    if (props.gate !== undefined) this.gate = props.gate;
     const network = new Network(this, 'Network');
     this.loadBalancing = new LoadBalancing(this, 'LoadBalancing', {
       vpc: network.vpc,

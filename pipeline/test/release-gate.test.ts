@@ -4,7 +4,10 @@
  * (native ECS). Template() alone (no app.synth()) skips writing the assembly.
  */
 import { Match } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { parseGate } from '../lib/release-gate';
+import { addReleasePipeline } from '../lib/release-pipeline-context';
+import type { ReleasePipelineStack } from '../lib/release-pipeline-stack';
 import { buildStacks } from './build-stacks';
 
 type Hooks = { LifecycleHooks: Record<string, unknown>[] };
@@ -65,6 +68,34 @@ describe('the gate under native ECS', () => {
       LifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
       TimeoutConfiguration: { TimeoutInMinutes: 45, Action: 'CONTINUE' },
     });
+  });
+});
+
+describe('the pipeline with a gate under native ECS', () => {
+  test('the native deploy step waits through the longest hold on top of its own 90 minutes', () => {
+    let pipeline: ReleasePipelineStack | undefined;
+    const built = buildStacks({
+      context: {
+        controller: 'ecs',
+        gate: { waitMinutes: 120 },
+        'aws:cdk:bundling-stacks': [],
+        githubConnectionArn:
+          'arn:aws:codeconnections:eu-west-1:123456789012:connection/11111111-2222-3333-4444-555555555555',
+        githubOwner: 'example-org',
+        githubRepo: 'ecs-rollback-rehearsal',
+      },
+      beforeSynth: (app, service) => {
+        pipeline = addReleasePipeline(app, service, (key) => app.node.tryGetContext(key));
+      },
+    });
+    try {
+      Template.fromStack(pipeline!).hasResourceProperties('AWS::CodeBuild::Project', {
+        Description: Match.stringLikeRegexp('native ECS blue/green'),
+        TimeoutInMinutes: 210,
+      });
+    } finally {
+      built.cleanup();
+    }
   });
 });
 

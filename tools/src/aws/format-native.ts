@@ -1,6 +1,12 @@
-import { clockTime, OUTCOME_TEXT } from './format-watch';
+import { clockTime, HOLD_COMMANDS, holdExpiry, OUTCOME_TEXT } from './format-watch';
 import { formatWhatRuns } from './what-runs/confirm-release';
-import type { NativeWatchEvent, NativeWatchResult, RevisionView } from './watch-native';
+import {
+  AWAITING_ACTION,
+  PAUSE,
+  type NativeWatchEvent,
+  type NativeWatchResult,
+  type RevisionView,
+} from './watch-native';
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
 
@@ -29,6 +35,9 @@ export function formatNativeEvent(event: NativeWatchEvent): string {
     case 'traffic':
       return `${head}traffic ${formatRevisions(event.revisions)}`;
     case 'hook':
+      if (event.targetType === PAUSE && event.status === AWAITING_ACTION)
+        return `${head}held at ${event.stage} before production traffic: ${holdExpiry(event.expiresAt, event.at, `ECS takes ${event.timeoutAction ?? 'ROLLBACK'}`)} unless ended; ${HOLD_COMMANDS}`;
+      if (event.targetType === PAUSE) return `${head}hold at ${event.stage} ended: ${event.status}`;
       return `${head}hook at ${event.stage} ${event.status}${event.targetArn ? ` (${event.targetArn.split(':').at(-1)})` : ''}`;
     case 'alarm':
       return `${head}alarm triggered: ${event.alarmNames.join(', ')}`;
@@ -39,6 +48,12 @@ export function formatNativeEvent(event: NativeWatchEvent): string {
   }
 }
 
+/** Whether the last word on the gate's pause hook is that it waits. */
+function heldNow(events: readonly NativeWatchEvent[]): boolean {
+  const pause = events.filter((e) => e.type === 'hook' && e.targetType === PAUSE).at(-1);
+  return pause?.type === 'hook' && pause.status === AWAITING_ACTION;
+}
+
 /** The closing lines: outcome, what decided it, ECS's reason, the last stage, how long it took. */
 export function formatNativeSummary(result: NativeWatchResult): string {
   const lines = [
@@ -47,6 +62,8 @@ export function formatNativeSummary(result: NativeWatchResult): string {
   if (result.decision.signal !== 'none') lines.push(`  decided by ${result.decision.detail}`);
   if (result.statusReason) lines.push(`  ECS says: ${result.statusReason}`);
   if (result.stage) lines.push(`  last stage seen: ${result.stage}`);
+  if (result.outcome === 'interrupted' && heldNow(result.events))
+    lines.push(`  held before production traffic; ${HOLD_COMMANDS}`);
   if (result.createTime !== undefined && result.finishTime !== undefined)
     lines.push(`  took ${seconds(result.finishTime - result.createTime)} from creation to end`);
   lines.push(...formatWhatRuns(result.whatRuns, result.reportedOutcome));

@@ -1,10 +1,21 @@
-import type { TaskSetView, WatchEvent, WatchResult } from './watch-deployment';
+import { HELD_STATUS, type TaskSetView, type WatchEvent, type WatchResult } from './watch-deployment';
 import { formatWhatRuns } from './what-runs/confirm-release';
 
 /** HH:MM:SS in UTC, the clock CodeDeploy's console and CloudWatch show by default. */
 export const clockTime = (epochMs: number): string => new Date(epochMs).toISOString().slice(11, 19);
 
 const seconds = (ms: number): string => `${Math.round(ms / 1000)}s`;
+
+/** The two commands that end a hold, as a person types them. */
+export const HOLD_COMMANDS =
+  'go on: npm run rehearse -- continue; take it back: npm run rehearse -- rollback';
+
+/** When a hold ends on its own, as seen at `at`: the clock time and the minutes left. */
+export function holdExpiry(expiresAt: number | undefined, at: number, action: string): string {
+  if (expiresAt === undefined) return 'no time-out known';
+  const left = Math.max(0, Math.round((expiresAt - at) / 60_000));
+  return `${action} at ${clockTime(expiresAt)} UTC (in ${left} min)`;
+}
 
 export function formatTaskSets(taskSets: readonly TaskSetView[]): string {
   return taskSets
@@ -30,6 +41,8 @@ export function formatWatchEvent(event: WatchEvent): string {
     }
     case 'traffic':
       return `${head}traffic ${formatTaskSets(event.taskSets)}`;
+    case 'held':
+      return `${head}held before production traffic: ${holdExpiry(event.expiresAt, event.at, 'CodeDeploy stops it')} unless ended; ${HOLD_COMMANDS}`;
     case 'error':
       return `${head}stopped by ${event.code}: ${event.message}`;
     case 'rollback':
@@ -53,6 +66,8 @@ export function formatWatchSummary(result: WatchResult): string {
   const lines = [
     `Deployment ${result.deploymentId} ${OUTCOME_TEXT[result.outcome]} (status ${result.status}).`,
   ];
+  if (result.outcome === 'interrupted' && result.status === HELD_STATUS)
+    lines.push(`  held before production traffic; ${HOLD_COMMANDS}`);
   if (result.error) lines.push(`  stopped by ${result.error.code}: ${result.error.message}`);
   if (result.rollbackMessage) lines.push(`  rollback: ${result.rollbackMessage}`);
   if (result.createTime !== undefined && result.completeTime !== undefined) {

@@ -22,6 +22,8 @@ export type WatchEvent =
       diagnostics?: string;
     }
   | { at: number; deploymentId: string; type: 'traffic'; taskSets: TaskSetView[] }
+  /** Status Ready: held before production traffic until ContinueDeployment, or stopped at `expiresAt`. */
+  | { at: number; deploymentId: string; type: 'held'; waitMinutes?: number; expiresAt?: number }
   | { at: number; deploymentId: string; type: 'error'; code: string; message: string }
   | { at: number; deploymentId: string; type: 'rollback'; message: string; rollbackDeploymentId?: string };
 
@@ -77,6 +79,29 @@ export interface WatchOptions {
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+/**
+ * The status of a blue/green deployment waiting for ContinueDeployment (CodeDeploy API Reference,
+ * "DeploymentInfo" status Ready; the group's DeploymentReadyOption STOP_DEPLOYMENT).
+ */
+export const HELD_STATUS = 'Ready';
+
+/**
+ * The hold's wait from the deployment's own configuration; its start is the end of Install, when the
+ * replacement task set is provisioned and the wait begins (CodeDeploy User Guide, "Create a deployment
+ * group for an Amazon ECS deployment"), or else the poll that saw Ready.
+ */
+function heldEvent(
+  info: DeploymentInfo,
+  target: ECSTarget | undefined,
+  at: number,
+): { type: 'held'; waitMinutes?: number; expiresAt?: number } {
+  const ready = info.blueGreenDeploymentConfiguration?.deploymentReadyOption;
+  const waitMinutes = ready?.actionOnTimeout === 'STOP_DEPLOYMENT' ? ready.waitTimeInMinutes : undefined;
+  if (waitMinutes === undefined) return { type: 'held' };
+  const install = target?.lifecycleEvents?.find((e) => e.lifecycleEventName === 'Install')?.endTime;
+  return { type: 'held', waitMinutes, expiresAt: (install?.getTime() ?? at) + waitMinutes * 60_000 };
+}
 
 const time = (date: Date | undefined): number | undefined => date?.getTime();
 
@@ -195,6 +220,7 @@ class DeploymentNews {
     if (newStatus && !TERMINAL.has(newStatus))
       this.emit(this.event(at, { type: 'status', status: newStatus }));
     this.readLifecycle(target, at);
+    if (newStatus === HELD_STATUS) this.emit(this.event(at, heldEvent(info, target, at)));
     this.readTraffic(target, at);
     this.readStop(info, at);
     if (newStatus && TERMINAL.has(newStatus)) {

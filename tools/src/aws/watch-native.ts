@@ -44,6 +44,11 @@ export type NativeWatchEvent =
       readonly status: string;
       readonly hookId?: string;
       readonly targetArn?: string;
+      /** AWS_LAMBDA, or PAUSE for the gate's hold. */
+      readonly targetType?: string;
+      /** When ECS takes `timeoutAction` if nobody has ended the hook (epoch ms). */
+      readonly expiresAt?: number;
+      readonly timeoutAction?: string;
     })
   | (At & { readonly type: 'alarm'; readonly alarmNames: readonly string[] })
   | (At & { readonly type: 'circuit-breaker'; readonly failureCount: number; readonly threshold: number })
@@ -98,6 +103,12 @@ const OUTCOME: Readonly<Record<string, WatchOutcome>> = {
 
 /** ECS's "Completed" statuses. */
 const ENDED = new Set(Object.keys(OUTCOME));
+
+/** The hook type of the gate's hold (Amazon ECS API Reference, "DeploymentLifecycleHook" targetType). */
+export const PAUSE = 'PAUSE';
+
+/** A pause hook's status while it waits for ContinueServiceDeployment ("DeploymentLifecycleHookDetail"). */
+export const AWAITING_ACTION = 'AWAITING_ACTION';
 
 /** Hook statuses that make ECS roll back (ECS Developer Guide, "Lifecycle hooks for Amazon ECS service deployments"). */
 const HOOK_FAILED = new Set(['FAILED', 'TIMED_OUT']);
@@ -186,6 +197,9 @@ class NativeNews {
         status,
         ...(hook.hookId && { hookId: hook.hookId }),
         ...(hook.targetArn && { targetArn: hook.targetArn }),
+        ...(hook.targetType && { targetType: hook.targetType }),
+        ...(hook.expiresAt && { expiresAt: hook.expiresAt.getTime() }),
+        ...(hook.timeoutAction && { timeoutAction: hook.timeoutAction }),
       });
     }
   }
@@ -232,10 +246,15 @@ const functionName = (arn: string | undefined): string => arn?.split(':function:
 export function nativeDecision(events: readonly NativeWatchEvent[], outcome: WatchOutcome): NativeDecision {
   for (const e of events) {
     if (e.type === 'alarm') return { signal: 'alarm', detail: `alarm ${e.alarmNames.join(', ')}`, at: e.at };
-    if (e.type === 'hook' && HOOK_FAILED.has(e.status))
+    // A hold that timed out into CONTINUE let the release go on: no signal stopped it.
+    const wentOn = e.type === 'hook' && e.targetType === PAUSE && e.timeoutAction === 'CONTINUE';
+    if (e.type === 'hook' && HOOK_FAILED.has(e.status) && !(wentOn && e.status === 'TIMED_OUT'))
       return {
         signal: 'hook',
-        detail: `${functionName(e.targetArn)} answered ${e.status} at ${e.stage}`,
+        detail:
+          e.targetType === PAUSE
+            ? `the gate's hold ended ${e.status} at ${e.stage}`
+            : `${functionName(e.targetArn)} answered ${e.status} at ${e.stage}`,
         at: e.at,
       };
     if (e.type === 'circuit-breaker' && e.threshold > 0 && e.failureCount >= e.threshold)

@@ -1,46 +1,144 @@
-import { exitCodesHelp } from '../args/exit-codes';
+import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { ContinueServiceDeploymentCommand } from '@aws-sdk/client-ecs';
+import { STACK_NAMES } from '../../../contract/stack-outputs';
+import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
+import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
+import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
-import type { CliDeps, Command } from '../cli-deps';
+import { describeTarget, findHeldRelease, type HeldRelease } from '../aws/by-hand/held-release';
+import { defaultAwsClients, type AwsClients } from '../aws/clients';
+import { deploymentIdOf } from '../aws/format-native';
+import { resolveReleaseTarget } from '../aws/resolve-controller';
+import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import { writeJson } from '../terminal/json-output';
 import { runLocalVerb } from '../local/control/local-verb';
+import { followCodeDeploy, followNative } from './watch';
 
-const HELP = `Usage: npm run rehearse -- continue --local [options]
+const DEFAULT_POLL = '5s';
 
-Releases the gate of the local rehearsal running in this repository (npm run rehearse -- local --gate,
-from another terminal): the deployment held before production traffic goes on, once green has passed
-its test-traffic hook. With nothing running, or nothing held, it says so.
+const HELP = `Usage: npm run rehearse -- continue [options]
+
+Lets a release that the gate holds before production traffic go on (the gate: "gate" in
+deploy-settings.json). Under CodeDeploy: ContinueDeployment with deploymentWaitType READY_WAIT on the
+deployment whose status is Ready. Under native ECS blue/green: ContinueServiceDeployment with action
+CONTINUE on the PAUSE hook that is AWAITING_ACTION. Says what it let go on, then follows the release to
+its end unless --no-wait. With nothing held it says so and calls nothing. To take a held release back
+instead: npm run rehearse -- rollback.
+
+With --local it releases the gate of the local rehearsal running in this repository (npm run rehearse --
+local --gate, from another terminal): production traffic moves once green has passed its test-traffic
+hook. With nothing running there, or nothing held, it says so.
 
 Options:
-  --local      the local rehearsal running in this repository
-  --json       print the rehearsal's answer as JSON on stdout
-  -h, --help   show this help
+  --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
+  --application NAME        CodeDeploy application (default: stack output)
+  --deployment-group NAME   deployment group (default: stack output)
+  --cluster NAME            ECS cluster of a native blue/green service (default: stack output)
+  --service NAME            ECS service of a native blue/green service (default: stack output)
+  --stack NAME              stack whose outputs name them (default: ${STACK_NAMES.service})
+  --no-wait                 let it go on and return without following it
+  --poll TIME               time between polls (default ${DEFAULT_POLL})
+  --json                    print the result as JSON on stdout (events go to stderr)
+  --local                   the local rehearsal running in this repository instead of AWS
+  -h, --help                show this help
 
-${exitCodesHelp('the hold was released', 'no local rehearsal runs here, or it holds nothing')}`;
+${exitCodesHelp(
+  'the release went on and succeeded (with --no-wait: the controller accepted the call)',
+  'nothing was held, or the release did not succeed',
+)}`;
 
 const OPTIONS = {
-  local: { type: 'boolean', default: false },
+  ...TARGET_OPTIONS,
+  'no-wait': { type: 'boolean', default: false },
+  poll: { type: 'string' },
   json: { type: 'boolean', default: false },
+  local: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+/** Ends the hold with the controller's own call; returns the line that says so. */
+async function letGo(aws: AwsClients, held: HeldRelease): Promise<string> {
+  if (held.controller === 'codedeploy') {
+    await aws
+      .codeDeploy()
+      .send(
+        new ContinueDeploymentCommand({ deploymentId: held.deploymentId, deploymentWaitType: 'READY_WAIT' }),
+      );
+    return `Deployment ${held.deploymentId} goes on: production traffic moves to green now.`;
+  }
+  await aws.ecs().send(
+    new ContinueServiceDeploymentCommand({
+      serviceDeploymentArn: held.deploymentArn,
+      hookId: held.hookId,
+      action: 'CONTINUE',
+    }),
+  );
+  return `Service deployment ${deploymentIdOf(held.deploymentArn)} goes on: production traffic moves to green now (${held.deploymentArn}).`;
+}
 
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) {
     deps.stdout.write(`${HELP}\n`);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length > 0)
-    throw new UsageError(`continue takes no arguments, got "${positionals.join(' ')}"`, '--local');
-  if (!values.local) throw new UsageError('continue needs --local (the local rehearsal)', '--local');
+    throw new UsageError(`continue takes no arguments, got "${positionals.join(' ')}"`, '--controller');
+  if (values.local) return continueLocal(values, deps);
+  const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
+  const aws = deps.aws ?? defaultAwsClients();
+  const target = await resolveReleaseTarget(aws, targetFlags(values));
+  const held = await findHeldRelease(aws, target);
+  if (held === undefined) {
+    deps.stderr.write(
+      `No release is held before production traffic in ${describeTarget(target)}: nothing to continue.\n`,
+    );
+    return EXIT.failed;
+  }
+  deps.stderr.write(`${await letGo(aws, held)}\n`);
+  const id = held.controller === 'codedeploy' ? held.deploymentId : held.deploymentArn;
+  if (values['no-wait']) {
+    if (values.json) writeJson(deps.stdout, { continued: id, controller: held.controller });
+    return EXIT.ok;
+  }
+  const abort = new AbortController();
+  const removeInterrupt = deps.onInterrupt?.(() => abort.abort());
+  try {
+    const follow = {
+      aws,
+      deps,
+      pollMs,
+      json: values.json,
+      signal: abort.signal,
+      now: deps.now ?? Date.now,
+      sleep: deps.sleep ?? sleepUnlessAborted,
+    };
+    return held.controller === 'ecs'
+      ? await followNative(follow, { arn: id })
+      : await followCodeDeploy(follow, { id });
+  } finally {
+    removeInterrupt?.();
+  }
+}
+
+/** `continue --local`: the AWS flags name nothing there. */
+function continueLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
+  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (awsOnly.length > 0)
+    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
   return runLocalVerb('continue', {
     root: deps.cwd,
     stdout: deps.stdout,
     stderr: deps.stderr,
-    json: values.json,
+    json: values.json === true,
   });
 }
 
 export const continueCommand: Command = {
-  summary: 'release a held gate: the deployment goes on to production traffic (--local: the local rehearsal)',
+  summary:
+    'let a release the gate holds go on to production traffic (CodeDeploy or native ECS) and follow it',
   run: (argv, deps) => guardCommand(HELP, deps, () => run(argv, deps)),
 };

@@ -1,11 +1,12 @@
 import type { Command } from '../cli-deps';
-import { continueCommand } from './continue';
 import { drillCommand } from './drill';
 import { faultsCommand } from './faults';
 import { flipCommand } from './flip';
 import { loadCommand } from './load';
 import { localCommand } from './local';
+import { continueCommand } from './continue';
 import { rollbackCommand } from './rollback';
+import { undoCommand } from './undo';
 import { suiteCommand } from './suite';
 import { watchCommand } from './watch';
 
@@ -19,5 +20,6 @@ export const COMMANDS: Record<string, Command> = {
   watch: watchCommand,
   drill: drillCommand,
   rollback: rollbackCommand,
+  undo: undoCommand,
   continue: continueCommand,
 };

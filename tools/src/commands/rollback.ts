@@ -1,10 +1,11 @@
 import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { StopServiceDeploymentCommand } from '@aws-sdk/client-ecs';
+import { ContinueServiceDeploymentCommand, StopServiceDeploymentCommand } from '@aws-sdk/client-ecs';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
 import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
+import { describeTarget, findHeldRelease } from '../aws/by-hand/held-release';
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
 import { ACTIVE_STATUSES, listDeploymentIds } from '../aws/find-deployment';
 import { deploymentIdOf } from '../aws/format-native';
@@ -21,9 +22,11 @@ const DEFAULT_POLL = '5s';
 const HELP = `Usage: npm run rehearse -- rollback [options]
 
 Stops the deployment in progress and rolls it back, found the way watch finds it. Under CodeDeploy:
-StopDeployment with autoRollbackEnabled, so production goes back to the original task set. Under native
-ECS blue/green: StopServiceDeployment with stopType ROLLBACK. Says what it stopped, then follows the
-rollback to its end unless --no-wait. With nothing in progress it says so and calls nothing.
+StopDeployment with autoRollbackEnabled, so production goes back to the original task set (a release
+the gate holds, status Ready, too). Under native ECS blue/green: StopServiceDeployment with stopType
+ROLLBACK, or for a release the gate holds, ContinueServiceDeployment with action ROLLBACK on its pause
+hook. Says what it stopped, then follows the rollback to its end unless --no-wait. With nothing in
+progress it says so and calls nothing.
 
 With --local it stops the deployment of the local rehearsal running in this repository (npm run rehearse
 -- local, from another terminal) the same way, held at its gate or not, and answers once it is rolled back.
@@ -87,10 +90,25 @@ async function inProgress(aws: AwsClients, target: ReleaseTargetRef): Promise<st
   return latest?.serviceDeploymentArn;
 }
 
-function describeTarget(target: ReleaseTargetRef): string {
-  return target.controller === 'codedeploy'
-    ? `${target.group.application}/${target.group.deploymentGroup}`
-    : `${target.service.cluster}/${target.service.service}`;
+/**
+ * A held native release is rolled back through its pause hook, the call ECS documents for ending a pause
+ * (ECS Developer Guide, "Pause hooks for Amazon ECS service deployments"); any other with
+ * StopServiceDeployment.
+ */
+async function stopNative(aws: AwsClients, target: ReleaseTargetRef, id: string): Promise<string> {
+  const held = await findHeldRelease(aws, target);
+  if (held?.controller === 'ecs' && held.deploymentArn === id) {
+    await aws.ecs().send(
+      new ContinueServiceDeploymentCommand({
+        serviceDeploymentArn: id,
+        hookId: held.hookId,
+        action: 'ROLLBACK',
+      }),
+    );
+    return `Rolled back held service deployment ${deploymentIdOf(id)} of ${describeTarget(target)} through its pause hook (${id}).`;
+  }
+  await aws.ecs().send(new StopServiceDeploymentCommand({ serviceDeploymentArn: id, stopType: 'ROLLBACK' }));
+  return `Stopped service deployment ${deploymentIdOf(id)} of ${describeTarget(target)} with rollback (${id}).`;
 }
 
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
@@ -118,12 +136,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       `Stopped deployment ${id} of ${describeTarget(target)} with rollback (${answer.status ?? 'no status'}${answer.statusMessage ? `: ${answer.statusMessage}` : ''}).\n`,
     );
   } else {
-    await aws
-      .ecs()
-      .send(new StopServiceDeploymentCommand({ serviceDeploymentArn: id, stopType: 'ROLLBACK' }));
-    deps.stderr.write(
-      `Stopped service deployment ${deploymentIdOf(id)} of ${describeTarget(target)} with rollback (${id}).\n`,
-    );
+    deps.stderr.write(`${await stopNative(aws, target, id)}\n`);
   }
   if (values['no-wait']) {
     if (values.json) writeJson(deps.stdout, { stopped: id, controller: target.controller });

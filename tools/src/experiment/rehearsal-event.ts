@@ -23,8 +23,12 @@ export type StopTrigger =
   | 'stop-call'
   | 'other';
 
-/** What ends a hold before production traffic: `continue`, `rollback`, or the hold's own time-out. */
-export type HoldEnd = 'continue' | 'rollback' | 'timeout';
+/**
+ * What ended a hold before production traffic: `continue`, `rollback` (a person's, written by the command),
+ * the hold's own time-out, or a stop whose caller the record does not know (`stop-call`, as for
+ * {@link StopTrigger}).
+ */
+export type HoldEnd = 'continue' | 'rollback' | 'timeout' | 'stop-call';
 
 /** What a controller does when a hold times out: roll back (CodeDeploy's only choice) or go on. */
 export type HoldTimeoutAction = 'rollback' | 'continue';
@@ -220,6 +224,13 @@ const GREEN_RUNNING: Record<GreenRunningBasis, string> = {
   'tasks-running': 'green tasks running',
 };
 
+const HOLD_END: Record<HoldEnd, string> = {
+  continue: 'continue',
+  rollback: 'rollback',
+  timeout: 'its time-out',
+  'stop-call': 'a stop call',
+};
+
 /** The event as one human line; derived from its fields, never read back. */
 export function describeEvent(event: RehearsalEvent): string {
   switch (event.type) {
@@ -266,7 +277,7 @@ export function describeEvent(event: RehearsalEvent): string {
     case 'held':
       return `held before production traffic: ${event.onTimeout} in ${event.waitSeconds} s unless continue or rollback${event.deploymentId ? ` (${event.deploymentId})` : ''}`;
     case 'hold-released':
-      return `hold ended by ${event.by === 'timeout' ? 'its time-out' : event.by}${suffix(event.detail)}`;
+      return `hold ended by ${HOLD_END[event.by]}${suffix(event.detail)}`;
     case 'stopped-by-hand':
       return `stopped by hand (${event.command})${event.deploymentId ? ` ${event.deploymentId}` : ''}${suffix(event.detail)}`;
     case 'outcome':

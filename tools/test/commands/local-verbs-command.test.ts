@@ -60,14 +60,14 @@ describe('rollback --local and continue --local', () => {
     });
   });
 
-  test('rollback --local takes no AWS flag, continue needs --local: usage errors, nothing sent', async () => {
+  test('rollback --local and continue --local take no AWS flag: usage errors, nothing sent', async () => {
     const asked = await listen({ rollback: 'done', continue: 'done' });
     const withAws = testDeps({ cwd: root });
     expect(await main(['rollback', '--local', '--controller', 'ecs'], withAws)).toBe(2);
     expect(withAws.stderr.text).toContain('--local takes none of the AWS flags; got --controller');
-    const bare = testDeps({ cwd: root });
-    expect(await main(['continue'], bare)).toBe(2);
-    expect(bare.stderr.text).toContain('continue needs --local');
+    const both = testDeps({ cwd: root });
+    expect(await main(['continue', '--local', '--no-wait'], both)).toBe(2);
+    expect(both.stderr.text).toContain('--local takes none of the AWS flags; got --no-wait');
     expect(asked).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
+  ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
   ECSClient,
   ListServiceDeploymentsCommand,
@@ -32,6 +33,15 @@ import { FakeClock } from '../helpers/fake-clock';
 import { nativeServiceStack, serviceStack } from '../helpers/stack-fixtures';
 import { testDeps } from '../helpers/test-deps';
 import { BLUE_TASK_SET, codeDeployRuns, nativeRuns } from '../helpers/what-runs-fixtures';
+
+/** The gate's pause hook as DescribeServiceDeployments lists it while it waits. */
+const PAUSED = {
+  hookId: 'ecs-pause-1',
+  targetType: 'PAUSE',
+  status: 'AWAITING_ACTION',
+  expiresAt: at(1800),
+  timeoutAction: 'ROLLBACK',
+} as const;
 
 const codeDeploy = mockClient(CodeDeployClient);
 const ecs = mockClient(ECSClient);
@@ -102,6 +112,8 @@ describe('rehearse rollback', () => {
       serviceDeployments: [brief('sd-older', -60, 'PENDING'), brief('sd-run', 0, 'IN_PROGRESS')],
     });
     ecs.on(StopServiceDeploymentCommand).resolves({ serviceDeploymentArn: deploymentArn('sd-run') });
+    // Not held: no pause hook waits, so it is stopped rather than rolled back through the hook.
+    ecs.on(DescribeServiceDeploymentsCommand).resolves(described('sd-run', {}));
     const d = deps();
 
     expect(await main(['rollback', '--no-wait', '--json'], d)).toBe(0);
@@ -114,7 +126,9 @@ describe('rehearse rollback', () => {
     expect(ecs.commandCalls(StopServiceDeploymentCommand).map((c) => c.args[0].input)).toEqual([
       { serviceDeploymentArn: deploymentArn('sd-run'), stopType: 'ROLLBACK' },
     ]);
-    expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(0);
+    // One look for a hold, and none to follow the rollback (--no-wait).
+    expect(ecs.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(1);
+    expect(ecs.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(0);
     expect(JSON.parse(d.stdout.text)).toEqual({
       schemaVersion: 1,
       stopped: deploymentArn('sd-run'),
@@ -141,6 +155,45 @@ describe('rehearse rollback', () => {
 
     expect(await main(['rollback'], d)).toBe(0);
     expect(d.stdout.text).toContain('rolled back');
+  });
+
+  it('rolls back a native release the gate holds through its pause hook, not StopServiceDeployment', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves(nativeServiceStack());
+    ecs
+      .on(ListServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [brief('sd-held', 0, 'IN_PROGRESS')] });
+    ecs.on(DescribeServiceDeploymentsCommand).resolves(
+      described('sd-held', {
+        lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+        lifecycleHookDetails: [PAUSED],
+      }),
+    );
+    ecs.on(ContinueServiceDeploymentCommand).resolves({ serviceDeploymentArn: deploymentArn('sd-held') });
+    const d = deps();
+
+    expect(await main(['rollback', '--no-wait'], d)).toBe(0);
+
+    expect(ecs.commandCalls(ContinueServiceDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+      { serviceDeploymentArn: deploymentArn('sd-held'), hookId: 'ecs-pause-1', action: 'ROLLBACK' },
+    ]);
+    expect(ecs.commandCalls(StopServiceDeploymentCommand)).toHaveLength(0);
+    expect(d.stderr.text).toContain('Rolled back held service deployment sd-held');
+  });
+
+  it('stops a CodeDeploy release the gate holds (status Ready) with rollback', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves(serviceStack());
+    codeDeploy.on(ListDeploymentsCommand).resolves({ deployments: ['d-HELD'] });
+    codeDeploy.on(StopDeploymentCommand).resolves({ status: 'Pending' });
+    const d = deps();
+
+    expect(await main(['rollback', '--no-wait'], d)).toBe(0);
+
+    expect(codeDeploy.commandCalls(StopDeploymentCommand).map((c) => c.args[0].input)).toEqual([
+      { deploymentId: 'd-HELD', autoRollbackEnabled: true },
+    ]);
+    expect(codeDeploy.commandCalls(ListDeploymentsCommand)[0]!.args[0].input.includeOnlyStatuses).toContain(
+      'Ready',
+    );
   });
 
   it('rejects an unknown controller as a usage error without calling AWS', async () => {

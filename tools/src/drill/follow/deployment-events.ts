@@ -94,6 +94,39 @@ function greenRunning(result: WatchResult): Timed | undefined {
   return poll && { at: poll.at, type: 'green-running', basis: 'tasks-running' };
 }
 
+/**
+ * The gate's hold: status Ready, then the status that ended it. InProgress is ContinueDeployment; Stopped
+ * by StopDeployment (MANUAL_STOP) has a caller the watch does not know; any other stop is the wait's end.
+ */
+function holdEvents(result: WatchResult): Timed[] {
+  const index = result.events.findIndex((e) => e.type === 'held');
+  const held = result.events[index];
+  if (held?.type !== 'held') return [];
+  const events: Timed[] = [
+    {
+      at: held.at,
+      type: 'held',
+      waitSeconds: (held.waitMinutes ?? 0) * 60,
+      onTimeout: 'rollback',
+      deploymentId: result.deploymentId,
+    },
+  ];
+  const next = result.events.slice(index + 1).find((e) => e.type === 'status');
+  if (next?.type === 'status')
+    events.push({
+      at: next.at,
+      type: 'hold-released',
+      by:
+        next.status !== 'Stopped'
+          ? 'continue'
+          : result.error?.code === 'MANUAL_STOP'
+            ? 'stop-call'
+            : 'timeout',
+      detail: `status ${next.status}`,
+    });
+  return events;
+}
+
 function trafficEvents(result: WatchResult): Timed[] {
   const events: Timed[] = [];
   let last = 0;
@@ -144,6 +177,7 @@ export function deploymentEvents(result: WatchResult, startedAt: number): Rehear
     greenRunning(result),
     ...own.flatMap((e) => (e.type === 'lifecycle' ? lifecycleEvents(e) : [])),
     ...trafficEvents(result),
+    ...holdEvents(result),
     stopEvent(result),
     rollback?.type === 'rollback'
       ? {

@@ -5,8 +5,15 @@
  */
 import type { DecidingSignal } from '../../../../core/model/signal-paths';
 import { greenStartedAt } from '../../aws/native-stages';
-import type { NativeSignal, NativeWatchEvent, NativeWatchResult, RevisionView } from '../../aws/watch-native';
-import type { RehearsalEvent, StopTrigger } from '../../experiment/rehearsal-event';
+import {
+  AWAITING_ACTION,
+  PAUSE,
+  type NativeSignal,
+  type NativeWatchEvent,
+  type NativeWatchResult,
+  type RevisionView,
+} from '../../aws/watch-native';
+import type { HoldEnd, RehearsalEvent, StopTrigger } from '../../experiment/rehearsal-event';
 import { onDrillTimeline, type Timed } from './deployment-events';
 
 const green = (revisions: readonly RevisionView[]): RevisionView | undefined =>
@@ -60,11 +67,37 @@ const TRIGGERS: Record<Exclude<NativeSignal, 'none'>, { trigger: StopTrigger; si
   stop: { trigger: 'stop-call' },
 };
 
+/** The pause hook ends by ContinueServiceDeployment CONTINUE, its time-out, or a stop of unknown caller. */
+const HOLD_ENDS: Readonly<Record<string, HoldEnd>> = {
+  SUCCEEDED: 'continue',
+  TIMED_OUT: 'timeout',
+  FAILED: 'stop-call',
+};
+
+/** The gate's pause hook as the record's hold and its end. */
+function holdEntries(e: Extract<NativeWatchEvent, { type: 'hook' }>): Timed[] {
+  if (e.status === AWAITING_ACTION)
+    return [
+      {
+        at: e.at,
+        type: 'held',
+        waitSeconds: e.expiresAt === undefined ? 0 : Math.round((e.expiresAt - e.at) / 1000),
+        onTimeout: e.timeoutAction === 'CONTINUE' ? 'continue' : 'rollback',
+        deploymentId: e.deploymentArn,
+      },
+    ];
+  const by = HOLD_ENDS[e.status];
+  return by === undefined
+    ? []
+    : [{ at: e.at, type: 'hold-released', by, detail: `${e.status} at ${e.stage}` }];
+}
+
 function eventEntries(e: NativeWatchEvent, seen: { production: boolean; test: boolean }): Timed[] {
   switch (e.type) {
     case 'stage':
       return [{ at: e.at, type: 'lifecycle', step: e.stage, status: 'started' }];
     case 'hook':
+      if (e.targetType === PAUSE) return holdEntries(e);
       return HOOK_ENDED.has(e.status)
         ? [{ at: e.at, type: 'hook', ok: e.status === 'SUCCEEDED', reason: `${e.status} at ${e.stage}` }]
         : [];

@@ -63,7 +63,11 @@ export class HoldGate {
       this.open = { release, timer: clock.setTimeout(() => this.timedOut(), waitMs) };
     });
     this.options.onHeld?.({ ...settings, waitMs, timeScale });
-    return { released, end: (detail) => this.close('rollback', detail, false) };
+    // A person's rollback ends it as `rollback`; any other stop as the stop call it is to the controller.
+    return {
+      released,
+      end: (reason) => this.close(reason.byHand ? 'rollback' : 'stop-call', reason.detail, false),
+    };
   }
 
   /** What `continue --local` does: production traffic may move once the hook has passed. */

@@ -21,6 +21,8 @@ export interface StopReason {
   /** The signal that stopped it, in the rehearsal model's words; none for a timeout or an interrupt. */
   readonly signal?: DecidingSignal;
   readonly detail: string;
+  /** A person's command stopped it (`rollback --local`), which wrote that down. */
+  readonly byHand?: boolean;
 }
 
 /** The deployment as the record tells it, with the hook's full answer. */
@@ -36,7 +38,7 @@ export interface Hold {
   /** Resolves when the hold lets production traffic move: `continue`, or a time-out whose action is continue. */
   readonly released: Promise<void>;
   /** Ends the hold because the deployment stopped (an alarm, the hook, a person's rollback): writes why. */
-  end(detail: string): void;
+  end(reason: StopReason): void;
 }
 
 /** What either controller drives: the listeners, the two task sets and the readiness of green. */
@@ -194,7 +196,11 @@ export async function heldWhile(deps: ControllerDeps, during: () => Promise<void
     await during();
     await raced(hold.released, deps.signal);
   } catch (error) {
-    hold.end(error instanceof Stop || error instanceof Aborted ? asStop(error).reason.detail : String(error));
+    hold.end(
+      error instanceof Stop || error instanceof Aborted
+        ? asStop(error).reason
+        : { trigger: 'other', detail: String(error) },
+    );
     throw error;
   }
 }

@@ -90,7 +90,7 @@ export class HandControl implements RehearsalControl {
     if (refusal) return { ok: false, message: refusal };
     const call = `${STOP_CALL[controller]}, by npm run rehearse -- rollback --local`;
     record.add({ type: 'stopped-by-hand', command: 'rollback', deploymentId, detail: call });
-    this.options.stop({ trigger: 'stop-call', detail: `stopped by hand (${call})` });
+    this.options.stop({ trigger: 'stop-call', detail: `stopped by hand (${call})`, byHand: true });
     const outcome = await this.deployment!;
     return {
       ok: outcome.outcome === 'rolled-back',

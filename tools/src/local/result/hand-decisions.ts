@@ -16,7 +16,7 @@ export interface HoldSummary {
   /** The hold's time-out, in AWS seconds. */
   readonly waitSeconds: number;
   readonly onTimeout: HoldTimeoutAction;
-  /** When and how it ended: `continue`, `rollback` (by hand or any other stop), or its time-out. */
+  /** When and how it ended: a person's `continue` or `rollback`, its time-out, or another stop (`stop-call`). */
   readonly endedAtMs?: number;
   readonly endedBy?: HoldEnd;
   readonly detail?: string;
@@ -81,6 +81,7 @@ export function describeHold(hold: HoldSummary): string {
 
 const HOLD_END: Record<HoldEnd, string> = {
   continue: 'a person: continue',
-  rollback: 'the deployment stopping',
+  rollback: 'a person: rollback',
   timeout: 'its time-out',
+  'stop-call': 'the deployment stopping',
 };

@@ -102,7 +102,8 @@ function gateWait(
   detectedAtMs: number | undefined,
 ): RealTimeSpan[] {
   const { endedAtMs, endedBy } = hold ?? {};
-  if (hold === undefined || endedAtMs === undefined || endedBy === 'rollback') return [];
+  if (hold === undefined || endedAtMs === undefined || (endedBy !== 'continue' && endedBy !== 'timeout'))
+    return [];
   if (detectedAtMs === undefined || detectedAtMs < endedAtMs) return [];
   const passed = eventsOf(events, 'hook').find((e) => e.ok && e.atMs >= hold.heldAtMs && e.atMs <= endedAtMs);
   if (passed === undefined) return [];

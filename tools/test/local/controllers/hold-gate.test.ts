@@ -91,7 +91,7 @@ describe.each<Controller>(['codedeploy', 'ecs'])('the gate of the local %s contr
     const { clock, calls, stop, record, gate, done, released } = gated(controller);
     await clock.advance(10_000);
     record.add({ type: 'stopped-by-hand', command: 'rollback', deploymentId: 'd-LOCAL' });
-    stop.abort({ trigger: 'stop-call', detail: 'stopped by hand' } satisfies StopReason);
+    stop.abort({ trigger: 'stop-call', detail: 'stopped by hand', byHand: true } satisfies StopReason);
 
     const outcome = await done;
     expect(outcome).toMatchObject({ outcome: 'rolled-back', trigger: 'stop-call', productionShifted: false });
@@ -122,7 +122,7 @@ describe.each<Controller>(['codedeploy', 'ecs'])('the gate of the local %s contr
     stop.abort({ trigger: 'alarm', detail: 'alarm elb-5xx in ALARM' } satisfies StopReason);
     await expect(done).resolves.toMatchObject({ outcome: 'rolled-back', trigger: 'alarm' });
     expect(released()).toEqual([
-      expect.objectContaining({ by: 'rollback', detail: 'alarm elb-5xx in ALARM' }),
+      expect.objectContaining({ by: 'stop-call', detail: 'alarm elb-5xx in ALARM' }),
     ]);
   });
 });

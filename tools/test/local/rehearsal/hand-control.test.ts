@@ -60,6 +60,7 @@ describe("a person's hand on a local rehearsal", () => {
         trigger: 'stop-call',
         detail:
           'stopped by hand (StopDeployment with autoRollbackEnabled, by npm run rehearse -- rollback --local)',
+        byHand: true,
       },
     ]);
     finish(ROLLED_BACK);

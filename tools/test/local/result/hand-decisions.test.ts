@@ -50,7 +50,7 @@ describe('a rehearsal a person decided, read from its record', () => {
     expect(text).toMatch(/^ {2}matched: +not compared: a person stopped the deployment/m);
     expect(text).toMatch(/^ {2}reason: +stopped by hand \(rollback --local\)$/m);
     expect(text).toMatch(
-      /^ {2}gate: +held at 3\.0 s \(time-out 600 s AWS, then rollback\); ended at 5\.4 s by the deployment stopping/m,
+      /^ {2}gate: +held at 3\.0 s \(time-out 600 s AWS, then rollback\); ended at 5\.4 s by a person: rollback/m,
     );
     expect(toJson(result)).toMatchObject({
       hold: { endedBy: 'rollback' },
