@@ -70,8 +70,9 @@ export function compareWithModel(input: {
     ...realTimeSpans(timings, green, decidedBy, input.hook),
     ...gateWait(events, hold, deployment.detectedAtMs),
   ];
+  // A person's stop (or the gate's time-out) is no detection to set beside the model's.
   const detectedAwsSeconds =
-    deployment.detectedAtMs === undefined || zero === undefined
+    deployment.detectedAtMs === undefined || zero === undefined || outside !== undefined
       ? undefined
       : detectedAwsSecondsOf(deployment.detectedAtMs - zero, timings.timeScale, realTime);
   return {

@@ -46,6 +46,7 @@ describe('a rehearsal a person decided, read from its record', () => {
       },
       handStop: { atMs: FIXTURE_MS.stop, command: 'rollback' },
     });
+    expect(result.detectedAwsSeconds).toBeUndefined();
     const text = formatSummary(result);
     expect(text).toMatch(/^ {2}matched: +not compared: a person stopped the deployment/m);
     expect(text).toMatch(/^ {2}reason: +stopped by hand \(rollback --local\)$/m);
