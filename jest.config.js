@@ -34,6 +34,7 @@ const INTEGRATION = [
   'tools/test/commands/load-endless-body.test.ts',
   'tools/test/load/load-loop.test.ts',
   'tools/test/local/ecs/listen-gate.test.ts',
+  'tools/test/local/gate-process.test.ts',
   'tools/test/local/local-process.test.ts',
   'tools/test/local/report-interrupt.test.ts',
   'tools/test/local/reset-production-rule.test.ts',

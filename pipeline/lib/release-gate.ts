@@ -17,69 +17,15 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type { DeploymentControllerName } from '../../contract/native-strategies';
+import { type ReleaseGate } from '../../contract/release-gate';
 
-/** What the controller does when nobody ends the hold in time. */
-export type GateTimeoutAction = 'rollback' | 'continue';
-
-/** A hold before production traffic: how long, and what happens at its end. */
-export interface ReleaseGate {
-  readonly waitMinutes: number;
-  readonly onTimeout: GateTimeoutAction;
-}
-
-/**
- * Limits of the two controllers' waits: ECS's `timeoutInMinutes` takes 1 to 20160 (Amazon ECS API
- * Reference, "DeploymentLifecycleHookTimeoutConfiguration"). CodeDeploy's reference states no maximum for
- * `waitTimeInMinutes`; this stack keeps it to two days, inside the CodeDeploy ECS deploy action's five.
- * Under `ecs` the Deploy action is a Lambda invoke action, which CodePipeline fails after 24 hours however
- * often the function answers "in progress" (CodePipeline User Guide, "Quotas in AWS CodePipeline"): the
- * wait is kept to 23 hours, leaving an hour for the rest of the deployment.
- */
-export const GATE_LIMITS: Record<DeploymentControllerName, { readonly maxMinutes: number }> = {
-  codedeploy: { maxMinutes: 2880 },
-  ecs: { maxMinutes: 1380 },
-};
-
-/** The deploy setting's help line, shared with docs/deploy.md's table. */
-export const GATE_SETTING_HELP =
-  'a hold before production traffic: {"waitMinutes": N, "onTimeout": "rollback" or "continue" (ecs only)} (default: none)';
-
-/** Parses the `gate` setting (an object, or its JSON text from `-c gate=...`); an error names what is wrong. */
-export function parseGate(raw: unknown, controller: DeploymentControllerName): ReleaseGate | undefined {
-  if (raw === undefined || raw === null || raw === '' || raw === false) return undefined;
-  let value: unknown = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new Error(`context gate=${JSON.stringify(raw)} is not JSON; expected ${GATE_SETTING_HELP}`);
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error(`context gate=${JSON.stringify(raw)} is not valid; expected ${GATE_SETTING_HELP}`);
-  const { waitMinutes, onTimeout = 'rollback', ...rest } = value as Record<string, unknown>;
-  const extra = Object.keys(rest);
-  if (extra.length > 0)
-    throw new Error(`context gate: ${extra.join(', ')} is not a gate setting; use waitMinutes and onTimeout`);
-  const max = GATE_LIMITS[controller].maxMinutes;
-  if (
-    typeof waitMinutes !== 'number' ||
-    !Number.isInteger(waitMinutes) ||
-    waitMinutes < 1 ||
-    waitMinutes > max
-  )
-    throw new Error(
-      `context gate.waitMinutes=${JSON.stringify(waitMinutes)} must be a whole number of minutes from 1 to ${max} under the ${controller} controller`,
-    );
-  if (onTimeout !== 'rollback' && onTimeout !== 'continue')
-    throw new Error(`context gate.onTimeout=${JSON.stringify(onTimeout)} must be "rollback" or "continue"`);
-  if (onTimeout === 'continue' && controller === 'codedeploy')
-    throw new Error(
-      'context gate.onTimeout="continue" needs the ecs controller: CodeDeploy stops a deployment whose wait ends (DeploymentReadyOption STOP_DEPLOYMENT); use "rollback"',
-    );
-  return { waitMinutes, onTimeout };
-}
+export {
+  GATE_LIMITS,
+  GATE_SETTING_HELP,
+  parseGate,
+  type GateTimeoutAction,
+  type ReleaseGate,
+} from '../../contract/release-gate';
 
 /** CodeDeploy's wait for `ContinueDeployment`: `EcsDeploymentGroup`'s deploymentApprovalWaitTime. */
 export function codeDeployApprovalWait(gate: ReleaseGate | undefined): Duration | undefined {

@@ -12,6 +12,7 @@ import { deploymentIdOf } from '../aws/format-native';
 import { resolveReleaseTarget } from '../aws/resolve-controller';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { writeJson } from '../terminal/json-output';
+import { runLocalVerb } from '../local/control/local-verb';
 import { followCodeDeploy, followNative } from './watch';
 
 const DEFAULT_POLL = '5s';
@@ -25,6 +26,10 @@ CONTINUE on the PAUSE hook that is AWAITING_ACTION. Says what it let go on, then
 its end unless --no-wait. With nothing held it says so and calls nothing. To take a held release back
 instead: npm run rehearse -- rollback.
 
+With --local it releases the gate of the local rehearsal running in this repository (npm run rehearse --
+local --gate, from another terminal): production traffic moves once green has passed its test-traffic
+hook. With nothing running there, or nothing held, it says so.
+
 Options:
   --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
   --application NAME        CodeDeploy application (default: stack output)
@@ -35,6 +40,7 @@ Options:
   --no-wait                 let it go on and return without following it
   --poll TIME               time between polls (default ${DEFAULT_POLL})
   --json                    print the result as JSON on stdout (events go to stderr)
+  --local                   the local rehearsal running in this repository instead of AWS
   -h, --help                show this help
 
 ${exitCodesHelp(
@@ -47,6 +53,7 @@ const OPTIONS = {
   'no-wait': { type: 'boolean', default: false },
   poll: { type: 'string' },
   json: { type: 'boolean', default: false },
+  local: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -78,6 +85,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`continue takes no arguments, got "${positionals.join(' ')}"`, '--controller');
+  if (values.local) return continueLocal(values, deps);
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
   const target = await resolveReleaseTarget(aws, targetFlags(values));
@@ -112,6 +120,21 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   } finally {
     removeInterrupt?.();
   }
+}
+
+/** `continue --local`: the AWS flags name nothing there. */
+function continueLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
+  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (awsOnly.length > 0)
+    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
+  return runLocalVerb('continue', {
+    root: deps.cwd,
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    json: values.json === true,
+  });
 }
 
 export const continueCommand: Command = {

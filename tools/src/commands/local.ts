@@ -29,6 +29,17 @@ import type { LaunchTask } from '../local/ecs/task-process';
 import { writeReport } from '../local/report/write-report';
 import { outputStyle } from '../terminal/output-style';
 import { writeJson } from '../terminal/json-output';
+import { describeError } from '../aws/describe-error';
+import { deploySettingsGate, DEFAULT_GATE_SECONDS, GATE_OPTIONS, gateFlags } from '../args/gate-flags';
+import type { GateSettings } from '../local/controllers/hold-gate';
+import {
+  ControlChannelBusy,
+  listenForControl,
+  type ControlServer,
+  type ControlServerOptions,
+} from '../local/control/control-server';
+import type { RehearsalControl } from '../local/rehearsal/rehearsal';
+import { formatHeldNotice } from '../local/report/hold-notice';
 import type { CliDeps, Command } from '../cli-deps';
 
 /** The local deployment alarms, named as in reports: the contract's names, per target group where they are. */
@@ -63,19 +74,32 @@ Options:
                      with --controller ecs: start with the production rule reset to the target group
                      with no task, as a stack update that rewrites the rule leaves it (aws-cdk issue
                      36649): users get 503s and the deploy step's start check refuses to deploy
+  --gate             hold before production traffic, green on the test listener, until
+                     "npm run rehearse -- continue --local" or "... rollback --local" from another
+                     terminal, or the time-out (default: deploy-settings.json's gate, else none)
+  --gate-timeout TIME
+                     the hold's time-out in AWS time, compressed like every wait: seconds, or 10m, 1h
+                     (default: deploy-settings.json's gate.waitMinutes, else ${DEFAULT_GATE_SECONDS / 60} min)
+  --gate-timeout-action ACTION
+                     rollback (default) or continue (ecs only: CodeDeploy stops at the end of its wait)
+  --no-gate          no hold, whatever deploy-settings.json says
   --json             print the result as JSON on stdout (progress goes to stderr)
   --report DIR       also write DIR/report.md, DIR/report.json and DIR/report.html (a folder that
                      already holds a report is refused; so is one another rehearsal is writing)
   --replace          with --report: write over the report DIR holds
   -h, --help         show this help
 
+While it runs, "npm run rehearse -- rollback --local" stops the deployment with rollback, as the
+controller's stop call would, and the record says a person stopped it.
+
 ${exitCodesHelp(
-  'the outcome matched what the rehearsal model expects of that controller',
+  "the outcome matched what the rehearsal model expects of that controller, or a person (or the\n       gate's time-out) decided it, which the model does not predict",
   'it did not match, or the rehearsal could not run (the message says why)',
 )}`;
 
 const OPTIONS = {
   ...REHEARSAL_FLAGS,
+  ...GATE_OPTIONS,
   controller: { type: 'string' },
   'alarm-at-start': { type: 'string' },
   'reset-production-rule': { type: 'boolean', default: false },
@@ -109,6 +133,7 @@ export async function runLocal(
     const controller = controllerFlag(values.controller) ?? DEFAULT_CONTROLLER;
     const alarmAtStart = alarmAtStartFlag(values['alarm-at-start']);
     const productionRuleReset = resetFlag(values['reset-production-rule'], controller);
+    const gate = gateFlags(values, controller, () => deploySettingsGate(deps.cwd, controller));
     const reportDir = values.report === undefined ? undefined : path.resolve(deps.cwd, values.report);
     if (values.replace && reportDir === undefined)
       throw new UsageError('--replace needs --report', '--replace');
@@ -124,6 +149,7 @@ export async function runLocal(
             controller,
             ...(alarmAtStart !== undefined && { alarmAtStart }),
             ...(productionRuleReset && { productionRuleReset }),
+            ...(gate && { gate }),
           },
           faults,
           deps,
@@ -162,6 +188,7 @@ async function rehearseAndReport(
     readonly controller: DeploymentControllerName;
     readonly alarmAtStart?: string;
     readonly productionRuleReset?: boolean;
+    readonly gate?: GateSettings;
   },
   faults: ActiveFaults,
   deps: CliDeps,
@@ -172,6 +199,12 @@ async function rehearseAndReport(
 
   const progressOut = json ? deps.stderr : deps.stdout;
   const progress = new ProgressWriter(progressOut, outputStyle(progressOut, deps.env));
+  let control: RehearsalControl | undefined;
+  const channel = await openControlChannel(deps, flags.gate !== undefined, (verb) =>
+    control
+      ? control[verb]()
+      : { ok: false, message: 'The rehearsal is still starting: try again in a moment.' },
+  );
   const result = await (local.rehearse ?? runRehearsal)({
     faults,
     config: flags.config,
@@ -182,9 +215,12 @@ async function rehearseAndReport(
     ...(startupAllowanceMs !== undefined && { startupAllowanceMs }),
     ...(flags.alarmAtStart !== undefined && { alarmAtStart: flags.alarmAtStart }),
     ...(flags.productionRuleReset && { productionRuleReset: true }),
+    ...(flags.gate && { gate: flags.gate }),
     onEvent: (event) => progress.event(event),
     onProgress: (snapshot) => progress.snapshot(snapshot),
-  });
+    onControl: (c) => (control = c),
+    onHeld: (notice) => progress.note(formatHeldNotice(notice)),
+  }).finally(() => channel?.close());
   progress.done();
   if (json) writeJson(deps.stdout, toJson(result));
   else deps.stdout.write(formatSummary(result, outputStyle(deps.stdout, deps.env)));
@@ -193,6 +229,26 @@ async function rehearseAndReport(
     deps.stderr.write(`report written: ${files.join(', ')}\n`);
   }
   return result.matched ? 0 : 1;
+}
+
+/**
+ * Listens for `rollback --local` and `continue --local` from another terminal. A rehearsal that cannot (a
+ * second one in the same repository, a folder it cannot write) runs without the channel and says so; with
+ * a gate it is refused, since nobody could release its hold.
+ */
+async function openControlChannel(
+  deps: CliDeps,
+  gated: boolean,
+  handle: ControlServerOptions['handle'],
+): Promise<ControlServer | undefined> {
+  try {
+    return await listenForControl({ root: deps.cwd, handle, ...(deps.track && { track: deps.track }) });
+  } catch (error) {
+    const why = error instanceof ControlChannelBusy ? error.message : describeError(error, deps.env);
+    if (gated) throw new Error(`--gate needs the control channel, and ${why}`, { cause: error });
+    deps.stderr.write(`No rollback --local or continue --local for this rehearsal: ${why}.\n`);
+    return undefined;
+  }
 }
 
 export const localCommand: Command = {

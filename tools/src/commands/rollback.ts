@@ -14,6 +14,7 @@ import { resolveReleaseTarget, type ReleaseTargetRef } from '../aws/resolve-cont
 import type { WatchOutcome } from '../aws/watch-deployment';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { writeJson } from '../terminal/json-output';
+import { runLocalVerb } from '../local/control/local-verb';
 import { followCodeDeploy, followNative } from './watch';
 
 const DEFAULT_POLL = '5s';
@@ -26,6 +27,9 @@ the gate holds, status Ready, too). Under native ECS blue/green: StopServiceDepl
 ROLLBACK, or for a release the gate holds, ContinueServiceDeployment with action ROLLBACK on its pause
 hook. Says what it stopped, then follows the rollback to its end unless --no-wait. With nothing in
 progress it says so and calls nothing.
+
+With --local it stops the deployment of the local rehearsal running in this repository (npm run rehearse
+-- local, from another terminal) the same way, held at its gate or not, and answers once it is rolled back.
 
 Exit codes:
   0    the deployment was stopped and rolled back (with --no-wait: the stop was accepted)
@@ -43,6 +47,7 @@ Options:
   --no-wait                 stop and return without following the rollback
   --poll TIME               time between polls (default ${DEFAULT_POLL})
   --json                    print the result as JSON on stdout (events go to stderr)
+  --local                   the local rehearsal running in this repository instead of AWS
   -h, --help                show this help`;
 
 const OPTIONS = {
@@ -50,6 +55,7 @@ const OPTIONS = {
   'no-wait': { type: 'boolean', default: false },
   poll: { type: 'string' },
   json: { type: 'boolean', default: false },
+  local: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -113,6 +119,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`rollback takes no arguments, got "${positionals.join(' ')}"`, '--controller');
+  if (values.local) return rollbackLocal(values, deps);
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
   const target = await resolveReleaseTarget(aws, targetFlags(values));
@@ -154,6 +161,21 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   } finally {
     removeInterrupt?.();
   }
+}
+
+/** `rollback --local`: the AWS flags name nothing there. */
+function rollbackLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
+  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (awsOnly.length > 0)
+    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
+  return runLocalVerb('rollback', {
+    root: deps.cwd,
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    json: values.json === true,
+  });
 }
 
 export const rollbackCommand: Command = {

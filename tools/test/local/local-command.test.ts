@@ -5,6 +5,7 @@ import { runLocal } from '../../src/commands/local';
 import { MemoryStream } from '../helpers/test-deps';
 import type { RehearsalOptions } from '../../src/local/rehearsal/rehearsal';
 import { fakeRehearse, resultFor } from '../helpers/rehearsal-result';
+import { sendControl } from '../../src/local/control/control-client';
 
 async function run(args: string[]) {
   const stdout = new MemoryStream();
@@ -141,5 +142,86 @@ describe('rehearse local: report folder', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('rehearse local: the gate', () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(path.join(tmpdir(), 'local-gate-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test('--gate hands the hold to the rehearsal, prints what to do once held, and listens for continue meanwhile', async () => {
+    const stdout = new MemoryStream();
+    const rehearse = jest.fn(fakeRehearse());
+    let answer: unknown;
+    await runLocal(
+      ['--controller', 'ecs', '--gate', '--gate-timeout', '5m', '--gate-timeout-action', 'continue'],
+      { stdout, stderr: new MemoryStream(), env: {}, cwd: root },
+      {
+        launch: jest.fn(),
+        rehearse: async (options) => {
+          options.onControl?.({
+            continue: () => ({ ok: true, message: 'released' }),
+            rollback: () => Promise.resolve({ ok: false, message: 'no' }),
+          });
+          options.onHeld?.({
+            waitSeconds: 300,
+            waitMs: 30_000,
+            onTimeout: 'continue',
+            timeScale: 10,
+            controller: 'ecs',
+            testUrl: 'http://127.0.0.1:4242',
+          });
+          answer = await sendControl(root, 'continue');
+          return rehearse(options);
+        },
+      },
+    );
+    expect(rehearse.mock.calls[0]?.[0]).toMatchObject({ gate: { waitSeconds: 300, onTimeout: 'continue' } });
+    expect(answer).toEqual({ ok: true, reached: true, message: 'released' });
+    expect(stdout.text).toContain(
+      "HELD before production traffic (ECS's PAUSE hook at POST_TEST_TRAFFIC_SHIFT)",
+    );
+    expect(stdout.text).toContain('continue in 5 min 00 s of AWS time = 30.0 s real at time scale 10');
+    expect(stdout.text).toContain('curl http://127.0.0.1:4242/');
+    expect(stdout.text).toContain('npm run rehearse -- rollback --local');
+    // The channel closes with the rehearsal.
+    expect((await sendControl(root, 'continue')).reached).toBe(false);
+  });
+
+  test('a gate in deploy-settings.json holds the local rehearsal too', async () => {
+    writeFileSync(path.join(root, 'deploy-settings.json'), JSON.stringify({ gate: { waitMinutes: 20 } }));
+    const rehearse = jest.fn(fakeRehearse());
+    await runLocal(
+      [],
+      { stdout: new MemoryStream(), stderr: new MemoryStream(), env: {}, cwd: root },
+      {
+        launch: jest.fn(),
+        rehearse,
+      },
+    );
+    expect(rehearse.mock.calls[0]?.[0]).toMatchObject({ gate: { waitSeconds: 1200, onTimeout: 'rollback' } });
+  });
+
+  test('a gate needs the control channel: where none can listen the rehearsal is refused', async () => {
+    const stderr = new MemoryStream();
+    const rehearse = jest.fn(fakeRehearse());
+    const code = await runLocal(
+      ['--gate'],
+      { stdout: new MemoryStream(), stderr, env: {}, cwd: path.join(root, 'gone') },
+      {
+        launch: jest.fn(),
+        rehearse,
+      },
+    );
+    expect(code).toBe(1);
+    expect(stderr.text).toMatch(/--gate needs the control channel, and .*ENOENT/);
+    expect(rehearse).not.toHaveBeenCalled();
+  });
+
+  test('--gate-timeout-action continue under CodeDeploy is a usage error', async () => {
+    const { code, stderr } = await run(['--gate', '--gate-timeout-action', 'continue']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('CodeDeploy stops a deployment whose wait before rerouting ends');
   });
 });

@@ -65,15 +65,16 @@ type FolderLayers = Readonly<Record<string, readonly string[]>>;
  */
 const LOCAL_LAYERS: FolderLayers = {
   '.': [],
+  control: [],
   cloudwatch: ['.'],
   elb: ['.', 'cloudwatch'],
   ecs: ['.', 'cloudwatch', 'elb'],
   'time-scale': ['.', 'elb'],
-  controllers: ['.', 'cloudwatch', 'elb', 'time-scale'],
+  controllers: ['.', 'cloudwatch', 'elb', 'time-scale', 'control'],
   lambdas: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers'],
   result: ['.', 'cloudwatch', 'elb', 'time-scale', 'controllers'],
-  rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result'],
-  report: ['.', 'controllers', 'rehearsal'],
+  rehearsal: ['.', 'cloudwatch', 'elb', 'ecs', 'time-scale', 'controllers', 'lambdas', 'result', 'control'],
+  report: ['.', 'controllers', 'rehearsal', 'result'],
 };
 
 /* The drill: run-drill.ts, in drill/ itself, runs its preflight, follows the deployment and writes the report. */

@@ -1,6 +1,7 @@
 import type { ProbeResult } from '../../../../core/probe/release-probe';
 import type { ShiftStep } from '../../../../contract/deployment-configs';
 import {
+  heldWhile,
   pause,
   raced,
   shiftProduction,
@@ -30,8 +31,8 @@ export interface LifecycleDeps extends ControllerDeps {
 
 /**
  * CodeDeploy's ECS blue/green lifecycle, in order: install green and wait until it is healthy, allow test
- * traffic, run the AfterAllowTestTraffic hook, shift production traffic step by step, wait the
- * termination period, terminate blue. An alarm (through the signal), a failed hook or green never getting
+ * traffic, run the AfterAllowTestTraffic hook (inside the wait before rerouting, with a gate), shift
+ * production traffic step by step, wait the termination period, terminate blue. An alarm (through the signal), a failed hook or green never getting
  * ready stops it and rolls back: production and test traffic return to blue and green is stopped.
  */
 export function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutcome> {
@@ -46,15 +47,18 @@ export function runLifecycle(deps: LifecycleDeps): Promise<DeploymentOutcome> {
     phase('AllowTestTraffic', 'test listener to green');
     move.test('green');
     phase('AfterAllowTestTraffic', 'hook probing the test listener');
-    await pause(deps, deps.hookColdStartMs ?? 0);
-    hook = await raced(deps.hook(), signal);
-    record.add({ type: 'hook', ok: hook.ok, reason: hook.reason });
-    if (!hook.ok)
-      throw new Stop({
-        trigger: 'hook',
-        signal: 'test-traffic hook',
-        detail: `AfterAllowTestTraffic hook failed: ${hook.reason}`,
-      });
+    // With a gate, the wait before rerouting runs from here and the hook runs inside it.
+    await heldWhile(deps, async () => {
+      await pause(deps, deps.hookColdStartMs ?? 0);
+      hook = await raced(deps.hook(), signal);
+      record.add({ type: 'hook', ok: hook.ok, reason: hook.reason });
+      if (!hook.ok)
+        throw new Stop({
+          trigger: 'hook',
+          signal: 'test-traffic hook',
+          detail: `AfterAllowTestTraffic hook failed: ${hook.reason}`,
+        });
+    });
     phase('AllowTraffic', 'shifting production traffic');
     await shiftProduction(deps, deps.steps);
     phase('Bake', 'blue kept for the termination wait');

@@ -21,6 +21,8 @@ export interface StopReason {
   /** The signal that stopped it, in the rehearsal model's words; none for a timeout or an interrupt. */
   readonly signal?: DecidingSignal;
   readonly detail: string;
+  /** A person's command stopped it (`rollback --local`), which wrote that down. */
+  readonly byHand?: boolean;
 }
 
 /** The deployment as the record tells it, with the hook's full answer. */
@@ -30,6 +32,14 @@ export interface DeploymentOutcome extends DeploymentSummary {
   readonly startedAtMs: number;
   readonly finishedAtMs: number;
   readonly hook?: ProbeResult;
+}
+
+/** One hold of the gate in progress, as a lifecycle sees it (see `hold-gate.ts`). */
+export interface Hold {
+  /** Resolves when the hold lets production traffic move: `continue`, or a time-out whose action is continue. */
+  readonly released: Promise<void>;
+  /** Ends the hold because the deployment stopped (an alarm, the hook, a person's rollback): writes why. */
+  end(reason: StopReason): void;
 }
 
 /** What either controller drives: the listeners, the two task sets and the readiness of green. */
@@ -46,6 +56,8 @@ export interface ControllerDeps {
   readonly readyPollMs: number;
   /** Aborted (with a {@link StopReason}) when an alarm, the guard or the watcher stops the deployment. */
   readonly signal: AbortSignal;
+  /** The gate, when the rehearsal has one: a hold before production traffic moves. @default none */
+  readonly gate?: { hold(): Hold };
 }
 
 /** The record's summary of a deployment that ended; throws when the record holds no outcome. */
@@ -173,6 +185,26 @@ export async function withRollback(
     record.add({ type: 'outcome', outcome: 'rolled-back' });
   }
   return deploymentOutcome(summarizeDeployment(record.events), hook());
+}
+
+/**
+ * Runs `during` (the test-traffic hook) inside the gate's hold, when there is a gate: production traffic
+ * may move only once `during` passed and the hold let it go on. A stop while either runs ends the hold.
+ */
+export async function heldWhile(deps: ControllerDeps, during: () => Promise<void>): Promise<void> {
+  const hold = deps.gate?.hold();
+  if (!hold) return during();
+  try {
+    await during();
+    await raced(hold.released, deps.signal);
+  } catch (error) {
+    hold.end(
+      error instanceof Stop || error instanceof Aborted
+        ? asStop(error).reason
+        : { trigger: 'other', detail: String(error) },
+    );
+    throw error;
+  }
 }
 
 /** Sleeps on the rehearsal clock; a stop ends it with {@link Aborted}. */

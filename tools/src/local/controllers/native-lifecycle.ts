@@ -2,8 +2,8 @@
  * Native ECS blue/green's deployment, as the local stand-in runs it: the lifecycle stages ECS reports in a
  * service deployment's `lifecycleStage` (Amazon ECS API Reference, `ServiceDeployment`; ECS Developer Guide,
  * "Amazon ECS blue/green service deployments workflow"), with the stack's one hook at
- * POST_TEST_TRAFFIC_SHIFT. RECONCILE_SERVICE only runs when more than one service revision is active, which
- * a rehearsal never has. ECS re-invokes a hook that answers IN_PROGRESS after its `callBackDelay`, goes on
+ * POST_TEST_TRAFFIC_SHIFT (and, with a gate, a PAUSE hook at the same stage). RECONCILE_SERVICE only runs
+ * when more than one service revision is active, which a rehearsal never has. ECS re-invokes a hook that answers IN_PROGRESS after its `callBackDelay`, goes on
  * at SUCCEEDED and rolls back at FAILED ("Lambda hooks for Amazon ECS service deployments"); the
  * deployment's alarms, the guard and the watcher stop it with rollback at any stage up to the end of the
  * bake time ("How CloudWatch alarms detect Amazon ECS deployment failures").
@@ -12,6 +12,7 @@ import type { ShiftStep } from '../../../../contract/deployment-configs';
 import type { NativeHookAnswer } from '../../../../core/probe/native-hook-answer';
 import type { ProbeResult } from '../../../../core/probe/release-probe';
 import {
+  heldWhile,
   pause,
   raced,
   shiftProduction,
@@ -88,14 +89,17 @@ export function runNativeLifecycle(deps: NativeLifecycleDeps): Promise<Deploymen
     await pause(deps, deps.stageDelayMs ?? 0);
     move.test('green');
     stage('POST_TEST_TRAFFIC_SHIFT', 'hook probing the test listener');
-    await pause(deps, deps.hookColdStartMs ?? 0);
-    const answer = await runHook(deps, (last) => (probe = last));
-    if (answer.hookStatus === 'FAILED')
-      throw new Stop({
-        trigger: 'hook',
-        signal: 'test-traffic hook',
-        detail: `POST_TEST_TRAFFIC_SHIFT hook answered FAILED (${answer.hookDetails.failure}): ${answer.hookDetails.reason}`,
-      });
+    // With a gate, the PAUSE hook holds at this stage beside the Lambda hook.
+    await heldWhile(deps, async () => {
+      await pause(deps, deps.hookColdStartMs ?? 0);
+      const answer = await runHook(deps, (last) => (probe = last));
+      if (answer.hookStatus === 'FAILED')
+        throw new Stop({
+          trigger: 'hook',
+          signal: 'test-traffic hook',
+          detail: `POST_TEST_TRAFFIC_SHIFT hook answered FAILED (${answer.hookDetails.failure}): ${answer.hookDetails.reason}`,
+        });
+    });
     stage('PRODUCTION_TRAFFIC_SHIFT', 'shifting production traffic');
     await shiftProduction(deps, deps.steps);
     stage('POST_PRODUCTION_TRAFFIC_SHIFT');

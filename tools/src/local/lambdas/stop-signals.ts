@@ -1,3 +1,4 @@
+import type { DeploymentControllerName } from '../../../../contract/native-strategies';
 import { settings } from '../../../../contract/settings';
 import type { DeploymentView } from '../../../../core/guard/guard-decision';
 import type { RehearsalRecord } from '../../experiment/rehearsal-record';
@@ -95,4 +96,24 @@ export function rehearsalGuard(
           : { reason: outcome.reason }),
       }),
   });
+}
+
+/**
+ * Whether the controller watches its alarms in a deployment starting now, with a note in the record when it
+ * does not. Native ECS "does not monitor alarms for the duration of that deployment" when one is in ALARM at
+ * its start (ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures"); CodeDeploy
+ * polls them as ever and stops at its first poll.
+ */
+export function watchesAlarms(
+  controller: DeploymentControllerName,
+  monitor: AlarmMonitor,
+  record: RehearsalRecord,
+): boolean {
+  const firing = monitor.firing();
+  if (controller !== 'ecs' || firing.length === 0) return true;
+  record.add({
+    type: 'note',
+    text: `ECS monitors no alarm in this deployment: ${firing.join(', ')} was in ALARM at its start`,
+  });
+  return false;
 }

@@ -5,7 +5,7 @@ import type { DeploymentView } from '../../../../core/guard/guard-decision';
 import { DEFAULT_CONTROLLER, type DeploymentControllerName } from '../../../../contract/native-strategies';
 import { runLoad, type LoadResult } from '../../load/load-loop';
 import { alarmDefinitions, type AlarmMonitor } from '../cloudwatch/alarms';
-import { deploymentAlarms, rehearsalGuard } from '../lambdas/stop-signals';
+import { deploymentAlarms, rehearsalGuard, watchesAlarms } from '../lambdas/stop-signals';
 import { type Clock, sleep, systemClock, waitUntil } from '../clock';
 import type { DeploymentOutcome, StopReason } from '../controllers/lifecycle-parts';
 import { GUARD_VIEW, runController, type GuardView } from '../controllers/local-controllers';
@@ -29,8 +29,11 @@ import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 import { RehearsalRecord } from '../../experiment/rehearsal-record';
 import { resultFromRecord } from '../result/result-from-record';
 import { rehearsalWatcher, type LocalTargetHealthWatcher } from '../lambdas/target-health-watcher';
+import type { GateSettings } from '../controllers/hold-gate';
+import { HandControl, type HeldNotice, type RehearsalControl } from './hand-control';
 
 export type { ProgressSnapshot, RehearsalResult } from '../result/rehearsal-result';
+export type { HeldNotice, RehearsalControl } from './hand-control';
 
 /** The versions the two task sets report in `x-app-version`. */
 export const VERSIONS: Record<GroupName, string> = { blue: 'blue', green: 'green' };
@@ -59,6 +62,12 @@ export interface RehearsalOptions {
   readonly alarmAtStart?: string;
   /** Native ECS only: production starts reset to green, the empty target group (aws-cdk issue 36649). */
   readonly productionRuleReset?: boolean;
+  /** The gate: a hold before production traffic moves. @default none */
+  readonly gate?: GateSettings;
+  /** Given, at the start, what another terminal's `continue --local` and `rollback --local` reach. */
+  readonly onControl?: (control: RehearsalControl) => void;
+  /** Called when the deployment holds at the gate. */
+  readonly onHeld?: (notice: HeldNotice) => void;
 }
 
 /** Load loop limit for one request: longer than any latency fault the catalogue ships by default. */
@@ -106,6 +115,8 @@ class Rehearsal {
   private load: Promise<LoadResult> | undefined;
   /** The hook's probe: when it began and ended, and each request's real time. */
   private readonly hooks: HookRuns;
+  /** A person's `continue` and `rollback`, and the gate. */
+  private readonly hand: HandControl;
 
   constructor(private readonly options: RehearsalOptions) {
     this.clock = options.clock ?? systemClock;
@@ -138,11 +149,21 @@ class Rehearsal {
       this.view.activeStatuses,
     );
     this.watcher = rehearsalWatcher(signals);
+    this.hand = new HandControl({
+      ...options,
+      controller: this.controller,
+      deploymentId: this.view.deploymentId,
+      record: this.record,
+      clock: this.clock,
+      stop: signals.stop,
+      stopping: () => this.stopDeployment.signal.aborted,
+    });
   }
 
   async run(): Promise<RehearsalResult> {
     const { options } = this;
     options.signal?.addEventListener('abort', this.interrupt, { once: true });
+    options.onControl?.(this.hand);
     const progress = setInterval(() => this.reportProgress(), 250);
     this.record.add({
       type: 'started',
@@ -168,21 +189,6 @@ class Rehearsal {
       clearInterval(progress);
       await this.stopEverything();
     }
-  }
-
-  /**
-   * Native ECS "does not monitor alarms for the duration of that deployment" when one is in ALARM at its
-   * start (ECS Developer Guide, "How CloudWatch alarms detect Amazon ECS deployment failures"); CodeDeploy
-   * polls them as ever and stops at its first poll.
-   */
-  private decideAlarmWatch(): void {
-    const firing = this.monitor.firing();
-    if (this.controller !== 'ecs' || firing.length === 0) return;
-    this.alarmsWatched = false;
-    this.record.add({
-      type: 'note',
-      text: `ECS monitors no alarm in this deployment: ${firing.join(', ')} was in ALARM at its start`,
-    });
   }
 
   /** An interrupt stops the deployment the way an alarm would, so the lifecycle winds down in order. */
@@ -297,33 +303,36 @@ class Rehearsal {
   private async deployGreen(urls: Urls): Promise<DeploymentOutcome> {
     this.monitor.start();
     if (this.options.alarmAtStart !== undefined) this.monitor.seedAlarm(this.options.alarmAtStart);
-    this.decideAlarmWatch();
+    this.alarmsWatched = watchesAlarms(this.controller, this.monitor, this.record);
     this.watcher.start();
-    this.sets.green = this.taskSet('green', this.options.faults);
+    const green = (this.sets.green = this.taskSet('green', this.options.faults));
     this.deploymentView = {
       id: this.view.deploymentId,
       status: this.view.status.running,
       taskDefinition: { arn: TASK_DEFINITIONS.green },
     };
-    const deployment = await runController(this.controller, {
-      // What both controllers drive: the listeners, the task sets, green's readiness and the stop signal.
-      deps: {
-        clock: this.clock,
-        record: this.record,
-        routing: this.routing,
-        green: this.sets.green,
-        blue: this.sets.blue!,
-        greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
-        readyWaitMs: this.timings.readyWaitMs,
-        readyPollMs: POLL_MS,
-        signal: this.stopDeployment.signal,
-      },
-      config: this.options.config,
-      timings: this.timings,
-      codeDeployHook: () => this.hooks.codeDeploy(urls.test),
-      nativeHook: (invocation) => this.hooks.native(urls.test, invocation),
-      liveRules: () => this.lb.describeRules(),
-    });
+    const deployment = await this.hand.deploy(urls.test, () =>
+      runController(this.controller, {
+        // What both controllers drive: the listeners, the task sets, green's readiness and the stop signal.
+        deps: {
+          clock: this.clock,
+          record: this.record,
+          routing: this.routing,
+          green,
+          blue: this.sets.blue!,
+          greenReady: () => this.groups.green.counts().healthy >= settings.ecs.desiredCount,
+          readyWaitMs: this.timings.readyWaitMs,
+          readyPollMs: POLL_MS,
+          signal: this.stopDeployment.signal,
+          ...(this.hand.gate && { gate: this.hand.gate }),
+        },
+        config: this.options.config,
+        timings: this.timings,
+        codeDeployHook: () => this.hooks.codeDeploy(urls.test),
+        nativeHook: (invocation) => this.hooks.native(urls.test, invocation),
+        liveRules: () => this.lb.describeRules(),
+      }),
+    );
     const { outcome } = deployment;
     this.deploymentView =
       outcome === 'refused' ? undefined : { ...this.deploymentView, status: this.view.status[outcome] };

@@ -3,6 +3,7 @@ import { formatCounts, formatDuration } from '../../experiment/format-duration';
 import { alarmHistory, eventsOf } from '../../experiment/read-record';
 import type { RehearsalResult } from '../rehearsal/rehearsal';
 import { toJson } from './report-json';
+import { describeHold } from '../result/hand-decisions';
 import { timelineChart } from './timeline-chart';
 import { startRefusal, verdictOf } from './verdict';
 import { CONTROLLER_NAME, deploymentLabel, hookAnswer, HOOK_STAGE } from '../controllers/controller-label';
@@ -64,6 +65,15 @@ export function localReport(result: RehearsalResult): ExperimentReport {
       ['stopped in', result.deployment.stoppedIn ?? 'n/a'],
       ...(v.waitNote ? ([['note', v.waitNote]] as const) : []),
       ['production traffic reached green', result.deployment.productionShifted ? 'yes' : 'no'],
+      ...(result.hold ? ([['gate', describeHold(result.hold)]] as const) : []),
+      ...(result.handStop
+        ? ([
+            ['stopped by hand', `${result.handStop.command} --local at ${maybe(result.handStop.atMs)}`],
+          ] as const)
+        : []),
+      ...(result.outsideModel
+        ? ([['model comparison', `not compared: ${result.outsideModel}`]] as const)
+        : []),
       ['requests (failed)', `${result.load.requests} (${result.load.failed})`],
       ['answered by', formatCounts(result.load.byVersion)],
       ['failed by', formatCounts(result.load.failedByVersion)],

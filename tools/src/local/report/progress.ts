@@ -42,6 +42,12 @@ export class ProgressWriter {
     else this.out.write(`${formatEvent(event)}\n`);
   }
 
+  /** A block of text for the person (e.g. what to do while the deployment holds), above the status line. */
+  note(text: string): void {
+    if (this.style.live) this.out.write(`${CLEAR_LINE}${text}\n${this.status}`);
+    else this.out.write(`${text}\n`);
+  }
+
   snapshot(snapshot: ProgressSnapshot): void {
     if (!this.style.live) return;
     // A terminal of unknown width (e.g. under `script`) reports 0 columns: assume a common width.

@@ -5,6 +5,7 @@ import { describeModelled } from '../../experiment/verdict';
 import { startRefusal, verdictOf } from './verdict';
 import { deploymentLabel, hookAnswer, HOOK_STAGE } from '../controllers/controller-label';
 import { PLAIN_STYLE, type OutputStyle } from '../../terminal/output-style';
+import { describeHold } from '../result/hand-decisions';
 
 const maybe = (ms: number | undefined): string => (ms === undefined ? 'n/a' : formatDuration(ms));
 
@@ -22,7 +23,9 @@ export function formatSummary(result: RehearsalResult, style: OutputStyle = PLAI
       ? ['  at start:    production rule reset to green, the target group with no task (aws-cdk issue 36649)']
       : []),
     `  expected:    ${result.expected.outcome} (${result.expected.signal})`,
-    `  matched:     ${result.matched ? style.paint('green', 'yes') : style.paint('red', 'NO')}`,
+    result.outsideModel === undefined
+      ? `  matched:     ${result.matched ? style.paint('green', 'yes') : style.paint('red', 'NO')}`
+      : `  matched:     not compared: ${result.outsideModel}`,
     `  reason:      ${result.outcome === 'succeeded' ? result.reason : v.decidedBy}`,
   ];
   const refusal = startRefusal(result);
@@ -43,6 +46,11 @@ export function formatSummary(result: RehearsalResult, style: OutputStyle = PLAI
   lines.push(
     `  users saw:   ${result.load.requests} requests, ${result.load.failed} failed; answered by ${formatCounts(result.load.byVersion)}; failed by ${formatCounts(result.load.failedByVersion)}`,
   );
+  if (result.hold) lines.push(`  gate:        ${describeHold(result.hold)}`);
+  if (result.handStop)
+    lines.push(
+      `  by hand:     ${result.handStop.command} at ${maybe(result.handStop.atMs)}${result.handStop.detail ? `: ${result.handStop.detail}` : ''}`,
+    );
   const hook = hookAnswer(result.events);
   if (hook) lines.push(`  hook:        ${HOOK_STAGE[result.controller]} ${hook}`);
   const stops = eventsOf(result.events, 'task-stopped').filter((s) => s.abnormal);

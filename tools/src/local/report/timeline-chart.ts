@@ -136,6 +136,16 @@ function markers(result: RehearsalResult): Marker[] {
     }
     if (e.type === 'guard' && e.action === 'stopped')
       list.push({ atMs: e.atMs, colour: '#b00060', label: 'guard', cls: 'guard-marker', row: row++ });
+    if (e.type === 'held')
+      list.push({ atMs: e.atMs, colour: '#0b7285', label: 'held (gate)', cls: 'hold-marker', row: row++ });
+    if (e.type === 'hold-released') {
+      const label = `hold ended: ${e.by}`;
+      list.push({ atMs: e.atMs, colour: '#0b7285', label, cls: 'hold-end-marker', row: row++ });
+    }
+    if (e.type === 'stopped-by-hand') {
+      const label = `stopped by hand (${e.command})`;
+      list.push({ atMs: e.atMs, colour: '#b00060', label, cls: 'hand-marker', row: row++ });
+    }
   }
   const end =
     d.detectedAtMs !== undefined

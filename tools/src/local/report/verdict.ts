@@ -33,6 +33,8 @@ function decidedBy(result: RehearsalResult): string {
   if (d.trigger === 'ready-timeout')
     return `green never became ready (local cap on ${CONTROLLER_NAME[result.controller]}'s wait)`;
   if (d.trigger === 'interrupt') return 'interrupted';
+  if (result.handStop) return `stopped by hand (${result.handStop.command} --local)`;
+  if (d.trigger === 'hold-timeout') return "the gate's hold timed out with rollback";
   return 'none (every step passed)';
 }
 

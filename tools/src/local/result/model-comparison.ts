@@ -8,7 +8,13 @@ import { eventsOf, greenRunningAtMs, summarizeDeployment } from '../../experimen
 import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 import type { LocalTimings } from '../time-scale/local-timings';
 import { realTimeSpans, type HookRun } from './real-time-spans';
-import { detectedAwsSecondsOf, matchesModel, type RehearsalResult } from './rehearsal-result';
+import {
+  detectedAwsSecondsOf,
+  matchesModel,
+  type RealTimeSpan,
+  type RehearsalResult,
+} from './rehearsal-result';
+import { handStopOf, holdOf, outsideModel, type HoldSummary } from './hand-decisions';
 
 /** The fields of a result that set a local rehearsal against the rehearsal model. */
 export type ModelComparison = Pick<
@@ -21,6 +27,9 @@ export type ModelComparison = Pick<
   | 'detectedAwsSeconds'
   | 'realTime'
   | 'modelledAws'
+  | 'hold'
+  | 'handStop'
+  | 'outsideModel'
 >;
 
 /**
@@ -61,20 +70,57 @@ export function compareWithModel(input: {
     ...(launchedAt !== undefined && { launchedAt }),
     ...(zero !== undefined && { zero }),
   };
-  const realTime = realTimeSpans(timings, green, decidedBy, input.hook);
+  const hold = holdOf(events);
+  const handStop = handStopOf(events);
+  const outside = outsideModel(events);
+  const realTime = [
+    ...realTimeSpans(timings, green, decidedBy, input.hook),
+    ...gateWait(events, hold, deployment.detectedAtMs),
+  ];
+  // A person's stop (or the gate's time-out) is no detection to set beside the model's.
   const detectedAwsSeconds =
-    deployment.detectedAtMs === undefined || zero === undefined
+    deployment.detectedAtMs === undefined || zero === undefined || outside !== undefined
       ? undefined
       : detectedAwsSecondsOf(deployment.detectedAtMs - zero, timings.timeScale, realTime);
   return {
     expected,
     matched:
-      deployment.outcome !== undefined && matchesModel(deployment.outcome, decidedBy, expected, modelledAws),
+      outside !== undefined ||
+      (deployment.outcome !== undefined &&
+        matchesModel(deployment.outcome, decidedBy, expected, modelledAws)),
     ...(decidedBy && { decidedBy }),
     ...(zero !== undefined && { greenRunningAtMs: Math.round(zero) }),
     ...(zero !== undefined && launchedAt !== undefined && { greenStartupMs: Math.round(zero - launchedAt) }),
     ...(detectedAwsSeconds !== undefined && { detectedAwsSeconds }),
     realTime,
     ...(modelledAws && { modelledAws }),
+    ...(hold && { hold }),
+    ...(handStop && { handStop }),
+    ...(outside !== undefined && { outsideModel: outside }),
   };
+}
+
+/**
+ * The time production traffic waited at the gate after the hook had passed, until a person's continue or a
+ * time-out whose action is continue. The model has no gate, so a detection after the hold leaves it out.
+ */
+function gateWait(
+  events: readonly RehearsalEvent[],
+  hold: HoldSummary | undefined,
+  detectedAtMs: number | undefined,
+): RealTimeSpan[] {
+  const { endedAtMs, endedBy } = hold ?? {};
+  if (hold === undefined || endedAtMs === undefined || (endedBy !== 'continue' && endedBy !== 'timeout'))
+    return [];
+  if (detectedAtMs === undefined || detectedAtMs < endedAtMs) return [];
+  const passed = eventsOf(events, 'hook').find((e) => e.ok && e.atMs >= hold.heldAtMs && e.atMs <= endedAtMs);
+  if (passed === undefined) return [];
+  return [
+    {
+      what: `the hold at the gate after the hook passed, until ${endedBy === 'continue' ? "a person's continue" : 'its time-out'} (the model has no gate: not counted)`,
+      realMs: Math.round(endedAtMs - passed.atMs),
+      countedAsAwsMs: 0,
+      insideDetection: true,
+    },
+  ];
 }

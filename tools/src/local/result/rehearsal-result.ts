@@ -13,6 +13,7 @@ import type { HealthCounts } from '../elb/target-group';
 import type { GroupName, GroupSecond } from '../cloudwatch/lb-metrics';
 import type { LocalTimings } from '../time-scale/local-timings';
 import type { VersionSecond } from './load-series';
+import type { HandStop, HoldSummary } from './hand-decisions';
 
 /** The live state shown on one terminal line. */
 export interface ProgressSnapshot {
@@ -72,6 +73,12 @@ export interface RehearsalResult {
   readonly hook?: ProbeResult;
   /** The worst-case AWS time the infrastructure model predicts for these faults. */
   readonly modelledAws?: RollbackPrediction;
+  /** The gate's hold, when the deployment held before production traffic. */
+  readonly hold?: HoldSummary;
+  /** A person's stop, when one stopped the deployment. */
+  readonly handStop?: HandStop;
+  /** Why the model's expectation does not apply (a person, or the gate's time-out, decided); `matched` is then true. */
+  readonly outsideModel?: string;
 }
 
 /** A part of the rehearsal that ran in real (uncompressed, or less compressed) time. */
@@ -80,6 +87,8 @@ export interface RealTimeSpan {
   readonly realMs: number;
   /** What the span stands for in AWS milliseconds inside the detection; 0 when it lies outside it. */
   readonly countedAsAwsMs: number;
+  /** Inside the detection though it counts nothing (a person's time at the gate). @default countedAsAwsMs > 0 */
+  readonly insideDetection?: boolean;
 }
 
 /**
@@ -91,7 +100,7 @@ export function detectedAwsSecondsOf(
   timeScale: number,
   spans: readonly RealTimeSpan[],
 ): number {
-  const inside = spans.filter((s) => s.countedAsAwsMs > 0);
+  const inside = spans.filter((s) => s.insideDetection ?? s.countedAsAwsMs > 0);
   const realMs = inside.reduce((sum, s) => sum + s.realMs, 0);
   const awsMs = inside.reduce((sum, s) => sum + s.countedAsAwsMs, 0);
   return Math.round(((detectionMs - realMs) * timeScale + awsMs) / 100) / 10;

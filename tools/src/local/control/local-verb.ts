@@ -1,0 +1,23 @@
+import type { Writable } from 'node:stream';
+import { writeJson } from '../../terminal/json-output';
+import { sendControl } from './control-client';
+import type { ControlVerb } from './control-protocol';
+
+/** A rollback by hand answers once the rollback is done: green's tasks may take their stop timeout. */
+const ANSWER_LIMIT_MS: Record<ControlVerb, number> = { continue: 5_000, rollback: 120_000 };
+
+/**
+ * `rollback --local` and `continue --local`: sends the verb to the local rehearsal running in `root` and
+ * says what it answered (stderr; with `json`, the answer on stdout too). 0 when it did it; 1 when nothing
+ * runs there, nothing was in progress or held, or it refused.
+ */
+export async function runLocalVerb(
+  verb: ControlVerb,
+  io: { readonly root: string; readonly stdout: Writable; readonly stderr: Writable; readonly json: boolean },
+): Promise<number> {
+  const reply = await sendControl(io.root, verb, ANSWER_LIMIT_MS[verb]);
+  io.stderr.write(`${reply.message}\n`);
+  if (io.json)
+    writeJson(io.stdout, { verb, local: true, ok: reply.ok, reached: reply.reached, message: reply.message });
+  return reply.ok ? 0 : 1;
+}
