@@ -37,6 +37,7 @@ const INTEGRATION = [
   'tools/test/local/report-interrupt.test.ts',
   'tools/test/process/supervisor.test.ts',
   'tools/test/suite/suite-interrupt.test.ts',
+  'tools/test/up/local-environment.test.ts',
 ];
 
 /** Local rehearsals end to end and the report pages in a browser: minutes, and sensitive to timing. */

@@ -1,4 +1,5 @@
 import type { Command } from '../cli-deps';
+import { downCommand } from './down';
 import { drillCommand } from './drill';
 import { faultsCommand } from './faults';
 import { flipCommand } from './flip';
@@ -6,6 +7,7 @@ import { loadCommand } from './load';
 import { localCommand } from './local';
 import { rollbackCommand } from './rollback';
 import { suiteCommand } from './suite';
+import { upCommand } from './up';
 import { watchCommand } from './watch';
 
 /** The rehearsal commands, in the order the help text lists them. Each lives in its own file. */
@@ -15,6 +17,8 @@ export const COMMANDS: Record<string, Command> = {
   load: loadCommand,
   local: localCommand,
   suite: suiteCommand,
+  up: upCommand,
+  down: downCommand,
   watch: watchCommand,
   drill: drillCommand,
   rollback: rollbackCommand,
