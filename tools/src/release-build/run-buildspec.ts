@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Buildspec, parseBuildspec } from './buildspec';
 import { type ArtifactCheck, checkArtifacts } from './check-artifacts';
 import { buildEnvironment } from './codebuild-env';
@@ -99,6 +99,9 @@ export async function runBuildspec(options: RunBuildspecOptions): Promise<Builds
       buildUuid: randomUUID(),
       machine: options.machine ?? process.env,
     }),
+    // CodeBuild's source has no .git anywhere above it; an export inside a repository (up's .rehearsal/)
+    // must not let git find the repository around it.
+    GIT_CEILING_DIRECTORIES: dirname(srcDir),
   };
   mkdirSync(options.stateDir, { recursive: true });
   const session = createShellSession({
