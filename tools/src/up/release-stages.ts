@@ -1,5 +1,7 @@
 import type { BuildRelease } from './release-push';
 import type { UpRemote } from './run-up';
+import { buildRelease } from './release/build-release';
+import { openRehearsalRemote } from './release/rehearsal-remote';
 
 /** The pipeline's first two stages for `up`: the rehearsal remote (Source) and the builder (Build). */
 export interface ReleaseStages {
@@ -7,11 +9,7 @@ export interface ReleaseStages {
   readonly build: BuildRelease;
 }
 
-const notYet = (): never => {
-  throw new Error('the rehearsal remote and builder (tools/src/up/release/) are not in this build');
-};
-
-/** The given stages, else the rehearsal remote and the release builder of tools/src/up/release/. */
+/** The given stages (tests give fakes), else the rehearsal remote and the release builder. */
 export function releaseStages(given: Partial<ReleaseStages>): ReleaseStages {
-  return { openRemote: given.openRemote ?? notYet, build: given.build ?? notYet };
+  return { openRemote: given.openRemote ?? openRehearsalRemote, build: given.build ?? buildRelease };
 }
