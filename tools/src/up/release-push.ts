@@ -74,11 +74,24 @@ export async function releasePush(
   };
   stage('Source', 'InProgress');
   let built: BuiltRelease;
+  let sourced = false;
+  const sourceDone = (): void => {
+    if (sourced) return;
+    sourced = true;
+    stage('Source', 'Succeeded');
+  };
   try {
     built = await ctx.build(push, {
       repoRoot: ctx.repoRoot,
       container: ctx.container,
-      log: (line) => ctx.say(`  ${line}`),
+      log: (line) => {
+        ctx.say(`  ${line}`);
+        // The builder's first phase line: Source is done and Build under way, as the pipeline shows them.
+        if (!sourced && line.startsWith('== phase')) {
+          sourceDone();
+          stage('Build', 'InProgress');
+        }
+      },
       signal: ctx.signal,
     });
   } catch (error) {
@@ -88,10 +101,14 @@ export async function releasePush(
     return end('failed', `${message}; ${serving(ctx)}`);
   }
   const times = { sourceMs: built.sourceMs, buildMs: built.buildMs, reused: built.reused };
-  stage('Source', 'Succeeded');
-  if (built.outcome === 'skipped')
+  if (built.outcome === 'skipped') {
+    sourceDone();
     return end('skipped', `the trigger's file filter skipped it: ${built.detail}; ${serving(ctx)}`, times);
-  stage('Build', 'InProgress');
+  }
+  if (!sourced) {
+    sourceDone();
+    stage('Build', 'InProgress');
+  }
   if (built.outcome === 'failed') {
     stage('Build', 'Failed', built.detail);
     return end(
