@@ -89,6 +89,13 @@ export function currentRelease(repoRoot: string): string | undefined {
   }
 }
 
+/** The highest release number under `.rehearsal/releases/` (0 when none): a new `up` numbers on from it. */
+export function lastReleaseNumber(repoRoot: string): number {
+  const dir = path.join(repoRoot, RELEASES_FOLDER);
+  if (!existsSync(dir)) return 0;
+  return Math.max(0, ...readdirSync(dir).map((name) => Number(/^(\d+)-/.exec(name)?.[1] ?? 0)));
+}
+
 /** The newest release folder of a commit (a full id or a prefix of one), or undefined. */
 export function releaseOfCommit(repoRoot: string, commit: string): string | undefined {
   const dir = path.join(repoRoot, RELEASES_FOLDER);

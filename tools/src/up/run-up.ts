@@ -4,7 +4,7 @@ import type { RehearsalEvent } from '../experiment/rehearsal-event';
 import type { TrackTask } from '../local/ecs/task-process';
 import type { ProgressSnapshot } from '../local/result/rehearsal-result';
 import { LocalEnvironment } from './environment/local-environment';
-import { ReleaseLog } from './release-log';
+import { lastReleaseNumber, ReleaseLog } from './release-log';
 import { releasePush, type BuildRelease, type ReleaseSummary } from './release-push';
 import type { PushedCommit } from './release/types';
 
@@ -89,7 +89,8 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
   try {
     remote = await options.openRemote(options.repoRoot, options.say);
     options.onReady?.({ ...environment.urls, remoteUrl: remote.url, remoteName: remote.remoteName });
-    let number = 0;
+    // Folders of an earlier `up` stay: this one numbers on after them.
+    let number = lastReleaseNumber(options.repoRoot);
     let wake: (() => void) | undefined;
     let busy: number | undefined;
     const receive = (push: PushedCommit): void => {

@@ -175,4 +175,32 @@ describe('the local environment of up, with a fake builder', () => {
     expect(second.at(-1)).toMatchObject({ type: 'verdict', verdict: 'rolled-back' });
     expect(second.some((e) => e.type === 'deployment' && e.event.type === 'stop')).toBe(true);
   }, 120_000);
+
+  it('numbers on after the releases an earlier up left', async () => {
+    const releases = path.join(dir, RELEASES_FOLDER);
+    mkdirSync(path.join(releases, '4-dddddddddddd'), { recursive: true });
+    const abort = new AbortController();
+    const lines: string[] = [];
+    const running = runUp({
+      repoRoot: dir,
+      toolsRoot: ROOT,
+      port: await freePort(),
+      controller: 'ecs',
+      config: CONFIG,
+      timeScale: 60,
+      rate: 10,
+      container: false,
+      env: {},
+      signal: abort.signal,
+      openRemote: () =>
+        Promise.resolve(new FakeRemote({ commit: 'a'.repeat(40), before: '0'.repeat(40), receivedAt: 0 })),
+      build: fakeBuilder(dir),
+      say: (line) => lines.push(line),
+      onEvent: () => undefined,
+    });
+    await until('the first release', () => lines.some((l) => l.startsWith('#5 release 5 created')));
+    abort.abort();
+    expect((await running).releases.map((r) => [r.number, r.verdict])).toEqual([[5, 'created']]);
+    expect(currentRelease(dir)).toBe('5-aaaaaaaaaaaa');
+  }, 60_000);
 });
