@@ -19,7 +19,7 @@ import { accepts, freePort } from '../../src/local/free-port';
  * buildspec (npm ci, lint, type check, release tests): minutes on a small machine; the flips reuse its image.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const FIRST_RELEASE_MS = 15 * 60_000;
+const FIRST_RELEASE_MS = 25 * 60_000;
 const RELEASE_MS = 5 * 60_000;
 
 interface Running {
@@ -54,6 +54,17 @@ async function until(
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The promise's value, or 'timeout' after `ms` (the timer never outlives the test). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -130,9 +141,7 @@ describe('up, a flip pushed and rolled back, a clear pushed and served, down', (
       const curl = curlLoop(production);
       git(repo, 'push', '--quiet', 'rehearsal', 'HEAD:main');
       const watch = rehearse(repo, 'watch', '--local', '--commit', flip);
-      expect(
-        await Promise.race([watch.exited, new Promise((r) => setTimeout(() => r('timeout'), RELEASE_MS))]),
-      ).toBe(1);
+      expect(await within(watch.exited, RELEASE_MS)).toBe(1);
       expect(watch.output()).toMatch(/Build\/TestAndBuildImage Succeeded/);
       expect(watch.output()).toMatch(/failed and was rolled back/);
       curl.child.kill('SIGTERM');
@@ -145,7 +154,7 @@ describe('up, a flip pushed and rolled back, a clear pushed and served, down', (
       const clear = git(repo, 'rev-parse', 'HEAD');
       git(repo, 'push', '--quiet', 'rehearsal', 'HEAD:main');
       const second = rehearse(repo, 'watch', '--local', '--commit', clear);
-      expect(await second.exited).toBe(0);
+      expect(await within(second.exited, RELEASE_MS)).toBe(0);
       expect((await fetch(`${production}/`)).headers.get('x-app-version')).toBe(clear);
 
       const down = rehearse(repo, 'down');
