@@ -95,6 +95,15 @@ const SUITE_LAYERS: FolderLayers = {
   report: ['plan', 'scorecard'],
 };
 
+/*
+ * `up`: its single-instance lock in up/ itself; release/ takes pushes through Source and Build (the
+ * rehearsal remote, the build and its image stand-ins) and uses the lock's folder name.
+ */
+const UP_LAYERS: FolderLayers = {
+  '.': [],
+  release: ['.'],
+};
+
 /** A folder of tools/src holds at most this many files: what a reader keeps in mind at once. */
 const MAX_FILES_PER_FOLDER = 12;
 /** Folders the limit leaves alone: commands/ holds one file per command. */
@@ -210,6 +219,11 @@ describe('repository layers', () => {
   it('keeps the suite in its folders: the plan, the scorecard, the report', () => {
     expect(foldersOf('tools/src/suite')).toEqual(Object.keys(SUITE_LAYERS).sort());
     expect(folderViolations('tools/src/suite', SUITE_LAYERS)).toEqual([]);
+  });
+
+  it('keeps up in its folders: the instance lock, the release (Source and Build)', () => {
+    expect(foldersOf('tools/src/up')).toEqual(Object.keys(UP_LAYERS).sort());
+    expect(folderViolations('tools/src/up', UP_LAYERS)).toEqual([]);
   });
 
   it(`holds at most ${MAX_FILES_PER_FOLDER} files in any folder of tools/src but commands/`, () => {
