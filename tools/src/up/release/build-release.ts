@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   rmSync,
   type WriteStream,
 } from 'node:fs';
@@ -96,6 +97,17 @@ function openLog(
   };
 }
 
+/** Scratch a build removes when it ends: what an `up` killed mid-build left behind goes before the next one. */
+const SCRATCH = ['src', 'session', 'engine'];
+
+function removeScratch(buildsDir: string): void {
+  if (!existsSync(buildsDir)) return;
+  for (const build of readdirSync(buildsDir)) {
+    for (const scratch of SCRATCH)
+      rmSync(path.join(buildsDir, build, scratch), { recursive: true, force: true });
+  }
+}
+
 const closeLog = (stream: WriteStream): Promise<void> =>
   new Promise((resolve) => stream.end(() => resolve()));
 
@@ -114,6 +126,8 @@ export async function buildRelease(
   const remoteDir = path.join(stateDir, 'remote.git');
   const stamp = new Date(push.receivedAt).toISOString().replace(/[-:.]/g, '');
   const workDir = path.join(stateDir, 'builds', `${stamp}-${push.commit.slice(0, 12)}`);
+  // One build at a time (QUEUED): whatever scratch exists is a killed build's.
+  removeScratch(path.join(stateDir, 'builds'));
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const logFile = path.join(workDir, 'build.log');
@@ -184,9 +198,7 @@ export async function buildRelease(
     };
   } finally {
     await standIns?.stop();
-    rmSync(srcDir, { recursive: true, force: true });
-    rmSync(path.join(workDir, 'session'), { recursive: true, force: true });
-    rmSync(path.join(workDir, 'engine'), { recursive: true, force: true });
+    for (const scratch of SCRATCH) rmSync(path.join(workDir, scratch), { recursive: true, force: true });
     await closeLog(stream);
   }
 }

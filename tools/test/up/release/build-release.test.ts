@@ -74,6 +74,18 @@ describe('buildRelease', () => {
     expect(existsSync(path.join(path.dirname(built.logFile), 'src'))).toBe(false);
   });
 
+  test("removes the export a killed up's build left, keeping that build's log", async () => {
+    const killed = path.join(repo, '.rehearsal', 'builds', '20260101T000000000Z-dead');
+    mkdirSync(path.join(killed, 'src', 'node_modules'), { recursive: true });
+    writeFileSync(path.join(killed, 'build.log'), 'killed\n');
+    const sha = commit({ 'buildspec.yml': buildspec(['false']) });
+
+    await buildRelease({ commit: sha, before: '0'.repeat(40), receivedAt: 1 }, options());
+
+    expect(existsSync(path.join(killed, 'src'))).toBe(false);
+    expect(existsSync(path.join(killed, 'build.log'))).toBe(true);
+  });
+
   test('builds the commit without .git: a command that needs git history fails', async () => {
     const sha = commit({ 'buildspec.yml': buildspec(['test ! -e .git', 'git rev-parse HEAD']) });
 
