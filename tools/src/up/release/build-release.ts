@@ -11,7 +11,13 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { lookUpManifest } from '../../release-build/registry';
-import { type BuildspecRun, REPOSITORY, runBuildspec } from '../../release-build/run-buildspec';
+import { endLeftProcess } from '../../process/left-process';
+import {
+  type BuildspecRun,
+  COMMAND_PID_FILE,
+  REPOSITORY,
+  runBuildspec,
+} from '../../release-build/run-buildspec';
 import { UP_STATE_FOLDER } from '../instance-lock';
 import { startContainerStandIns } from './container-stand-ins';
 import { exportCommit, triggerSkips } from './export-commit';
@@ -103,6 +109,9 @@ const SCRATCH = ['src', 'session', 'engine'];
 function removeScratch(buildsDir: string): void {
   if (!existsSync(buildsDir)) return;
   for (const build of readdirSync(buildsDir)) {
+    // A command of that build may still run (npm, jest): its command line names the session folder.
+    const session = path.join(buildsDir, build, 'session');
+    endLeftProcess(path.join(session, COMMAND_PID_FILE), session, true);
     for (const scratch of SCRATCH)
       rmSync(path.join(buildsDir, build, scratch), { recursive: true, force: true });
   }

@@ -17,7 +17,7 @@ const ROOT = path.join(__dirname, '../../../..');
 
 const push = (cwd: string): Promise<number> =>
   new Promise((resolve) => {
-    const child = spawn('git', ['push', '--quiet', 'rehearsal', 'main'], { cwd, stdio: 'ignore' });
+    const child = spawn('git', ['push', '--quiet', 'rehearsal', 'HEAD:main'], { cwd, stdio: 'ignore' });
     child.once('close', (code) => resolve(code ?? 1));
   });
 
