@@ -16,6 +16,7 @@ import type { RunnableImage } from './types';
  * digest reference without a registry.
  */
 
+/** Where the registry keeps its storage and the build its stand-ins (see folder-stand-ins.ts). */
 export interface ContainerStandInsInput {
   readonly stateDir: string;
   readonly workDir: string;
