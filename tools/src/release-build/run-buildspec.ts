@@ -18,6 +18,9 @@ import { type CommandSession, createShellSession } from './shell-session';
 /** Repository name in the stand-in registry, as the pipeline stack's ECR repository is named. */
 export const REPOSITORY = 'rollback-rehearsal';
 
+/** The running command's pid, in the session's state folder, while it runs. */
+export const COMMAND_PID_FILE = 'command.pid';
+
 /** The registry standing in for ECR, as the build and the artifact checks reach it. */
 export interface StandInRegistry {
   /** `http://127.0.0.1:<port>` */
@@ -110,6 +113,7 @@ export async function runBuildspec(options: RunBuildspecOptions): Promise<Builds
     stateDir: options.stateDir,
     stdout: options.stdout,
     stderr: options.stderr,
+    pidFile: join(options.stateDir, COMMAND_PID_FILE),
   });
   const stop = (): void => session.kill();
   options.signal?.addEventListener('abort', stop, { once: true });

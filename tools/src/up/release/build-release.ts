@@ -5,12 +5,19 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   rmSync,
   type WriteStream,
 } from 'node:fs';
 import path from 'node:path';
 import { lookUpManifest } from '../../release-build/registry';
-import { type BuildspecRun, REPOSITORY, runBuildspec } from '../../release-build/run-buildspec';
+import { endLeftProcess } from '../../process/left-process';
+import {
+  type BuildspecRun,
+  COMMAND_PID_FILE,
+  REPOSITORY,
+  runBuildspec,
+} from '../../release-build/run-buildspec';
 import { UP_STATE_FOLDER } from '../instance-lock';
 import { startContainerStandIns } from './container-stand-ins';
 import { exportCommit, triggerSkips } from './export-commit';
@@ -96,6 +103,20 @@ function openLog(
   };
 }
 
+/** Scratch a build removes when it ends: what an `up` killed mid-build left behind goes before the next one. */
+const SCRATCH = ['src', 'session', 'engine'];
+
+function removeScratch(buildsDir: string): void {
+  if (!existsSync(buildsDir)) return;
+  for (const build of readdirSync(buildsDir)) {
+    // A command of that build may still run (npm, jest): its command line names the session folder.
+    const session = path.join(buildsDir, build, 'session');
+    endLeftProcess(path.join(session, COMMAND_PID_FILE), session, true);
+    for (const scratch of SCRATCH)
+      rmSync(path.join(buildsDir, build, scratch), { recursive: true, force: true });
+  }
+}
+
 const closeLog = (stream: WriteStream): Promise<void> =>
   new Promise((resolve) => stream.end(() => resolve()));
 
@@ -114,6 +135,8 @@ export async function buildRelease(
   const remoteDir = path.join(stateDir, 'remote.git');
   const stamp = new Date(push.receivedAt).toISOString().replace(/[-:.]/g, '');
   const workDir = path.join(stateDir, 'builds', `${stamp}-${push.commit.slice(0, 12)}`);
+  // One build at a time (QUEUED): whatever scratch exists is a killed build's.
+  removeScratch(path.join(stateDir, 'builds'));
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const logFile = path.join(workDir, 'build.log');
@@ -184,9 +207,7 @@ export async function buildRelease(
     };
   } finally {
     await standIns?.stop();
-    rmSync(srcDir, { recursive: true, force: true });
-    rmSync(path.join(workDir, 'session'), { recursive: true, force: true });
-    rmSync(path.join(workDir, 'engine'), { recursive: true, force: true });
+    for (const scratch of SCRATCH) rmSync(path.join(workDir, scratch), { recursive: true, force: true });
     await closeLog(stream);
   }
 }

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../local/free-port';
+import { endLeftProcess, recordProcess } from '../../process/left-process';
 import { startRegistry } from '../../release-build/registry';
 import { writeStandIns } from '../../release-build/stand-in-commands';
 import type { RunnableImage } from './types';
@@ -15,6 +16,7 @@ import type { RunnableImage } from './types';
  * digest reference without a registry.
  */
 
+/** Where the registry keeps its storage and the build its stand-ins (see folder-stand-ins.ts). */
 export interface ContainerStandInsInput {
   readonly stateDir: string;
   readonly workDir: string;
@@ -28,7 +30,11 @@ const run = promisify(execFile);
 export async function startContainerStandIns(input: ContainerStandInsInput) {
   const registryDir = path.join(input.stateDir, 'container-registry');
   mkdirSync(registryDir, { recursive: true });
+  // A registry an `up` killed with SIGKILL left running: its command line names this folder's config.
+  const pidFile = path.join(registryDir, 'registry.pid');
+  endLeftProcess(pidFile, registryDir);
   const registry = await startRegistry(registryDir, await freePort());
+  recordProcess(pidFile, registry.pid);
   writeStandIns({
     binDir: input.binDir,
     registryUrl: registry.url,
@@ -41,7 +47,10 @@ export async function startContainerStandIns(input: ContainerStandInsInput) {
   });
   return {
     registry,
-    stop: () => registry.stop(),
+    stop: async () => {
+      await registry.stop();
+      rmSync(pidFile, { force: true });
+    },
     async runnable(imageUri: string): Promise<RunnableImage> {
       await run('podman', ['pull', '--quiet', '--tls-verify=false', imageUri]);
       return { kind: 'container', reference: imageUri };

@@ -24,6 +24,7 @@ export const FOLDER_DOCKER_VARIABLES = {
   imageStore: 'FOLDER_DOCKER_IMAGE_STORE',
 } as const;
 
+/** What the program reads and writes; tests pass their own. */
 export interface FolderDockerDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly stdin: () => string;

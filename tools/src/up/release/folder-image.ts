@@ -60,6 +60,7 @@ export interface FolderImageConfig {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** The runtime stage's ENV, USER, WORKDIR, ENTRYPOINT, CMD and LABEL for a build of `appVersion`. */
 export function runtimeConfig(appVersion: string, sourceUrl: string): FolderImageConfig {
   return {
     env: { NODE_ENV: 'production', APP_VERSION: appVersion },

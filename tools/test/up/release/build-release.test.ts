@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,6 +72,28 @@ describe('buildRelease', () => {
     expect(log).toContain('[pre_build] Command did not exit successfully test -f missing.txt exit status 1');
     // The export goes when the build ends; the log stays.
     expect(existsSync(path.join(path.dirname(built.logFile), 'src'))).toBe(false);
+  });
+
+  test("ends the command and removes the export a killed up's build left, keeping its log", async () => {
+    const killed = path.join(repo, '.rehearsal', 'builds', '20260101T000000000Z-dead');
+    const session = path.join(killed, 'session');
+    mkdirSync(path.join(killed, 'src', 'node_modules'), { recursive: true });
+    mkdirSync(session);
+    writeFileSync(path.join(killed, 'build.log'), 'killed\n');
+    // The command that build was running, still going: its command line names the session folder.
+    const command = spawn('bash', ['-c', `sleep 30 & wait # ${session}/session.sh`], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const ended = new Promise((resolve) => command.once('exit', resolve));
+    writeFileSync(path.join(session, 'command.pid'), `${command.pid}\n`);
+    const sha = commit({ 'buildspec.yml': buildspec(['false']) });
+
+    await buildRelease({ commit: sha, before: '0'.repeat(40), receivedAt: 1 }, options());
+
+    await ended;
+    expect(existsSync(path.join(killed, 'src'))).toBe(false);
+    expect(existsSync(path.join(killed, 'build.log'))).toBe(true);
   });
 
   test('builds the commit without .git: a command that needs git history fails', async () => {
