@@ -31,6 +31,8 @@ CodeDeploy or native ECS controller, with the deployment alarms, the hook, the s
 target-health watcher of "npm run rehearse -- local". Pushes wait their turn, one release at a time. After
 a success the new version serves; after a rollback the old one goes on serving. Each release's events
 and report go to .rehearsal/releases/<n>-<commit>/; "npm run rehearse -- watch --local" follows them.
+Ctrl-C or "down" stop it cleanly (a release under way rolls back first) and it exits 0; a second Ctrl-C
+ends it at once (130), still ending every task it started.
 
 Options:
   --controller NAME  codedeploy (default: CodeDeploy's lifecycle) or ecs (native ECS blue/green)
