@@ -6,6 +6,7 @@ import { TASKDEF_FILE } from '../../../contract/release-file-names';
 import { settings } from '../../../contract/settings';
 import { containerLauncher } from '../local/ecs/container-launcher';
 import { serviceLauncher, type LaunchTask, type TrackTask } from '../local/ecs/task-process';
+import { removeLeftTaskContainers } from './left-containers';
 import type { RunnableImage } from './release/types';
 
 /** What the build's rendered task definition tells a local task: its faults, version and other environment. */
@@ -82,7 +83,7 @@ export async function launcherFor(
       }),
     };
   }
-  const { launch } = await containerLauncher({
+  const { engine, launch } = await containerLauncher({
     image: image.reference,
     env: context.env,
     cwd: context.toolsRoot,
@@ -90,5 +91,7 @@ export async function launcherFor(
     environment: taskdef.environment,
     ...(context.track && { track: context.track }),
   });
+  const left = await removeLeftTaskContainers(engine);
+  if (left.length > 0) context.log(`removed task containers a killed run left: ${left.join(', ')}`);
   return { launch, startupAllowanceMs: CONTAINER_STARTUP_ALLOWANCE_MS };
 }
