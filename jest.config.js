@@ -40,6 +40,7 @@ const INTEGRATION = [
   'tools/test/local/reset-production-rule.test.ts',
   'tools/test/process/supervisor.test.ts',
   'tools/test/suite/suite-interrupt.test.ts',
+  'tools/test/up/local-environment.test.ts',
 ];
 
 /** Local rehearsals end to end and the report pages in a browser: minutes, and sensitive to timing. */
@@ -49,8 +50,9 @@ const asGlob = (entry) => `<rootDir>/${entry}${entry.endsWith('/') ? '**/*.test.
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const asIgnorePattern = (entry) => `<rootDir>/${escape(entry)}`;
 
-// The container suite needs a container engine: `npm run test:container` runs it.
-const IGNORED = ['/node_modules/', '\\.container\\.test\\.ts$'];
+// The container suite needs a container engine: `npm run test:container` runs it. The local environment's
+// end-to-end runs each start with a whole release build (minutes): `npm run test:environment` runs them.
+const IGNORED = ['/node_modules/', '\\.container\\.test\\.ts$', '\\.environment\\.test\\.ts$'];
 
 /** What every project shares; a project config inherits nothing from the top level. */
 const base = {

@@ -9,6 +9,7 @@ import { defaultAwsClients, type AwsClients } from '../aws/clients';
 import { describeCommitEnd, followCommit } from '../codepipeline/follow-commit';
 import { describePipelineEnd } from '../codepipeline/follow-execution';
 import { runGit } from '../git/run-git';
+import { runWatchLocal } from '../up/watch-local';
 import { latestDeployment, type DeploymentGroupRef } from '../aws/find-deployment';
 import { deploymentIdOf, formatNativeEvent, formatNativeSummary } from '../aws/format-native';
 import { formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
@@ -46,7 +47,11 @@ Then it reads what the service runs: after a success the new task set or revisio
 rollback the previous one, every task healthy where production goes; anything else is a mismatch
 (exit 1).
 
+With --local, the same for the local environment of "npm run rehearse -- up": the current or next
+release (or --commit's), its Source, Build and Deploy stages, then the deployment in the same words.
+
 Options:
+  --local                   follow a release of the local environment (npm run rehearse -- up)
   --commit SHA              follow the pipeline execution of this pushed commit, then its deployment
   --pipeline NAME           release pipeline for --commit (default: the ${STACK_NAMES.pipeline} stack's output)
   --deployment-id ID        the deployment to follow: a CodeDeploy id, or a service deployment ARN under
@@ -69,6 +74,7 @@ ${exitCodesHelp(
 )}`;
 
 const OPTIONS = {
+  local: { type: 'boolean', default: false },
   'deployment-id': { type: 'string' },
   commit: { type: 'string' },
   pipeline: { type: 'string' },
@@ -314,6 +320,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
       '--pipeline names the pipeline that --commit follows; give --commit too',
       '--pipeline',
     );
+  if (values.local) return runWatchLocal(deps, values, pollMs);
   const aws = deps.aws ?? defaultAwsClients();
   const controller = controllerOfFlags(flags, deploymentId);
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,12 +8,10 @@ import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { writeJson } from '../terminal/json-output';
 import { freePort } from '../local/free-port';
 import { ensureWritableDir } from '../args/writable-dir';
-import { parseBuildspec } from './buildspec';
-import { type ArtifactCheck, checkArtifacts } from './check-artifacts';
-import { buildEnvironment } from './codebuild-env';
+import type { ArtifactCheck } from './check-artifacts';
 import { startRegistry, type RunningRegistry } from './registry';
-import { type BuildResult, runPhases } from './run-phases';
-import { createShellSession, type CommandSession } from './shell-session';
+import { REPOSITORY, runBuildspec } from './run-buildspec';
+import type { BuildResult } from './run-phases';
 import { writeStandIns } from './stand-in-commands';
 
 const USAGE = `Usage: npm run rehearse:build -- [--keep] [--registry DIR] [--region REGION] [--buildspec FILE] [--json]
@@ -38,15 +35,13 @@ inside the image build), CONTAINER_RUNTIME (podman's OCI runtime, default runc).
 
 ${exitCodesHelp('every phase passed and the artifacts are what the deploy stage reads', 'a phase or a check failed (the summary names it)')}`;
 
-/** Repository name in the stand-in registry, as the pipeline stack's ECR repository is named. */
-const REPOSITORY = 'rollback-rehearsal';
-
 interface Rehearsal {
   readonly work: string;
   readonly srcDir: string;
   readonly commit: string;
+  /** Aborted on Ctrl-C or SIGTERM: the running command's process group is ended. */
+  readonly stop: AbortController;
   registry?: RunningRegistry;
-  session?: CommandSession;
   repositoryUri?: string;
 }
 
@@ -80,7 +75,7 @@ function exportHead(repo: string, srcDir: string): string {
 
 /** Removes what the rehearsal made: the registry process, the pushed tag in local storage, the folder. */
 async function cleanUp(rehearsal: Rehearsal, keep: boolean): Promise<void> {
-  rehearsal.session?.kill();
+  rehearsal.stop.abort();
   await rehearsal.registry?.stop();
   if (rehearsal.repositoryUri) {
     spawnSync('podman', ['rmi', '--force', `${rehearsal.repositoryUri}:${rehearsal.commit}`], {
@@ -89,27 +84,6 @@ async function cleanUp(rehearsal: Rehearsal, keep: boolean): Promise<void> {
   }
   if (keep) out(`kept ${rehearsal.work}`);
   else rmSync(rehearsal.work, { recursive: true, force: true });
-}
-
-/** The commit's own bundled release step, which runs with node alone (a reusing build installs nothing). */
-const bundled = (srcDir: string, script: string): string => join(srcDir, 'pipeline/release/bundled', script);
-
-function runDeployCheck(srcDir: string): (dir: string) => Promise<{ code: number; output: string }> {
-  return (dir) => {
-    const result = spawnSync(process.execPath, [bundled(srcDir, 'check-deploy-inputs.js'), dir], {
-      encoding: 'utf8',
-    });
-    return Promise.resolve({ code: result.status ?? 1, output: `${result.stdout}${result.stderr}` });
-  };
-}
-
-/** The export's content key, taken as the build takes it: before anything writes into the tree. */
-function contentKeyOf(srcDir: string): string | undefined {
-  const result = spawnSync(process.execPath, [bundled(srcDir, 'content-key.js')], {
-    cwd: srcDir,
-    encoding: 'utf8',
-  });
-  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 /** What a rehearsal that ran to the end has shown, and what no rehearsal here can show. */
@@ -156,9 +130,8 @@ interface RehearseOptions {
 }
 
 async function rehearse(rehearsal: Rehearsal, options: RehearseOptions): Promise<BuildJson> {
-  const { region, buildspecFile } = options;
+  const { buildspecFile } = options;
   const started = Date.now();
-  const key = contentKeyOf(rehearsal.srcDir);
   const registryDir = options.registryDir ?? join(rehearsal.work, 'registry');
   mkdirSync(registryDir, { recursive: true });
   rehearsal.registry = await startRegistry(registryDir, await freePort());
@@ -177,50 +150,32 @@ async function rehearse(rehearsal: Rehearsal, options: RehearseOptions): Promise
     authFile: join(rehearsal.work, 'auth.json'),
     pushedDir: join(rehearsal.work, 'pushed'),
   });
-  const specFile = buildspecFile ?? join(rehearsal.srcDir, 'buildspec.yml');
-  if (buildspecFile) out(`buildspec: ${specFile}, not the commit's buildspec.yml`);
-  const spec = parseBuildspec(readFileSync(specFile, 'utf8'));
-  // CodeBuild's precedence: the project's and the action's variables win over the buildspec's env.variables.
-  const env = {
-    ...spec.variables,
-    ...buildEnvironment({
-      commit: rehearsal.commit,
-      srcDir: rehearsal.srcDir,
-      region,
-      repositoryUri: rehearsal.repositoryUri,
-      binDir,
-      buildUuid: randomUUID(),
-      machine: process.env,
-    }),
-  };
-  const stateDir = join(rehearsal.work, 'session');
-  mkdirSync(stateDir);
-  rehearsal.session = createShellSession({
-    cwd: rehearsal.srcDir,
-    env,
-    stateDir,
-    stdout: progress,
-    stderr: process.stderr,
-  });
+  if (buildspecFile) out(`buildspec: ${buildspecFile}, not the commit's buildspec.yml`);
   out(
     `build: commit ${rehearsal.commit} in ${rehearsal.srcDir} as uid ${process.getuid?.() ?? '?'}${process.getuid?.() === 0 ? ' (root, as CodeBuild)' : ' (CodeBuild runs as root)'}`,
   );
-  const build = await runPhases(spec, { session: rehearsal.session, log: out, now: Date.now });
-  const checks = build.succeeded
-    ? await checkArtifacts({
-        spec,
-        srcDir: rehearsal.srcDir,
-        registryUrl: rehearsal.registry.url,
-        registryHost: rehearsal.registry.host,
-        tag: rehearsal.commit,
-        contentTag: key === undefined ? undefined : `content-${key}`,
-        checkDeployInputs: runDeployCheck(rehearsal.srcDir),
-      })
-    : [];
+  const run = await runBuildspec({
+    srcDir: rehearsal.srcDir,
+    commit: rehearsal.commit,
+    stateDir: join(rehearsal.work, 'session'),
+    binDir,
+    registry: rehearsal.registry,
+    region: options.region,
+    buildspecFile,
+    log: out,
+    stdout: progress,
+    stderr: process.stderr,
+    signal: rehearsal.stop.signal,
+  });
   const totalMs = Date.now() - started;
-  summary(build, checks, totalMs);
-  const succeeded = build.succeeded && checks.every((c) => c.ok);
-  return { commit: rehearsal.commit, succeeded, phases: build.phases, checks, totalMs };
+  summary(run.build, run.checks, totalMs);
+  return {
+    commit: rehearsal.commit,
+    succeeded: run.succeeded,
+    phases: run.build.phases,
+    checks: run.checks,
+    totalMs,
+  };
 }
 
 /** Runs the rehearsal; returns the exit code its help states. */
@@ -267,7 +222,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const repo = resolve(process.cwd());
   const work = mkdtempSync(join(tmpdir(), 'release-build-'));
   const srcDir = join(work, 'src');
-  const rehearsal: Rehearsal = { work, srcDir, commit: exportHead(repo, srcDir) };
+  const rehearsal: Rehearsal = {
+    work,
+    srcDir,
+    commit: exportHead(repo, srcDir),
+    stop: new AbortController(),
+  };
   const stop = (signal: NodeJS.Signals): void => {
     out(`\n${signal}: stopping the build and the registry`);
     void cleanUp(rehearsal, values.keep ?? false).finally(() =>

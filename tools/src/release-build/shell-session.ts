@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitStatus } from '../process/exit-status';
+import { recordProcess } from '../process/left-process';
 
 /*
  * One shell session across every command of a build, as buildspec version 0.2 has it: "In buildspec
@@ -32,6 +33,11 @@ export interface ShellSessionOptions {
   readonly stateDir: string;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /**
+   * Where the running command's pid (its process group) is recorded while it runs, so that a run after
+   * this one was killed with SIGKILL can end what it left (see process/left-process.ts). @default none
+   */
+  readonly pidFile?: string | undefined;
 }
 
 /** bash's own variables: they describe one process and must not be copied into the next. */
@@ -94,11 +100,14 @@ export function createShellSession(options: ShellSessionOptions): CommandSession
           detached: true,
         });
         running = child;
+        if (options.pidFile !== undefined && child.pid !== undefined)
+          recordProcess(options.pidFile, child.pid);
         child.stdout.pipe(options.stdout, { end: false });
         child.stderr.pipe(options.stderr, { end: false });
         child.once('error', reject);
         child.once('close', (code, signal) => {
           running = undefined;
+          if (options.pidFile !== undefined) rmSync(options.pidFile, { force: true });
           resolve(exitStatus(code, signal));
         });
       });

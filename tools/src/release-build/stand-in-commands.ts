@@ -78,7 +78,7 @@ esac
 }
 
 /** The `aws` wrapper's text. */
-export function awsStandIn(options: StandInOptions): string {
+export function awsStandIn(options: Pick<StandInOptions, 'registryUrl' | 'awsStandInScript'>): string {
   return `#!/usr/bin/env bash
 # aws for the release-build rehearsal: answers the ECR calls of buildspec.yml (tools/src/release-build/aws-stand-in.ts).
 export ${REGISTRY_URL_VARIABLE}=${quote(options.registryUrl)}

@@ -96,6 +96,16 @@ const SUITE_LAYERS: FolderLayers = {
   report: ['plan', 'scorecard'],
 };
 
+/*
+ * `up`: the command's parts in up/ itself run the long-lived environment (environment/) and take each push
+ * through the remote and the builder (release/), which share only the state folder's name with up/.
+ */
+const UP_LAYERS: FolderLayers = {
+  '.': ['environment', 'release'],
+  environment: [],
+  release: ['.'],
+};
+
 /** A folder of tools/src holds at most this many files: what a reader keeps in mind at once. */
 const MAX_FILES_PER_FOLDER = 12;
 /** Folders the limit leaves alone: commands/ holds one file per command. */
@@ -211,6 +221,11 @@ describe('repository layers', () => {
   it('keeps the suite in its folders: the plan, the scorecard, the report', () => {
     expect(foldersOf('tools/src/suite')).toEqual(Object.keys(SUITE_LAYERS).sort());
     expect(folderViolations('tools/src/suite', SUITE_LAYERS)).toEqual([]);
+  });
+
+  it('keeps up in its folders: the environment, the remote and builder', () => {
+    expect(foldersOf('tools/src/up')).toEqual(Object.keys(UP_LAYERS).sort());
+    expect(folderViolations('tools/src/up', UP_LAYERS)).toEqual([]);
   });
 
   it(`holds at most ${MAX_FILES_PER_FOLDER} files in any folder of tools/src but commands/`, () => {

@@ -21,6 +21,8 @@ export interface ContainerLauncherOptions {
   readonly logLevel?: string;
   /** Registers how to remove a container however the rehearsal ends. @default none */
   readonly track?: TrackTask;
+  /** Environment the task definition gives the container, besides what each task sets itself. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function containerLauncher(
       image: options.image,
       name,
       env: {
+        ...options.environment,
         APP_VERSION: task.version,
         FAULTS: task.faults,
         LOG_LEVEL: options.logLevel ?? 'warn',

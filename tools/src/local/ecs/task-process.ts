@@ -57,20 +57,35 @@ const GATE_ENTRY = 'dist/tools/src/local/ecs/listen-gate.js';
 /** Registers how to end a task synchronously however the rehearsal ends; returns its removal. */
 export type TrackTask = (end: () => void) => () => void;
 
+/** Another build of the service than the one in `cwd`, with the environment its task definition adds. */
+export interface ServiceBuild {
+  /** The folder holding the built service (`dist/app/src/server.js` inside it). */
+  readonly dir: string;
+  /** Environment the task definition gives the container, besides what each task sets itself. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
 /**
  * Starts the compiled service (`dist/app/src/server.js`) as one task with the container's environment.
  * Each task preloads a watchdog that stops it when the rehearsal's end of its stdin closes (the rehearsal
  * was killed), and a gate that holds its first `listen` until the task set lets it (`letListen`); `track`
- * ends it on every other way out of the rehearsal.
+ * ends it on every other way out of the rehearsal. The watchdog and gate come from `cwd`'s compiled
+ * tools; the service from `build` when given, else from `cwd`.
  */
-export function serviceLauncher(cwd: string, track?: TrackTask, logLevel = 'warn'): LaunchTask {
-  const entry = path.join(cwd, settings.image.entry);
+export function serviceLauncher(
+  cwd: string,
+  track?: TrackTask,
+  logLevel = 'warn',
+  build?: ServiceBuild,
+): LaunchTask {
+  const entry = path.join(build?.dir ?? cwd, settings.image.entry);
   const watchdog = path.join(cwd, WATCHDOG_ENTRY);
   const gate = path.join(cwd, GATE_ENTRY);
   return (launch) => {
     const child = spawn(process.execPath, ['--require', watchdog, '--require', gate, entry], {
-      cwd,
+      cwd: build?.dir ?? cwd,
       env: {
+        ...build?.environment,
         PATH: process.env.PATH,
         NODE_ENV: 'production',
         PORT: String(launch.port),

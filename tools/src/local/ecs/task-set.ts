@@ -28,6 +28,8 @@ export interface TaskStop extends TaskStopping {
 
 export interface TaskSetOptions {
   readonly group: GroupName;
+  /** What task ids start with. @default the group's name */
+  readonly idPrefix?: string;
   readonly version: string;
   readonly desiredCount: number;
   readonly host: string;
@@ -195,7 +197,7 @@ export class TaskSet {
       options.allocatePort(),
     ]);
     if (!this.active) return;
-    const id = `${options.group}-${++this.serial}`;
+    const id = `${options.idPrefix ?? options.group}-${++this.serial}`;
     const child = options.launch({
       id,
       host: options.host,

@@ -20,6 +20,8 @@ export interface LoadBalancerOptions {
   /** The ALB idle timeout: a target that sends nothing for this long gets a 504. */
   readonly idleTimeoutMs?: number;
   readonly host?: string;
+  /** Ports of the two listeners. @default 0 for both: ephemeral ports */
+  readonly ports?: Readonly<Record<ListenerName, number>>;
 }
 
 const LOCAL_ARN = 'arn:aws:elasticloadbalancing:local:000000000000';
@@ -78,9 +80,25 @@ export class LocalLoadBalancer {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private readonly servers: http.Server[] = [];
   private readonly random: () => number;
+  private groups: Record<GroupName, TargetGroup>;
+  private metrics: LbMetrics;
 
   constructor(private readonly options: LoadBalancerOptions) {
     this.random = options.random ?? Math.random;
+    this.groups = options.groups;
+    this.metrics = options.metrics;
+  }
+
+  /**
+   * Points both listeners at other target groups, with production all to `blue` and test to `blue`, in one
+   * step: what CodeDeploy leaves after a release (the group that was green serves both listeners) becomes
+   * the next release's starting point without a request seeing neither. `metrics` counts from now on.
+   */
+  attach(groups: Record<GroupName, TargetGroup>, metrics: LbMetrics): void {
+    this.groups = groups;
+    this.metrics = metrics;
+    this.weights = { blue: 100, green: 0 };
+    this.testGroup = 'blue';
   }
 
   /** Sends `weights` percent of production requests to each group; they must add up to 100. */
@@ -128,7 +146,7 @@ export class LocalLoadBalancer {
     return this.random() * 100 < this.weights.blue ? 'blue' : 'green';
   }
 
-  /** Opens both listeners on ephemeral loopback ports and returns their base URLs. */
+  /** Opens both listeners (on ephemeral loopback ports unless `ports` names them) and returns their base URLs. */
   async listen(): Promise<Record<ListenerName, string>> {
     const [production, test] = await Promise.all([this.open('production'), this.open('test')]);
     return { production, test };
@@ -165,7 +183,9 @@ export class LocalLoadBalancer {
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
+      server.listen(this.options.ports?.[listener] ?? 0, host, () =>
+        resolve(`http://${host}:${(server.address() as AddressInfo).port}`),
+      );
     });
   }
 
@@ -175,9 +195,9 @@ export class LocalLoadBalancer {
     res: http.ServerResponse,
   ): Promise<void> {
     const group = listener === 'production' ? this.chooseProductionGroup() : this.testGroup;
-    const target = this.options.groups[group].pick();
+    const target = this.groups[group].pick();
     const record = (status: number, source: 'target' | 'elb', targetMs?: number): void =>
-      this.options.metrics.record({
+      this.metrics.record({
         at: this.options.clock.now(),
         group,
         listener,

@@ -13,22 +13,34 @@ import type { LaunchTask } from '../ecs/task-process';
 import { TaskSet } from '../ecs/task-set';
 import type { TargetGroup } from '../elb/target-group';
 
+/**
+ * Who hears a task set's events: the release under way. A task set outlives a release (green becomes the
+ * next release's blue), so it asks anew at each event; between releases the guard and alarms are absent.
+ */
+export interface TaskSetWatchers {
+  /** The role the set plays in this release: its events are written under it. */
+  readonly group: GroupName;
+  readonly record: RehearsalRecord;
+  readonly guard?: LocalStoppedTaskGuard;
+  readonly monitor?: AlarmMonitor;
+  /** Set for green only: its first task running is the model's time zero. */
+  readonly greenStart?: GreenStart;
+}
+
 /** What a task set of the rehearsal reports to and reads from. */
 export interface RehearsalTaskSetDeps {
   readonly clock: Clock;
   readonly timings: LocalTimings;
-  readonly record: RehearsalRecord;
+  readonly watchers: () => TaskSetWatchers;
   readonly launch: LaunchTask;
+  /** What task ids start with. @default the group's name */
+  readonly idPrefix?: string;
   readonly allocatePort?: () => Promise<number>;
   readonly startupAllowanceMs: number;
   readonly startupPollMs: number;
   readonly targetGroup: TargetGroup;
   readonly version: string;
   readonly taskDefinitionArn: string;
-  readonly guard: LocalStoppedTaskGuard;
-  readonly monitor: () => AlarmMonitor;
-  /** Set for green only: its first task running is the model's time zero. */
-  readonly greenStart?: GreenStart;
 }
 
 /**
@@ -41,10 +53,11 @@ export function rehearsalTaskSet(
   faults: ActiveFaults,
   deps: RehearsalTaskSetDeps,
 ): TaskSet {
-  const { timings, record, greenStart } = deps;
+  const { timings, watchers } = deps;
   const noted = new Set<string>();
   return new TaskSet({
     group,
+    ...(deps.idPrefix !== undefined && { idPrefix: deps.idPrefix }),
     version: deps.version,
     desiredCount: settings.ecs.desiredCount,
     host: '127.0.0.1',
@@ -56,7 +69,7 @@ export function rehearsalTaskSet(
       for (const text of local.notes) {
         if (noted.has(text)) continue;
         noted.add(text);
-        record.add({ type: 'note', text });
+        watchers().record.add({ type: 'note', text });
       }
       return local.faults;
     },
@@ -70,19 +83,24 @@ export function rehearsalTaskSet(
     restartBackoffMs: timings.restartBackoffMs,
     restartBackoffMaxMs: timings.restartBackoffMaxMs,
     stopTimeoutMs: timings.stopTimeoutMs,
-    onStart: (task) => record.add({ type: 'task-started', group, taskId: task.taskId, port: task.port }),
-    onRegistered: (task) => greenStart?.taskRegistered(task.up),
+    onStart: (task) => {
+      const { record, group: role } = watchers();
+      record.add({ type: 'task-started', group: role, taskId: task.taskId, port: task.port });
+    },
+    onRegistered: (task) => watchers().greenStart?.taskRegistered(task.up),
     onStopping: (stopping) => {
+      const { record, group: role, greenStart, guard } = watchers();
       if (stopping.stopCode === 'EssentialContainerExited') greenStart?.crashed();
       const { taskId, stopCode, reason, abnormal } = stopping;
-      record.add({ type: 'task-stopping', group, taskId, stopCode, reason, abnormal });
-      deps.guard.taskStopping(stopping, deps.taskDefinitionArn);
+      record.add({ type: 'task-stopping', group: role, taskId, stopCode, reason, abnormal });
+      guard?.taskStopping(stopping, deps.taskDefinitionArn);
     },
     onStop: (stop) => {
       const { taskId, stopCode, reason, abnormal, exitCode, output } = stop;
+      const { record, group: role, monitor } = watchers();
       record.add({
         type: 'task-stopped',
-        group,
+        group: role,
         taskId,
         stopCode,
         reason,
@@ -91,8 +109,8 @@ export function rehearsalTaskSet(
         ...(output && { output }),
       });
       // The stopped-tasks metric filter counts the last event of a stop, once it reaches the log group.
-      if (stop.abnormal)
-        deps.clock.setTimeout(() => deps.monitor().recordTaskStop(), timings.eventDeliveryMs);
+      if (stop.abnormal && monitor)
+        deps.clock.setTimeout(() => monitor.recordTaskStop(), timings.eventDeliveryMs);
     },
   });
 }

@@ -1,0 +1,175 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { RELEASE_STAGES } from '../../../contract/release-trigger';
+import { writeReport } from '../local/report/write-report';
+import type { TrackTask } from '../local/ecs/task-process';
+import type { LocalEnvironment } from './environment/local-environment';
+import { launcherFor, readRenderedTaskDefinition } from './release-image';
+import type { ReleaseLog, ReleaseVerdict, StageName } from './release-log';
+import type { BuiltRelease, PushedCommit, ReleaseBuilderOptions } from './release/types';
+
+/** Takes one push through Source and Build, as `up-build`'s `buildRelease` does. */
+export type BuildRelease = (push: PushedCommit, options: ReleaseBuilderOptions) => Promise<BuiltRelease>;
+
+/** What releasing one push needs from `up`. */
+export interface ReleaseContext {
+  readonly repoRoot: string;
+  /** The repository whose compiled tools start the tasks. */
+  readonly toolsRoot: string;
+  readonly container: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly track?: TrackTask;
+  readonly environment: LocalEnvironment;
+  readonly build: BuildRelease;
+  /** One live line (up adds the time and release number). */
+  readonly say: (line: string) => void;
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+}
+
+/** One release as `up`'s summary lists it. */
+export interface ReleaseSummary {
+  readonly number: number;
+  readonly commit: string;
+  readonly verdict: ReleaseVerdict;
+  readonly detail: string;
+  /** The release's folder: events, build log path, and the deployment's report when there was one. */
+  readonly dir: string;
+  readonly sourceMs?: number;
+  readonly buildMs?: number;
+  readonly deployMs?: number;
+  readonly reused?: boolean;
+}
+
+const ACTION: Record<StageName, string> = {
+  Source: RELEASE_STAGES.source.action,
+  Build: RELEASE_STAGES.build.action,
+  Deploy: RELEASE_STAGES.deploy.action,
+};
+
+/**
+ * Releases one push as the pipeline would: Source and Build through the builder, then Deploy of the
+ * rendered `taskdef.json` with the built image through the local controller. Every step goes to the
+ * release's log (for `watch --local`) and the live lines; the deployment's report goes to its folder.
+ */
+export async function releasePush(
+  push: PushedCommit,
+  log: ReleaseLog,
+  ctx: ReleaseContext,
+): Promise<ReleaseSummary> {
+  const stage = (name: StageName, status: 'InProgress' | 'Succeeded' | 'Failed', summary?: string): void => {
+    log.add({ type: 'stage', stage: name, status, ...(summary !== undefined && { summary }) });
+    ctx.say(`${name}/${ACTION[name]} ${status}${summary ? `: ${summary}` : ''}`);
+  };
+  const end = (
+    verdict: ReleaseVerdict,
+    detail: string,
+    extra: Partial<ReleaseSummary> = {},
+  ): ReleaseSummary => {
+    log.add({ type: 'verdict', verdict, detail });
+    ctx.say(`release ${log.number} ${verdict}: ${detail}`);
+    const summary = { number: log.number, commit: push.commit, verdict, detail, dir: log.dir, ...extra };
+    writeFileSync(path.join(log.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  };
+  stage('Source', 'InProgress');
+  let built: BuiltRelease;
+  let sourced = false;
+  const sourceDone = (): void => {
+    if (sourced) return;
+    sourced = true;
+    stage('Source', 'Succeeded');
+  };
+  try {
+    built = await ctx.build(push, {
+      repoRoot: ctx.repoRoot,
+      container: ctx.container,
+      log: (line) => {
+        ctx.say(`  ${line}`);
+        // The builder's first phase line: Source is done and Build under way, as the pipeline shows them.
+        if (!sourced && line.startsWith('== phase')) {
+          sourceDone();
+          stage('Build', 'InProgress');
+        }
+      },
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (ctx.signal.aborted) return end('interrupted', `\`up\` stopped during the build (${message})`);
+    stage('Source', 'Failed', message);
+    return end('failed', `${message}; ${serving(ctx)}`);
+  }
+  const times = { sourceMs: built.sourceMs, buildMs: built.buildMs, reused: built.reused };
+  if (built.outcome === 'skipped') {
+    sourceDone();
+    return end('skipped', `the trigger's file filter skipped it: ${built.detail}; ${serving(ctx)}`, times);
+  }
+  if (!sourced) {
+    sourceDone();
+    stage('Build', 'InProgress');
+  }
+  if (built.outcome === 'failed') {
+    stage('Build', 'Failed', built.detail);
+    return end(
+      'failed',
+      `Build failed: ${built.detail} (build log ${built.logFile}); ${serving(ctx)}`,
+      times,
+    );
+  }
+  stage('Build', 'Succeeded', built.reused ? `reused: ${built.detail}` : built.detail);
+  return deploy(built, log, ctx, stage, (verdict, detail, deployMs) =>
+    end(verdict, detail, { ...times, deployMs }),
+  );
+}
+
+/** What serves while a release that deployed nothing is over. */
+const serving = (ctx: ReleaseContext): string =>
+  ctx.environment.servingVersion === undefined
+    ? 'nothing serves yet'
+    : `${ctx.environment.servingVersion} goes on serving`;
+
+async function deploy(
+  built: BuiltRelease,
+  log: ReleaseLog,
+  ctx: ReleaseContext,
+  stage: (name: StageName, status: 'InProgress' | 'Succeeded' | 'Failed', summary?: string) => void,
+  end: (verdict: ReleaseVerdict, detail: string, deployMs: number) => ReleaseSummary,
+): Promise<ReleaseSummary> {
+  const started = ctx.now();
+  stage('Deploy', 'InProgress');
+  try {
+    if (built.releaseDir === undefined || built.image === undefined)
+      throw new Error('the build released no taskdef.json or image');
+    const taskdef = readRenderedTaskDefinition(built.releaseDir);
+    ctx.say(
+      `  deploying ${taskdef.version} (FAULTS=${taskdef.faultsText || 'none'}) from ${built.image.uri}`,
+    );
+    const { launch } = await launcherFor(built.image.runnable, taskdef, {
+      toolsRoot: ctx.toolsRoot,
+      env: ctx.env,
+      log: (line) => ctx.say(`  ${line}`),
+      ...(ctx.track && { track: ctx.track }),
+    });
+    const ended = await ctx.environment.release(
+      { number: log.number, faults: taskdef.faults, version: taskdef.version, launch },
+      ctx.signal,
+    );
+    if (ended.result !== undefined) {
+      const files = await writeReport(log.dir, ended.result);
+      ctx.say(`  report: ${files.map((f) => path.relative(ctx.repoRoot, f)).join(', ')}`);
+    }
+    const ok = ended.verdict === 'created' || ended.verdict === 'succeeded';
+    stage('Deploy', ok ? 'Succeeded' : 'Failed', ok ? undefined : ended.detail);
+    const verdict = ctx.signal.aborted && !ok ? 'interrupted' : ended.verdict;
+    return end(verdict, ended.detail, ctx.now() - started);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    stage('Deploy', 'Failed', message);
+    return end(
+      ctx.signal.aborted ? 'interrupted' : 'failed',
+      `${message}; ${serving(ctx)}`,
+      ctx.now() - started,
+    );
+  }
+}

@@ -1,0 +1,206 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deploymentConfig } from '../../../contract/deployment-configs';
+import { TASKDEF_FILE } from '../../../contract/release-file-names';
+import { taskdefWithFaults } from '../../../contract/test/support/taskdef-fixture';
+import { accepts, freePort } from '../../src/local/free-port';
+import { currentRelease, readReleaseEvents, RELEASES_FOLDER } from '../../src/up/release-log';
+import { runUp, type UpRemote, type UpSummary } from '../../src/up/run-up';
+import type { BuiltRelease, PushedCommit } from '../../src/up/release/types';
+
+/*
+ * The long-lived environment with real task processes (the compiled service in dist/, built by the global
+ * setup) behind real listeners, and a builder that renders taskdef.json per commit instead of building.
+ */
+const ROOT = path.resolve(__dirname, '../../..');
+const CONFIG = deploymentConfig('CodeDeployDefault.ECSAllAtOnce')!;
+
+/** Pushes the test makes, read by `up` in order. */
+class FakeRemote implements UpRemote {
+  readonly url = '/nowhere/remote.git';
+  readonly remoteName = 'rehearsal';
+  private readonly waiting: PushedCommit[] = [];
+  private wake: (() => void) | undefined;
+  private closed = false;
+
+  constructor(private readonly head: PushedCommit) {}
+
+  push(commit: string): void {
+    this.waiting.push({ commit, before: '0'.repeat(40), receivedAt: Date.now() });
+    this.wake?.();
+  }
+
+  pushHead(): Promise<PushedCommit> {
+    return Promise.resolve(this.head);
+  }
+
+  async *pushes(): AsyncGenerator<PushedCommit> {
+    for (;;) {
+      const next = this.waiting.shift();
+      if (next) yield next;
+      else if (this.closed) return;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.wake?.();
+    return Promise.resolve();
+  }
+}
+
+/** What each fake commit builds to: its faults, or a failed build. */
+const COMMITS: Record<string, { faults: string } | { fails: string }> = {
+  ['a'.repeat(40)]: { faults: '' },
+  ['b'.repeat(40)]: { faults: 'health-fail' },
+  ['c'.repeat(40)]: { fails: 'npm test: exit 1' },
+  ['d'.repeat(40)]: { faults: '' },
+};
+
+const versionOf = (commit: string): string => `v-${commit.slice(0, 7)}`;
+
+function fakeBuilder(dir: string) {
+  return (push: PushedCommit): Promise<BuiltRelease> => {
+    const plan = COMMITS[push.commit]!;
+    const base = {
+      commit: push.commit,
+      reused: false,
+      logFile: path.join(dir, 'build.log'),
+      sourceMs: 5,
+      buildMs: 10,
+    };
+    if ('fails' in plan) return Promise.resolve({ ...base, outcome: 'failed', detail: plan.fails });
+    const releaseDir = path.join(dir, push.commit.slice(0, 7));
+    mkdirSync(releaseDir, { recursive: true });
+    const taskdef = taskdefWithFaults(plan.faults).replace('{{APP_VERSION}}', versionOf(push.commit));
+    writeFileSync(path.join(releaseDir, TASKDEF_FILE), taskdef);
+    return Promise.resolve({
+      ...base,
+      outcome: 'released',
+      detail: 'built',
+      releaseDir,
+      image: { digest: 'sha256:0', uri: 'local/app@sha256:0', runnable: { kind: 'folder', dir: ROOT } },
+    });
+  };
+}
+
+async function versionAt(url: string): Promise<{ status: number; version: string | null }> {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  return { status: response.status, version: response.headers.get('x-app-version') };
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, limitMs = 60_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the local environment of up, with a fake builder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'up-env-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps blue serving through a rollback and a failed build, then serves the next good release', async () => {
+    const port = await freePort();
+    const remote = new FakeRemote({ commit: 'a'.repeat(40), before: '0'.repeat(40), receivedAt: Date.now() });
+    const abort = new AbortController();
+    const lines: string[] = [];
+    let urls: { production: string; test: string } | undefined;
+    const running = runUp({
+      repoRoot: dir,
+      toolsRoot: ROOT,
+      port,
+      controller: 'codedeploy',
+      config: CONFIG,
+      timeScale: 60,
+      rate: 10,
+      container: false,
+      env: {},
+      signal: abort.signal,
+      openRemote: () => Promise.resolve(remote),
+      build: fakeBuilder(dir),
+      say: (line) => lines.push(line),
+      onEvent: () => undefined,
+      onReady: (ready) => (urls = ready),
+    });
+    const ended = (n: number): boolean => lines.some((l) => l.startsWith(`#${n} release ${n} `));
+
+    await until('the first release', () => ended(1));
+    expect(urls!.production).toBe(`http://127.0.0.1:${port}`);
+    expect(urls!.test).toBe(`http://127.0.0.1:${port + 1}`);
+    expect(await versionAt(urls!.production)).toEqual({ status: 200, version: versionOf('a'.repeat(40)) });
+
+    // While green fails its health checks and is rolled back, production answers from blue only.
+    remote.push('b'.repeat(40));
+    remote.push('c'.repeat(40));
+    const seen: { status: number; version: string | null }[] = [];
+    while (!ended(3)) seen.push(await versionAt(urls!.production));
+    expect(seen.length).toBeGreaterThan(5);
+    expect(new Set(seen.map((s) => `${s.status} ${s.version}`))).toEqual(
+      new Set([`200 ${versionOf('a'.repeat(40))}`]),
+    );
+
+    remote.push('d'.repeat(40));
+    await until('the fourth release', () => ended(4));
+    expect(await versionAt(urls!.production)).toEqual({ status: 200, version: versionOf('d'.repeat(40)) });
+    expect(await versionAt(urls!.test)).toEqual({ status: 200, version: versionOf('d'.repeat(40)) });
+
+    abort.abort();
+    const summary: UpSummary = await running;
+    expect(summary.releases.map((r) => r.verdict)).toEqual(['created', 'rolled-back', 'failed', 'succeeded']);
+    expect(lines.join('\n')).toMatch(/release 3 failed: Build failed: npm test: exit 1/);
+    expect(lines.join('\n')).toMatch(/release 3 of c{12} queued behind release 2/);
+    expect(await accepts('127.0.0.1', port)).toBe(false);
+    expect(await accepts('127.0.0.1', port + 1)).toBe(false);
+
+    const releases = path.join(dir, RELEASES_FOLDER);
+    expect(readdirSync(releases).sort()).toEqual([
+      '1-aaaaaaaaaaaa',
+      '2-bbbbbbbbbbbb',
+      '3-cccccccccccc',
+      '4-dddddddddddd',
+      'current',
+    ]);
+    expect(currentRelease(dir)).toBe('4-dddddddddddd');
+    for (const file of ['report.md', 'report.json', 'report.html'])
+      expect(existsSync(path.join(releases, '2-bbbbbbbbbbbb', file))).toBe(true);
+    const second = readReleaseEvents(dir, '2-bbbbbbbbbbbb', 0).events;
+    expect(second.at(-1)).toMatchObject({ type: 'verdict', verdict: 'rolled-back' });
+    expect(second.some((e) => e.type === 'deployment' && e.event.type === 'stop')).toBe(true);
+  }, 120_000);
+
+  it('numbers on after the releases an earlier up left', async () => {
+    const releases = path.join(dir, RELEASES_FOLDER);
+    mkdirSync(path.join(releases, '4-dddddddddddd'), { recursive: true });
+    const abort = new AbortController();
+    const lines: string[] = [];
+    const running = runUp({
+      repoRoot: dir,
+      toolsRoot: ROOT,
+      port: await freePort(),
+      controller: 'ecs',
+      config: CONFIG,
+      timeScale: 60,
+      rate: 10,
+      container: false,
+      env: {},
+      signal: abort.signal,
+      openRemote: () =>
+        Promise.resolve(new FakeRemote({ commit: 'a'.repeat(40), before: '0'.repeat(40), receivedAt: 0 })),
+      build: fakeBuilder(dir),
+      say: (line) => lines.push(line),
+      onEvent: () => undefined,
+    });
+    await until('the first release', () => lines.some((l) => l.startsWith('#5 release 5 created')));
+    abort.abort();
+    expect((await running).releases.map((r) => [r.number, r.verdict])).toEqual([[5, 'created']]);
+    expect(currentRelease(dir)).toBe('5-aaaaaaaaaaaa');
+  }, 60_000);
+});
