@@ -38,8 +38,25 @@ export function drillFigures(events: readonly RehearsalEvent[]): DrillFigures {
   };
 }
 
+/**
+ * The drill's record: the person's steps and AWS's events in time order. A hold the drill ended is named by
+ * the drill; the watch can only name the call (`stop-call`), so its own end of the hold is left out.
+ */
+export function drillRecord(
+  own: readonly RehearsalEvent[],
+  watched: readonly RehearsalEvent[],
+): RehearsalEvent[] {
+  const ownHoldEnd = own.some((e) => e.type === 'hold-released');
+  const fromAws = watched.filter((e) => !(ownHoldEnd && e.type === 'hold-released'));
+  return [...own, ...fromAws].sort((a, b) => a.atMs - b.atMs);
+}
+
 function decidedBy(events: readonly RehearsalEvent[]): string {
   const stop = eventsOf(events, 'stop')[0];
+  // A stop the controller reports after a person's own (drill --gate rollback) is that person's.
+  const byHand = eventsOf(events, 'stopped-by-hand')[0];
+  if (byHand && (!stop || stop.atMs >= byHand.atMs))
+    return `a person: ${byHand.command}${byHand.detail ? ` (${byHand.detail})` : ''}`;
   if (stop) return stop.signal ?? `${stop.code ?? stop.trigger}: ${stop.detail}`;
   const outcome = eventsOf(events, 'outcome').at(-1)?.outcome;
   if (outcome === 'succeeded') return 'none (every step passed)';
