@@ -285,6 +285,8 @@ describe('rehearse drill --gate under CodeDeploy', () => {
     expect(r.hypothesis.expected.outcome).toBe('rolled-back');
     expect(r.verdict).toMatchObject({ observed: 'rolled-back', matched: true });
     expect(r.verdict!.decidedBy).toBe('a person: rollback (drill --gate rollback)');
+    // Nothing the model times noticed the release: no detection to set against the model.
+    expect(r.observations.detection).toBeUndefined();
     const events = r.observations.events;
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'stopped-by-hand', command: 'rollback', deploymentId: 'd-NEW' }),

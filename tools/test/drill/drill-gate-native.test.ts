@@ -295,6 +295,8 @@ describe('rehearse drill --gate on the ecs controller', () => {
     expect(r.verdict).toMatchObject({ observed: 'rolled-back', matched: true });
     // ECS reports the pause hook FAILED, which the watch alone reads as a hook; the drill knows better.
     expect(r.verdict!.decidedBy).toBe('a person: rollback (drill --gate rollback)');
+    // Nothing the model times noticed the release: no detection to set against the model.
+    expect(r.observations.detection).toBeUndefined();
     expect(r.observations.events.filter((e) => e.type === 'hold-released')).toEqual([
       expect.objectContaining({ by: 'rollback' }),
     ]);
