@@ -243,6 +243,7 @@ class Drill {
             testUrl: gate.testUrl,
             choice: options.gate,
             record: (event) => this.record(event),
+            ...(deps.signal && { signal: deps.signal }),
           })
         : undefined;
     const followed = await follower.follow(deploymentId, {

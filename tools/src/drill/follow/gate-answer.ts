@@ -61,6 +61,8 @@ export interface GateAnswerDeps {
   /** Writes one of the person's events into the drill's record (and says it). */
   readonly record: (event: EventInput) => void;
   readonly fetchImpl?: typeof fetch;
+  /** The drill's interrupt: once it fires, the drill no longer ends the hold; the person does. */
+  readonly signal?: AbortSignal;
 }
 
 /** The gate's side of one drill: started by the first held event, settled when the watch has ended. */
@@ -96,6 +98,13 @@ export class GateAnswer {
     const { aws, target, testUrl, choice, record } = this.deps;
     this.probe = await probeGreen(testUrl, this.deps.fetchImpl);
     record({ type: 'drill', action: 'gate-probed', detail: `${testUrl}: ${describeProbe(this.probe)}` });
+    if (this.deps.signal?.aborted) {
+      record({
+        type: 'note',
+        text: `interrupted before the drill answered: the release may still be held; end it with npm run rehearse -- ${choice}`,
+      });
+      return;
+    }
     const held = await findHeldRelease(aws, target);
     if (held === undefined) {
       record({

@@ -63,6 +63,31 @@ describe("drill --gate's answer at the hold", () => {
     ]);
   });
 
+  it('leaves the hold to the person once the drill is interrupted, calling nothing', async () => {
+    const green = await startServer((_req, res) => res.end('{}'));
+    const interrupt = new AbortController();
+    const events: EventInput[] = [];
+    const answer = new GateAnswer({
+      aws: testAwsClients(),
+      target: TARGET,
+      testUrl: green.url,
+      choice: 'continue',
+      record: (event) => events.push(event),
+      signal: interrupt.signal,
+    });
+
+    answer.onHeld();
+    interrupt.abort();
+    await answer.settle(() => 'unused');
+    await green.close();
+
+    expect(events.at(-1)).toMatchObject({
+      type: 'note',
+      text: expect.stringContaining('npm run rehearse -- continue'),
+    });
+    expect(codeDeploy.calls()).toHaveLength(0);
+  });
+
   it('records a probe that reaches nothing as errors, not as a crash', async () => {
     const port = await freePort();
     const answers = await probeGreen(`http://127.0.0.1:${port}`, fetch, 1000);
