@@ -1,14 +1,12 @@
-import { ContinueDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { ContinueServiceDeploymentCommand } from '@aws-sdk/client-ecs';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
 import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
-import { describeTarget, findHeldRelease, type HeldRelease } from '../aws/by-hand/held-release';
-import { defaultAwsClients, type AwsClients } from '../aws/clients';
-import { deploymentIdOf } from '../aws/format-native';
+import { continueHeld } from '../aws/by-hand/end-hold';
+import { describeTarget, findHeldRelease } from '../aws/by-hand/held-release';
+import { defaultAwsClients } from '../aws/clients';
 import { resolveReleaseTarget } from '../aws/resolve-controller';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { writeJson } from '../terminal/json-output';
@@ -57,26 +55,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** Ends the hold with the controller's own call; returns the line that says so. */
-async function letGo(aws: AwsClients, held: HeldRelease): Promise<string> {
-  if (held.controller === 'codedeploy') {
-    await aws
-      .codeDeploy()
-      .send(
-        new ContinueDeploymentCommand({ deploymentId: held.deploymentId, deploymentWaitType: 'READY_WAIT' }),
-      );
-    return `Deployment ${held.deploymentId} goes on: production traffic moves to green now.`;
-  }
-  await aws.ecs().send(
-    new ContinueServiceDeploymentCommand({
-      serviceDeploymentArn: held.deploymentArn,
-      hookId: held.hookId,
-      action: 'CONTINUE',
-    }),
-  );
-  return `Service deployment ${deploymentIdOf(held.deploymentArn)} goes on: production traffic moves to green now (${held.deploymentArn}).`;
-}
-
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) {
@@ -96,7 +74,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     );
     return EXIT.failed;
   }
-  deps.stderr.write(`${await letGo(aws, held)}\n`);
+  deps.stderr.write(`${await continueHeld(aws, held)}\n`);
   const id = held.controller === 'codedeploy' ? held.deploymentId : held.deploymentArn;
   if (values['no-wait']) {
     if (values.json) writeJson(deps.stdout, { continued: id, controller: held.controller });

@@ -22,6 +22,7 @@ import { runGit } from '../git/run-git';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
 import { outputStyle } from '../terminal/output-style';
 import { writeJson } from '../terminal/json-output';
+import type { GateChoice } from '../experiment/rehearsal-event';
 
 const DEFAULTS = {
   branch: 'main',
@@ -45,6 +46,12 @@ its deployment to its end (CodeDeploy's, or the native ECS service deployment un
 read what the service then runs (outcome mismatch when it is not what the controller reported), write
 the report, restore.
 
+With --gate continue or --gate rollback, on a stack deployed with a gate ("gate" in deploy-settings.json;
+the preflight refuses a stack without one): once the release is held before production traffic, the
+drill probes green through the test listener (GETs of / and /health: status and x-app-version), then
+lets it go on or takes it back with the calls "continue" and "rollback" make, and follows it to its end.
+A fault caught before the hold ends is reported as such, with what decided.
+
 Faults: one release with every fault listed, each FAULT or FAULT=VALUE, separated by spaces or commas
 (see "npm run rehearse -- faults").
 
@@ -59,6 +66,7 @@ Options:
   --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
   --steady TIME             steady-state load before the push and after the end (default ${DEFAULTS.steady})
   --poll TIME               deployment poll interval (default ${DEFAULTS.poll})
+  --gate ACTION             continue or rollback: what the drill does once the gate holds the release
   --wait-deployment TIME    how long to wait for the pipeline to start an execution, then a deployment (default ${DEFAULTS.waitDeployment})
   --rate N                  load requests per second (default ${DEFAULTS.rate})
   --concurrency N           load requests in flight at most (default ${DEFAULTS.concurrency})
@@ -88,6 +96,7 @@ const OPTIONS = {
   steady: { type: 'string' },
   poll: { type: 'string' },
   'wait-deployment': { type: 'string' },
+  gate: { type: 'string' },
   rate: { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
@@ -108,6 +117,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     throw new UsageError('drill needs a fault; list them with: npm run rehearse -- faults');
   await usageOnConfigError(() => parseFaults(positionals.join(',')));
   const controllerChoice = controllerFlag(values.controller);
+  const gate = gateFlag(values.gate);
   const interactive = deps.prompt !== undefined && deps.stdout.isTTY === true;
   const options: DrillOptions = {
     entries: positionals,
@@ -137,6 +147,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     ...(values.stack && { stackName: values.stack }),
     ...(values.pipeline && { pipeline: values.pipeline }),
     ...(controllerChoice && { controller: controllerChoice }),
+    ...(gate && { gate }),
   };
 
   if (values.report !== undefined && values['report-dir'] !== undefined)
@@ -151,6 +162,13 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     (reportFolder) =>
       drill({ ...options, ...(reportFolder && { reportFolder }) }, values.json, interactive, deps),
   );
+}
+
+/** `--gate`: what the drill does at the hold; a usage error names the two choices. */
+function gateFlag(value: string | undefined): GateChoice | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'continue' || value === 'rollback') return value;
+  throw new UsageError(`--gate must be continue or rollback, got "${value}"`, '--gate');
 }
 
 async function drill(

@@ -1,14 +1,12 @@
-import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { ContinueServiceDeploymentCommand, StopServiceDeploymentCommand } from '@aws-sdk/client-ecs';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
 import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
-import { describeTarget, findHeldRelease } from '../aws/by-hand/held-release';
+import { stopWithRollback } from '../aws/by-hand/end-hold';
+import { describeTarget } from '../aws/by-hand/held-release';
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
 import { ACTIVE_STATUSES, listDeploymentIds } from '../aws/find-deployment';
-import { deploymentIdOf } from '../aws/format-native';
 import { listServiceDeployments } from '../aws/native-deployment';
 import { resolveReleaseTarget, type ReleaseTargetRef } from '../aws/resolve-controller';
 import type { WatchOutcome } from '../aws/watch-deployment';
@@ -90,27 +88,6 @@ async function inProgress(aws: AwsClients, target: ReleaseTargetRef): Promise<st
   return latest?.serviceDeploymentArn;
 }
 
-/**
- * A held native release is rolled back through its pause hook, the call ECS documents for ending a pause
- * (ECS Developer Guide, "Pause hooks for Amazon ECS service deployments"); any other with
- * StopServiceDeployment.
- */
-async function stopNative(aws: AwsClients, target: ReleaseTargetRef, id: string): Promise<string> {
-  const held = await findHeldRelease(aws, target);
-  if (held?.controller === 'ecs' && held.deploymentArn === id) {
-    await aws.ecs().send(
-      new ContinueServiceDeploymentCommand({
-        serviceDeploymentArn: id,
-        hookId: held.hookId,
-        action: 'ROLLBACK',
-      }),
-    );
-    return `Rolled back held service deployment ${deploymentIdOf(id)} of ${describeTarget(target)} through its pause hook (${id}).`;
-  }
-  await aws.ecs().send(new StopServiceDeploymentCommand({ serviceDeploymentArn: id, stopType: 'ROLLBACK' }));
-  return `Stopped service deployment ${deploymentIdOf(id)} of ${describeTarget(target)} with rollback (${id}).`;
-}
-
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
   if (values.help) {
@@ -128,16 +105,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     deps.stderr.write(`No deployment in progress in ${describeTarget(target)}: nothing to roll back.\n`);
     return 1;
   }
-  if (target.controller === 'codedeploy') {
-    const answer = await aws
-      .codeDeploy()
-      .send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
-    deps.stderr.write(
-      `Stopped deployment ${id} of ${describeTarget(target)} with rollback (${answer.status ?? 'no status'}${answer.statusMessage ? `: ${answer.statusMessage}` : ''}).\n`,
-    );
-  } else {
-    deps.stderr.write(`${await stopNative(aws, target, id)}\n`);
-  }
+  deps.stderr.write(`${await stopWithRollback(aws, target, id)}\n`);
   if (values['no-wait']) {
     if (values.json) writeJson(deps.stdout, { stopped: id, controller: target.controller });
     return 0;

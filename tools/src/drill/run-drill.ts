@@ -4,7 +4,6 @@ import { formatFaults, parseFaults } from '../../../contract/faults/parse-faults
 import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import type { AwsClients } from '../aws/clients';
 import { clockTime } from '../aws/format-watch';
-import type { ReleaseTargetRef } from '../aws/resolve-controller';
 import { followDrillPush } from '../codepipeline/follow-commit';
 import { applyFlip } from '../flip/apply-flip';
 import { commitFile, flipMessage } from '../flip/commit-file';
@@ -12,15 +11,20 @@ import { gitOrThrow, type GitRunner } from '../git/run-git';
 import { formatSecond } from '../load/format-load';
 import { runLoad, type LoadResult } from '../load/load-loop';
 import { LoadPhases } from './report/load-phases';
-import { hypothesisFor } from './report/prediction';
-import { CONTROLLER_NAME } from '../local/controllers/controller-label';
+import { hypothesisFor, hypothesisLines } from './report/prediction';
 import { runPreflight, type DrillTarget } from './preflight/preflight';
 import { experimentVerdict } from '../experiment/verdict';
-import { describeEvent, type DrillAction } from '../experiment/rehearsal-event';
+import {
+  describeEvent,
+  type DrillAction,
+  type EventInput,
+  type GateChoice,
+} from '../experiment/rehearsal-event';
 import { RehearsalRecord } from '../experiment/rehearsal-record';
-import { drillFigures } from './report/drill-figures';
+import { drillFigures, drillRecord } from './report/drill-figures';
 import type { FollowedRelease, ReleaseFollower } from './follow/followed-release';
 import { releaseFollower } from './follow/release-follower';
+import { GateAnswer } from './follow/gate-answer';
 import { emptyReport, writeReport, type DrillReport } from './report/report';
 import { PLAIN_STYLE, type OutputStyle } from '../terminal/output-style';
 import type { ReportFolder } from '../args/report-folder';
@@ -46,6 +50,8 @@ export interface DrillOptions {
   readonly pipeline?: string;
   /** @default the stack's DeploymentController output */
   readonly controller?: DeploymentControllerName;
+  /** `--gate`: the stack must hold the release before production traffic; the drill then does this. */
+  readonly gate?: GateChoice;
 }
 
 export interface DrillDeps {
@@ -103,13 +109,15 @@ class Drill {
     const target = await this.preflight();
     if (!target) return this.finish('preflight-failed', 1);
     // The model's answer depends on the controller, which the preflight read from the stack.
-    this.report.hypothesis = hypothesisFor(this.report.faults, target.release.controller);
-    this.sayHypothesis();
+    const { gate } = this.options;
+    const hold = gate && target.gate && { choice: gate, hold: target.gate.hold };
+    this.report.hypothesis = hypothesisFor(this.report.faults, target.release.controller, hold);
+    this.say('', ...hypothesisLines(this.report.hypothesis));
     const load = this.startLoad(target.albUrl);
     let end: DrillEnd | undefined;
     try {
       await this.steady('before');
-      this.followed = await this.release(target.release);
+      this.followed = await this.release(target);
       await this.steady('after');
     } catch (error) {
       if (!(error instanceof DrillEnd)) throw error;
@@ -128,7 +136,12 @@ class Drill {
   }
 
   private mark(action: DrillAction, detail?: string): void {
-    const event = this.marks.add({ type: 'drill', action, ...(detail !== undefined && { detail }) });
+    this.record({ type: 'drill', action, ...(detail !== undefined && { detail }) });
+  }
+
+  /** One of the person's events, written into the record and said with its clock time. */
+  private record(input: EventInput): void {
+    const event = this.marks.add(input);
     this.say(`${clockTime(this.report.startedAt + event.atMs)}  ${describeEvent(event)}`);
   }
 
@@ -147,25 +160,12 @@ class Drill {
       branch: options.branch,
       ...(options.stackName && { stackName: options.stackName }),
       ...(options.controller && { controller: options.controller }),
+      gate: options.gate !== undefined,
     });
     this.report.preflight = preflight.checks;
     for (const c of preflight.checks) this.say(`  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`);
     if (!preflight.target) this.say('Preflight failed; nothing was changed.');
     return preflight.target;
-  }
-
-  private sayHypothesis(): void {
-    const { expected, prediction, controller } = this.report.hypothesis;
-    this.say(
-      '',
-      `== Hypothesis (${CONTROLLER_NAME[controller]})`,
-      `  FAULTS=${this.faults}: expected ${expected.outcome} (${expected.signal})`,
-    );
-    if (prediction?.seconds !== undefined)
-      this.say(
-        `  predicted: rollback triggered at most ${prediction.seconds} s after green tasks start (${prediction.signal})`,
-      );
-    else if (prediction) this.say(`  predicted: no rollback (${prediction.signal})`);
   }
 
   /** Load through the whole release; `stop` ends it and records the totals in the report. */
@@ -222,8 +222,9 @@ class Drill {
     if (phase === 'before') this.stopIfInterrupted();
   }
 
-  /** Flip, push, find the deployment the push started and follow it to its end. */
-  private async release(target: ReleaseTargetRef): Promise<FollowedRelease> {
+  /** Flip, push, find the deployment the push started and follow it to its end (answering the gate's hold). */
+  private async release(drillTarget: DrillTarget): Promise<FollowedRelease> {
+    const target = drillTarget.release;
     const follower = releaseFollower(this.deps.aws, target);
     const before = await follower.latestId();
     await this.flipAndPush();
@@ -233,14 +234,28 @@ class Drill {
     if ('end' in next) throw new DrillEnd(next.end, next.end === 'interrupted' ? INTERRUPTED : 1);
     const deploymentId = await this.waitForDeployment(follower, before, next.since);
     this.say('', `== Watching ${deploymentId}`);
+    const { gate } = drillTarget;
+    const answer =
+      gate && options.gate
+        ? new GateAnswer({
+            aws: deps.aws,
+            target,
+            testUrl: gate.testUrl,
+            choice: options.gate,
+            record: (event) => this.record(event),
+            ...(deps.signal && { signal: deps.signal }),
+          })
+        : undefined;
     const followed = await follower.follow(deploymentId, {
-      pollMs: this.options.pollMs,
-      now: this.deps.now,
-      sleep: this.deps.sleep,
-      ...(this.deps.signal && { signal: this.deps.signal }),
+      pollMs: options.pollMs,
+      now: deps.now,
+      sleep: deps.sleep,
+      ...(deps.signal && { signal: deps.signal }),
       onLine: (line) => this.say(`  ${line}`),
+      ...(answer && { onHeld: answer.onHeld }),
     });
     this.followed = followed;
+    await answer?.settle(() => drillFigures(this.events()).decidedBy);
     this.report.method.controller = follower.controller;
     this.report.observations.deployment = followed.record;
     this.say(followed.summary);
@@ -295,8 +310,7 @@ class Drill {
 
   /** The record so far: the person's steps and, once watched, AWS's events, in time order. */
   private events(): DrillReport['observations']['events'] {
-    const watched = this.followed ? this.followed.events(this.report.startedAt) : [];
-    return [...this.marks.events, ...watched].sort((a, b) => a.atMs - b.atMs);
+    return drillRecord(this.marks.events, this.followed ? this.followed.events(this.report.startedAt) : []);
   }
 
   /** Detection and rollback times, and whether the release did what the hypothesis said: read from the record. */

@@ -31,6 +31,9 @@ export type StopTrigger =
  */
 export type HoldEnd = 'continue' | 'rollback' | 'timeout' | 'stop-call';
 
+/** What a person (or `drill --gate`) does to end a hold. */
+export type GateChoice = Extract<HoldEnd, 'continue' | 'rollback'>;
+
 /** What a controller does when a hold times out: roll back (CodeDeploy's only choice) or go on. */
 export type HoldTimeoutAction = 'rollback' | 'continue';
 
@@ -63,6 +66,10 @@ export type DrillAction =
   | 'no-pipeline-execution'
   | 'deployment-found'
   | 'no-deployment'
+  | 'gate-probed'
+  | 'never-held'
+  | 'hold-ended-first'
+  | 'gate-answer-failed'
   | 'restore-committed'
   | 'restore-pushed';
 
@@ -226,6 +233,10 @@ const DRILL_ACTIONS: Record<DrillAction, string> = {
   'no-pipeline-execution': 'no pipeline execution',
   'deployment-found': 'deployment found',
   'no-deployment': 'no deployment',
+  'gate-probed': 'green probed on the test listener',
+  'never-held': 'the release never held',
+  'hold-ended-first': 'the hold ended before the drill answered',
+  'gate-answer-failed': 'the drill could not end the hold',
   'restore-committed': 'restore committed',
   'restore-pushed': 'restore pushed',
 };

@@ -62,6 +62,20 @@ const CALLS: Record<'codedeploy' | 'ecs', readonly (readonly [string, string])[]
   ],
 };
 
+/** What `drill --gate` calls beyond watch and drill: `continue`'s and `rollback`'s calls on a held release. */
+const GATE_DRILL_CALLS: Record<'codedeploy' | 'ecs', readonly (readonly [string, string])[]> = {
+  codedeploy: [
+    ['codedeploy:ListDeployments', GROUP_ARN],
+    ['codedeploy:ContinueDeployment', '*'],
+    ['codedeploy:StopDeployment', '*'],
+  ],
+  ecs: [
+    ['ecs:ListServiceDeployments', SERVICE_ARN],
+    ['ecs:DescribeServiceDeployments', DEPLOYMENT_ARN],
+    ['ecs:ContinueServiceDeployment', DEPLOYMENT_ARN],
+  ],
+};
+
 async function decide(policy: unknown, action: string, resource: string): Promise<string> {
   const response = await runSimulation(
     {
@@ -92,6 +106,19 @@ describe("the runbook's policies for rollback, undo and continue", () => {
         ),
       );
       expect(decisions).toEqual(CALLS[controller].map(([action]) => `${action} Allowed`));
+    },
+  );
+
+  it.each(['codedeploy', 'ecs'] as const)(
+    'allow every call drill --gate adds under %s',
+    async (controller) => {
+      const policy = policies()[controller];
+      const decisions = await Promise.all(
+        GATE_DRILL_CALLS[controller].map(
+          async ([action, resource]) => `${action} ${await decide(policy, action, resource)}`,
+        ),
+      );
+      expect(decisions).toEqual(GATE_DRILL_CALLS[controller].map(([action]) => `${action} Allowed`));
     },
   );
 

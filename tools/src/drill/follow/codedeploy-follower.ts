@@ -27,7 +27,10 @@ export function codeDeployFollower(
         now: options.now,
         sleep: options.sleep,
         ...(options.signal && { signal: options.signal }),
-        onEvent: (event) => options.onLine(formatWatchEvent(event)),
+        onEvent: (event) => {
+          options.onLine(formatWatchEvent(event));
+          if (event.type === 'held') options.onHeld?.();
+        },
       });
       const result = await confirmCodeDeployRelease(whatRuns, watched);
       return {

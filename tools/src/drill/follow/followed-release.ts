@@ -22,6 +22,8 @@ export interface FollowOptions {
   readonly signal?: AbortSignal;
   /** Each event as one line, as `watch` prints it. */
   readonly onLine: (line: string) => void;
+  /** Called when the watch first sees the release held before production traffic (the gate). */
+  readonly onHeld?: () => void;
 }
 
 /** How the drill finds and follows the pipeline's deployment, whichever controller runs it. */

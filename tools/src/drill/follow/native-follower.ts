@@ -1,7 +1,7 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { formatNativeEvent, formatNativeSummary } from '../../aws/format-native';
 import { latestServiceDeployment, type NativeServiceRef } from '../../aws/native-deployment';
-import { watchNativeDeployment } from '../../aws/watch-native';
+import { AWAITING_ACTION, PAUSE, watchNativeDeployment } from '../../aws/watch-native';
 import { confirmNativeRelease } from '../../aws/what-runs/confirm-release';
 import type { WhatRunsClients } from '../../aws/what-runs/what-runs';
 import { nativeDeploymentEvents } from './native-timeline';
@@ -28,7 +28,11 @@ export function nativeFollower(
         now: options.now,
         sleep: options.sleep,
         ...(options.signal && { signal: options.signal }),
-        onEvent: (event) => options.onLine(formatNativeEvent(event)),
+        onEvent: (event) => {
+          options.onLine(formatNativeEvent(event));
+          if (event.type === 'hook' && event.targetType === PAUSE && event.status === AWAITING_ACTION)
+            options.onHeld?.();
+        },
       });
       const result = await confirmNativeRelease(whatRuns, watched);
       return {

@@ -10,7 +10,9 @@ import { controllerOf, releaseTargetOf, type ReleaseTargetRef } from '../../aws/
 import { readStackOutputs, requireOutput } from '../../aws/stack-outputs';
 import { readFaults } from '../../flip/taskdef-faults';
 import type { GitRunner } from '../../git/run-git';
+import type { GateHold } from '../../../../core/model/gate-time';
 import { alarmsAllOk } from './alarm-states';
+import { gateDeployed } from './gate-preflight';
 import { deploymentAlarmsOk, noServiceDeploymentInProgress, productionWeightsOk } from './native-preflight';
 import type { Found } from './preflight-finding';
 
@@ -29,6 +31,8 @@ export interface DrillTarget {
   readonly release: ReleaseTargetRef;
   readonly alarmNames: readonly string[];
   readonly branch: string;
+  /** With `--gate`: the hold the stack makes before production traffic, and where green's test traffic goes. */
+  readonly gate?: { readonly hold: GateHold; readonly testUrl: string };
 }
 
 export interface PreflightResult {
@@ -46,6 +50,8 @@ export interface PreflightInput {
   readonly stackName?: string;
   /** @default the stack's DeploymentController output */
   readonly controller?: DeploymentControllerName;
+  /** `drill --gate`: the stack must hold releases before production traffic. */
+  readonly gate?: boolean;
 }
 
 /** Runs one check and records it; a thrown error fails the check, it never ends the preflight. */
@@ -65,6 +71,8 @@ function checker(checks: Check[]) {
 interface ServiceOutputs {
   readonly albUrl: string;
   readonly release: ReleaseTargetRef;
+  /** Read only when the drill probes green at the gate. */
+  readonly testUrl?: string;
 }
 
 async function callerAccount(aws: AwsClients): Promise<Found<string>> {
@@ -76,10 +84,15 @@ async function serviceOutputs(
   aws: AwsClients,
   stackName: string,
   controller: DeploymentControllerName | undefined,
+  gate: boolean,
 ): Promise<Found<ServiceOutputs>> {
   const read = await readStackOutputs(aws.cloudFormation(), stackName);
   const release = releaseTargetOf(read, controller ?? controllerOf(read));
-  const value = { albUrl: requireOutput(read, OUTPUT_KEYS.albUrl), release };
+  const value = {
+    albUrl: requireOutput(read, OUTPUT_KEYS.albUrl),
+    release,
+    ...(gate && { testUrl: requireOutput(read, OUTPUT_KEYS.testListenerUrl) }),
+  };
   const where =
     release.controller === 'ecs'
       ? `native ECS blue/green ${release.service.cluster}/${release.service.service}`
@@ -136,7 +149,8 @@ async function alarmsOk(aws: AwsClients, group: DeploymentGroupRef): Promise<Fou
  * Every condition a rehearsal needs before it flips anything: who we are in AWS, the deployed stack, a
  * clean tree on the release branch with no fault already flipped, no deployment in progress, and every
  * alarm that can stop the release (the deployment group's, or the service's deployment alarms) in OK, and
- * under native ECS production reaching only target groups with healthy targets. Checks after a failed
+ * under native ECS production reaching only target groups with healthy targets; with `gate`, a hold before
+ * production traffic deployed. Checks after a failed
  * prerequisite are skipped, not thrown.
  */
 export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
@@ -145,7 +159,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const account = await check('AWS credentials', () => callerAccount(input.aws));
   const stackName = input.stackName ?? STACK_NAMES.service;
   const outputs =
-    account && (await check('stack outputs', () => serviceOutputs(input.aws, stackName, input.controller)));
+    account &&
+    (await check('stack outputs', () =>
+      serviceOutputs(input.aws, stackName, input.controller, input.gate === true),
+    ));
   const branch = await check('git tree', () => cleanReleaseBranch(input));
   await check('no fault flipped', () => noFaultFlipped(input.taskdefFile));
   let alarmNames: string[] | undefined;
@@ -158,9 +175,19 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     await check('no deployment in progress', () => noDeploymentInProgress(input.aws, release.group));
     alarmNames = await check('alarms OK', () => alarmsOk(input.aws, release.group));
   }
+  const hold =
+    release && input.gate ? await check('gate', () => gateDeployed(input.aws, release)) : undefined;
   if (!checks.every((c) => c.ok) || !account || !outputs || !branch || !alarmNames) return { checks };
+  const gate = hold && outputs.testUrl !== undefined ? { hold, testUrl: outputs.testUrl } : undefined;
   return {
     checks,
-    target: { account, albUrl: outputs.albUrl, release: outputs.release, alarmNames, branch },
+    target: {
+      account,
+      albUrl: outputs.albUrl,
+      release: outputs.release,
+      alarmNames,
+      branch,
+      ...(gate && { gate }),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { eventsOf, summarizeDeployment } from '../../experiment/read-record';
-import type { RehearsalEvent } from '../../experiment/rehearsal-event';
+import type { EventOf, RehearsalEvent } from '../../experiment/rehearsal-event';
 
 /** What the drill's verdict reads from its record: detection and rollback times and what decided. */
 export interface DrillFigures {
@@ -21,8 +21,9 @@ export function drillFigures(events: readonly RehearsalEvent[]): DrillFigures {
   const fromPush = (ms: number | undefined): number | undefined =>
     ms === undefined || pushAt === undefined ? undefined : seconds(ms - pushAt);
   const { detectedAtMs, greenRunningAtMs, rolledBackAtMs } = summary;
+  // A person's stop is no detection: nothing the model times noticed the release.
   const detection =
-    detectedAtMs === undefined
+    detectedAtMs === undefined || stoppedByHand(events)
       ? undefined
       : {
           ...(fromPush(detectedAtMs) !== undefined && { fromPushSeconds: fromPush(detectedAtMs)! }),
@@ -38,8 +39,30 @@ export function drillFigures(events: readonly RehearsalEvent[]): DrillFigures {
   };
 }
 
+/**
+ * The drill's record: the person's steps and AWS's events in time order. A hold the drill ended is named by
+ * the drill; the watch can only name the call (`stop-call`), so its own end of the hold is left out.
+ */
+export function drillRecord(
+  own: readonly RehearsalEvent[],
+  watched: readonly RehearsalEvent[],
+): RehearsalEvent[] {
+  const ownHoldEnd = own.some((e) => e.type === 'hold-released');
+  const fromAws = watched.filter((e) => !(ownHoldEnd && e.type === 'hold-released'));
+  return [...own, ...fromAws].sort((a, b) => a.atMs - b.atMs);
+}
+
+/** The person's stop, when it came before any stop the controller reports (which is then the same stop). */
+function stoppedByHand(events: readonly RehearsalEvent[]): EventOf<'stopped-by-hand'> | undefined {
+  const stop = eventsOf(events, 'stop')[0];
+  const byHand = eventsOf(events, 'stopped-by-hand')[0];
+  return byHand && (!stop || stop.atMs >= byHand.atMs) ? byHand : undefined;
+}
+
 function decidedBy(events: readonly RehearsalEvent[]): string {
   const stop = eventsOf(events, 'stop')[0];
+  const byHand = stoppedByHand(events);
+  if (byHand) return `a person: ${byHand.command}${byHand.detail ? ` (${byHand.detail})` : ''}`;
   if (stop) return stop.signal ?? `${stop.code ?? stop.trigger}: ${stop.detail}`;
   const outcome = eventsOf(events, 'outcome').at(-1)?.outcome;
   if (outcome === 'succeeded') return 'none (every step passed)';

@@ -5,10 +5,10 @@ import type { WatchResult } from '../../aws/watch-deployment';
 import type { NativeWatchResult } from '../../aws/watch-native';
 import type { LoadResult } from '../../load/load-loop';
 import type { Check } from '../preflight/preflight';
-import { hypothesisFor, type Hypothesis } from './prediction';
+import { describeGateHypothesis, hypothesisFor, type Hypothesis } from './prediction';
 import type { LoadPhases, PhaseStats } from './load-phases';
 import { writeReport as writeExperimentReport, type ExperimentReport } from '../../experiment/report-writer';
-import type { RehearsalEvent } from '../../experiment/rehearsal-event';
+import { describeEvent, type RehearsalEvent } from '../../experiment/rehearsal-event';
 import type { ExperimentVerdict } from '../../experiment/verdict';
 
 /** The experiment journal of one drill, written as report.json and report.md. */
@@ -78,7 +78,27 @@ function hypothesisLines(r: DrillReport): string[] {
       `The rehearsal model (core/model) predicts the rollback trigger at most **${p.seconds} s** after green tasks start, by ${p.signal}.`,
     );
   else if (p) lines.push(`The rehearsal model predicts no rollback: ${p.signal}.`);
+  const { gate } = r.hypothesis;
+  if (gate) lines.push(`The gate (\`--gate ${gate.choice}\`): ${describeGateHypothesis(gate)}.`);
   return lines;
+}
+
+/** Drill steps that belong to the gate's story. */
+const GATE_STEPS = new Set(['gate-probed', 'never-held', 'hold-ended-first', 'gate-answer-failed']);
+
+/** The gate's part of the record, one line per moment: the hold, the probe and how the hold ended. */
+function gateLines(r: DrillReport): string[] {
+  const events = r.observations.events.filter(
+    (e) =>
+      e.type === 'held' ||
+      e.type === 'hold-released' ||
+      e.type === 'stopped-by-hand' ||
+      (e.type === 'drill' && GATE_STEPS.has(e.action)),
+  );
+  const at = (ms: number): string => `${Math.round(ms / 1000)} s`;
+  return events.length === 0
+    ? ['- Nothing of the gate was recorded.']
+    : events.map((e) => `- ${at(e.atMs)}: ${describeEvent(e)}`);
 }
 
 function observationLines(r: DrillReport): string[] {
@@ -163,6 +183,7 @@ export function drillReport(r: DrillReport): ExperimentReport {
         lines: observationLines(r),
         table: { header: PHASE_HEADER, rows: [phaseRow('during the release', r.observations.during)] },
       },
+      ...(r.hypothesis.gate ? [{ title: 'Gate', lines: gateLines(r) }] : []),
       {
         title: 'Steady state after',
         table: { header: PHASE_HEADER, rows: [phaseRow('after the deployment ended', r.steadyAfter)] },
