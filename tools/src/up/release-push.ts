@@ -117,7 +117,7 @@ export async function releasePush(
       times,
     );
   }
-  stage('Build', 'Succeeded', built.reused ? `reused: ${built.detail}` : built.detail);
+  stage('Build', 'Succeeded', built.detail);
   return deploy(built, log, ctx, stage, (verdict, detail, deployMs) =>
     end(verdict, detail, { ...times, deployMs }),
   );
