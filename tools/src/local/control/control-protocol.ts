@@ -47,7 +47,7 @@ export function parseRequest(
   }
   if (isVerb(verb)) return { verb };
   const named = typeof verb === 'string' ? `unknown verb ${JSON.stringify(verb)}` : 'no verb';
-  return { refusal: { ok: false, message: `${named}; a rehearsal takes ${CONTROL_VERBS.join(' or ')}` } };
+  return { refusal: { ok: false, message: `${named}; a rehearsal takes ${CONTROL_VERBS.join(', ')}` } };
 }
 
 /** The answer as it goes over the socket. */
