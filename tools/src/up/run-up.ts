@@ -5,18 +5,12 @@ import type { TrackTask } from '../local/ecs/task-process';
 import type { ProgressSnapshot } from '../local/result/rehearsal-result';
 import { LocalEnvironment } from './environment/local-environment';
 import { lastReleaseNumber, ReleaseLog } from './release-log';
-import {
-  redeploy,
-  releasePush,
-  type BuildRelease,
-  type ReleaseContext,
-  type ReleaseSummary,
-} from './release-push';
+import type { BuildRelease, ReleaseSummary } from './release-push';
 import type { BuiltRelease, PushedCommit } from './release/types';
 import type { GateSettings } from '../local/controllers/hold-gate';
 import type { HeldNotice } from '../local/rehearsal/hand-control';
-import type { ControlAnswer, ControlVerb } from '../local/control/control-protocol';
-import { listenForControl, type ControlServer } from '../local/control/control-server';
+import type { ControlAnswer } from '../local/control/control-protocol';
+import { listenInUp, planUndo, releaseNext, undoAnswer, type Served, type Waiting } from './up-hand';
 
 /** The rehearsal remote as `up` uses it (see `openRehearsalRemote`). */
 export interface UpRemote {
@@ -67,25 +61,14 @@ export interface UpOptions {
   readonly trackExit?: (end: () => void) => () => void;
 }
 
-/** A release that ended serving production, which `undo --local` can go back to. */
-interface Served {
-  readonly number: number;
-  readonly built: BuiltRelease;
-}
-
-/** One entry of the queue: a push to release, or an undo that releases `to` again in place of `from`. */
-interface Waiting {
-  readonly push: PushedCommit;
-  readonly log: ReleaseLog;
-  readonly undo?: { readonly to: Served; readonly from: Served };
-}
-
 /** What `up` did, for its closing summary. */
 export interface UpSummary {
   readonly releases: readonly ReleaseSummary[];
   /** Pushes received but never released because `up` stopped first. */
   readonly notReleased: readonly PushedCommit[];
 }
+
+const NOT_RELEASED = '`up` stopped before this push was released';
 
 /**
  * Runs the long-lived local environment: the listeners, the rehearsal remote, and one release per push to
@@ -116,33 +99,14 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
   const waiting: Waiting[] = [];
   /** Releases that served production, oldest first; an undo takes the last off again. */
   const served: Served[] = [];
-  const builds = new Map<number, BuiltRelease>();
   let remote: UpRemote | undefined;
-  let control: ControlServer | undefined;
   let undo: (() => ControlAnswer) | undefined;
-  const handle = (verb: ControlVerb): ControlAnswer | Promise<ControlAnswer> => {
-    if (verb === 'undo')
-      return undo?.() ?? { ok: false, message: '`up` is still starting: try again in a moment.' };
-    const hand = environment.hand;
-    if (hand === undefined)
-      return {
-        ok: false,
-        message: `No deployment in progress in \`up\`: ${verb === 'rollback' ? 'nothing to stop' : 'nothing is held'}.`,
-      };
-    return hand[verb]();
-  };
+  const control = await listenInUp(
+    options,
+    environment,
+    () => undo?.() ?? { ok: false, message: '`up` is still starting: try again in a moment.' },
+  );
   try {
-    try {
-      control = await listenForControl({
-        root: options.repoRoot,
-        handle,
-        ...(options.trackExit && { track: options.trackExit }),
-      });
-    } catch (error) {
-      options.say(
-        `no rollback, continue or undo --local for this up: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
     remote = await options.openRemote(options.repoRoot, options.say);
     options.onReady?.({ ...environment.urls, remoteUrl: remote.url, remoteName: remote.remoteName });
     // Folders of an earlier `up` stay: this one numbers on after them.
@@ -162,31 +126,16 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
       wake?.();
     };
     undo = (): ControlAnswer => {
-      if (busy !== undefined || waiting.length > 0)
-        return {
-          ok: false,
-          message: `Release ${busy ?? waiting[0]!.log.number} is in progress: undo goes back after a completed release only; to stop this one, use npm run rehearse -- rollback --local.`,
-        };
-      const from = served.at(-1);
-      const to = served.at(-2);
-      if (from === undefined || to === undefined)
-        return {
-          ok: false,
-          message: `Nothing to go back to: ${from === undefined ? 'no release serves yet' : `release ${from.number} is the only one that served production`}.`,
-        };
+      const plan = planUndo(busy, waiting, served);
+      if ('refusal' in plan) return plan.refusal;
       number += 1;
-      const push = { commit: to.built.commit, before: from.built.commit, receivedAt: now() };
+      const push = { commit: plan.to.built.commit, before: plan.from.built.commit, receivedAt: now() };
       const log = new ReleaseLog(options.repoRoot, number, push.commit, now);
       log.add({ type: 'release', number, commit: push.commit, controller: options.controller });
-      waiting.push({ push, log, undo: { to, from } });
+      waiting.push({ push, log, undo: plan });
       wake?.();
-      const sha = from.built.commit;
-      const message = [
-        `Undo: release ${number} releases release ${to.number} again (task definition revision ${to.number}, commit ${to.built.commit.slice(0, 12)}) in place of release ${from.number} (commit ${sha.slice(0, 12)}); follow it with npm run rehearse -- watch --local.`,
-        `main still holds ${sha.slice(0, 12)}: the next push releases it again unless you revert it: git revert ${sha} && git push ${remote?.remoteName ?? 'rehearsal'} HEAD:main`,
-      ].join('\n');
-      options.say(`release ${number} undoes release ${from.number}: back to release ${to.number}`);
-      return { ok: true, message };
+      options.say(`release ${number} undoes release ${plan.from.number}: back to release ${plan.to.number}`);
+      return { ok: true, message: undoAnswer(number, plan.to, plan.from, remote?.remoteName ?? 'rehearsal') };
     };
     receive(await remote.pushHead());
     const reading = (async () => {
@@ -209,40 +158,7 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
       }
       busy = next.log.number;
       logOf = next.log;
-      const prefix = `#${next.log.number} `;
-      const ctx: ReleaseContext = {
-        repoRoot: options.repoRoot,
-        toolsRoot: options.toolsRoot ?? options.repoRoot,
-        container: options.container,
-        env: options.env,
-        ...(options.track && { track: options.track }),
-        environment,
-        build: options.build,
-        say: (line) => options.say(`${prefix}${line}`),
-        signal: options.signal,
-        now,
-        ...(options.gateFor && { gateFor: options.gateFor }),
-        ...(options.onHeld && {
-          onHeld: (notice: HeldNotice) => options.onHeld?.(next.log.number, notice),
-        }),
-      };
-      const build = options.build;
-      const summary = next.undo
-        ? await redeploy(next.undo.to.built, next.log, ctx)
-        : await releasePush(next.push, next.log, {
-            ...ctx,
-            build: async (push, o) => {
-              const built = await build(push, o);
-              builds.set(next.log.number, built);
-              return built;
-            },
-          });
-      releases.push(summary);
-      if (summary.verdict === 'created' || summary.verdict === 'succeeded') {
-        // After an undo the release it undid no longer serves: a second undo goes back one further.
-        if (next.undo) served.pop();
-        else served.push({ number: summary.number, built: builds.get(summary.number)! });
-      }
+      releases.push(await releaseNext(next, options, environment, served));
       logOf = undefined;
       busy = undefined;
     }
@@ -254,11 +170,6 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
     await remote?.close().catch(() => undefined);
     await environment.close();
   }
-  for (const { log } of waiting)
-    log.add({
-      type: 'verdict',
-      verdict: 'interrupted',
-      detail: '`up` stopped before this push was released',
-    });
+  for (const { log } of waiting) log.add({ type: 'verdict', verdict: 'interrupted', detail: NOT_RELEASED });
   return { releases, notReleased: waiting.map((w) => w.push) };
 }

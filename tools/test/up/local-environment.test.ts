@@ -11,6 +11,7 @@ import type { BuiltRelease, PushedCommit } from '../../src/up/release/types';
 import { deploySettingsGate, gateFlags } from '../../src/args/gate-flags';
 import { sendControl } from '../../src/local/control/control-client';
 import { deploySettingsRoot } from '../../src/up/release-image';
+import { PortInUse } from '../../src/up/environment/local-environment';
 
 /*
  * The long-lived environment with real task processes (the compiled service in dist/, built by the global
@@ -215,7 +216,18 @@ describe('the local environment of up, with a fake builder', () => {
   }, 60_000);
 
   /** `up` with the fake remote and builder, its gate read from each commit as the command reads it. */
-  async function startUp(head: string) {
+  /** `startUp`, again on other ports when another process took the test listener's port meanwhile. */
+  async function startUp(head: string): Promise<Awaited<ReturnType<typeof startUpOnce>>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await startUpOnce(head);
+      } catch (error) {
+        if (!(error instanceof PortInUse) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  async function startUpOnce(head: string) {
     const remote = new FakeRemote({ commit: head, before: '0'.repeat(40), receivedAt: Date.now() });
     const abort = new AbortController();
     const lines: string[] = [];
@@ -245,7 +257,12 @@ describe('the local environment of up, with a fake builder', () => {
       onHeld: (release) => held.push(release),
     });
     const ended = (n: number): boolean => lines.some((l) => l.startsWith(`#${n} release ${n} `));
-    await until('the first release', () => ended(1));
+    let failed: Error | undefined;
+    running.catch((error: unknown) => (failed = error instanceof Error ? error : new Error(String(error))));
+    await until('the first release', () => {
+      if (failed !== undefined) throw failed;
+      return ended(1);
+    });
     return { remote, abort, lines, held, urls: urls!, running, ended };
   }
 
