@@ -200,11 +200,17 @@ async function rehearseAndReport(
   const progressOut = json ? deps.stderr : deps.stdout;
   const progress = new ProgressWriter(progressOut, outputStyle(progressOut, deps.env));
   let control: RehearsalControl | undefined;
-  const channel = await openControlChannel(deps, flags.gate !== undefined, (verb) =>
-    control
+  const channel = await openControlChannel(deps, flags.gate !== undefined, (verb) => {
+    if (verb === 'undo')
+      return {
+        ok: false,
+        message:
+          'undo --local needs `npm run rehearse -- up`: a one-shot rehearsal has no earlier release to go back to.',
+      };
+    return control
       ? control[verb]()
-      : { ok: false, message: 'The rehearsal is still starting: try again in a moment.' },
-  );
+      : { ok: false, message: 'The rehearsal is still starting: try again in a moment.' };
+  });
   const result = await (local.rehearse ?? runRehearsal)({
     faults,
     config: flags.config,

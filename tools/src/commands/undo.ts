@@ -13,6 +13,7 @@ import { defaultAwsClients, type AwsClients } from '../aws/clients';
 import { latestServiceDeployment } from '../aws/native-deployment';
 import { resolveReleaseTarget, type ReleaseTargetRef } from '../aws/resolve-controller';
 import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import { runLocalVerb } from '../local/control/local-verb';
 import { writeJson } from '../terminal/json-output';
 import { followCodeDeploy, followNative } from './watch';
 
@@ -29,6 +30,10 @@ follows the deployment unless --no-wait. main still holds the commit undone: rev
 git push) or the next push releases it again. With a deployment in progress it refuses (use rollback);
 with no previous release it says so and calls nothing.
 
+With --local it asks "npm run rehearse -- up", running in this repository, to release its previous
+successful release again (that release folder's taskdef.json and image) as a new numbered release; pushes
+that arrive meanwhile queue behind it. It answers once the release is queued: follow it with "watch --local".
+
 Options:
   --controller NAME         codedeploy or ecs (default: the stack's DeploymentController output)
   --application NAME        CodeDeploy application (default: stack output)
@@ -36,6 +41,7 @@ Options:
   --cluster NAME            ECS cluster of a native blue/green service (default: stack output)
   --service NAME            ECS service of a native blue/green service (default: stack output)
   --stack NAME              stack whose outputs name them (default: ${STACK_NAMES.service})
+  --local                   the "up" environment running in this repository instead of AWS
   --no-wait                 start the deployment and return without following it
   --poll TIME               time between polls (default ${DEFAULT_POLL})
   --json                    print the result as JSON on stdout (events go to stderr)
@@ -48,6 +54,7 @@ ${exitCodesHelp(
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
+  local: { type: 'boolean', default: false },
   'no-wait': { type: 'boolean', default: false },
   poll: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -135,6 +142,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`undo takes no arguments, got "${positionals.join(' ')}"`, '--controller');
+  if (values.local) return undoLocal(values, deps);
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
   const now = deps.now ?? Date.now;
@@ -190,6 +198,21 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   } finally {
     removeInterrupt?.();
   }
+}
+
+/** `undo --local`: the AWS flags name nothing there. */
+function undoLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
+  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (awsOnly.length > 0)
+    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
+  return runLocalVerb('undo', {
+    root: deps.cwd,
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    json: values.json === true,
+  });
 }
 
 export const undoCommand: Command = {

@@ -12,6 +12,9 @@ import { gitOrThrow, runGit } from '../git/run-git';
 import { MAX_TIME_SCALE } from '../local/time-scale/local-timings';
 import { formatEvent, formatSnapshot } from '../local/report/progress';
 import { CLEAR_LINE, outputStyle } from '../terminal/output-style';
+import { DEFAULT_GATE_SECONDS, deploySettingsGate, GATE_OPTIONS, gateFlags } from '../args/gate-flags';
+import { formatHeldNotice } from '../local/report/hold-notice';
+import { deploySettingsRoot } from '../up/release-image';
 import { PortInUse } from '../up/environment/local-environment';
 import { claimUpInstance, UpAlreadyRunning } from '../up/instance-lock';
 import { runUp, type UpOptions, type UpSummary } from '../up/run-up';
@@ -28,11 +31,14 @@ Runs the release pipeline and the service on this machine, without an AWS accoun
 "rehearsal". HEAD is released first, as blue; then every push to the remote's main goes through Source
 and Build (the commit's own buildspec.yml) and is deployed from its rendered taskdef.json by the local
 CodeDeploy or native ECS controller, with the deployment alarms, the hook, the stopped-task guard and the
-target-health watcher of "npm run rehearse -- local". Pushes wait their turn, one release at a time. After
+target-health watcher of "npm run rehearse -- local", and its gate. Pushes wait their turn, one release at a time. After
 a success the new version serves; after a rollback the old one goes on serving. Each release's events
 and report go to .rehearsal/releases/<n>-<commit>/; "npm run rehearse -- watch --local" follows them.
 Ctrl-C or "down" stop it cleanly (a release under way rolls back first) and it exits 0; a second Ctrl-C
 ends it at once (130), still ending every task it started.
+
+From another terminal: "rollback --local" stops the release under way with rollback, "continue --local"
+releases a held gate, and "undo --local" releases the previous successful release again, blue/green.
 
 Options:
   --controller NAME  codedeploy (default: CodeDeploy's lifecycle) or ecs (native ECS blue/green)
@@ -42,6 +48,14 @@ Options:
   --time-scale N     compress AWS waits N times, 1 to ${MAX_TIME_SCALE} (default ${DEFAULT_TIME_SCALE})
   --rate N           load loop requests per second during each deployment (default ${DEFAULT_RATE})
   --container        build and run the service as a container image (podman or docker)
+  --gate             hold each release before production traffic, green on the test listener, until
+                     "npm run rehearse -- continue --local", "rollback --local", or the time-out
+                     (default: the pushed commit's deploy-settings.json gate, else none)
+  --gate-timeout TIME
+                     how long a hold lasts, in AWS time (needs --gate; default ${DEFAULT_GATE_SECONDS / 60} min)
+  --gate-timeout-action ACTION
+                     rollback (default) or continue (native ECS only) when the hold times out
+  --no-gate          no hold, whatever the pushed commit's deploy-settings.json says
   -h, --help         show this help
 
 ${exitCodesHelp(
@@ -56,6 +70,7 @@ const OPTIONS = {
   'time-scale': { type: 'string' },
   rate: { type: 'string' },
   container: { type: 'boolean', default: false },
+  ...GATE_OPTIONS,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -93,6 +108,13 @@ export async function runUpCommand(argv: readonly string[], deps: CliDeps, up: U
     const flags = parseRehearsalFlags(values);
     const controller = controllerFlag(values.controller) ?? DEFAULT_CONTROLLER;
     const port = values.port === undefined ? DEFAULT_UP_PORT : countFlag(values.port, '--port', PORT);
+    // The flags' own mistakes are refused before anything starts; each release adds its commit's setting.
+    gateFlags(values, controller, () => undefined);
+    const gateFor: UpOptions['gateFor'] = (built) =>
+      gateFlags(values, controller, () => {
+        const root = deploySettingsRoot(built);
+        return root === undefined ? undefined : deploySettingsGate(root, controller);
+      });
     const repoRoot = (
       await gitOrThrow(deps.git ?? runGit, ['rev-parse', '--show-toplevel'], deps.cwd)
     ).trim();
@@ -124,6 +146,9 @@ export async function runUpCommand(argv: readonly string[], deps: CliDeps, up: U
         env: deps.env,
         ...(deps.track && { track: deps.track }),
         ...(up.allocatePort && { allocatePort: up.allocatePort }),
+        gateFor,
+        onHeld: (release, notice) => write(`#${release} ${formatHeldNotice(notice).trim()}`),
+        ...(deps.track && { trackExit: deps.track }),
         signal: abort.signal,
         openRemote: stages.openRemote,
         build: stages.build,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActiveFaults } from '../../../contract/faults/catalogue';
 import { parseFaults } from '../../../contract/faults/parse-faults';
@@ -94,4 +94,22 @@ export async function launcherFor(
   const left = await removeLeftTaskContainers(engine);
   if (left.length > 0) context.log(`removed task containers a killed run left: ${left.join(', ')}`);
   return { launch, startupAllowanceMs: CONTAINER_STARTUP_ALLOWANCE_MS };
+}
+
+/** The stack's deploy settings file, at the root of the pushed commit. */
+const DEPLOY_SETTINGS_FILE = 'deploy-settings.json';
+
+/**
+ * The folder that holds the pushed commit's deploy-settings.json: the build's output when it carries one,
+ * else the commit exported for the build (beside the build log); undefined when neither does. The stack
+ * reads its deploy settings when it deploys, so the pushed commit's file is the one that release runs by.
+ */
+export function deploySettingsRoot(built: {
+  readonly releaseDir?: string;
+  readonly logFile: string;
+}): string | undefined {
+  const candidates = [built.releaseDir, path.join(path.dirname(built.logFile), 'src')];
+  return candidates.find(
+    (dir): dir is string => dir !== undefined && existsSync(path.join(dir, DEPLOY_SETTINGS_FILE)),
+  );
 }

@@ -6,6 +6,8 @@ import type { TrackTask } from '../local/ecs/task-process';
 import type { LocalEnvironment } from './environment/local-environment';
 import { launcherFor, readRenderedTaskDefinition } from './release-image';
 import type { ReleaseLog, ReleaseVerdict, StageName } from './release-log';
+import type { GateSettings } from '../local/controllers/hold-gate';
+import type { HeldNotice } from '../local/rehearsal/hand-control';
 import type { BuiltRelease, PushedCommit, ReleaseBuilderOptions } from './release/types';
 
 /** Takes one push through Source and Build, as `up-build`'s `buildRelease` does. */
@@ -25,6 +27,10 @@ export interface ReleaseContext {
   readonly say: (line: string) => void;
   readonly signal: AbortSignal;
   readonly now: () => number;
+  /** The gate of a built release (its deploy settings, or `up`'s flags); none when absent. */
+  readonly gateFor?: (built: BuiltRelease) => GateSettings | undefined;
+  /** Called when a release holds at its gate. */
+  readonly onHeld?: (notice: HeldNotice) => void;
 }
 
 /** One release as `up`'s summary lists it. */
@@ -57,21 +63,8 @@ export async function releasePush(
   log: ReleaseLog,
   ctx: ReleaseContext,
 ): Promise<ReleaseSummary> {
-  const stage = (name: StageName, status: 'InProgress' | 'Succeeded' | 'Failed', summary?: string): void => {
-    log.add({ type: 'stage', stage: name, status, ...(summary !== undefined && { summary }) });
-    ctx.say(`${name}/${ACTION[name]} ${status}${summary ? `: ${summary}` : ''}`);
-  };
-  const end = (
-    verdict: ReleaseVerdict,
-    detail: string,
-    extra: Partial<ReleaseSummary> = {},
-  ): ReleaseSummary => {
-    log.add({ type: 'verdict', verdict, detail });
-    ctx.say(`release ${log.number} ${verdict}: ${detail}`);
-    const summary = { number: log.number, commit: push.commit, verdict, detail, dir: log.dir, ...extra };
-    writeFileSync(path.join(log.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    return summary;
-  };
+  const stage = stager(log, ctx);
+  const end = ender(push.commit, log, ctx);
   stage('Source', 'InProgress');
   let built: BuiltRelease;
   let sourced = false;
@@ -118,9 +111,57 @@ export async function releasePush(
     );
   }
   stage('Build', 'Succeeded', built.detail);
-  return deploy(built, log, ctx, stage, (verdict, detail, deployMs) =>
-    end(verdict, detail, { ...times, deployMs }),
+  return deploy(
+    built,
+    () => ctx.gateFor?.(built),
+    log,
+    ctx,
+    stage,
+    (verdict, detail, deployMs) => end(verdict, detail, { ...times, deployMs }),
   );
+}
+
+/**
+ * Releases an earlier successful release again (`undo --local`): its release folder's taskdef.json and its
+ * image, through the controller's blue/green deployment like any release, with no Source or Build (nothing
+ * new is built) and no gate (an undo goes back to what served before, as soon as it can).
+ */
+export function redeploy(built: BuiltRelease, log: ReleaseLog, ctx: ReleaseContext): Promise<ReleaseSummary> {
+  const end = ender(built.commit, log, ctx);
+  const stage = stager(log, ctx);
+  return deploy(
+    built,
+    () => undefined,
+    log,
+    ctx,
+    stage,
+    (verdict, detail, deployMs) => end(verdict, detail, { deployMs }),
+  );
+}
+
+type Stage = (name: StageName, status: 'InProgress' | 'Succeeded' | 'Failed', summary?: string) => void;
+
+/** Writes a stage's status to the log and the live lines. */
+const stager =
+  (log: ReleaseLog, ctx: ReleaseContext): Stage =>
+  (name, status, summary) => {
+    log.add({ type: 'stage', stage: name, status, ...(summary !== undefined && { summary }) });
+    ctx.say(`${name}/${ACTION[name]} ${status}${summary ? `: ${summary}` : ''}`);
+  };
+
+/** Ends a release: its verdict in the log and the live lines, and its summary.json. */
+function ender(
+  commit: string,
+  log: ReleaseLog,
+  ctx: ReleaseContext,
+): (verdict: ReleaseVerdict, detail: string, extra?: Partial<ReleaseSummary>) => ReleaseSummary {
+  return (verdict, detail, extra = {}) => {
+    log.add({ type: 'verdict', verdict, detail });
+    ctx.say(`release ${log.number} ${verdict}: ${detail}`);
+    const summary = { number: log.number, commit, verdict, detail, dir: log.dir, ...extra };
+    writeFileSync(path.join(log.dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    return summary;
+  };
 }
 
 /** What serves while a release that deployed nothing is over. */
@@ -131,9 +172,10 @@ const serving = (ctx: ReleaseContext): string =>
 
 async function deploy(
   built: BuiltRelease,
+  gateOf: () => GateSettings | undefined,
   log: ReleaseLog,
   ctx: ReleaseContext,
-  stage: (name: StageName, status: 'InProgress' | 'Succeeded' | 'Failed', summary?: string) => void,
+  stage: Stage,
   end: (verdict: ReleaseVerdict, detail: string, deployMs: number) => ReleaseSummary,
 ): Promise<ReleaseSummary> {
   const started = ctx.now();
@@ -142,6 +184,8 @@ async function deploy(
     if (built.releaseDir === undefined || built.image === undefined)
       throw new Error('the build released no taskdef.json or image');
     const taskdef = readRenderedTaskDefinition(built.releaseDir);
+    // Read at deploy time, as the stack reads its deploy settings: a bad gate fails this Deploy only.
+    const gate = gateOf();
     ctx.say(
       `  deploying ${taskdef.version} (FAULTS=${taskdef.faultsText || 'none'}) from ${built.image.uri}`,
     );
@@ -152,7 +196,14 @@ async function deploy(
       ...(ctx.track && { track: ctx.track }),
     });
     const ended = await ctx.environment.release(
-      { number: log.number, faults: taskdef.faults, version: taskdef.version, launch },
+      {
+        number: log.number,
+        faults: taskdef.faults,
+        version: taskdef.version,
+        launch,
+        ...(gate && { gate }),
+        ...(ctx.onHeld && { onHeld: ctx.onHeld }),
+      },
       ctx.signal,
     );
     if (ended.result !== undefined) {

@@ -5,8 +5,12 @@ import type { TrackTask } from '../local/ecs/task-process';
 import type { ProgressSnapshot } from '../local/result/rehearsal-result';
 import { LocalEnvironment } from './environment/local-environment';
 import { lastReleaseNumber, ReleaseLog } from './release-log';
-import { releasePush, type BuildRelease, type ReleaseSummary } from './release-push';
-import type { PushedCommit } from './release/types';
+import type { BuildRelease, ReleaseSummary } from './release-push';
+import type { BuiltRelease, PushedCommit } from './release/types';
+import type { GateSettings } from '../local/controllers/hold-gate';
+import type { HeldNotice } from '../local/rehearsal/hand-control';
+import type { ControlAnswer } from '../local/control/control-protocol';
+import { listenInUp, planUndo, releaseNext, undoAnswer, type Served, type Waiting } from './up-hand';
 
 /** The rehearsal remote as `up` uses it (see `openRehearsalRemote`). */
 export interface UpRemote {
@@ -49,6 +53,12 @@ export interface UpOptions {
   }) => void;
   /** Hands out task ports. @default freePort */
   readonly allocatePort?: () => Promise<number>;
+  /** The gate of a built release (its deploy settings, or `up`'s flags); none when absent. */
+  readonly gateFor?: (built: BuiltRelease) => GateSettings | undefined;
+  /** Called when a release holds at its gate. */
+  readonly onHeld?: (release: number, notice: HeldNotice) => void;
+  /** Registers a synchronous clean-up for however the process ends (the control socket's). */
+  readonly trackExit?: (end: () => void) => () => void;
 }
 
 /** What `up` did, for its closing summary. */
@@ -57,6 +67,8 @@ export interface UpSummary {
   /** Pushes received but never released because `up` stopped first. */
   readonly notReleased: readonly PushedCommit[];
 }
+
+const NOT_RELEASED = '`up` stopped before this push was released';
 
 /**
  * Runs the long-lived local environment: the listeners, the rehearsal remote, and one release per push to
@@ -84,8 +96,16 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
     if (snapshot) options.onProgress?.(snapshot);
   }, 250);
   const releases: ReleaseSummary[] = [];
-  const waiting: { push: PushedCommit; log: ReleaseLog }[] = [];
+  const waiting: Waiting[] = [];
+  /** Releases that served production, oldest first; an undo takes the last off again. */
+  const served: Served[] = [];
   let remote: UpRemote | undefined;
+  let undo: (() => ControlAnswer) | undefined;
+  const control = await listenInUp(
+    options,
+    environment,
+    () => undo?.() ?? { ok: false, message: '`up` is still starting: try again in a moment.' },
+  );
   try {
     remote = await options.openRemote(options.repoRoot, options.say);
     options.onReady?.({ ...environment.urls, remoteUrl: remote.url, remoteName: remote.remoteName });
@@ -104,6 +124,18 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
       } else options.say(`release ${number} of ${push.commit.slice(0, 12)} received`);
       waiting.push({ push, log });
       wake?.();
+    };
+    undo = (): ControlAnswer => {
+      const plan = planUndo(busy, waiting, served);
+      if ('refusal' in plan) return plan.refusal;
+      number += 1;
+      const push = { commit: plan.to.built.commit, before: plan.from.built.commit, receivedAt: now() };
+      const log = new ReleaseLog(options.repoRoot, number, push.commit, now);
+      log.add({ type: 'release', number, commit: push.commit, controller: options.controller });
+      waiting.push({ push, log, undo: plan });
+      wake?.();
+      options.say(`release ${number} undoes release ${plan.from.number}: back to release ${plan.to.number}`);
+      return { ok: true, message: undoAnswer(number, plan.to, plan.from, remote?.remoteName ?? 'rehearsal') };
     };
     receive(await remote.pushHead());
     const reading = (async () => {
@@ -126,36 +158,18 @@ export async function runUp(options: UpOptions): Promise<UpSummary> {
       }
       busy = next.log.number;
       logOf = next.log;
-      const prefix = `#${next.log.number} `;
-      releases.push(
-        await releasePush(next.push, next.log, {
-          repoRoot: options.repoRoot,
-          toolsRoot: options.toolsRoot ?? options.repoRoot,
-          container: options.container,
-          env: options.env,
-          ...(options.track && { track: options.track }),
-          environment,
-          build: options.build,
-          say: (line) => options.say(`${prefix}${line}`),
-          signal: options.signal,
-          now,
-        }),
-      );
+      releases.push(await releaseNext(next, options, environment, served));
       logOf = undefined;
       busy = undefined;
     }
     await remote.close();
     await reading;
   } finally {
+    await control?.close();
     clearInterval(progress);
     await remote?.close().catch(() => undefined);
     await environment.close();
   }
-  for (const { log } of waiting)
-    log.add({
-      type: 'verdict',
-      verdict: 'interrupted',
-      detail: '`up` stopped before this push was released',
-    });
+  for (const { log } of waiting) log.add({ type: 'verdict', verdict: 'interrupted', detail: NOT_RELEASED });
   return { releases, notReleased: waiting.map((w) => w.push) };
 }

@@ -2,10 +2,10 @@ import { settings } from '../../../contract/settings';
 import type { DeploymentControllerName } from '../../../contract/native-strategies';
 import { RELEASE_STAGES } from '../../../contract/release-trigger';
 import type { StopTrigger } from '../experiment/rehearsal-event';
-import { clockTime, formatWatchEvent, formatWatchSummary } from '../aws/format-watch';
+import { clockTime, formatWatchEvent, formatWatchSummary, HOLD_COMMANDS } from '../aws/format-watch';
 import { formatNativeEvent, formatNativeSummary } from '../aws/format-native';
 import type { WatchEvent, WatchOutcome } from '../aws/watch-deployment';
-import type { NativeSignal, NativeWatchEvent } from '../aws/watch-native';
+import { AWAITING_ACTION, PAUSE, type NativeSignal, type NativeWatchEvent } from '../aws/watch-native';
 import { GUARD_VIEW } from '../local/controllers/local-controllers';
 import type { ReleaseLogEvent } from './release-log';
 
@@ -41,6 +41,10 @@ type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type CodeDeployEvent = Without<WatchEvent, 'at' | 'deploymentId'>;
 type EcsEvent = Without<NativeWatchEvent, 'at' | 'deploymentArn'>;
 
+/** The two commands that end a local hold, from another terminal. */
+const LOCAL_HOLD_COMMANDS =
+  'go on: npm run rehearse -- continue --local; take it back: npm run rehearse -- rollback --local';
+
 const ACTION: Record<string, string> = {
   Source: RELEASE_STAGES.source.action,
   Build: RELEASE_STAGES.build.action,
@@ -60,6 +64,8 @@ export class WatchWords {
   private outcome: WatchOutcome | undefined;
   private verdict: { verdict: string; detail: string } | undefined;
   private running: Record<'blue' | 'green', number> = { blue: 0, green: 0 };
+  /** The release's time scale: a hold's AWS wait lasts that many times less here. */
+  private timeScale = 1;
 
   /** The lines one event adds (none for the events `watch` does not show). */
   lines(event: ReleaseLogEvent): string[] {
@@ -147,6 +153,7 @@ export class WatchWords {
     switch (event.type) {
       case 'started':
         this.createdAt = at;
+        this.timeScale = event.timeScale ?? 1;
         // Blue's tasks started in an earlier release: it serves with the desired count.
         this.running = { blue: settings.ecs.desiredCount, green: 0 };
         return [
@@ -186,6 +193,21 @@ export class WatchWords {
               }),
             ]
           : [];
+      case 'held': {
+        // AWS's words for the hold, with the commands that reach this environment's control channel.
+        const expiresAt = at + (event.waitSeconds * 1000) / this.timeScale;
+        const line = native
+          ? ecs({
+              type: 'hook',
+              stage: 'POST_TEST_TRAFFIC_SHIFT',
+              status: AWAITING_ACTION,
+              targetType: PAUSE,
+              expiresAt,
+              timeoutAction: event.onTimeout.toUpperCase(),
+            })
+          : cd({ type: 'held', expiresAt });
+        return [line.replace(HOLD_COMMANDS, LOCAL_HOLD_COMMANDS)];
+      }
       case 'alarm':
         return native && event.state === 'ALARM' ? [ecs({ type: 'alarm', alarmNames: [event.alarm] })] : [];
       case 'stop':

@@ -29,7 +29,7 @@ describe('rollback --local and continue --local', () => {
     return asked;
   };
 
-  test.each<ControlVerb>(['rollback', 'continue'])(
+  test.each<ControlVerb>(['rollback', 'continue', 'undo'])(
     '%s --local with no rehearsal running says so and exits 1',
     async (verb) => {
       const deps = testDeps({ cwd: root });
@@ -44,6 +44,22 @@ describe('rollback --local and continue --local', () => {
     expect(await main(['rollback', '--local'], deps)).toBe(0);
     expect(asked).toEqual(['rollback']);
     expect(deps.stderr.text).toBe('Stopped deployment d-LOCAL with rollback.\n');
+  });
+
+  test('undo --local sends the verb to up and says what it answered', async () => {
+    const asked = await listen({ undo: 'Undo: release 3 releases release 1 again.' });
+    const deps = testDeps({ cwd: root });
+    expect(await main(['undo', '--local'], deps)).toBe(0);
+    expect(asked).toEqual(['undo']);
+    expect(deps.stderr.text).toBe('Undo: release 3 releases release 1 again.\n');
+    const refused = testDeps({ cwd: root });
+    await server?.close();
+    server = undefined;
+    expect(await main(['undo', '--local', '--poll', '1s'], refused)).toBe(2);
+    expect(refused.stderr.text).toContain('--local takes none of the AWS flags; got --poll');
+    const gone = testDeps({ cwd: root });
+    expect(await main(['undo', '--local'], gone)).toBe(1);
+    expect(gone.stderr.text).toContain('start one with `npm run rehearse -- up`');
   });
 
   test('continue --local with nothing held exits 1 with the rehearsal answer; --json carries it on stdout', async () => {

@@ -8,6 +8,10 @@ import { accepts, freePort } from '../../src/local/free-port';
 import { currentRelease, readReleaseEvents, RELEASES_FOLDER } from '../../src/up/release-log';
 import { runUp, type UpRemote, type UpSummary } from '../../src/up/run-up';
 import type { BuiltRelease, PushedCommit } from '../../src/up/release/types';
+import { deploySettingsGate, gateFlags } from '../../src/args/gate-flags';
+import { sendControl } from '../../src/local/control/control-client';
+import { deploySettingsRoot } from '../../src/up/release-image';
+import { PortInUse } from '../../src/up/environment/local-environment';
 
 /*
  * The long-lived environment with real task processes (the compiled service in dist/, built by the global
@@ -52,11 +56,13 @@ class FakeRemote implements UpRemote {
 }
 
 /** What each fake commit builds to: its faults, or a failed build. */
-const COMMITS: Record<string, { faults: string } | { fails: string }> = {
+const COMMITS: Record<string, { faults: string; gated?: true } | { fails: string }> = {
   ['a'.repeat(40)]: { faults: '' },
   ['b'.repeat(40)]: { faults: 'health-fail' },
   ['c'.repeat(40)]: { fails: 'npm test: exit 1' },
   ['d'.repeat(40)]: { faults: '' },
+  // deploy-settings.json in the commit: a gate of 60 minutes (one real minute at time scale 60).
+  ['e'.repeat(40)]: { faults: '', gated: true },
 };
 
 const versionOf = (commit: string): string => `v-${commit.slice(0, 7)}`;
@@ -76,6 +82,11 @@ function fakeBuilder(dir: string) {
     mkdirSync(releaseDir, { recursive: true });
     const taskdef = taskdefWithFaults(plan.faults).replace('{{APP_VERSION}}', versionOf(push.commit));
     writeFileSync(path.join(releaseDir, TASKDEF_FILE), taskdef);
+    if ('gated' in plan)
+      writeFileSync(
+        path.join(releaseDir, 'deploy-settings.json'),
+        JSON.stringify({ gate: { waitMinutes: 60, onTimeout: 'rollback' } }),
+      );
     return Promise.resolve({
       ...base,
       outcome: 'released',
@@ -203,4 +214,124 @@ describe('the local environment of up, with a fake builder', () => {
     expect((await running).releases.map((r) => [r.number, r.verdict])).toEqual([[5, 'created']]);
     expect(currentRelease(dir)).toBe('5-aaaaaaaaaaaa');
   }, 60_000);
+
+  /** `up` with the fake remote and builder, its gate read from each commit as the command reads it. */
+  /** `startUp`, again on other ports when another process took the test listener's port meanwhile. */
+  async function startUp(head: string): Promise<Awaited<ReturnType<typeof startUpOnce>>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await startUpOnce(head);
+      } catch (error) {
+        if (!(error instanceof PortInUse) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  async function startUpOnce(head: string) {
+    const remote = new FakeRemote({ commit: head, before: '0'.repeat(40), receivedAt: Date.now() });
+    const abort = new AbortController();
+    const lines: string[] = [];
+    const held: number[] = [];
+    let urls: { production: string; test: string } | undefined;
+    const running = runUp({
+      repoRoot: dir,
+      toolsRoot: ROOT,
+      port: await freePort(),
+      controller: 'codedeploy',
+      config: CONFIG,
+      timeScale: 60,
+      rate: 10,
+      container: false,
+      env: {},
+      signal: abort.signal,
+      openRemote: () => Promise.resolve(remote),
+      build: fakeBuilder(dir),
+      say: (line) => lines.push(line),
+      onEvent: () => undefined,
+      onReady: (ready) => (urls = ready),
+      gateFor: (built) =>
+        gateFlags({}, 'codedeploy', () => {
+          const root = deploySettingsRoot(built);
+          return root === undefined ? undefined : deploySettingsGate(root, 'codedeploy');
+        }),
+      onHeld: (release) => held.push(release),
+    });
+    const ended = (n: number): boolean => lines.some((l) => l.startsWith(`#${n} release ${n} `));
+    let failed: Error | undefined;
+    running.catch((error: unknown) => (failed = error instanceof Error ? error : new Error(String(error))));
+    await until('the first release', () => {
+      if (failed !== undefined) throw failed;
+      return ended(1);
+    });
+    return { remote, abort, lines, held, urls: urls!, running, ended };
+  }
+
+  it('holds a gated commit at its gate until continue --local, and refuses undo meanwhile', async () => {
+    const up = await startUp('a'.repeat(40));
+    up.remote.push('e'.repeat(40));
+    await until('the hold', () => up.held.includes(2));
+    expect(await versionAt(up.urls.test)).toEqual({ status: 200, version: versionOf('e'.repeat(40)) });
+    expect(await versionAt(up.urls.production)).toEqual({ status: 200, version: versionOf('a'.repeat(40)) });
+    const undo = await sendControl(dir, 'undo');
+    expect(undo).toMatchObject({ ok: false, reached: true });
+    expect(undo.message).toMatch(/Release 2 is in progress.*rollback --local/);
+    const resumed = await sendControl(dir, 'continue');
+    expect(resumed).toMatchObject({ ok: true, reached: true });
+    await until('the second release', () => up.ended(2));
+    expect(await versionAt(up.urls.production)).toEqual({ status: 200, version: versionOf('e'.repeat(40)) });
+    up.abort.abort();
+    expect((await up.running).releases.map((r) => r.verdict)).toEqual(['created', 'succeeded']);
+    const events = readReleaseEvents(dir, '2-eeeeeeeeeeee', 0).events;
+    expect(events.some((e) => e.type === 'deployment' && e.event.type === 'held')).toBe(true);
+    expect(existsSync(path.join(dir, '.rehearsal', 'control.sock'))).toBe(false);
+  }, 120_000);
+
+  it('stops a release in progress with rollback --local: blue goes on serving, the record says by hand', async () => {
+    const up = await startUp('a'.repeat(40));
+    expect((await sendControl(dir, 'rollback')).message).toMatch(/No deployment in progress/);
+    up.remote.push('e'.repeat(40));
+    await until('the hold', () => up.held.includes(2));
+    const stopped = await sendControl(dir, 'rollback');
+    expect(stopped).toMatchObject({ ok: true, reached: true });
+    expect(stopped.message).toMatch(/with rollback .*ended rolled-back/);
+    await until('the second release', () => up.ended(2));
+    expect(await versionAt(up.urls.production)).toEqual({ status: 200, version: versionOf('a'.repeat(40)) });
+    up.abort.abort();
+    expect((await up.running).releases.map((r) => r.verdict)).toEqual(['created', 'rolled-back']);
+    const events = readReleaseEvents(dir, '2-eeeeeeeeeeee', 0).events;
+    expect(events.some((e) => e.type === 'deployment' && e.event.type === 'stopped-by-hand')).toBe(true);
+  }, 120_000);
+
+  it('undo --local releases the previous successful release again, and says how to revert the commit', async () => {
+    const up = await startUp('a'.repeat(40));
+    const nothing = await sendControl(dir, 'undo');
+    expect(nothing).toMatchObject({ ok: false, reached: true });
+    expect(nothing.message).toMatch(/Nothing to go back to: release 1 is the only one/);
+    up.remote.push('d'.repeat(40));
+    await until('the second release', () => up.ended(2));
+    expect(await versionAt(up.urls.production)).toEqual({ status: 200, version: versionOf('d'.repeat(40)) });
+
+    const undo = await sendControl(dir, 'undo');
+    expect(undo).toMatchObject({ ok: true, reached: true });
+    expect(undo.message).toContain(
+      'release 3 releases release 1 again (task definition revision 1, commit aaaaaaaaaaaa)',
+    );
+    expect(undo.message).toContain(`git revert ${'d'.repeat(40)} && git push rehearsal HEAD:main`);
+    // A push during the undo waits its turn behind it.
+    up.remote.push('b'.repeat(40));
+    await until('the undo', () => up.ended(3));
+    expect(await versionAt(up.urls.production)).toEqual({ status: 200, version: versionOf('a'.repeat(40)) });
+    await until('the queued push', () => up.ended(4));
+    up.abort.abort();
+    const summary = await up.running;
+    expect(summary.releases.map((r) => [r.number, r.commit.slice(0, 1), r.verdict])).toEqual([
+      [1, 'a', 'created'],
+      [2, 'd', 'succeeded'],
+      [3, 'a', 'succeeded'],
+      [4, 'b', 'rolled-back'],
+    ]);
+    expect(up.lines.join('\n')).toMatch(/release 4 of b{12} queued behind release 3/);
+    const undone = readReleaseEvents(dir, '3-aaaaaaaaaaaa', 0).events;
+    expect(undone.some((e) => e.type === 'deployment' && e.event.type === 'hook')).toBe(true);
+  }, 180_000);
 });

@@ -41,6 +41,28 @@ const STARTED: EventInput = {
 };
 
 describe('watch --local words', () => {
+  it.each([
+    ['codedeploy', 'd-LOCAL  held before production traffic: CodeDeploy stops it at 12:01:02 UTC (in 1 min)'],
+    [
+      'ecs',
+      'LOCAL  held at POST_TEST_TRAFFIC_SHIFT before production traffic: ECS takes ROLLBACK at 12:01:02 UTC (in 1 min)',
+    ],
+  ] as const)('tells a %s hold as watch does on AWS, with the two --local commands', (controller, words) => {
+    const { lines } = follow(
+      release(
+        controller,
+        [
+          { ...STARTED, timeScale: 60 },
+          { type: 'held', waitSeconds: 3600, onTimeout: 'rollback' },
+        ],
+        'succeeded',
+      ),
+    );
+    expect(lines.at(-1)).toBe(
+      `12:00:02  ${words} unless ended; go on: npm run rehearse -- continue --local; take it back: npm run rehearse -- rollback --local`,
+    );
+  });
+
   it('tells a CodeDeploy rollback as watch does on AWS: lifecycle events, the error code, exit 1', () => {
     const { lines, summary, code } = follow(
       release(

@@ -31,7 +31,7 @@ export function sendControl(root: string, verb: ControlVerb, timeoutMs = 5_000):
           ? {
               ok: false,
               reached: false,
-              message: `No local rehearsal is running in ${root} (nothing listens on ${socketPath}); start one with \`npm run rehearse -- local\`.`,
+              message: `No local rehearsal is running in ${root} (nothing listens on ${socketPath}); start one with \`npm run rehearse -- ${verb === 'undo' ? 'up' : 'local'}\`.`,
             }
           : {
               ok: false,

@@ -7,8 +7,11 @@ import path from 'node:path';
 /** The folder beside `.git` that holds what a running rehearsal shares with other commands. */
 export const STATE_FOLDER = '.rehearsal';
 
-/** What a person can ask of a running rehearsal: release a held gate, or stop the deployment with rollback. */
-export const CONTROL_VERBS = ['continue', 'rollback'] as const;
+/**
+ * What a person can ask of a running rehearsal: release a held gate, stop the deployment with rollback, or
+ * (`up` only) release the previous successful release again.
+ */
+export const CONTROL_VERBS = ['continue', 'rollback', 'undo'] as const;
 
 export type ControlVerb = (typeof CONTROL_VERBS)[number];
 
@@ -44,7 +47,7 @@ export function parseRequest(
   }
   if (isVerb(verb)) return { verb };
   const named = typeof verb === 'string' ? `unknown verb ${JSON.stringify(verb)}` : 'no verb';
-  return { refusal: { ok: false, message: `${named}; a rehearsal takes ${CONTROL_VERBS.join(' or ')}` } };
+  return { refusal: { ok: false, message: `${named}; a rehearsal takes ${CONTROL_VERBS.join(', ')}` } };
 }
 
 /** The answer as it goes over the socket. */

@@ -4,10 +4,14 @@ import { sendControl } from './control-client';
 import type { ControlVerb } from './control-protocol';
 
 /** A rollback by hand answers once the rollback is done: green's tasks may take their stop timeout. */
-const ANSWER_LIMIT_MS: Record<ControlVerb, number> = { continue: 5_000, rollback: 120_000 };
+const ANSWER_LIMIT_MS: Record<ControlVerb, number> = {
+  continue: 5_000,
+  rollback: 120_000,
+  undo: 5_000,
+};
 
 /**
- * `rollback --local` and `continue --local`: sends the verb to the local rehearsal running in `root` and
+ * `rollback --local`, `continue --local` and `undo --local`: sends the verb to the local rehearsal running in `root` and
  * says what it answered (stderr; with `json`, the answer on stdout too). 0 when it did it; 1 when nothing
  * runs there, nothing was in progress or held, or it refused.
  */

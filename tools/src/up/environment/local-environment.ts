@@ -16,6 +16,8 @@ import type { ProgressSnapshot, RehearsalResult } from '../../local/result/rehea
 import { localTimings, type LocalTimings } from '../../local/time-scale/local-timings';
 import type { RehearsalEvent } from '../../experiment/rehearsal-event';
 import { RehearsalRecord } from '../../experiment/rehearsal-record';
+import type { GateSettings } from '../../local/controllers/hold-gate';
+import type { HandControl, HeldNotice } from '../../local/rehearsal/hand-control';
 
 /** Thrown when a listener's port is taken: the message names the port. */
 export class PortInUse extends Error {
@@ -48,6 +50,10 @@ export interface ReleaseInput {
   /** `APP_VERSION`: what the tasks answer in `x-app-version` and the hook expects. */
   readonly version: string;
   readonly launch: LaunchTask;
+  /** The gate this release holds at before production traffic (its commit's deploy settings or `up`'s flags). */
+  readonly gate?: GateSettings;
+  /** Called when the release holds at its gate. */
+  readonly onHeld?: (notice: HeldNotice) => void;
 }
 
 /**
@@ -139,6 +145,11 @@ export class LocalEnvironment {
     return this.serving?.version;
   }
 
+  /** A person's hand on the deployment under way (`rollback --local`, `continue --local`), if one runs. */
+  get hand(): HandControl | undefined {
+    return this.current?.run.hand;
+  }
+
   /** The live state of the release under way, or undefined between releases. */
   snapshot(): ProgressSnapshot | undefined {
     return this.current?.run.snapshot();
@@ -193,6 +204,8 @@ export class LocalEnvironment {
       greenVersion: input.version,
       greenTaskDefinitionArn: this.taskDefinitionArn(input.number),
       ...(options.onEvent && { onEvent: options.onEvent }),
+      ...(input.gate && { gate: input.gate }),
+      ...(input.onHeld && { onHeld: input.onHeld }),
     });
     this.current = { run, roles };
     this.lb.attach(roles, run.metrics);

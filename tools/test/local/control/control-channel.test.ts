@@ -69,9 +69,9 @@ describe('the local control channel (a real unix socket in a temp repository)', 
 
     expect(unknown).toEqual({
       ok: false,
-      message: 'unknown verb "promote"; a rehearsal takes continue or rollback',
+      message: 'unknown verb "promote"; a rehearsal takes continue, rollback, undo',
     });
-    expect(garbage).toEqual({ ok: false, message: 'no verb; a rehearsal takes continue or rollback' });
+    expect(garbage).toEqual({ ok: false, message: 'no verb; a rehearsal takes continue, rollback, undo' });
     expect(asked).toEqual([]);
   });
 
