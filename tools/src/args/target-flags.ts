@@ -1,5 +1,6 @@
 import type { TargetFlags } from '../aws/resolve-controller';
 import { controllerFlag } from './controller-flag';
+import { UsageError } from './parse-command-args';
 
 /**
  * The flags that name a release target (the controller and its CodeDeploy group or ECS service, else the
@@ -26,4 +27,16 @@ export function targetFlags(values: TargetValues): TargetFlags {
     service: values.service,
     stack: values.stack,
   };
+}
+
+/**
+ * `--local` reaches the local rehearsal or `up` running in this folder, so the flags that find and follow a
+ * deployment on AWS name nothing there: any of them is a usage error.
+ */
+export function refuseAwsFlagsWithLocal(values: Record<string, unknown>): void {
+  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (awsOnly.length > 0)
+    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
 }

@@ -1,7 +1,7 @@
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
-import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
+import { refuseAwsFlagsWithLocal, TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { continueHeld } from '../aws/by-hand/end-hold';
@@ -102,11 +102,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
 
 /** `continue --local`: the AWS flags name nothing there. */
 function continueLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
-  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
-    (flag) => values[flag] !== undefined && values[flag] !== false,
-  );
-  if (awsOnly.length > 0)
-    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
+  refuseAwsFlagsWithLocal(values);
   return runLocalVerb('continue', {
     root: deps.cwd,
     stdout: deps.stdout,

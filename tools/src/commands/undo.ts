@@ -4,7 +4,7 @@ import { settings } from '../../../contract/settings';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
-import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
+import { refuseAwsFlagsWithLocal, TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { describeTarget } from '../aws/by-hand/held-release';
@@ -202,11 +202,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
 
 /** `undo --local`: the AWS flags name nothing there. */
 function undoLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
-  const awsOnly = [...Object.keys(TARGET_OPTIONS), 'no-wait', 'poll'].filter(
-    (flag) => values[flag] !== undefined && values[flag] !== false,
-  );
-  if (awsOnly.length > 0)
-    throw new UsageError(`--local takes none of the AWS flags; got --${awsOnly.join(', --')}`, '--local');
+  refuseAwsFlagsWithLocal(values);
   return runLocalVerb('undo', {
     root: deps.cwd,
     stdout: deps.stdout,
