@@ -64,17 +64,20 @@ export const DEPLOY_START_SECONDS: Readonly<Record<DeploymentControllerName, num
 };
 
 /**
- * The loop this repository assumes, with each build phase rounded up to the second. `pushBuild`: one
- * `npm run rehearse:build` of the release build that runs `npm run test:release`, on an otherwise idle two-core
- * machine (docs/release-build.md, "Measured"). `flipBuild`: `npm run rehearse:build -- --registry DIR` of a
- * commit made by `npm run rehearse -- flip health-fail --commit`, its content key's image already in the
- * registry, on the same machine under load (docs/rollback-times.md, "Push and flip to verdict", gives the
- * runs). Local figures, not CodeBuild measurements.
+ * The loop this repository assumes, with each build phase rounded up to the second. `pushBuild`: install
+ * and pre_build from `.ci/run`'s `npm run rehearse:build` of a clean clone of this repository (the release
+ * build that runs `npm run test:release`) on an otherwise idle two-core machine, on 6 December 2026; build
+ * from the earlier idle run before content keys, whose image build was cold (the later run's found podman's
+ * layers from the container step just before it). docs/release-build.md, "Measured", gives both runs.
+ * `flipBuild`: `npm run rehearse:build -- --registry DIR` of a commit made by `npm run rehearse -- flip
+ * health-fail --commit`, its content key's image already in the registry, on the same machine under load
+ * (docs/rollback-times.md, "Push and flip to verdict", gives the runs). Local figures, not CodeBuild
+ * measurements.
  */
 export const DEFAULT_RELEASE_LOOP: ReleaseLoop = {
   sourceSeconds: 30,
   buildQueueSeconds: 30,
-  pushBuild: { install: 43, preBuild: 286, build: 102 },
+  pushBuild: { install: 24, preBuild: 112, build: 102 },
   flipBuild: { install: 1, preBuild: 1, build: 3 },
   deployStartSeconds: DEPLOY_START_SECONDS,
   greenStartSeconds: 45,
