@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RELEASE_STAGES } from '../../../contract/release-trigger';
 import { writeReport } from '../local/report/write-report';
@@ -58,6 +58,21 @@ const ACTION: Record<StageName, string> = {
  * rendered `taskdef.json` with the built image through the local controller. Every step goes to the
  * release's log (for `watch --local`) and the live lines; the deployment's report goes to its folder.
  */
+/** How many of the build log's last lines a failed build shows in the live lines. */
+const FAILED_OUTPUT_LINES = 30;
+
+/** The last `count` non-empty lines of a build log; none when it cannot be read. */
+function logTail(file: string, count: number): string[] {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(-count);
+  } catch {
+    return [];
+  }
+}
+
 export async function releasePush(
   push: PushedCommit,
   log: ReleaseLog,
@@ -103,6 +118,8 @@ export async function releasePush(
     stage('Build', 'InProgress');
   }
   if (built.outcome === 'failed') {
+    // What the failed command printed last, so the person (and a CI log) sees why without opening the log.
+    for (const line of logTail(built.logFile, FAILED_OUTPUT_LINES)) ctx.say(`  | ${line}`);
     stage('Build', 'Failed', built.detail);
     return end(
       'failed',

@@ -77,7 +77,10 @@ function fakeBuilder(dir: string) {
       sourceMs: 5,
       buildMs: 10,
     };
-    if ('fails' in plan) return Promise.resolve({ ...base, outcome: 'failed', detail: plan.fails });
+    if ('fails' in plan) {
+      writeFileSync(base.logFile, `== phase pre_build\n\nFAIL app/test/example.test.ts\n${plan.fails}\n`);
+      return Promise.resolve({ ...base, outcome: 'failed', detail: plan.fails });
+    }
     const releaseDir = path.join(dir, push.commit.slice(0, 7));
     mkdirSync(releaseDir, { recursive: true });
     const taskdef = taskdefWithFaults(plan.faults).replace('{{APP_VERSION}}', versionOf(push.commit));
@@ -167,6 +170,8 @@ describe('the local environment of up, with a fake builder', () => {
     const summary: UpSummary = await running;
     expect(summary.releases.map((r) => r.verdict)).toEqual(['created', 'rolled-back', 'failed', 'succeeded']);
     expect(lines.join('\n')).toMatch(/release 3 failed: Build failed: npm test: exit 1/);
+    // The failed command's last output, before the failure line, so nobody has to open the log.
+    expect(lines.join('\n')).toMatch(/\| FAIL app\/test\/example\.test\.ts\n.*\| npm test: exit 1/);
     expect(lines.join('\n')).toMatch(/release 3 of c{12} queued behind release 2/);
     expect(await accepts('127.0.0.1', port)).toBe(false);
     expect(await accepts('127.0.0.1', port + 1)).toBe(false);
