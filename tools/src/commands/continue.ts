@@ -1,17 +1,17 @@
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
-import { refuseAwsFlagsWithLocal, TARGET_OPTIONS, targetFlags } from '../args/target-flags';
+import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { continueHeld } from '../aws/by-hand/end-hold';
 import { describeTarget, findHeldRelease } from '../aws/by-hand/held-release';
 import { defaultAwsClients } from '../aws/clients';
 import { resolveReleaseTarget } from '../aws/resolve-controller';
-import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import type { CliDeps, Command } from '../cli-deps';
 import { writeJson } from '../terminal/json-output';
-import { runLocalVerb } from '../local/control/local-verb';
-import { followCodeDeploy, followNative } from './watch';
+import { localVerbCommand } from '../local/control/local-verb';
+import { followByHand } from './watch';
 
 const DEFAULT_POLL = '5s';
 
@@ -63,7 +63,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`continue takes no arguments, got "${positionals.join(' ')}"`, '--controller');
-  if (values.local) return continueLocal(values, deps);
+  if (values.local) return localVerbCommand('continue', values, deps);
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
   const target = await resolveReleaseTarget(aws, targetFlags(values));
@@ -80,35 +80,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     if (values.json) writeJson(deps.stdout, { continued: id, controller: held.controller });
     return EXIT.ok;
   }
-  const abort = new AbortController();
-  const removeInterrupt = deps.onInterrupt?.(() => abort.abort());
-  try {
-    const follow = {
-      aws,
-      deps,
-      pollMs,
-      json: values.json,
-      signal: abort.signal,
-      now: deps.now ?? Date.now,
-      sleep: deps.sleep ?? sleepUnlessAborted,
-    };
-    return held.controller === 'ecs'
-      ? await followNative(follow, { arn: id })
-      : await followCodeDeploy(follow, { id });
-  } finally {
-    removeInterrupt?.();
-  }
-}
-
-/** `continue --local`: the AWS flags name nothing there. */
-function continueLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
-  refuseAwsFlagsWithLocal(values);
-  return runLocalVerb('continue', {
-    root: deps.cwd,
-    stdout: deps.stdout,
-    stderr: deps.stderr,
-    json: values.json === true,
-  });
+  return followByHand({ aws, deps, pollMs, json: values.json }, held.controller, id);
 }
 
 export const continueCommand: Command = {

@@ -1,6 +1,6 @@
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { guardCommand } from '../args/guard-command';
-import { refuseAwsFlagsWithLocal, TARGET_OPTIONS, targetFlags } from '../args/target-flags';
+import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { stopWithRollback } from '../aws/by-hand/end-hold';
@@ -10,10 +10,10 @@ import { ACTIVE_STATUSES, listDeploymentIds } from '../aws/find-deployment';
 import { listServiceDeployments } from '../aws/native-deployment';
 import { resolveReleaseTarget, type ReleaseTargetRef } from '../aws/resolve-controller';
 import type { WatchOutcome } from '../aws/watch-deployment';
-import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
+import type { CliDeps, Command } from '../cli-deps';
 import { writeJson } from '../terminal/json-output';
-import { runLocalVerb } from '../local/control/local-verb';
-import { followCodeDeploy, followNative } from './watch';
+import { localVerbCommand } from '../local/control/local-verb';
+import { followByHand } from './watch';
 
 const DEFAULT_POLL = '5s';
 
@@ -96,7 +96,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`rollback takes no arguments, got "${positionals.join(' ')}"`, '--controller');
-  if (values.local) return rollbackLocal(values, deps);
+  if (values.local) return localVerbCommand('rollback', values, deps);
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
   const target = await resolveReleaseTarget(aws, targetFlags(values));
@@ -110,36 +110,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     if (values.json) writeJson(deps.stdout, { stopped: id, controller: target.controller });
     return 0;
   }
-  const abort = new AbortController();
-  const removeInterrupt = deps.onInterrupt?.(() => abort.abort());
-  try {
-    const follow = {
-      aws,
-      deps,
-      pollMs,
-      json: values.json,
-      signal: abort.signal,
-      now: deps.now ?? Date.now,
-      sleep: deps.sleep ?? sleepUnlessAborted,
-      exit: ROLLBACK_EXIT,
-    };
-    return target.controller === 'ecs'
-      ? await followNative(follow, { arn: id })
-      : await followCodeDeploy(follow, { id });
-  } finally {
-    removeInterrupt?.();
-  }
-}
-
-/** `rollback --local`: the AWS flags name nothing there. */
-function rollbackLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
-  refuseAwsFlagsWithLocal(values);
-  return runLocalVerb('rollback', {
-    root: deps.cwd,
-    stdout: deps.stdout,
-    stderr: deps.stderr,
-    json: values.json === true,
-  });
+  return followByHand({ aws, deps, pollMs, json: values.json, exit: ROLLBACK_EXIT }, target.controller, id);
 }
 
 export const rollbackCommand: Command = {

@@ -4,7 +4,7 @@ import { settings } from '../../../contract/settings';
 import { STACK_NAMES } from '../../../contract/stack-outputs';
 import { EXIT, exitCodesHelp } from '../args/exit-codes';
 import { guardCommand } from '../args/guard-command';
-import { refuseAwsFlagsWithLocal, TARGET_OPTIONS, targetFlags } from '../args/target-flags';
+import { TARGET_OPTIONS, targetFlags } from '../args/target-flags';
 import { AWS_POLL, durationFlag } from '../args/flag-values';
 import { parseCommandArgs, UsageError } from '../args/parse-command-args';
 import { describeTarget } from '../aws/by-hand/held-release';
@@ -12,10 +12,10 @@ import { findUndo, type ReleaseRevision } from '../aws/by-hand/previous-release'
 import { defaultAwsClients, type AwsClients } from '../aws/clients';
 import { latestServiceDeployment } from '../aws/native-deployment';
 import { resolveReleaseTarget, type ReleaseTargetRef } from '../aws/resolve-controller';
-import { sleepUnlessAborted, type CliDeps, type Command } from '../cli-deps';
-import { runLocalVerb } from '../local/control/local-verb';
+import type { CliDeps, Command } from '../cli-deps';
+import { localVerbCommand } from '../local/control/local-verb';
 import { writeJson } from '../terminal/json-output';
-import { followCodeDeploy, followNative } from './watch';
+import { followByHand } from './watch';
 
 const DEFAULT_POLL = '5s';
 
@@ -142,7 +142,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
   }
   if (positionals.length > 0)
     throw new UsageError(`undo takes no arguments, got "${positionals.join(' ')}"`, '--controller');
-  if (values.local) return undoLocal(values, deps);
+  if (values.local) return localVerbCommand('undo', values, deps);
   const pollMs = durationFlag(values.poll ?? DEFAULT_POLL, '--poll', AWS_POLL);
   const aws = deps.aws ?? defaultAwsClients();
   const now = deps.now ?? Date.now;
@@ -177,38 +177,9 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     else deps.stdout.write(`${advice}\n`);
     return EXIT.ok;
   }
-  const abort = new AbortController();
-  const removeInterrupt = deps.onInterrupt?.(() => abort.abort());
-  try {
-    const follow = {
-      aws,
-      deps,
-      pollMs,
-      json: values.json,
-      signal: abort.signal,
-      now,
-      sleep: deps.sleep ?? sleepUnlessAborted,
-    };
-    const code =
-      target.controller === 'ecs'
-        ? await followNative(follow, { arn: id })
-        : await followCodeDeploy(follow, { id });
-    (values.json ? deps.stderr : deps.stdout).write(`${advice}\n`);
-    return code;
-  } finally {
-    removeInterrupt?.();
-  }
-}
-
-/** `undo --local`: the AWS flags name nothing there. */
-function undoLocal(values: Record<string, unknown>, deps: CliDeps): Promise<number> {
-  refuseAwsFlagsWithLocal(values);
-  return runLocalVerb('undo', {
-    root: deps.cwd,
-    stdout: deps.stdout,
-    stderr: deps.stderr,
-    json: values.json === true,
-  });
+  const code = await followByHand({ aws, deps, pollMs, json: values.json }, target.controller, id);
+  (values.json ? deps.stderr : deps.stdout).write(`${advice}\n`);
+  return code;
 }
 
 export const undoCommand: Command = {

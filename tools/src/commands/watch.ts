@@ -231,6 +231,27 @@ export async function followNative(
   return (f.exit ?? WATCH_EXIT)[result.outcome];
 }
 
+/** Follows deployment `id` (a CodeDeploy id, or a native ECS service deployment ARN) to its end. */
+function followDeployment(f: Follow, controller: DeploymentControllerName, id: string): Promise<number> {
+  return controller === 'ecs' ? followNative(f, { arn: id }) : followCodeDeploy(f, { id });
+}
+
+/** Follows what rollback, continue or undo acted on, as watch does: Ctrl-C ends the following, not it. */
+export async function followByHand(
+  f: Omit<Follow, 'signal' | 'now' | 'sleep'>,
+  controller: DeploymentControllerName,
+  id: string,
+): Promise<number> {
+  const abort = new AbortController();
+  const removeInterrupt = f.deps.onInterrupt?.(() => abort.abort());
+  try {
+    const { now = Date.now, sleep = sleepUnlessAborted } = f.deps;
+    return await followDeployment({ ...f, signal: abort.signal, now, sleep }, controller, id);
+  } finally {
+    removeInterrupt?.();
+  }
+}
+
 /** The deployment created since `since` (the latest one when unknown), once it appears. */
 async function deploymentOf(f: Follow, target: ReleaseTargetRef, since?: Date): Promise<string | undefined> {
   const now = f.deps.now ?? Date.now;
@@ -288,7 +309,7 @@ async function followCommitRelease(
     );
     return 1;
   }
-  return target.controller === 'ecs' ? followNative(f, { arn: id }) : followCodeDeploy(f, { id });
+  return followDeployment(f, target.controller, id);
 }
 
 async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
@@ -362,10 +383,7 @@ async function followTarget(
   controller: DeploymentControllerName | undefined,
   deploymentId: string | undefined,
 ): Promise<number> {
-  if (deploymentId !== undefined)
-    return controller === 'ecs'
-      ? followNative(follow, { arn: deploymentId })
-      : followCodeDeploy(follow, { id: deploymentId });
+  if (deploymentId !== undefined) return followDeployment(follow, controller ?? 'codedeploy', deploymentId);
   // Without an id, the latest deployment of the target the flags or the stack's outputs name.
   const target = await resolveReleaseTarget(follow.aws, { ...flags, ...(controller && { controller }) });
   return target.controller === 'ecs'

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { refuseAwsFlagsWithLocal } from '../../args/target-flags';
 import { writeJson } from '../../terminal/json-output';
 import { sendControl } from './control-client';
 import type { ControlVerb } from './control-protocol';
@@ -24,4 +25,22 @@ export async function runLocalVerb(
   if (io.json)
     writeJson(io.stdout, { verb, local: true, ok: reply.ok, reached: reply.reached, message: reply.message });
   return reply.ok ? 0 : 1;
+}
+
+/**
+ * A command's `--local` branch (`rollback`, `continue`, `undo`): the flags that find and follow a deployment
+ * on AWS are usage errors there, then the verb goes to the rehearsal running in `deps.cwd`.
+ */
+export function localVerbCommand(
+  verb: ControlVerb,
+  values: Record<string, unknown>,
+  deps: { readonly cwd: string; readonly stdout: Writable; readonly stderr: Writable },
+): Promise<number> {
+  refuseAwsFlagsWithLocal(values);
+  return runLocalVerb(verb, {
+    root: deps.cwd,
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    json: values.json === true,
+  });
 }
